@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as eventStore from './20261130_1100_event_store';
+
+/** Every migration, by name. Listed in code so the compiled app needs no folder scan. */
+export const migrations: Record<string, Migration> = {
+  '20261130_1100_event_store': eventStore,
+};

@@ -1,0 +1,32 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { LoggerModule } from 'nestjs-pino';
+import type { Config } from './config/config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { EventStoreModule } from './event-store/event-store.module';
+import { HealthModule } from './health/health.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: Config): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.LOG_LEVEL,
+            // Keys are secrets: never in a log line.
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.query.token'],
+            autoLogging: { ignore: (req) => req.url === '/health' },
+          },
+        }),
+        CqrsModule.forRoot(),
+        DatabaseModule,
+        EventStoreModule.forRoot([]),
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/** Comma-separated `role:key` pairs, e.g. `writer:abc,reader:def`. */
+const apiKeys = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    if (!raw || raw.trim() === '') return [];
+    const keys: { role: 'reader' | 'writer' | 'admin'; key: string }[] = [];
+    for (const pair of raw.split(',')) {
+      const [role, ...rest] = pair.trim().split(':');
+      const key = rest.join(':');
+      if ((role !== 'reader' && role !== 'writer' && role !== 'admin') || key.length < 8) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected "role:key" with role reader|writer|admin and a key of at least 8 characters, got "${role ?? ''}:…"`,
+        });
+        return z.NEVER;
+      }
+      keys.push({ role, key });
+    }
+    return keys;
+  });
+
+export const configSchema = z.object({
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  PARLEY_DATA_DIR: z.string().min(1).default('./data'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).optional(),
+  PARLEY_API_KEYS: apiKeys,
+  PARLEY_LOAD_EXAMPLE: z.enum(['auto', 'never']).default('auto'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PARLEY_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+});
+
+export type Config = z.infer<typeof configSchema> & { host: string };
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG.INVALID';
+}
+
+/** Parses the environment once; a bad value stops start-up with the variable's name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const config = parsed.data;
+  // Without keys nobody is authenticated, so we only listen on loopback.
+  const host = config.HOST ?? (config.PARLEY_API_KEYS.length > 0 ? '0.0.0.0' : '127.0.0.1');
+  return { ...config, host };
+}
+
+export const CONFIG = Symbol('CONFIG');

@@ -1,0 +1,59 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { Kysely, PostgresDialect } from 'kysely';
+import { Pool } from 'pg';
+import lockfile from 'proper-lockfile';
+import type { DatabaseConnection } from './connection';
+import type { Database } from './schema';
+
+export class DataDirLocked extends Error {
+  readonly code = 'DATABASE.DATA_DIR_LOCKED';
+  constructor(readonly dataDir: string) {
+    super(
+      `The embedded database in ${dataDir} is in use by another Parley process. ` +
+        'Stop that process, point PARLEY_DATA_DIR elsewhere, or talk to the running server ' +
+        '(PARLEY_URL) instead.',
+    );
+  }
+}
+
+/**
+ * Opens the embedded PostgreSQL (PGlite) in `dataDir`. Nothing in PGlite stops two processes
+ * from opening one data dir, which corrupts it, so we hold a lock file for as long as it is
+ * open; a lock left by a killed process goes stale and is taken over.
+ */
+export async function connectEmbedded(dataDir: string): Promise<DatabaseConnection> {
+  const dir = resolve(dataDir);
+  mkdirSync(dir, { recursive: true });
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(dir, {
+      lockfilePath: resolve(dir, 'parley.lock'),
+      stale: 10_000,
+      update: 2_000,
+      onCompromised: () => undefined,
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ELOCKED') throw new DataDirLocked(dir);
+    throw error;
+  }
+  const pglite = await PGlite.create(resolve(dir, 'pgdata'));
+  // PGlite has one connection; node-postgres' adapter exposes it as a pool of one, which
+  // queues queries and keeps each kysely transaction on that single connection.
+  const pool = new Pool(createPgConfig(pglite) as never);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: 'embedded',
+    db,
+    async listen(channel, handler) {
+      return pglite.listen(channel, handler);
+    },
+    async close() {
+      await db.destroy();
+      await pglite.close();
+      await release();
+    },
+  };
+}

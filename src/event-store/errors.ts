@@ -1,0 +1,42 @@
+/** Event store errors: typed, with stable codes, mapped to HTTP in one place (src/http). */
+export abstract class EventStoreError extends Error {
+  abstract readonly code: string;
+}
+
+export type ExpectedVersion = number | 'no_stream' | 'any';
+
+export class VersionConflict extends EventStoreError {
+  readonly code = 'EVENT_STORE.VERSION_CONFLICT';
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedVersion,
+    readonly actual: number,
+  ) {
+    super(`Stream ${streamId} is at version ${actual}, expected ${String(expected)}`);
+  }
+}
+
+export class IdConflict extends EventStoreError {
+  readonly code = 'EVENT_STORE.ID_CONFLICT';
+  constructor(readonly eventId: string) {
+    super(`Event ${eventId} is already stored with other content`);
+  }
+}
+
+export class UnknownEventType extends EventStoreError {
+  readonly code = 'EVENT_STORE.UNKNOWN_EVENT_TYPE';
+  constructor(readonly type: string) {
+    super(`Unknown event type "${type}"`);
+  }
+}
+
+export class InvalidEventData extends EventStoreError {
+  readonly code = 'EVENT_STORE.INVALID_EVENT_DATA';
+  constructor(
+    readonly type: string,
+    readonly index: number,
+    readonly issues: { path: (string | number)[]; message: string }[],
+  ) {
+    super(`Invalid data for ${type} (event ${index}): ${issues.map((i) => i.message).join('; ')}`);
+  }
+}

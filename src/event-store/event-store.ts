@@ -1,0 +1,303 @@
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database, EventRow } from '../database/schema';
+import { IdConflict, InvalidEventData, VersionConflict } from './errors';
+import type { EventRegistry } from './event-registry';
+import type {
+  AppendOptions,
+  AppendedEvent,
+  AppendResult,
+  EventToAppend,
+  ReadOptions,
+  StoredEvent,
+} from './types';
+
+export const EVENTS_CHANNEL = 'parley_events';
+const DEFAULT_PAGE = 500;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_PAGE = 10_000;
+
+interface PreparedEvent {
+  id: string;
+  type: string;
+  schemaVersion: number;
+  data: unknown;
+  metadata: Record<string, unknown>;
+  occurredAt: Date;
+}
+
+/**
+ * An append-only log of events in streams.
+ *
+ * Ordering guarantee: global positions are handed out under the row lock of
+ * `event_store_head`, held until commit, so transactions commit in position order and every
+ * reader sees a gap-free prefix of the log. A reader paging with `after` never skips an event
+ * that commits later with a lower position, because there is none. See docs/architecture.md.
+ */
+export class EventStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    readonly registry: EventRegistry,
+  ) {}
+
+  async appendToStream(
+    streamId: string,
+    events: EventToAppend[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    const prepared = events.map((event, index) => this.prepare(event, index));
+    return this.db.transaction().execute((trx) => this.appendPrepared(trx, streamId, prepared, options));
+  }
+
+  /**
+   * Appends inside a transaction the caller owns, for writes that must commit together with
+   * the events (e.g. a projection checkpoint). Validation runs first, then the head lock.
+   */
+  async appendInTransaction(
+    trx: Transaction<Database>,
+    streamId: string,
+    events: EventToAppend[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    const prepared = events.map((event, index) => this.prepare(event, index));
+    return this.appendPrepared(trx, streamId, prepared, options);
+  }
+
+  async readStream(streamId: string, options: ReadOptions = {}): Promise<StoredEvent[]> {
+    const rows = await this.db
+      .selectFrom('events')
+      .selectAll()
+      .where('stream_id', '=', streamId)
+      .where('stream_version', '>', options.after ?? 0)
+      .orderBy('stream_version')
+      .$if(options.limit !== undefined, (q) => q.limit(pageSize(options.limit)))
+      .execute();
+    return rows.map((row) => this.toStoredEvent(row));
+  }
+
+  async readAll(options: ReadOptions = {}): Promise<StoredEvent[]> {
+    const rows = await this.db
+      .selectFrom('events')
+      .selectAll()
+      .where('global_position', '>', String(options.after ?? 0))
+      .orderBy('global_position')
+      .limit(pageSize(options.limit))
+      .execute();
+    return rows.map((row) => this.toStoredEvent(row));
+  }
+
+  async streamVersion(streamId: string): Promise<number> {
+    return currentVersion(this.db, streamId);
+  }
+
+  async headPosition(): Promise<number> {
+    const row = await this.db
+      .selectFrom('event_store_head')
+      .select('position')
+      .executeTakeFirstOrThrow();
+    return Number(row.position);
+  }
+
+  private prepare(event: EventToAppend, index: number): PreparedEvent {
+    if (event.id !== undefined && !UUID.test(event.id)) {
+      throw new InvalidEventData(event.type, index, [{ path: ['id'], message: 'Invalid UUID' }]);
+    }
+    if (Number.isNaN(event.occurredAt.getTime())) {
+      throw new InvalidEventData(event.type, index, [
+        { path: ['occurredAt'], message: 'Invalid date' },
+      ]);
+    }
+    const { data, schemaVersion } = this.registry.validate(event.type, event.data, index);
+    const nul = findNul(data, ['data']) ?? findNul(event.metadata ?? {}, ['metadata']);
+    if (nul) {
+      throw new InvalidEventData(event.type, index, [
+        { path: nul, message: 'Contains a NUL character (\\u0000), which PostgreSQL cannot store' },
+      ]);
+    }
+    return {
+      id: event.id ?? randomUUID(),
+      type: event.type,
+      schemaVersion,
+      // Normalised through JSON so comparing with what jsonb gives back is like for like.
+      data: JSON.parse(JSON.stringify(data)),
+      metadata: JSON.parse(JSON.stringify(event.metadata ?? {})),
+      occurredAt: event.occurredAt,
+    };
+  }
+
+  private async appendPrepared(
+    trx: Transaction<Database>,
+    streamId: string,
+    batch: PreparedEvent[],
+    { expectedVersion = 'any' }: AppendOptions,
+  ): Promise<AppendResult> {
+    // The lock that orders the log: everything below runs one appender at a time.
+    const head = await trx
+      .selectFrom('event_store_head')
+      .select('position')
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+
+    const { fresh, known } = await splitKnown(trx, streamId, batch);
+    const version = await currentVersion(trx, streamId);
+    if (fresh.length === 0) {
+      // A retried request: answer with the original positions, whatever version is expected now.
+      return {
+        streamVersion: version,
+        events: batch.map((e) => known.get(e.id)!),
+        appended: 0,
+        skipped: batch.length,
+      };
+    }
+    checkExpectedVersion(streamId, expectedVersion, version);
+
+    const { recorded_at: recordedAt } = await sql<{ recorded_at: Date }>`
+      select date_trunc('milliseconds', clock_timestamp()) as recorded_at`
+      .execute(trx)
+      .then((r) => r.rows[0]!);
+    const start = Number(head.position);
+    const rows = fresh.map((event, i) => ({
+      global_position: String(start + i + 1),
+      id: event.id,
+      stream_id: streamId,
+      stream_version: version + i + 1,
+      type: event.type,
+      schema_version: event.schemaVersion,
+      data: JSON.stringify(event.data),
+      metadata: JSON.stringify(event.metadata),
+      occurred_at: event.occurredAt,
+      recorded_at: recordedAt,
+    }));
+    await trx.insertInto('events').values(rows).execute();
+    const end = start + fresh.length;
+    await trx.updateTable('event_store_head').set({ position: String(end) }).execute();
+    await sql`select pg_notify(${EVENTS_CHANNEL}, ${String(end)})`.execute(trx);
+
+    for (const row of rows) {
+      known.set(row.id, {
+        id: row.id,
+        globalPosition: Number(row.global_position),
+        streamVersion: row.stream_version,
+      });
+    }
+    return {
+      streamVersion: version + fresh.length,
+      events: batch.map((e) => known.get(e.id)!),
+      appended: fresh.length,
+      skipped: batch.length - fresh.length,
+    };
+  }
+
+  toStoredEvent(row: EventRow): StoredEvent {
+    return {
+      id: row.id,
+      streamId: row.stream_id,
+      streamVersion: row.stream_version,
+      globalPosition: Number(row.global_position),
+      type: row.type,
+      schemaVersion: row.schema_version,
+      data: this.registry.upcast(row.type, row.schema_version, row.data),
+      metadata: row.metadata,
+      occurredAt: row.occurred_at,
+      recordedAt: row.recorded_at,
+    };
+  }
+}
+
+/** The path to the first string (or key) holding U+0000, which jsonb refuses. */
+function findNul(value: unknown, path: (string | number)[]): (string | number)[] | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = findNul(item, [...path, i]);
+      if (found) return found;
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      if (key.includes('\u0000')) return [...path, key];
+      const found = findNul(item, [...path, key]);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function pageSize(limit: number | undefined): number {
+  return Math.min(Math.max(limit ?? DEFAULT_PAGE, 1), MAX_PAGE);
+}
+
+async function currentVersion(db: Kysely<Database>, streamId: string): Promise<number> {
+  const row = await db
+    .selectFrom('events')
+    .select((eb) => eb.fn.max('stream_version').as('version'))
+    .where('stream_id', '=', streamId)
+    .executeTakeFirst();
+  return row?.version ?? 0;
+}
+
+function checkExpectedVersion(
+  streamId: string,
+  expected: AppendOptions['expectedVersion'],
+  actual: number,
+): void {
+  if (expected === undefined || expected === 'any') return;
+  const wanted = expected === 'no_stream' ? 0 : expected;
+  if (wanted !== actual) throw new VersionConflict(streamId, expected, actual);
+}
+
+/**
+ * Separates events already stored (same id and same content: skipped, answered with their
+ * positions) from new ones. The same id with other content, or twice in one batch with
+ * different content, is an IdConflict.
+ */
+async function splitKnown(
+  trx: Transaction<Database>,
+  streamId: string,
+  batch: PreparedEvent[],
+): Promise<{ fresh: PreparedEvent[]; known: Map<string, AppendedEvent> }> {
+  const stored = await trx
+    .selectFrom('events')
+    .selectAll()
+    .where(
+      'id',
+      'in',
+      batch.map((e) => e.id),
+    )
+    .execute();
+  const byId = new Map(stored.map((row) => [row.id, row]));
+  const known = new Map<string, AppendedEvent>();
+  const fresh: PreparedEvent[] = [];
+  const inBatch = new Map<string, PreparedEvent>();
+  for (const event of batch) {
+    const row = byId.get(event.id);
+    if (row) {
+      if (!sameContent(row, streamId, event)) throw new IdConflict(event.id);
+      known.set(event.id, {
+        id: row.id,
+        globalPosition: Number(row.global_position),
+        streamVersion: row.stream_version,
+      });
+      continue;
+    }
+    const twin = inBatch.get(event.id);
+    if (twin) {
+      if (!isDeepStrictEqual({ ...twin }, { ...event })) throw new IdConflict(event.id);
+      continue;
+    }
+    inBatch.set(event.id, event);
+    fresh.push(event);
+  }
+  return { fresh, known };
+}
+
+function sameContent(row: EventRow, streamId: string, event: PreparedEvent): boolean {
+  return (
+    row.stream_id === streamId &&
+    row.type === event.type &&
+    row.occurred_at.getTime() === event.occurredAt.getTime() &&
+    isDeepStrictEqual(row.data, event.data) &&
+    // Other metadata (correlation ids, ...) traces the request, not the fact: a retry may differ.
+    isDeepStrictEqual(row.metadata.source ?? null, event.metadata.source ?? null)
+  );
+}
