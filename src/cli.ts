@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { loadConfig } from './config/config';
+import { migrateToLatest } from './database/migrate';
+import { openDatabase } from './database/open';
+import { startServer } from './server';
+
+const program = new Command()
+  .name('parley')
+  .description('Event-sourced tracker of evolving negotiation positions')
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('run the HTTP server (same as npm start)')
+  .action(async () => {
+    await startServer(loadConfig());
+  });
+
+program
+  .command('migrate')
+  .description('bring the database schema up to date')
+  .action(async () => {
+    const connection = await openDatabase(loadConfig());
+    try {
+      const applied = await migrateToLatest(connection.db);
+      process.stdout.write(
+        applied.length > 0 ? `applied ${applied.length}: ${applied.join(', ')}\n` : 'schema is up to date\n',
+      );
+    } finally {
+      await connection.close();
+    }
+  });
+
+program.parseAsync().catch((error: Error) => {
+  process.stderr.write(`parley: ${error.message}\n`);
+  process.exit(1);
+});
