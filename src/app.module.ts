@@ -6,6 +6,10 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { HealthModule } from './health/health.module';
+import { HttpModule } from './http/http.module';
+import { negotiationEventDefinitions } from './negotiation/events';
+import { NegotiationModule } from './negotiation/negotiation.module';
+import { QueriesModule } from './queries/queries.module';
 
 @Module({})
 export class AppModule {
@@ -24,7 +28,10 @@ export class AppModule {
         }),
         CqrsModule.forRoot(),
         DatabaseModule,
-        EventStoreModule.forRoot([]),
+        EventStoreModule.forRoot(negotiationEventDefinitions),
+        NegotiationModule,
+        QueriesModule,
+        HttpModule,
         HealthModule,
       ],
     };

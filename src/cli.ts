@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { loadConfig } from './config/config';
 import { migrateToLatest } from './database/migrate';
 import { openDatabase } from './database/open';
+import { registerImport } from './cli/import.command';
 import { startServer } from './server';
 
 const program = new Command()
@@ -31,6 +32,8 @@ program
       await connection.close();
     }
   });
+
+registerImport(program);
 
 program.parseAsync().catch((error: Error) => {
   process.stderr.write(`parley: ${error.message}\n`);

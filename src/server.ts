@@ -1,16 +1,23 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { json, text } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import type { Config } from './config/config';
+import { NDJSON_TYPES } from './http/content-type';
 
 /** Builds the HTTP application; main.ts, the CLI's `serve` and e2e tests all start it here. */
 export async function createServer(config: Config): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
-    bufferLogs: true,
+    // Quiet until pino takes over; a failed start is reported once, by the caller.
+    logger: false,
+    abortOnError: false,
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  // JSON up to the contract's size (at least 1 MB); NDJSON imports may be whole archives.
+  app.use(json({ limit: config.PARLEY_BODY_LIMIT }));
+  app.use(text({ type: NDJSON_TYPES, limit: config.PARLEY_IMPORT_LIMIT }));
   app.enableShutdownHooks();
   return app;
 }
@@ -20,13 +27,11 @@ export async function startServer(config: Config): Promise<NestExpressApplicatio
   await app.listen(config.PORT, config.host);
   const logger = app.get(Logger);
   const url = await app.getUrl();
-  logger.log(
-    {
-      url,
-      database: config.DATABASE_URL ? 'postgres' : `embedded (${config.PARLEY_DATA_DIR})`,
-      auth: config.PARLEY_API_KEYS.length > 0 ? 'api keys' : 'none: listening on loopback only',
-    },
-    `Parley listening on ${url}`,
-  );
+  logger.log({
+    msg: `Parley listening on ${url}`,
+    url,
+    database: config.DATABASE_URL ? 'postgres' : `embedded (${config.PARLEY_DATA_DIR})`,
+    auth: config.PARLEY_API_KEYS.length > 0 ? 'api keys' : 'none (PARLEY_API_KEYS unset): listening on loopback only',
+  });
   return app;
 }

@@ -30,6 +30,8 @@ export const configSchema = z.object({
   PARLEY_API_KEYS: apiKeys,
   PARLEY_LOAD_EXAMPLE: z.enum(['auto', 'never']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PARLEY_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, 'Expected a size like 2mb or 512kb').default('2mb'),
+  PARLEY_IMPORT_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, 'Expected a size like 64mb').default('64mb'),
   PARLEY_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 });
 

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
@@ -19,6 +19,51 @@ export class DataDirLocked extends Error {
   }
 }
 
+const LOCK_OPTIONS = { stale: 10_000, update: 2_000, onCompromised: () => undefined };
+
+/**
+ * Takes the data dir's lock. A lock whose owner (its pid file) is no longer alive, as after a
+ * `kill -9`, is taken over at once rather than after it goes stale.
+ */
+async function lockDataDir(dir: string): Promise<() => Promise<void>> {
+  const lockfilePath = resolve(dir, 'parley.lock');
+  const pidFile = resolve(dir, 'parley.pid');
+  const take = async () => {
+    const release = await lockfile.lock(dir, { ...LOCK_OPTIONS, lockfilePath });
+    writeFileSync(pidFile, String(process.pid));
+    return release;
+  };
+  try {
+    return await take();
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ELOCKED') throw error;
+    if (ownerAlive(pidFile)) throw new DataDirLocked(dir);
+    rmSync(lockfilePath, { recursive: true, force: true });
+    try {
+      return await take();
+    } catch {
+      throw new DataDirLocked(dir);
+    }
+  }
+}
+
+function ownerAlive(pidFile: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(pidFile, 'utf8'));
+  } catch {
+    return true; // no pid yet: the owner is still starting
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return true;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM';
+  }
+}
+
 /**
  * Opens the embedded PostgreSQL (PGlite) in `dataDir`. Nothing in PGlite stops two processes
  * from opening one data dir, which corrupts it, so we hold a lock file for as long as it is
@@ -27,18 +72,7 @@ export class DataDirLocked extends Error {
 export async function connectEmbedded(dataDir: string): Promise<DatabaseConnection> {
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true });
-  let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(dir, {
-      lockfilePath: resolve(dir, 'parley.lock'),
-      stale: 10_000,
-      update: 2_000,
-      onCompromised: () => undefined,
-    });
-  } catch (error) {
-    if ((error as { code?: string }).code === 'ELOCKED') throw new DataDirLocked(dir);
-    throw error;
-  }
+  const release = await lockDataDir(dir);
   const pglite = await PGlite.create(resolve(dir, 'pgdata'));
   // PGlite has one connection; node-postgres' adapter exposes it as a pool of one, which
   // queues queries and keeps each kysely transaction on that single connection.

@@ -81,10 +81,23 @@ export class EventStore {
       .selectFrom('events')
       .selectAll()
       .where('global_position', '>', String(options.after ?? 0))
+      .$if(options.streamId !== undefined, (q) => q.where('stream_id', '=', options.streamId!))
       .orderBy('global_position')
       .limit(pageSize(options.limit))
       .execute();
     return rows.map((row) => this.toStoredEvent(row));
+  }
+
+  /**
+   * The events of `events` already stored in the stream (same id and content), with their
+   * positions; throws IdConflict for an id stored with other content. A read outside the
+   * append lock, for callers that must answer retries before checking anything else; the
+   * append itself checks again under the lock.
+   */
+  async findStored(streamId: string, events: EventToAppend[]): Promise<Map<string, AppendedEvent>> {
+    const prepared = events.map((event, index) => this.prepare(event, index));
+    const { known } = await splitKnown(this.db, streamId, prepared);
+    return known;
   }
 
   async streamVersion(streamId: string): Promise<number> {
@@ -252,7 +265,7 @@ function checkExpectedVersion(
  * different content, is an IdConflict.
  */
 async function splitKnown(
-  trx: Transaction<Database>,
+  trx: Kysely<Database>,
   streamId: string,
   batch: PreparedEvent[],
 ): Promise<{ fresh: PreparedEvent[]; known: Map<string, AppendedEvent> }> {

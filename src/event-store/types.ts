@@ -47,4 +47,6 @@ export interface ReadOptions {
   /** Exclusive lower bound on the position (global for readAll, stream version for streams). */
   after?: number;
   limit?: number;
+  /** readAll only: keep one stream's events (still in global order). */
+  streamId?: string;
 }

@@ -1,8 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { Access } from '../http/auth/access';
 import { DatabaseHealthIndicator } from './database.health';
 
 /** Liveness (the process answers) and readiness (the database answers): 200 or 503. */
+@Access('public')
 @Controller('health')
 export class HealthController {
   constructor(

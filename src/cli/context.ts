@@ -1,0 +1,49 @@
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import { AppModule } from '../app.module';
+import { loadConfig, type Config } from '../config/config';
+import { DataDirLocked } from '../database/embedded';
+
+export type Target =
+  | { kind: 'local'; app: INestApplicationContext; config: Config }
+  | { kind: 'remote'; url: string; apiKey?: string };
+
+/**
+ * Where a CLI command runs: in-process on the database (PostgreSQL, or the embedded one when
+ * no server holds it), or through a running server's HTTP API when that server holds the
+ * embedded data dir (PARLEY_URL, default http://127.0.0.1:3000).
+ */
+export async function openTarget(): Promise<Target> {
+  const config = loadConfig({ LOG_LEVEL: 'warn', PARLEY_LOAD_EXAMPLE: 'never', ...process.env });
+  try {
+    const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: false, abortOnError: false });
+    return { kind: 'local', app, config };
+  } catch (error) {
+    if (!(error instanceof DataDirLocked)) throw error;
+    const url = process.env.PARLEY_URL ?? 'http://127.0.0.1:3000';
+    process.stderr.write(`parley: ${config.PARLEY_DATA_DIR} is held by a running server; going through ${url}\n`);
+    return { kind: 'remote', url, ...(process.env.PARLEY_API_KEY ? { apiKey: process.env.PARLEY_API_KEY } : {}) };
+  }
+}
+
+export async function closeTarget(target: Target): Promise<void> {
+  if (target.kind === 'local') await target.app.close();
+}
+
+/** Calls the running server; a non-2xx answer becomes an error carrying its JSON body. */
+export async function callRemote(
+  target: Extract<Target, { kind: 'remote' }>,
+  path: string,
+  init: RequestInit = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const headers = new Headers(init.headers);
+  if (target.apiKey) headers.set('authorization', `Bearer ${target.apiKey}`);
+  let response: Response;
+  try {
+    response = await fetch(new URL(path, target.url), { ...init, headers });
+  } catch (error) {
+    throw new Error(`Cannot reach the server at ${target.url}: ${(error as Error).message}`);
+  }
+  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  return { status: response.status, body };
+}

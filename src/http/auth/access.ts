@@ -1,0 +1,16 @@
+import { SetMetadata } from '@nestjs/common';
+
+export type Role = 'reader' | 'writer' | 'admin';
+export const ACCESS = 'parley:access';
+
+/**
+ * Who may call a route. Without it, reads (GET, HEAD) need a reader key and everything else
+ * a writer key; `public` routes (health) need none.
+ */
+export const Access = (access: Role | 'public') => SetMetadata(ACCESS, access);
+
+const RANK: Record<Role, number> = { reader: 1, writer: 2, admin: 3 };
+
+export function allows(held: Role, needed: Role): boolean {
+  return RANK[held] >= RANK[needed];
+}

@@ -1,0 +1,42 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext, HttpException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { ACCESS, allows, type Role } from './access';
+import { ApiKeys } from './api-keys';
+
+/** With PARLEY_API_KEYS set, every route but the public ones needs a Bearer key of enough rank. */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(ApiKeys) private readonly keys: ApiKeys,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    if (!this.keys.enabled) return true;
+    const access = this.reflector.getAllAndOverride<Role | 'public' | undefined>(ACCESS, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (access === 'public') return true;
+    const request = context.switchToHttp().getRequest<Request>();
+    const needed: Role = access ?? (request.method === 'GET' || request.method === 'HEAD' ? 'reader' : 'writer');
+    const role = this.presentedRole(request);
+    if (!role) {
+      throw new HttpException(
+        { error: 'unauthorized', message: 'Send a valid key as "Authorization: Bearer <key>"' },
+        401,
+      );
+    }
+    if (!allows(role, needed)) {
+      throw new HttpException({ error: 'forbidden', message: `This needs a ${needed} key; yours is a ${role} key` }, 403);
+    }
+    return true;
+  }
+
+  private presentedRole(request: Request): Role | undefined {
+    const header = request.headers.authorization;
+    const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
+    return match ? this.keys.roleOf(match[1]!) : undefined;
+  }
+}

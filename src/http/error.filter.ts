@@ -1,0 +1,99 @@
+import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import { IdConflict, InvalidEventData, UnknownEventType, VersionConflict } from '../event-store/errors';
+import { InvalidRequest, RuleViolation, UnknownNegotiation } from '../negotiation/errors';
+
+interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Every error becomes an answer here, and only here. Domain errors keep their names; anything
+ * unexpected is a 500 that says nothing about our internals (the log has the details).
+ */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const answer = this.answer(error);
+    if (answer.status >= 500) this.logger.error({ err: error }, 'request failed');
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    if (answer.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
+    for (const [name, value] of Object.entries(answer.headers ?? {})) response.setHeader(name, value);
+    response.status(answer.status).json(answer.body);
+  }
+
+  private answer(error: unknown): Answer {
+    if (error instanceof InvalidRequest) {
+      return { status: 400, body: { error: 'invalid_request', issues: error.issues } };
+    }
+    if (error instanceof InvalidEventData) {
+      return {
+        status: 400,
+        body: { error: 'invalid_request', issues: error.issues.map((i) => ({ ...i, path: ['events', error.index, ...i.path] })) },
+      };
+    }
+    if (error instanceof UnknownEventType) {
+      return { status: 400, body: { error: 'invalid_request', issues: [{ path: ['type'], message: error.message }] } };
+    }
+    if (error instanceof RuleViolation) {
+      return { status: 422, body: { error: 'rule_violation', issues: error.issues } };
+    }
+    if (error instanceof VersionConflict) {
+      return { status: 409, body: { error: 'version_conflict', expected: error.expected, actual: error.actual } };
+    }
+    if (error instanceof IdConflict) {
+      return { status: 409, body: { error: 'id_conflict', id: error.eventId, message: error.message } };
+    }
+    if (error instanceof UnknownNegotiation) {
+      return { status: 404, body: { error: 'not_found', message: error.message } };
+    }
+    const bodyParser = bodyParserAnswer(error);
+    if (bodyParser) return bodyParser;
+    if (error instanceof HttpException) return httpExceptionAnswer(error);
+    return { status: 500, body: { error: 'internal_error', message: 'Something went wrong on our side; it is logged.' } };
+  }
+}
+
+/**
+ * HttpExceptions: our own carry `{error, …}` bodies; Nest's (a 404 for an unknown route, the
+ * 400 it makes of a body that is not JSON) are reshaped to the same form.
+ */
+function httpExceptionAnswer(error: HttpException): Answer {
+  const status = error.getStatus();
+  const body = error.getResponse();
+  if (typeof body === 'object' && body !== null && 'error' in body && !('statusCode' in body)) {
+    return { status, body: body as Record<string, unknown> };
+  }
+  if (status === 400) {
+    return { status, body: { error: 'invalid_request', issues: [{ path: [], message: `Malformed request: ${error.message}` }] } };
+  }
+  const name = status === 404 ? 'not_found' : status === 429 ? 'too_many_requests' : 'http_error';
+  return { status, body: { error: name, message: error.message } };
+}
+
+/** Errors thrown by Express' body parsers before any controller runs. */
+function bodyParserAnswer(error: unknown): Answer | undefined {
+  const type = (error as { type?: string } | null)?.type;
+  if (type === 'entity.too.large') {
+    const limit = (error as { limit?: number }).limit;
+    return { status: 413, body: { error: 'payload_too_large', message: `The body exceeds the limit of ${limit} bytes` } };
+  }
+  if (type === 'entity.parse.failed') {
+    return {
+      status: 400,
+      body: { error: 'invalid_request', issues: [{ path: [], message: `Malformed JSON: ${(error as Error).message}` }] },
+    };
+  }
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+    return { status: 415, body: { error: 'unsupported_media_type', message: (error as Error).message } };
+  }
+  return undefined;
+}

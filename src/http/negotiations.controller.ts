@@ -1,0 +1,85 @@
+import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import type { Request, Response } from 'express';
+import { AppendEvents } from '../negotiation/commands/append-events.command';
+import { ImportEvents } from '../negotiation/commands/import-events.command';
+import { parseNdjson } from '../negotiation/import/ndjson';
+import type { WriteOutcome } from '../negotiation/negotiation-writer';
+import { appendRequestSchema, expectedVersionSchema, negotiationIdSchema } from '../negotiation/requests';
+import { GetNegotiation } from '../queries/get-negotiation.query';
+import { ListNegotiations } from '../queries/list-negotiations.query';
+import { ReadEvents } from '../queries/read-events.query';
+import { NDJSON_TYPES, requireContentType } from './content-type';
+import { parseWith } from './parse';
+import { knownAtParams, pageParams } from './query-params';
+import { z } from 'zod';
+
+const importParams = z.object({
+  expectedVersion: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined ? undefined : /^\d+$/.test(v) ? Number(v) : v))
+    .pipe(expectedVersionSchema.optional()),
+});
+
+@Controller('negotiations')
+export class NegotiationsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Get()
+  list() {
+    return this.queries.execute(new ListNegotiations());
+  }
+
+  @Get(':nid')
+  get(@Param('nid') nid: string, @Query() query: unknown) {
+    const { knownAt } = parseWith(knownAtParams, query);
+    return this.queries.execute(new GetNegotiation(parseWith(negotiationIdSchema, nid, ['nid']), knownAt));
+  }
+
+  @Get(':nid/events')
+  events(@Param('nid') nid: string, @Query() query: unknown) {
+    const { after, limit } = parseWith(pageParams, query);
+    return this.queries.execute(new ReadEvents(after, limit, parseWith(negotiationIdSchema, nid, ['nid'])));
+  }
+
+  @Post(':nid/events')
+  async append(@Param('nid') nid: string, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    requireContentType(request, ['application/json']);
+    const id = parseWith(negotiationIdSchema, nid, ['nid']);
+    const body = parseWith(appendRequestSchema, request.body);
+    const outcome = await this.commands.execute(new AppendEvents(id, body.events, body.expectedVersion));
+    return answer(outcome, response);
+  }
+
+  // Express 5 would read ":import" as a route parameter: the colon is escaped.
+  @Post(':nid/events\\:import')
+  async import(
+    @Param('nid') nid: string,
+    @Query() query: unknown,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    requireContentType(request, NDJSON_TYPES);
+    const id = parseWith(negotiationIdSchema, nid, ['nid']);
+    const { expectedVersion } = parseWith(importParams, query);
+    const text = typeof request.body === 'string' ? request.body : '';
+    const lines = parseNdjson(text, id);
+    const outcome = await this.commands.execute(new ImportEvents(id, lines, expectedVersion));
+    return answer(outcome, response);
+  }
+}
+
+/** 201 when something was appended; 200 for a retry whose events were all stored already. */
+function answer(outcome: WriteOutcome, response: Response) {
+  response.status(outcome.created ? 201 : 200);
+  return {
+    streamVersion: outcome.streamVersion,
+    events: outcome.events,
+    appended: outcome.appended,
+    skipped: outcome.skipped,
+  };
+}

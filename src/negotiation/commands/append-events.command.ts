@@ -1,0 +1,23 @@
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { ExpectedVersion } from '../../event-store/errors';
+import { NegotiationWriter, type WriteOutcome } from '../negotiation-writer';
+import type { EventInput } from '../requests';
+
+export class AppendEvents extends Command<WriteOutcome> {
+  constructor(
+    readonly negotiationId: string,
+    readonly events: EventInput[],
+    readonly expectedVersion?: ExpectedVersion,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(AppendEvents)
+export class AppendEventsHandler implements ICommandHandler<AppendEvents, WriteOutcome> {
+  constructor(private readonly writer: NegotiationWriter) {}
+
+  execute({ negotiationId, events, expectedVersion }: AppendEvents): Promise<WriteOutcome> {
+    return this.writer.append(negotiationId, events, expectedVersion);
+  }
+}

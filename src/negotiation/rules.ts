@@ -1,0 +1,149 @@
+import { eventDataSchemas, POSITION_CARRYING, type EventData, type NegotiationEventType } from './events';
+import type { NegotiationState } from './state';
+import { CLOCK_SKEW_MS } from './time';
+
+export type Path = (string | number)[];
+
+export interface RuleIssue {
+  code: string;
+  path: Path;
+  message: string;
+}
+
+export interface EventToCheck {
+  type: NegotiationEventType;
+  data: unknown;
+  occurredAt: Date;
+}
+
+/**
+ * The rules a well-formed event must keep against the negotiation as it stands (the state
+ * after every earlier event, including earlier ones of the same batch). Paths are relative to
+ * the event. An empty list means the event may be appended.
+ */
+export function checkEvent(state: NegotiationState, event: EventToCheck, now: Date): RuleIssue[] {
+  const issues: RuleIssue[] = [];
+  if (event.occurredAt.getTime() > now.getTime() + CLOCK_SKEW_MS) {
+    issues.push(issue('FUTURE_DATE', ['occurredAt'], `occurredAt ${event.occurredAt.toISOString()} is in the future`));
+  }
+  if (event.type === 'NegotiationOpened') {
+    if (state.opened) issues.push(issue('ALREADY_OPENED', ['type'], 'The negotiation is already open'));
+    return issues;
+  }
+  if (!state.opened) {
+    issues.push(issue('NOT_OPENED', ['type'], 'The negotiation is not open: its first event must be NegotiationOpened'));
+    return issues;
+  }
+  return [...issues, ...checkData(state, event.type, event.data, ['data'], now)];
+}
+
+function checkData(
+  state: NegotiationState,
+  type: NegotiationEventType,
+  data: unknown,
+  at: Path,
+  now: Date,
+): RuleIssue[] {
+  const party = (slug: string, path: Path) =>
+    state.parties.has(slug) ? [] : [issue('UNKNOWN_PARTY', [...at, ...path], `Unknown party "${slug}"`)];
+  const onScale = (slug: string, value: number, path: Path) => {
+    const known = state.issues.get(slug);
+    if (!known) return [issue('UNKNOWN_ISSUE', [...at, ...path.slice(0, -1), 'issue'], `Unknown issue "${slug}"`)];
+    const { min, max } = known.scale;
+    return value < min || value > max
+      ? [issue('VALUE_OFF_SCALE', [...at, ...path], `${value} is outside the scale of ${slug} (${min} to ${max})`)]
+      : [];
+  };
+  const knownIssue = (slug: string, path: Path) =>
+    state.issues.has(slug) ? [] : [issue('UNKNOWN_ISSUE', [...at, ...path], `Unknown issue "${slug}"`)];
+
+  switch (type) {
+    case 'PartyAdded': {
+      const d = data as EventData['PartyAdded'];
+      return state.parties.has(d.party) ? [issue('DUPLICATE_PARTY', [...at, 'party'], `Party "${d.party}" is already added`)] : [];
+    }
+    case 'IssueDefined': {
+      const d = data as EventData['IssueDefined'];
+      return state.issues.has(d.issue) ? [issue('DUPLICATE_ISSUE', [...at, 'issue'], `Issue "${d.issue}" is already defined`)] : [];
+    }
+    case 'PositionStated': {
+      const d = data as EventData['PositionStated'];
+      return [...party(d.party, ['party']), ...onScale(d.issue, d.value, ['value'])];
+    }
+    case 'ProposalTabled': {
+      const d = data as EventData['ProposalTabled'];
+      return [
+        ...d.sponsors.flatMap((s, i) => party(s, ['sponsors', i])),
+        ...d.positions.flatMap((p, i) => onScale(p.issue, p.value, ['positions', i, 'value'])),
+      ];
+    }
+    case 'MeetingHeld': {
+      const d = data as EventData['MeetingHeld'];
+      return [
+        ...d.participants.flatMap((p, i) => party(p, ['participants', i])),
+        ...(d.positions ?? []).flatMap((p, i) => [
+          ...party(p.party, ['positions', i, 'party']),
+          ...onScale(p.issue, p.value, ['positions', i, 'value']),
+        ]),
+      ];
+    }
+    case 'PositionWithdrawn': {
+      const d = data as EventData['PositionWithdrawn'];
+      return [...party(d.party, ['party']), ...knownIssue(d.issue, ['issue'])];
+    }
+    case 'RedLineDeclared': {
+      const d = data as EventData['RedLineDeclared'];
+      const bounds = (['min', 'max'] as const).flatMap((bound) => {
+        const v = d.acceptable[bound];
+        return v === undefined ? [] : onScale(d.issue, v, ['acceptable', bound]);
+      });
+      // onScale reports an unknown issue once per bound; once is enough.
+      const unique = bounds.filter((b, i) => bounds.findIndex((o) => o.message === b.message) === i);
+      return [...party(d.party, ['party']), ...unique];
+    }
+    case 'EventCorrected':
+      return checkCorrection(state, data as EventData['EventCorrected'], at, now);
+    case 'EventRetracted':
+      return checkTarget(state, (data as EventData['EventRetracted']).target, [...at, 'target']);
+    case 'NegotiationOpened':
+      return [];
+  }
+}
+
+function checkTarget(state: NegotiationState, target: string, path: Path): RuleIssue[] {
+  const known = state.targets.get(target);
+  if (!known) {
+    return [issue('UNKNOWN_TARGET', path, `No position-carrying event ${target} in this negotiation`)];
+  }
+  if (known.retracted) return [issue('TARGET_RETRACTED', path, `Event ${target} is retracted`)];
+  return [];
+}
+
+function checkCorrection(
+  state: NegotiationState,
+  correction: EventData['EventCorrected'],
+  at: Path,
+  now: Date,
+): RuleIssue[] {
+  const targetIssues = checkTarget(state, correction.target, [...at, 'target']);
+  if (targetIssues.length > 0) return targetIssues;
+  const targetType = state.targets.get(correction.target)!.type;
+  const issues: RuleIssue[] = [];
+  if (correction.occurredAt && new Date(correction.occurredAt).getTime() > now.getTime() + CLOCK_SKEW_MS) {
+    issues.push(issue('FUTURE_DATE', [...at, 'occurredAt'], 'The corrected occurredAt is in the future'));
+  }
+  const parsed = eventDataSchemas[targetType].safeParse(correction.data);
+  if (!parsed.success) {
+    return [
+      ...issues,
+      ...parsed.error.issues.map((i) =>
+        issue('INVALID_CORRECTION', [...at, 'data', ...i.path.map(String)], `As ${targetType}: ${i.message}`),
+      ),
+    ];
+  }
+  return [...issues, ...checkData(state, targetType, parsed.data, [...at, 'data'], now)];
+}
+
+function issue(code: string, path: Path, message: string): RuleIssue {
+  return { code: `NEGOTIATION.${code}`, path, message };
+}

@@ -1,0 +1,41 @@
+import type { EventStore } from '../event-store/event-store';
+import type { StoredEvent } from '../event-store/types';
+import { UnknownNegotiation } from '../negotiation/errors';
+import type { NegotiationEvent, Source } from '../negotiation/events';
+
+/** A stored event as the domain types it (its source lifted out of the metadata). */
+export function toNegotiationEvent(event: StoredEvent): NegotiationEvent {
+  const source = event.metadata.source as Source | undefined;
+  return {
+    id: event.id,
+    type: event.type,
+    data: event.data,
+    occurredAt: event.occurredAt,
+    recordedAt: event.recordedAt,
+    globalPosition: event.globalPosition,
+    streamVersion: event.streamVersion,
+    ...(source ? { source } : {}),
+  } as NegotiationEvent;
+}
+
+/** Every event of a negotiation, or UnknownNegotiation. */
+export async function negotiationEvents(store: EventStore, negotiationId: string): Promise<NegotiationEvent[]> {
+  const events = await store.readStream(negotiationId);
+  if (events.length === 0) throw new UnknownNegotiation(negotiationId);
+  return events.map(toNegotiationEvent);
+}
+
+/** The public JSON of an event (GET …/events, the feed). */
+export function eventJson(event: StoredEvent) {
+  return {
+    id: event.id,
+    negotiation: event.streamId,
+    type: event.type,
+    occurredAt: event.occurredAt.toISOString(),
+    recordedAt: event.recordedAt.toISOString(),
+    data: event.data,
+    source: (event.metadata.source as Source | undefined) ?? null,
+    globalPosition: event.globalPosition,
+    streamVersion: event.streamVersion,
+  };
+}

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { queryHandlers } from '.';
+
+@Module({ providers: queryHandlers })
+export class QueriesModule {}
