@@ -1,10 +1,13 @@
+import type { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
+import typeis from 'type-is';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { json, text } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import type { Config } from './config/config';
 import { NDJSON_TYPES } from './http/content-type';
+import { setupOpenApi } from './http/openapi';
 
 /** Builds the HTTP application; main.ts, the CLI's `serve` and e2e tests all start it here. */
 export async function createServer(config: Config): Promise<NestExpressApplication> {
@@ -16,11 +19,16 @@ export async function createServer(config: Config): Promise<NestExpressApplicati
   });
   app.useLogger(app.get(Logger));
   // JSON up to the contract's size (at least 1 MB); NDJSON imports may be whole archives.
-  app.use(json({ limit: config.PARLEY_BODY_LIMIT }));
+  app.use(json({ limit: config.PARLEY_BODY_LIMIT, type: (req) => isJson(req) && !isImport(req) }));
   app.use(text({ type: NDJSON_TYPES, limit: config.PARLEY_IMPORT_LIMIT }));
   app.enableShutdownHooks();
+  setupOpenApi(app);
   return app;
 }
+
+const isJson = (req: IncomingMessage) => typeis(req, ['application/json']) !== false;
+// The import route takes NDJSON only: a JSON body there is a 415, not a JSON parse error.
+const isImport = (req: IncomingMessage) => /events(:|%3A)import(\?|$)/i.test(req.url ?? '');
 
 export async function startServer(config: Config): Promise<NestExpressApplication> {
   const app = await createServer(config);

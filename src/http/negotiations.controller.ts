@@ -1,6 +1,8 @@
 import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
+import { z } from 'zod';
 import { AppendEvents } from '../negotiation/commands/append-events.command';
 import { ImportEvents } from '../negotiation/commands/import-events.command';
 import { parseNdjson } from '../negotiation/import/ndjson';
@@ -10,9 +12,9 @@ import { GetNegotiation } from '../queries/get-negotiation.query';
 import { ListNegotiations } from '../queries/list-negotiations.query';
 import { ReadEvents } from '../queries/read-events.query';
 import { NDJSON_TYPES, requireContentType } from './content-type';
+import { openApiSchema } from './openapi';
 import { parseWith } from './parse';
 import { knownAtParams, pageParams } from './query-params';
-import { z } from 'zod';
 
 const importParams = z.object({
   expectedVersion: z
@@ -22,6 +24,8 @@ const importParams = z.object({
     .pipe(expectedVersionSchema.optional()),
 });
 
+@ApiTags('negotiations')
+@ApiBearerAuth()
 @Controller('negotiations')
 export class NegotiationsController {
   constructor(
@@ -35,18 +39,28 @@ export class NegotiationsController {
   }
 
   @Get(':nid')
+  @ApiQuery({ name: 'knownAt', required: false, description: 'Recorded time: instant or date (end of that UTC day); default now' })
   get(@Param('nid') nid: string, @Query() query: unknown) {
     const { knownAt } = parseWith(knownAtParams, query);
     return this.queries.execute(new GetNegotiation(parseWith(negotiationIdSchema, nid, ['nid']), knownAt));
   }
 
   @Get(':nid/events')
+  @ApiQuery({ name: 'after', required: false, description: 'Global position, exclusive' })
+  @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 100' })
   events(@Param('nid') nid: string, @Query() query: unknown) {
     const { after, limit } = parseWith(pageParams, query);
     return this.queries.execute(new ReadEvents(after, limit, parseWith(negotiationIdSchema, nid, ['nid'])));
   }
 
   @Post(':nid/events')
+  @ApiConsumes('application/json')
+  @ApiBody({ schema: openApiSchema(appendRequestSchema) })
+  @ApiResponse({ status: 201, description: 'Appended: {streamVersion, events: [{id, globalPosition, streamVersion}]}' })
+  @ApiResponse({ status: 200, description: 'Every event was already stored: the original positions' })
+  @ApiResponse({ status: 400, description: '{error: "invalid_request", issues: [{path, message}]}' })
+  @ApiResponse({ status: 409, description: 'version_conflict {expected, actual} or id_conflict' })
+  @ApiResponse({ status: 422, description: '{error: "rule_violation", issues: [{code, path, message}]}' })
   async append(@Param('nid') nid: string, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     requireContentType(request, ['application/json']);
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
@@ -57,6 +71,13 @@ export class NegotiationsController {
 
   // Express 5 would read ":import" as a route parameter: the colon is escaped.
   @Post(':nid/events\\:import')
+  @ApiConsumes('application/x-ndjson')
+  @ApiQuery({ name: 'expectedVersion', required: false })
+  @ApiBody({
+    description: 'One event per line, each shaped as an item of `events` in POST …/events; a line without id gets a UUIDv5',
+    schema: { type: 'string' },
+  })
+  @ApiResponse({ status: 400, description: '{error: "invalid_request", issues: [{line, path, message}]}' })
   async import(
     @Param('nid') nid: string,
     @Query() query: unknown,

@@ -1,0 +1,45 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config/config';
+import { createServer } from '../../src/server';
+import { call } from '../support/app';
+import { EMBEDDED_TEMPLATE_ENV } from '../support/embedded';
+
+/** What a newcomer's `npm start` does: no DATABASE_URL, an empty data dir. */
+describe('the server on the embedded database', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-embedded-'));
+  cpSync(process.env[EMBEDDED_TEMPLATE_ENV]!, dir, { recursive: true });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function start() {
+    const app = await createServer(loadConfig({ PARLEY_DATA_DIR: dir, LOG_LEVEL: 'silent' }));
+    await app.listen(0, '127.0.0.1');
+    return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
+  }
+
+  it('loads the April 2025 example on first start, once', async () => {
+    const first = await start();
+    try {
+      expect((await call(first.url, 'GET', '/health')).body.info.database).toEqual({ kind: 'embedded', status: 'up' });
+      const list = await call(first.url, 'GET', '/negotiations');
+      expect(list.body.negotiations).toEqual([{ id: 'ukraine-2025', title: 'Ukraine peace framework, April 2025', version: 20 }]);
+      const details = await call(first.url, 'GET', '/negotiations/ukraine-2025');
+      expect(details.body.parties.map((p: { party: string }) => p.party)).toEqual(['us', 'ukraine', 'europe', 'russia']);
+      expect(details.body.redLines).toEqual([
+        expect.objectContaining({ party: 'russia', issue: 'foreign-forces', min: 100, max: null }),
+      ]);
+    } finally {
+      await first.app.close();
+    }
+    const second = await start();
+    try {
+      const list = await call(second.url, 'GET', '/negotiations');
+      expect(list.body.negotiations[0].version).toBe(20);
+      const events = await call(second.url, 'GET', '/events?limit=1000');
+      expect(events.body.events.every((e: { source: { publisher: string } }) => e.source.publisher === 'Reuters')).toBe(true);
+    } finally {
+      await second.app.close();
+    }
+  });
+});

@@ -1,0 +1,62 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { loadConfig } from '../../src/config/config';
+import { createServer } from '../../src/server';
+import { createTestDatabase, type TestDatabase } from './database';
+
+export interface TestApp {
+  url: string;
+  database: TestDatabase;
+  app: NestExpressApplication;
+  close(): Promise<void>;
+}
+
+/** Parley on a loopback port of its own, over a fresh PostgreSQL database. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = loadConfig({ DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent', ...env });
+  const app = await createServer(config);
+  await app.listen(0, '127.0.0.1');
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  return {
+    url,
+    database,
+    app,
+    async close() {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
+
+export interface Answer<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A small HTTP client for tests: JSON in, JSON out, any content type on request. */
+export async function call<T = any>(
+  base: string,
+  method: string,
+  path: string,
+  options: { json?: unknown; body?: string; contentType?: string; key?: string } = {},
+): Promise<Answer<T>> {
+  const headers: Record<string, string> = {};
+  let body: string | undefined;
+  if (options.json !== undefined) {
+    body = JSON.stringify(options.json);
+    headers['content-type'] = 'application/json';
+  }
+  if (options.body !== undefined) body = options.body;
+  if (options.contentType) headers['content-type'] = options.contentType;
+  if (options.key) headers.authorization = `Bearer ${options.key}`;
+  const response = await fetch(`${base}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, body: parsed as T, headers: response.headers };
+}
