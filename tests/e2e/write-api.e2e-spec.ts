@@ -83,6 +83,15 @@ describe('POST /negotiations/{nid}/events', () => {
     expect(stored[6].source).toEqual(source);
   });
 
+  it('documents the write route in OpenAPI from the same zod schema', async () => {
+    const doc = await call(app.url, 'GET', '/docs/openapi.json');
+    const body = doc.body.paths['/negotiations/{nid}/events'].post.requestBody.content['application/json'].schema;
+    expect(body.required).toEqual(['events']);
+    const types = body.properties.events.items.oneOf.map((o: { properties: { type: { enum: string[] } } }) => o.properties.type.enum[0]);
+    expect(types).toContain('ProposalTabled');
+    expect(types).toHaveLength(10);
+  });
+
   describe('bad input: a clear error naming the field, and nothing written', () => {
     const nid = 'bad-input';
     let before: number;
