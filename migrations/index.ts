@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import * as eventStore from './20261130_1100_event_store';
+import * as stanceProjection from './20261130_1200_stance_projection';
 
 /** Every migration, by name. Listed in code so the compiled app needs no folder scan. */
 export const migrations: Record<string, Migration> = {
   '20261130_1100_event_store': eventStore,
+  '20261130_1200_stance_projection': stanceProjection,
 };

@@ -9,6 +9,7 @@ import { HealthModule } from './health/health.module';
 import { HttpModule } from './http/http.module';
 import { negotiationEventDefinitions } from './negotiation/events';
 import { NegotiationModule } from './negotiation/negotiation.module';
+import { ProjectionsModule } from './projections/projections.module';
 import { QueriesModule } from './queries/queries.module';
 
 @Module({})
@@ -30,6 +31,7 @@ export class AppModule {
         DatabaseModule,
         EventStoreModule.forRoot(negotiationEventDefinitions),
         NegotiationModule,
+        ProjectionsModule,
         QueriesModule,
         HttpModule,
         HealthModule,

@@ -23,10 +23,86 @@ export interface EventStoreHeadTable {
   position: Int8;
 }
 
+export interface ProjectionCheckpointsTable {
+  name: string;
+  position: Int8;
+}
+
+export interface ProjectedPartiesTable {
+  negotiation_id: string;
+  party: string;
+  name: string;
+  aliases: Json<string[]>;
+  capability: number | null;
+  recorded_at: Timestamp;
+  position: Int8;
+}
+
+export interface ProjectedIssuesTable {
+  negotiation_id: string;
+  issue: string;
+  title: string;
+  scale_min: number;
+  scale_max: number;
+  labels: Json<Record<string, string>>;
+  recorded_at: Timestamp;
+  position: Int8;
+}
+
+export interface StanceVersionsTable {
+  event_id: string;
+  version_position: Int8;
+  negotiation_id: string;
+  type: string;
+  retracted: boolean;
+  occurred_at: Timestamp;
+  recorded_at: Timestamp;
+  source: Json<Record<string, unknown> | null>;
+}
+
+export interface StanceFactsTable {
+  negotiation_id: string;
+  party: string;
+  issue: string;
+  kind: 'set' | 'withdraw' | 'red-line';
+  value: number | null;
+  salience: number | null;
+  min: number | null;
+  max: number | null;
+  summary: string | null;
+  event_id: string;
+  event_position: Int8;
+  version_position: Int8;
+  occurred_at: Timestamp;
+  recorded_at: Timestamp;
+}
+
+export interface StanceKeysTable {
+  negotiation_id: string;
+  party: string;
+  issue: string;
+}
+
 /** Mirrors migrations/: one interface per table. */
 export interface Database {
   events: EventsTable;
   event_store_head: EventStoreHeadTable;
+  projection_checkpoints: ProjectionCheckpointsTable;
+  projected_parties: ProjectedPartiesTable;
+  projected_issues: ProjectedIssuesTable;
+  stance_versions: StanceVersionsTable;
+  stance_facts: StanceFactsTable;
+  stance_keys: StanceKeysTable;
 }
+
+/** The tables a projection rebuild fills anew and swaps in. */
+export const PROJECTION_TABLES = [
+  'projection_checkpoints',
+  'projected_parties',
+  'projected_issues',
+  'stance_versions',
+  'stance_facts',
+  'stance_keys',
+] as const;
 
 export type EventRow = Selectable<EventsTable>;

@@ -1,6 +1,7 @@
 import type { DatabaseConnection } from '../database/connection';
 import { EVENTS_CHANNEL, type EventStore } from './event-store';
 import type { StoredEvent } from './types';
+import { Waker } from './waker';
 
 export interface SubscribeOptions {
   /** Exclusive: the first event delivered is the one after this global position. */
@@ -26,8 +27,7 @@ export interface SubscribeOptions {
 export class Subscription {
   private position: number;
   private stopped = false;
-  private wake: (() => void) | undefined;
-  private pendingWake = false;
+  private readonly waker = new Waker();
   private loop: Promise<void> | undefined;
   private unlisten: (() => Promise<void>) | undefined;
 
@@ -59,15 +59,13 @@ export class Subscription {
   }
 
   private notify(): void {
-    this.pendingWake = true;
-    this.wake?.();
+    this.waker.wake();
   }
 
   private async run(): Promise<void> {
     const { batchSize = 500, pollIntervalMs = 1000, retryDelayMs = 500 } = this.options;
     let failures = 0;
     while (!this.stopped) {
-      this.pendingWake = false;
       try {
         const events = await this.store.readAll({ after: this.position, limit: batchSize });
         if (events.length > 0) {
@@ -77,27 +75,13 @@ export class Subscription {
           continue;
         }
         failures = 0;
-        await this.sleep(pollIntervalMs);
+        await this.waker.sleep(pollIntervalMs);
       } catch (error) {
         this.options.onError?.(error);
         failures += 1;
-        await this.sleep(Math.min(retryDelayMs * 2 ** (failures - 1), 30_000));
+        await this.waker.sleep(Math.min(retryDelayMs * 2 ** (failures - 1), 30_000));
       }
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.pendingWake || this.stopped) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done() {
-        clearTimeout(timer);
-        self.wake = undefined;
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 }
 

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } fro
 import type { Response } from 'express';
 import { IdConflict, InvalidEventData, UnknownEventType, VersionConflict } from '../event-store/errors';
 import { InvalidRequest, RuleViolation, UnknownNegotiation } from '../negotiation/errors';
+import { ProjectionLagging } from '../projections/errors';
 
 interface Answer {
   status: number;
@@ -54,6 +55,9 @@ export class ErrorFilter implements ExceptionFilter {
     }
     if (error instanceof UnknownNegotiation) {
       return { status: 404, body: { error: 'not_found', message: error.message } };
+    }
+    if (error instanceof ProjectionLagging) {
+      return { status: 503, body: { error: 'projection_lagging', message: error.message }, headers: { 'Retry-After': '1' } };
     }
     const bodyParser = bodyParserAnswer(error);
     if (bodyParser) return bodyParser;

@@ -1,4 +1,6 @@
+import { DateTime, Duration } from 'luxon';
 import { z } from 'zod';
+import { slugSchema } from '../negotiation/events';
 import { instantOrDateSchema } from '../negotiation/time';
 
 const nowDefault = () => new Date();
@@ -15,3 +17,49 @@ export const pageParams = z.object({
   after: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
+
+/** `between=a,b[,c…]`: party slugs, comma-separated. */
+export const partyListSchema = z
+  .string()
+  .transform((v) => v.split(',').map((p) => p.trim()))
+  .pipe(z.array(slugSchema).min(2, 'Name at least two parties'));
+
+export const gapsParams = asOfParams.extend({ between: partyListSchema.optional() });
+
+export const MAX_SERIES_POINTS = 10_000;
+
+const durationSchema = z.string().transform((value, ctx) => {
+  const duration = Duration.fromISO(value);
+  if (!duration.isValid || duration.toMillis() <= 0) {
+    ctx.addIssue({ code: 'custom', message: 'Expected a positive ISO 8601 duration, e.g. P1D or PT6H' });
+    return z.NEVER;
+  }
+  return duration;
+});
+
+/** The points of a series: from, from + step, … up to and including to. */
+export const seriesParams = z
+  .object({
+    between: partyListSchema.refine((p) => p.length === 2, 'A series is for one pair: between=a,b'),
+    from: instantOrDateSchema,
+    to: instantOrDateSchema,
+    step: durationSchema.default(() => Duration.fromISO('P1D') as Duration<true>),
+    knownAt: instantOrDateSchema.optional().transform((v) => v ?? nowDefault()),
+  })
+  .transform((params, ctx) => {
+    if (params.to < params.from) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: '`to` is before `from`' });
+      return z.NEVER;
+    }
+    const points: Date[] = [];
+    let at = DateTime.fromJSDate(params.from, { zone: 'utc' });
+    while (at.toMillis() <= params.to.getTime()) {
+      if (points.length === MAX_SERIES_POINTS) {
+        ctx.addIssue({ code: 'custom', path: ['step'], message: `More than ${MAX_SERIES_POINTS} points: use a larger step or a shorter range` });
+        return z.NEVER;
+      }
+      points.push(at.toJSDate());
+      at = at.plus(params.step);
+    }
+    return { between: params.between as [string, string], points, knownAt: params.knownAt };
+  });

@@ -1,9 +1,7 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { EventStore } from '../event-store/event-store';
-import type { EventData } from '../negotiation/events';
-import { DEFAULT_SCALE } from '../negotiation/state';
-import { redLinesAsOf, type RedLine } from '../projections/as-of';
-import { negotiationEvents } from './negotiation-events';
+import type { RedLine } from '../projections/as-of';
+import { issuesKnown, partiesKnown, redLinesAt, type KnownIssue, type KnownParty } from '../projections/stance-queries';
+import { ReadModel } from './read-model';
 
 export interface NegotiationDetails {
   id: string;
@@ -11,8 +9,8 @@ export interface NegotiationDetails {
   description: string | null;
   knownAt: string;
   version: number;
-  parties: { party: string; name: string; aliases: string[]; capability: number | null }[];
-  issues: { issue: string; title: string; scale: { min: number; max: number; labels: Record<string, string> } }[];
+  parties: KnownParty[];
+  issues: KnownIssue[];
   redLines: RedLine[];
 }
 
@@ -28,31 +26,38 @@ export class GetNegotiation extends Query<NegotiationDetails> {
 /** Title, parties, issues and red lines as known at `knownAt` (parties whatever their occurredAt). */
 @QueryHandler(GetNegotiation)
 export class GetNegotiationHandler implements IQueryHandler<GetNegotiation> {
-  constructor(private readonly store: EventStore) {}
+  constructor(private readonly readModel: ReadModel) {}
 
   async execute({ negotiationId, knownAt }: GetNegotiation): Promise<NegotiationDetails> {
-    const all = await negotiationEvents(this.store, negotiationId);
-    const known = all.filter((e) => e.recordedAt.getTime() <= knownAt.getTime());
-    let opened: EventData['NegotiationOpened'] | undefined;
-    const parties: EventData['PartyAdded'][] = [];
-    const issues: NegotiationDetails['issues'] = [];
-    for (const event of known) {
-      if (event.type === 'NegotiationOpened') opened = event.data;
-      if (event.type === 'PartyAdded') parties.push(event.data);
-      if (event.type === 'IssueDefined') {
-        const scale = event.data.scale ?? DEFAULT_SCALE;
-        issues.push({ issue: event.data.issue, title: event.data.title, scale: { ...scale, labels: scale.labels ?? {} } });
-      }
-    }
+    const db = await this.readModel.open(negotiationId);
+    const [opened, version, parties, issues, redLines] = await Promise.all([
+      db
+        .selectFrom('events')
+        .select('data')
+        .where('stream_id', '=', negotiationId)
+        .where('type', '=', 'NegotiationOpened')
+        .where('recorded_at', '<=', knownAt)
+        .executeTakeFirst(),
+      db
+        .selectFrom('events')
+        .select((eb) => eb.fn.max('stream_version').as('version'))
+        .where('stream_id', '=', negotiationId)
+        .where('recorded_at', '<=', knownAt)
+        .executeTakeFirst(),
+      partiesKnown(db, negotiationId, knownAt),
+      issuesKnown(db, negotiationId, knownAt),
+      redLinesAt(db, negotiationId, { at: knownAt, knownAt }),
+    ]);
+    const data = opened?.data as { title?: string; description?: string } | undefined;
     return {
       id: negotiationId,
-      title: opened?.title ?? null,
-      description: opened?.description ?? null,
+      title: data?.title ?? null,
+      description: data?.description ?? null,
       knownAt: knownAt.toISOString(),
-      version: known.length,
-      parties: parties.map((p) => ({ party: p.party, name: p.name, aliases: p.aliases ?? [], capability: p.capability ?? null })),
+      version: version?.version ?? 0,
+      parties,
       issues,
-      redLines: redLinesAsOf(all, { at: knownAt, knownAt }),
+      redLines,
     };
   }
 }

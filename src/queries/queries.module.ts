@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { queryHandlers } from '.';
+import { ReadModel } from './read-model';
 
-@Module({ providers: queryHandlers })
+@Module({ providers: [ReadModel, ...queryHandlers] })
 export class QueriesModule {}

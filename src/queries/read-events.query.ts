@@ -1,7 +1,7 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EventStore } from '../event-store/event-store';
 import { UnknownNegotiation } from '../negotiation/errors';
-import { eventJson } from './negotiation-events';
+import { eventJson } from '../negotiation/stored-event';
 
 export class ReadEvents extends Query<{ events: ReturnType<typeof eventJson>[]; next: number | null }> {
   constructor(

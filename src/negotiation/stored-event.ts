@@ -1,7 +1,7 @@
 import type { EventStore } from '../event-store/event-store';
 import type { StoredEvent } from '../event-store/types';
-import { UnknownNegotiation } from '../negotiation/errors';
-import type { NegotiationEvent, Source } from '../negotiation/events';
+import { UnknownNegotiation } from './errors';
+import type { NegotiationEvent, Source } from './events';
 
 /** A stored event as the domain types it (its source lifted out of the metadata). */
 export function toNegotiationEvent(event: StoredEvent): NegotiationEvent {

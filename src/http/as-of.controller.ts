@@ -1,0 +1,51 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { negotiationIdSchema } from '../negotiation/requests';
+import { GetGapSeries } from '../queries/get-gap-series.query';
+import { GetGaps } from '../queries/get-gaps.query';
+import { GetStances } from '../queries/get-stances.query';
+import { parseWith } from './parse';
+import { asOfParams, gapsParams, seriesParams } from './query-params';
+
+const AT = { name: 'at', required: false, description: 'Valid time: instant or date (end of that UTC day); default now' };
+const KNOWN_AT = { name: 'knownAt', required: false, description: 'Recorded time: instant or date; default now' };
+
+/** Stances and gaps as of any (at, knownAt): the bitemporal reads. */
+@ApiTags('as-of')
+@ApiBearerAuth()
+@Controller('negotiations/:nid')
+export class AsOfController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get('stances')
+  @ApiQuery(AT)
+  @ApiQuery(KNOWN_AT)
+  stances(@Param('nid') nid: string, @Query() query: unknown) {
+    const id = parseWith(negotiationIdSchema, nid, ['nid']);
+    const { at, knownAt } = parseWith(asOfParams, query);
+    return this.queries.execute(new GetStances(id, { at, knownAt }));
+  }
+
+  @Get('gaps')
+  @ApiQuery(AT)
+  @ApiQuery(KNOWN_AT)
+  @ApiQuery({ name: 'between', required: false, description: 'Parties, comma-separated: their pairs in that order' })
+  gaps(@Param('nid') nid: string, @Query() query: unknown) {
+    const id = parseWith(negotiationIdSchema, nid, ['nid']);
+    const { at, knownAt, between } = parseWith(gapsParams, query);
+    return this.queries.execute(new GetGaps(id, { at, knownAt }, between));
+  }
+
+  @Get('gaps/series')
+  @ApiQuery({ name: 'between', required: true, description: 'Two parties: a,b' })
+  @ApiQuery({ name: 'from', required: true })
+  @ApiQuery({ name: 'to', required: true })
+  @ApiQuery({ name: 'step', required: false, description: 'ISO 8601 duration, default P1D' })
+  @ApiQuery(KNOWN_AT)
+  series(@Param('nid') nid: string, @Query() query: unknown) {
+    const id = parseWith(negotiationIdSchema, nid, ['nid']);
+    const { between, points, knownAt } = parseWith(seriesParams, query);
+    return this.queries.execute(new GetGapSeries(id, between, points, knownAt));
+  }
+}

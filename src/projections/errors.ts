@@ -1,0 +1,10 @@
+/** The projection did not catch up with the log in time: the read would not see every write. */
+export class ProjectionLagging extends Error {
+  readonly code = 'PROJECTIONS.LAGGING';
+  constructor(
+    readonly target: number,
+    readonly timeoutMs: number,
+  ) {
+    super(`The projections did not reach position ${target} within ${timeoutMs} ms; retry shortly`);
+  }
+}

@@ -1,0 +1,44 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { DatabaseConnection } from '../database/connection';
+import { DATABASE } from '../database/database.module';
+import { EventStore } from '../event-store/event-store';
+import { ProjectionLagging } from './errors';
+import { Projector } from './projector';
+
+const READ_YOUR_WRITES_TIMEOUT_MS = 10_000;
+
+/**
+ * Runs the projector in this process and gives reads their consistency: before answering,
+ * a read waits until the projection has applied every event committed before it was sent.
+ */
+@Injectable()
+export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Projector');
+  readonly projector: Projector;
+
+  constructor(
+    @Inject(DATABASE) private readonly connection: DatabaseConnection,
+    private readonly store: EventStore,
+  ) {
+    this.projector = new Projector(connection, store.registry, {
+      onError: (error) => this.logger.error({ err: error }, 'projector batch failed; retrying'),
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.projector.start();
+  }
+
+  // Before the database closes (onApplicationShutdown): the loop must not outlive it.
+  async onModuleDestroy(): Promise<void> {
+    await this.projector.stop();
+  }
+
+  /** Read your writes: every event committed before this call is projected when it resolves. */
+  async caughtUp(): Promise<void> {
+    const head = await this.store.headPosition();
+    if (!(await this.projector.waitFor(head, READ_YOUR_WRITES_TIMEOUT_MS))) {
+      throw new ProjectionLagging(head, READ_YOUR_WRITES_TIMEOUT_MS);
+    }
+  }
+}

@@ -1,0 +1,109 @@
+import type { Kysely } from 'kysely';
+import type { DatabaseConnection } from '../database/connection';
+import type { Database } from '../database/schema';
+import { EVENTS_CHANNEL, EventStore } from '../event-store/event-store';
+import type { EventRegistry } from '../event-store/event-registry';
+import { Waker } from '../event-store/waker';
+import { lockProjections, projectEvents, readCheckpoint, writeCheckpoint } from './projection-writer';
+
+export interface ProjectorOptions {
+  batchSize?: number;
+  pollIntervalMs?: number;
+  onError?: (error: unknown) => void;
+  /** Called after each committed batch, with the new checkpoint. */
+  onBatch?: (checkpoint: number, events: number) => void;
+}
+
+/**
+ * Keeps the stance projection up to date. Each batch is one transaction that takes the
+ * projection lock, reads the checkpoint, projects the events after it and moves the
+ * checkpoint: a crash between batches loses nothing and applies nothing twice, and two
+ * processes running projectors never both apply a batch.
+ */
+export class Projector {
+  private readonly waker = new Waker();
+  private readonly caughtUpWaiters = new Set<() => void>();
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+  private unlisten: (() => Promise<void>) | undefined;
+  private checkpoint = 0;
+
+  constructor(
+    private readonly connection: DatabaseConnection,
+    private readonly registry: EventRegistry,
+    private readonly options: ProjectorOptions = {},
+  ) {}
+
+  async start(): Promise<void> {
+    this.unlisten = await this.connection.listen(EVENTS_CHANNEL, () => this.waker.wake());
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.waker.wake();
+    await this.loop;
+    await this.unlisten?.();
+  }
+
+  /** Projects one batch; returns how many events it read (0: caught up). */
+  async runBatch(): Promise<number> {
+    const { batchSize = 1000 } = this.options;
+    return this.connection.db.transaction().execute(async (trx) => {
+      await lockProjections(trx);
+      const after = await readCheckpoint(trx);
+      const events = await new EventStore(trx as Kysely<Database>, this.registry).readAll({ after, limit: batchSize });
+      if (events.length === 0) {
+        this.checkpoint = after;
+        return 0;
+      }
+      await projectEvents(trx, events);
+      const last = events[events.length - 1]!.globalPosition;
+      await writeCheckpoint(trx, last);
+      this.checkpoint = last;
+      return events.length;
+    });
+  }
+
+  /** Resolves once the projection has applied every event up to `position`. */
+  async waitFor(position: number, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      // Another process may be the one projecting: the table is the truth.
+      if (this.checkpoint >= position || (await readCheckpoint(this.connection.db)) >= position) return true;
+      this.waker.wake();
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, 25);
+        const self = this;
+        function done() {
+          clearTimeout(timer);
+          self.caughtUpWaiters.delete(done);
+          resolve();
+        }
+        this.caughtUpWaiters.add(done);
+      });
+    }
+    return false;
+  }
+
+  private async run(): Promise<void> {
+    const { pollIntervalMs = 1000 } = this.options;
+    let failures = 0;
+    while (!this.stopped) {
+      try {
+        const count = await this.runBatch();
+        failures = 0;
+        if (count > 0) {
+          this.options.onBatch?.(this.checkpoint, count);
+          for (const waiter of [...this.caughtUpWaiters]) waiter();
+          continue;
+        }
+        await this.waker.sleep(pollIntervalMs);
+      } catch (error) {
+        this.options.onError?.(error);
+        failures += 1;
+        await this.waker.sleep(Math.min(250 * 2 ** (failures - 1), 30_000));
+      }
+    }
+  }
+}

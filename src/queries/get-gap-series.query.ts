@@ -1,0 +1,40 @@
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { gapSeries, type SeriesPoint } from '../projections/gaps';
+import { issuesKnown, partiesKnown, timelineOf } from '../projections/stance-queries';
+import { checkParties } from './get-gaps.query';
+import { ReadModel } from './read-model';
+
+export interface SeriesAnswer {
+  a: string;
+  b: string;
+  knownAt: string;
+  points: SeriesPoint[];
+}
+
+export class GetGapSeries extends Query<SeriesAnswer> {
+  constructor(
+    readonly negotiationId: string,
+    readonly between: [string, string],
+    readonly points: Date[],
+    readonly knownAt: Date,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(GetGapSeries)
+export class GetGapSeriesHandler implements IQueryHandler<GetGapSeries> {
+  constructor(private readonly readModel: ReadModel) {}
+
+  async execute({ negotiationId, between, points, knownAt }: GetGapSeries): Promise<SeriesAnswer> {
+    const db = await this.readModel.open(negotiationId);
+    const [parties, issues, timeline] = await Promise.all([
+      partiesKnown(db, negotiationId, knownAt),
+      issuesKnown(db, negotiationId, knownAt),
+      timelineOf(db, negotiationId, between, knownAt),
+    ]);
+    checkParties(between, parties.map((p) => p.party));
+    const [a, b] = between;
+    return { a, b, knownAt: knownAt.toISOString(), points: gapSeries(a, b, timeline, issues, points) };
+  }
+}
