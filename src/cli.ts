@@ -4,6 +4,8 @@ import { loadConfig } from './config/config';
 import { migrateToLatest } from './database/migrate';
 import { openDatabase } from './database/open';
 import { registerImport } from './cli/import.command';
+import { registerReads } from './cli/read.commands';
+import { registerRebuild } from './cli/rebuild.command';
 import { startServer } from './server';
 
 const program = new Command()
@@ -34,6 +36,8 @@ program
   });
 
 registerImport(program);
+registerReads(program);
+registerRebuild(program);
 
 program.parseAsync().catch((error: Error) => {
   process.stderr.write(`parley: ${error.message}\n`);

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CONFIG, type Config } from '../config/config';
+import { AdminController } from './admin.controller';
 import { AsOfController } from './as-of.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeys } from './auth/api-keys';
@@ -9,7 +10,7 @@ import { EventsController } from './events.controller';
 import { NegotiationsController } from './negotiations.controller';
 
 @Module({
-  controllers: [NegotiationsController, AsOfController, EventsController],
+  controllers: [NegotiationsController, AsOfController, EventsController, AdminController],
   providers: [
     { provide: ApiKeys, inject: [CONFIG], useFactory: (config: Config) => new ApiKeys(config.PARLEY_API_KEYS) },
     { provide: APP_GUARD, useClass: ApiKeyGuard },

@@ -1,10 +1,15 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfig } from '../../src/config/config';
 import { createServer } from '../../src/server';
 import { createTestDatabase, type TestDatabase } from './database';
+import { EMBEDDED_TEMPLATE_ENV } from './embedded';
 
 export interface TestApp {
   url: string;
+  /** Set on PostgreSQL; the embedded app has a data dir instead. */
   database: TestDatabase;
   app: NestExpressApplication;
   close(): Promise<void>;
@@ -24,6 +29,25 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     async close() {
       await app.close();
       await database.drop();
+    },
+  };
+}
+
+/** Parley as `npm start` runs it: the embedded database, in a copy of the migrated template. */
+export async function startEmbeddedTestApp(env: Record<string, string> = {}): Promise<Omit<TestApp, 'database'> & { dir: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-app-'));
+  cpSync(process.env[EMBEDDED_TEMPLATE_ENV]!, dir, { recursive: true });
+  const config = loadConfig({ PARLEY_DATA_DIR: dir, PARLEY_LOAD_EXAMPLE: 'never', LOG_LEVEL: 'silent', ...env });
+  const app = await createServer(config);
+  await app.listen(0, '127.0.0.1');
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  return {
+    url,
+    dir,
+    app,
+    async close() {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,84 @@
+import { QueryBus } from '@nestjs/cqrs';
+import Table from 'cli-table3';
+import type { Command } from 'commander';
+import { parseWith } from '../http/parse';
+import { asOfParams, gapsParams } from '../http/query-params';
+import { negotiationIdSchema } from '../negotiation/requests';
+import { GetGaps, type GapsAnswer } from '../queries/get-gaps.query';
+import { GetStances, type StancesAnswer } from '../queries/get-stances.query';
+import { callRemote, closeTarget, openTarget } from './context';
+
+interface ReadOptions {
+  negotiation: string;
+  at?: string;
+  knownAt?: string;
+  between?: string;
+  json?: boolean;
+}
+
+// Colours only where a person reads them.
+const PLAIN = process.stdout.isTTY ? {} : { head: [], border: [] };
+const fmt = (n: number | null) => (n === null ? '–' : String(Math.round(n * 100) / 100));
+const query = (o: ReadOptions) => ({ ...(o.at ? { at: o.at } : {}), ...(o.knownAt ? { knownAt: o.knownAt } : {}) });
+
+/** `parley stances` and `parley gaps`: the as-of reads, as a table or --json. */
+export function registerReads(program: Command): void {
+  const common = (command: Command) =>
+    command
+      .requiredOption('-n, --negotiation <nid>', 'negotiation id')
+      .option('--at <when>', 'valid time: instant or date (end of that UTC day); default now')
+      .option('--known-at <when>', 'recorded time: instant or date; default now')
+      .option('--json', 'print the JSON answer instead of a table');
+
+  common(program.command('stances').description("each party's stance on each issue, as of a date")).action(
+    async (options: ReadOptions) => {
+      const answer = await read<StancesAnswer>(options, 'stances', (bus, id) =>
+        bus.execute(new GetStances(id, parseWith(asOfParams, query(options)))),
+      );
+      if (options.json) return print(answer);
+      const table = new Table({ head: ['party', 'issue', 'value', 'salience', 'since', 'summary'], style: PLAIN });
+      for (const s of answer.stances) {
+        table.push([s.party, s.issue, fmt(s.value), fmt(s.salience), new Date(s.since).toISOString().slice(0, 10), (s.summary ?? '').slice(0, 60)]);
+      }
+      print(`stances at ${answer.at}, as known at ${answer.knownAt}\n${table.toString()}`);
+    },
+  );
+
+  common(program.command('gaps').description('gap metrics between parties, as of a date'))
+    .option('--between <parties>', 'comma-separated parties; default every pair')
+    .action(async (options: ReadOptions) => {
+      const params = { ...query(options), ...(options.between ? { between: options.between } : {}) };
+      const answer = await read<GapsAnswer>(options, 'gaps', (bus, id) => {
+        const { at, knownAt, between } = parseWith(gapsParams, params);
+        return bus.execute(new GetGaps(id, { at, knownAt }, between));
+      }, params);
+      if (options.json) return print(answer);
+      const table = new Table({ head: ['a', 'b', 'overall', 'coverage', 'issues (gap)'], style: PLAIN });
+      for (const p of answer.pairs) {
+        table.push([p.a, p.b, fmt(p.overall), fmt(p.coverage), p.issues.map((i) => `${i.issue} ${fmt(i.gap)}`).join(', ')]);
+      }
+      print(`gaps at ${answer.at}, as known at ${answer.knownAt}\n${table.toString()}`);
+    });
+}
+
+async function read<T>(
+  options: ReadOptions,
+  route: string,
+  local: (bus: QueryBus, negotiationId: string) => Promise<T>,
+  params: Record<string, string> = query(options),
+): Promise<T> {
+  const id = parseWith(negotiationIdSchema, options.negotiation, ['--negotiation']);
+  const target = await openTarget();
+  try {
+    if (target.kind === 'local') return await local(target.app.get(QueryBus), id);
+    const { status, body } = await callRemote(target, `/negotiations/${id}/${route}?${new URLSearchParams(params)}`);
+    if (status !== 200) throw new Error(`The server answered ${status}: ${JSON.stringify(body)}`);
+    return body as T;
+  } finally {
+    await closeTarget(target);
+  }
+}
+
+function print(value: unknown): void {
+  process.stdout.write(typeof value === 'string' ? `${value}\n` : `${JSON.stringify(value, null, 2)}\n`);
+}

@@ -1,0 +1,48 @@
+import { Presets, SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import type { DatabaseConnection } from '../database/connection';
+import { DATABASE } from '../database/database.module';
+import { EventStore } from '../event-store/event-store';
+import { rebuildProjections } from '../projections/rebuild';
+import { callRemote, closeTarget, openTarget } from './context';
+
+export function registerRebuild(program: Command): void {
+  program
+    .command('rebuild')
+    .description('rebuild every projection from the log (reads keep answering meanwhile)')
+    .option('--batch-size <n>', 'events per batch', '5000')
+    .action(async (options: { batchSize: string }) => {
+      const target = await openTarget();
+      try {
+        if (target.kind === 'remote') {
+          const { status, body } = await callRemote(target, '/admin/rebuild', { method: 'POST' });
+          if (status !== 200) throw new Error(`The server answered ${status}: ${JSON.stringify(body)}`);
+          process.stdout.write(`rebuilt from ${body.events} events up to position ${body.position} (${body.ms} ms)\n`);
+          return;
+        }
+        const bar = process.stderr.isTTY
+          ? new SingleBar({ format: 'rebuilding {bar} {value}/{total} events', stream: process.stderr }, Presets.shades_classic)
+          : undefined;
+        const started = Date.now();
+        let barStarted = false;
+        const connection = target.app.get<DatabaseConnection>(DATABASE);
+        const registry = target.app.get(EventStore).registry;
+        const result = await rebuildProjections(connection, registry, {
+          batchSize: Number(options.batchSize),
+          onProgress: ({ position, head }) => {
+            if (!bar) return;
+            if (!barStarted) {
+              bar.start(head, 0);
+              barStarted = true;
+            }
+            bar.setTotal(head);
+            bar.update(position);
+          },
+        });
+        bar?.stop();
+        process.stdout.write(`rebuilt from ${result.events} events up to position ${result.position} (${Date.now() - started} ms)\n`);
+      } finally {
+        await closeTarget(target);
+      }
+    });
+}

@@ -1,0 +1,68 @@
+import { sql, type Kysely } from 'kysely';
+import type { DatabaseConnection } from '../database/connection';
+import { PROJECTION_TABLES, type Database } from '../database/schema';
+import { EventStore } from '../event-store/event-store';
+import type { EventRegistry } from '../event-store/event-registry';
+import { lockProjections, projectEvents, writeCheckpoint } from './projection-writer';
+
+const SHADOW = 'parley_rebuild';
+
+export interface RebuildProgress {
+  position: number;
+  head: number;
+  events: number;
+}
+
+export interface RebuildOptions {
+  batchSize?: number;
+  onProgress?: (progress: RebuildProgress) => void;
+}
+
+/**
+ * Rebuilds every projection from the log without stopping reads: fills shadow tables in a
+ * schema of their own, batch by batch (memory stays flat however long the log), then, under
+ * the projection lock, catches up the last events and swaps the shadow tables in, in one
+ * transaction. Readers see the old tables until the swap commits, the new ones after.
+ */
+export async function rebuildProjections(
+  connection: DatabaseConnection,
+  registry: EventRegistry,
+  { batchSize = 5000, onProgress }: RebuildOptions = {},
+): Promise<RebuildProgress> {
+  const { db } = connection;
+  const store = new EventStore(db, registry);
+  await sql`drop schema if exists ${sql.id(SHADOW)} cascade`.execute(db);
+  await sql`create schema ${sql.id(SHADOW)}`.execute(db);
+  for (const table of PROJECTION_TABLES) {
+    await sql`create table ${sql.id(SHADOW, table)} (like ${sql.id('public', table)} including all)`.execute(db);
+  }
+  await writeCheckpoint(db.withSchema(SHADOW), 0);
+
+  const progress: RebuildProgress = { position: 0, head: await store.headPosition(), events: 0 };
+  // Everything inside a transaction goes through it: the embedded database has one connection.
+  const step = async (trx: Kysely<Database>): Promise<boolean> => {
+    const events = await new EventStore(trx, registry).readAll({ after: progress.position, limit: batchSize });
+    if (events.length === 0) return false;
+    const shadow = trx.withSchema(SHADOW);
+    await projectEvents(shadow, events);
+    progress.position = events[events.length - 1]!.globalPosition;
+    progress.events += events.length;
+    progress.head = Math.max(progress.head, progress.position);
+    await writeCheckpoint(shadow, progress.position);
+    onProgress?.({ ...progress });
+    return true;
+  };
+
+  while (await db.transaction().execute((trx) => step(trx)));
+
+  await db.transaction().execute(async (trx) => {
+    await lockProjections(trx);
+    while (await step(trx));
+    for (const table of PROJECTION_TABLES) {
+      await sql`drop table ${sql.id('public', table)}`.execute(trx);
+      await sql`alter table ${sql.id(SHADOW, table)} set schema public`.execute(trx);
+    }
+    await sql`drop schema ${sql.id(SHADOW)}`.execute(trx);
+  });
+  return progress;
+}

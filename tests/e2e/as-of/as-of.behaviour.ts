@@ -1,0 +1,216 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { exampleDatasetPath } from '../../../src/config/paths';
+import { call } from '../../support/app';
+import { setup, stated } from '../../support/builders';
+
+type App = { url: string; close(): Promise<void> };
+
+/** Answers worked out by hand from examples/ukraine-2025 (see its README for each value). */
+export function asOfBehaviour(start: () => Promise<App>) {
+  let app: App;
+  const get = (path: string) => call(app.url, 'GET', path);
+  const stances = async (nid: string, query: string) => (await get(`/negotiations/${nid}/stances?${query}`)).body;
+  const crimea = async (query: string) =>
+    Object.fromEntries(
+      (await stances('ukraine-2025', query)).stances
+        .filter((s: { issue: string }) => s.issue === 'crimea')
+        .map((s: { party: string; value: number }) => [s.party, s.value]),
+    );
+
+  beforeAll(async () => {
+    app = await start();
+    const imported = await call(app.url, 'POST', '/negotiations/ukraine-2025/events:import', {
+      body: readFileSync(exampleDatasetPath(), 'utf8'),
+      contentType: 'application/x-ndjson',
+    });
+    expect(imported.status).toBe(201);
+  });
+  afterAll(() => app.close());
+
+  describe('GET /negotiations/{nid}/stances', () => {
+    it('has no US or Ukrainian stance on Crimea before the Paris meeting (16 Apr)', async () => {
+      expect(await crimea('at=2025-04-16')).toEqual({});
+    });
+
+    it('has the US framework between Paris and London (20 Apr), and nothing from Ukraine yet', async () => {
+      expect(await crimea('at=2025-04-20')).toEqual({ us: 100 });
+    });
+
+    it('has both texts after London (24 Apr)', async () => {
+      expect(await crimea('at=2025-04-24')).toEqual({ us: 100, ukraine: 0, europe: 0 });
+    });
+
+    it("gives the stance's event, date, salience and source", async () => {
+      const now = await stances('ukraine-2025', '');
+      const us = now.stances.find((s: { party: string; issue: string }) => s.party === 'us' && s.issue === 'crimea');
+      expect(us).toMatchObject({
+        value: 100,
+        salience: 0.9,
+        since: '2025-04-25T12:00:00.000Z',
+        source: { publisher: 'Reuters', publishedAt: '2025-04-25' },
+      });
+      const events = (await get('/negotiations/ukraine-2025/events?limit=100')).body.events;
+      const trump = events.find((e: { data: { quote?: string } }) => e.data.quote === 'Crimea will stay with Russia');
+      expect(us.eventId).toBe(trump.id);
+      // A proposal without salience does not have one: europe's stances carry none.
+      expect(now.stances.filter((s: { party: string }) => s.party === 'europe').every((s: { salience: null }) => s.salience === null)).toBe(true);
+    });
+
+    it('echoes at and knownAt, dates meaning the end of that UTC day', async () => {
+      const answer = await stances('ukraine-2025', 'at=2025-04-20&knownAt=2030-01-01T00:00:00%2B02:00');
+      expect(answer.at).toBe('2025-04-20T23:59:59.999Z');
+      expect(answer.knownAt).toBe('2029-12-31T22:00:00.000Z');
+    });
+
+    it('knows nothing at a knownAt before the data was recorded', async () => {
+      expect((await stances('ukraine-2025', 'knownAt=2020-01-01')).stances).toEqual([]);
+    });
+
+    it('answers 404 for an unknown negotiation and 400 for a bad date', async () => {
+      expect((await get('/negotiations/nowhere/stances')).status).toBe(404);
+      const bad = await get('/negotiations/ukraine-2025/stances?at=2025-02-30');
+      expect(bad.status).toBe(400);
+      expect(bad.body.issues[0].path).toEqual(['at']);
+    });
+  });
+
+  describe('GET /negotiations/{nid}/gaps', () => {
+    it('weights by salience, counting a missing salience as 1 (US–Ukraine now)', async () => {
+      const { pairs } = (await get('/negotiations/ukraine-2025/gaps?between=us,ukraine')).body;
+      // crimea weight (0.9 + 1) / 2 = 0.95; the other four shared issues weigh 1.
+      expect(pairs[0].overall).toBeCloseTo((100 * 0.95 + 100 + 50 + 80 + 50) / 4.95, 10);
+      expect(pairs[0].coverage).toBe(5 / 8);
+      expect(pairs[0].issues).toEqual([
+        { issue: 'ceasefire-sequencing', gap: 100, a: 100, b: 0 },
+        { issue: 'crimea', gap: 100, a: 100, b: 0 },
+        { issue: 'occupied-territories', gap: 50, a: 50, b: 0 },
+        { issue: 'sanctions-relief', gap: 80, a: 100, b: 20 },
+        { issue: 'security-guarantees', gap: 50, a: 50, b: 0 },
+      ]);
+    });
+
+    it('is a plain mean before any salience was given (24 Apr)', async () => {
+      const { pairs } = (await get('/negotiations/ukraine-2025/gaps?between=us,ukraine&at=2025-04-24')).body;
+      expect(pairs[0].overall).toBe(76);
+    });
+
+    it('has a null overall and zero coverage for a party that stated nothing (Russia)', async () => {
+      const { pairs } = (await get('/negotiations/ukraine-2025/gaps?between=us,russia')).body;
+      expect(pairs).toEqual([{ a: 'us', b: 'russia', overall: null, coverage: 0, issues: [] }]);
+    });
+
+    it('lists every pair alphabetically without between, and the given order with it', async () => {
+      const all = (await get('/negotiations/ukraine-2025/gaps')).body.pairs.map((p: { a: string; b: string }) => `${p.a}-${p.b}`);
+      expect(all).toEqual(['europe-russia', 'europe-ukraine', 'europe-us', 'russia-ukraine', 'russia-us', 'ukraine-us']);
+      const chosen = (await get('/negotiations/ukraine-2025/gaps?between=us,ukraine,europe')).body.pairs;
+      expect(chosen.map((p: { a: string; b: string }) => `${p.a}-${p.b}`)).toEqual(['us-ukraine', 'us-europe', 'ukraine-europe']);
+      expect(chosen[2]).toMatchObject({ overall: 0, coverage: 7 / 8 });
+    });
+
+    it('answers 400 for an unknown party or a party named twice', async () => {
+      const unknown = await get('/negotiations/ukraine-2025/gaps?between=us,china');
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.issues[0].path).toEqual(['between', 1]);
+      expect((await get('/negotiations/ukraine-2025/gaps?between=us,us')).status).toBe(400);
+    });
+  });
+
+  describe('GET /negotiations/{nid}/gaps/series', () => {
+    it('follows the gap day by day through the April talks', async () => {
+      const { points } = (await get('/negotiations/ukraine-2025/gaps/series?between=us,ukraine&from=2025-04-16&to=2025-04-26&step=P1D')).body;
+      expect(points).toHaveLength(11);
+      expect(points[0]).toEqual({ at: '2025-04-16T23:59:59.999Z', overall: null, issues: {} });
+      expect(points.slice(0, 7).every((p: { overall: null }) => p.overall === null)).toBe(true);
+      expect(points[7].overall).toBe(76); // 23 Apr: London
+      expect(points[9].overall).toBeCloseTo(375 / 4.95, 10); // 25 Apr: Trump's salience
+      expect(points[9].issues.crimea).toBe(100);
+    });
+
+    it('agrees with the gaps route at every point', async () => {
+      const { points } = (await get('/negotiations/ukraine-2025/gaps/series?between=us,europe&from=2025-04-17T00:00:00Z&to=2025-04-26T00:00:00Z&step=PT12H')).body;
+      for (const point of points) {
+        const { pairs } = (await get(`/negotiations/ukraine-2025/gaps?between=us,europe&at=${encodeURIComponent(point.at)}`)).body;
+        expect(point.overall).toEqual(pairs[0].overall);
+      }
+    });
+
+    it('refuses more than 10,000 points and a pair that is not two parties', async () => {
+      const many = await get('/negotiations/ukraine-2025/gaps/series?between=us,ukraine&from=2000-01-01&to=2030-01-01&step=PT1H');
+      expect(many.status).toBe(400);
+      expect(many.body.issues[0].path).toEqual(['step']);
+      expect((await get('/negotiations/ukraine-2025/gaps/series?between=us,ukraine,europe&from=2025-04-16&to=2025-04-20')).status).toBe(400);
+    });
+  });
+
+  describe('bitemporal answers', () => {
+    const nid = `bitemporal-${randomUUID().slice(0, 8)}`;
+    const post = async (events: unknown[]) => {
+      const answer = await call(app.url, 'POST', `/negotiations/${nid}/events`, { json: { events } });
+      expect(answer.status).toBe(201);
+      const all = (await get(`/negotiations/${nid}/events?limit=1000`)).body.events;
+      const recordedAt: string = all[all.length - 1].recordedAt;
+      // The next write must be recorded strictly later: wait for the clock, not a fixed time.
+      while (Date.now() <= Date.parse(recordedAt) + 1) await new Promise((r) => setImmediate(r));
+      return { recordedAt, ids: answer.body.events.map((e: { id: string }) => e.id) as string[] };
+    };
+    const valueAt = async (at: string, knownAt: string) => {
+      const { stances: list } = await stances(nid, `at=${encodeURIComponent(at)}&knownAt=${encodeURIComponent(knownAt)}`);
+      return list.find((s: { party: string; issue: string }) => s.party === 'us' && s.issue === 'crimea')?.value ?? null;
+    };
+
+    it('applies late news, corrections and retractions from their recording on, never before', async () => {
+      await post(setup());
+      const first = await post([stated('us', 'crimea', 50, '2025-04-10')]);
+      const late = await post([stated('us', 'crimea', 80, '2025-04-05')]);
+      const target = first.ids[0]!;
+      const corrected = await post([
+        { type: 'EventCorrected', occurredAt: '2025-04-11T00:00:00Z', data: { target, data: { party: 'us', issue: 'crimea', value: 60 } } },
+      ]);
+      const retracted = await post([{ type: 'EventRetracted', occurredAt: '2025-04-12T00:00:00Z', data: { target, reason: 'misreported' } }]);
+
+      // Late news: known from its recording on, and only where its valid time reaches.
+      expect(await valueAt('2025-04-07', first.recordedAt)).toBeNull();
+      expect(await valueAt('2025-04-07', late.recordedAt)).toBe(80);
+      expect(await valueAt('2025-04-20', late.recordedAt)).toBe(50);
+      // The correction replaces the value from its recordedAt on.
+      expect(await valueAt('2025-04-20', corrected.recordedAt)).toBe(60);
+      expect(await valueAt('2025-04-20', late.recordedAt)).toBe(50);
+      // The retraction makes the statement never taken: the late news shows through.
+      expect(await valueAt('2025-04-20', retracted.recordedAt)).toBe(80);
+      expect(await valueAt('2025-04-20', corrected.recordedAt)).toBe(60);
+    });
+
+    it('resolves two events with the same occurredAt by global position', async () => {
+      await post([stated('us', 'crimea', 10, '2025-04-15'), stated('us', 'crimea', 20, '2025-04-15')]);
+      expect(await valueAt('2025-04-15', new Date().toISOString())).toBe(20);
+    });
+
+    it('moves an event in valid time when a correction gives a new occurredAt', async () => {
+      const n = `moved-${randomUUID().slice(0, 8)}`;
+      const setupAnswer = await call(app.url, 'POST', `/negotiations/${n}/events`, { json: { events: [...setup(), stated('ukraine', 'crimea', 5, '2025-04-20')] } });
+      const target = setupAnswer.body.events[6].id;
+      await call(app.url, 'POST', `/negotiations/${n}/events`, {
+        json: { events: [{ type: 'EventCorrected', occurredAt: '2025-04-21T00:00:00Z', data: { target, occurredAt: '2025-04-10T00:00:00Z', data: { party: 'ukraine', issue: 'crimea', value: 5 } } }] },
+      });
+      const at15 = (await stances(n, 'at=2025-04-15')).stances;
+      expect(at15).toEqual([expect.objectContaining({ party: 'ukraine', value: 5, since: '2025-04-10T00:00:00.000Z' })]);
+    });
+  });
+
+  describe('GET /negotiations/{nid}', () => {
+    it('lists parties, issues with labelled scales, and red lines', async () => {
+      const details = (await get('/negotiations/ukraine-2025')).body;
+      expect(details.version).toBe(20);
+      expect(details.issues).toHaveLength(8);
+      expect(details.issues[0]).toEqual({
+        issue: 'crimea',
+        title: 'Crimea',
+        scale: { min: 0, max: 100, labels: { '0': 'Ukrainian; Russian claims not acknowledged', '50': 'Russian control accepted de facto, not recognised', '100': 'Russian, recognised de jure' } },
+      });
+      expect(details.redLines).toEqual([expect.objectContaining({ party: 'russia', issue: 'foreign-forces', min: 100, max: null })]);
+      const before = (await get('/negotiations/ukraine-2025?knownAt=2020-01-01')).body;
+      expect(before).toMatchObject({ version: 0, parties: [], issues: [], redLines: [] });
+    });
+  });
+}
