@@ -32,6 +32,7 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PARLEY_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, 'Expected a size like 2mb or 512kb').default('2mb'),
   PARLEY_IMPORT_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, 'Expected a size like 64mb').default('64mb'),
+  PARLEY_PROJECTOR_BATCH: z.coerce.number().int().min(1).max(100_000).default(1000),
   PARLEY_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 });
 

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { CONFIG, type Config } from '../config/config';
 import type { DatabaseConnection } from '../database/connection';
 import { DATABASE } from '../database/database.module';
 import { EventStore } from '../event-store/event-store';
@@ -17,10 +18,12 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
   readonly projector: Projector;
 
   constructor(
-    @Inject(DATABASE) private readonly connection: DatabaseConnection,
+    @Inject(DATABASE) connection: DatabaseConnection,
+    @Inject(CONFIG) config: Config,
     private readonly store: EventStore,
   ) {
     this.projector = new Projector(connection, store.registry, {
+      batchSize: config.PARLEY_PROJECTOR_BATCH,
       onError: (error) => this.logger.error({ err: error }, 'projector batch failed; retrying'),
     });
   }
