@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CONFIG, type Config } from '../config/config';
 import { AdminController } from './admin.controller';
+import { AnalysisController } from './analysis.controller';
 import { AsOfController } from './as-of.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeys } from './auth/api-keys';
@@ -10,7 +11,7 @@ import { EventsController } from './events.controller';
 import { NegotiationsController } from './negotiations.controller';
 
 @Module({
-  controllers: [NegotiationsController, AsOfController, EventsController, AdminController],
+  controllers: [NegotiationsController, AsOfController, AnalysisController, EventsController, AdminController],
   providers: [
     { provide: ApiKeys, inject: [CONFIG], useFactory: (config: Config) => new ApiKeys(config.PARLEY_API_KEYS) },
     { provide: APP_GUARD, useClass: ApiKeyGuard },

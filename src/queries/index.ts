@@ -1,3 +1,4 @@
+import { analysisHandlers } from './analysis.queries';
 import { GetGapSeriesHandler } from './get-gap-series.query';
 import { GetGapsHandler } from './get-gaps.query';
 import { GetNegotiationHandler } from './get-negotiation.query';
@@ -12,4 +13,5 @@ export const queryHandlers = [
   GetStancesHandler,
   GetGapsHandler,
   GetGapSeriesHandler,
+  ...analysisHandlers,
 ];

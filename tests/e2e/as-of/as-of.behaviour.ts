@@ -198,6 +198,53 @@ export function asOfBehaviour(start: () => Promise<App>) {
     });
   });
 
+  describe('analyses beyond the contract', () => {
+    it('computes the compromise outcome, weighting by capability × salience', async () => {
+      const { outcomes } = (await get('/negotiations/ukraine-2025/outcomes')).body;
+      const crimeaOutcome = outcomes.find((o: { issue: string }) => o.issue === 'crimea');
+      // us 100 at salience 0.9; ukraine and europe 0 at weight 1: 90 / 2.9.
+      expect(crimeaOutcome.outcome).toBeCloseTo(90 / 2.9, 10);
+      expect(crimeaOutcome.parties.find((p: { party: string }) => p.party === 'us').distance).toBeCloseTo(100 - 90 / 2.9, 10);
+    });
+
+    it("finds the zone of agreement from red lines, or the shortfall", async () => {
+      const n = `zones-${randomUUID().slice(0, 8)}`;
+      await call(app.url, 'POST', `/negotiations/${n}/events`, {
+        json: {
+          events: [
+            ...setup(),
+            { type: 'RedLineDeclared', occurredAt: '2025-04-10T00:00:00Z', data: { party: 'russia', issue: 'crimea', acceptable: { min: 70 } } },
+            { type: 'RedLineDeclared', occurredAt: '2025-04-10T00:00:00Z', data: { party: 'us', issue: 'crimea', acceptable: { min: 40, max: 90 } } },
+            { type: 'RedLineDeclared', occurredAt: '2025-04-11T00:00:00Z', data: { party: 'ukraine', issue: 'crimea', acceptable: { max: 10 } } },
+          ],
+        },
+      });
+      const open = (await get(`/negotiations/${n}/zones?between=russia,us&at=2025-04-10`)).body.zones;
+      expect(open).toEqual([expect.objectContaining({ issue: 'crimea', z: 20, zone: { from: 70, to: 90 }, shortfall: null })]);
+      const closed = (await get(`/negotiations/${n}/zones?between=russia,ukraine&at=2025-04-11`)).body.zones;
+      expect(closed).toEqual([expect.objectContaining({ issue: 'crimea', z: -60, zone: null, shortfall: 60 })]);
+    });
+
+    it('measures a concession against the other side’s starting position', async () => {
+      const n = `concession-${randomUUID().slice(0, 8)}`;
+      await call(app.url, 'POST', `/negotiations/${n}/events`, {
+        json: { events: [...setup(), stated('us', 'crimea', 80, '2025-04-01'), stated('ukraine', 'crimea', 20, '2025-04-01'), stated('us', 'crimea', 60, '2025-04-05'), stated('ukraine', 'crimea', 0, '2025-04-05')] },
+      });
+      const answer = (await get(`/negotiations/${n}/concessions?party=us&toward=ukraine&from=2025-04-02&to=2025-04-06`)).body;
+      expect(answer.issues).toEqual([{ issue: 'crimea', concession: 20, from: { a: 80, b: 20 }, to: { a: 60 } }]);
+      expect(answer.mean).toBe(20);
+    });
+
+    it("lists a party's history on an issue with sources", async () => {
+      const { changes } = (await get('/negotiations/ukraine-2025/parties/us/history?issue=crimea')).body;
+      expect(changes.map((c: { value: number; occurredAt: string }) => [c.value, c.occurredAt])).toEqual([
+        [100, '2025-04-17T10:00:00.000Z'],
+        [100, '2025-04-25T12:00:00.000Z'],
+      ]);
+      expect(changes[0].source.publisher).toBe('Reuters');
+    });
+  });
+
   describe('GET /negotiations/{nid}', () => {
     it('lists parties, issues with labelled scales, and red lines', async () => {
       const details = (await get('/negotiations/ukraine-2025')).body;

@@ -1,0 +1,54 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { slugSchema } from '../negotiation/events';
+import { negotiationIdSchema } from '../negotiation/requests';
+import { instantOrDateSchema } from '../negotiation/time';
+import { GetConcessions, GetHistory, GetOutcomes, GetZones } from '../queries/analysis.queries';
+import { parseWith } from './parse';
+import { asOfParams, gapsParams, knownAtParams } from './query-params';
+
+const concessionParams = z.object({
+  party: slugSchema,
+  toward: slugSchema,
+  from: instantOrDateSchema,
+  to: instantOrDateSchema,
+  knownAt: instantOrDateSchema.optional().transform((v) => v ?? new Date()),
+});
+
+const historyParams = knownAtParams.extend({ issue: slugSchema.optional() });
+
+/** Analyses beyond the contract (docs/metrics.md): zones of agreement, outcomes, concessions, histories. */
+@ApiTags('analysis')
+@ApiBearerAuth()
+@Controller('negotiations/:nid')
+export class AnalysisController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get('zones')
+  zones(@Param('nid') nid: string, @Query() query: unknown) {
+    const { at, knownAt, between } = parseWith(gapsParams, query);
+    return this.queries.execute(new GetZones(parseWith(negotiationIdSchema, nid, ['nid']), { at, knownAt }, between));
+  }
+
+  @Get('outcomes')
+  outcomes(@Param('nid') nid: string, @Query() query: unknown) {
+    const asOf = parseWith(asOfParams, query);
+    return this.queries.execute(new GetOutcomes(parseWith(negotiationIdSchema, nid, ['nid']), asOf));
+  }
+
+  @Get('concessions')
+  concessions(@Param('nid') nid: string, @Query() query: unknown) {
+    const { party, toward, from, to, knownAt } = parseWith(concessionParams, query);
+    return this.queries.execute(new GetConcessions(parseWith(negotiationIdSchema, nid, ['nid']), party, toward, from, to, knownAt));
+  }
+
+  @Get('parties/:party/history')
+  history(@Param('nid') nid: string, @Param('party') party: string, @Query() query: unknown) {
+    const { knownAt, issue } = parseWith(historyParams, query);
+    return this.queries.execute(
+      new GetHistory(parseWith(negotiationIdSchema, nid, ['nid']), parseWith(slugSchema, party, ['party']), knownAt, issue),
+    );
+  }
+}
