@@ -49,20 +49,19 @@ export class Projector {
   /** Projects one batch; returns how many events it read (0: caught up). */
   async runBatch(): Promise<number> {
     const { batchSize = 1000 } = this.options;
-    return this.connection.db.transaction().execute(async (trx) => {
+    const { checkpoint, count } = await this.connection.db.transaction().execute(async (trx) => {
       await lockProjections(trx);
       const after = await readCheckpoint(trx);
       const events = await new EventStore(trx as Kysely<Database>, this.registry).readAll({ after, limit: batchSize });
-      if (events.length === 0) {
-        this.checkpoint = after;
-        return 0;
-      }
+      if (events.length === 0) return { checkpoint: after, count: 0 };
       await projectEvents(trx, events);
       const last = events[events.length - 1]!.globalPosition;
       await writeCheckpoint(trx, last);
-      this.checkpoint = last;
-      return events.length;
+      return { checkpoint: last, count: events.length };
     });
+    // Only once committed: a reader trusting this number must find the rows.
+    this.checkpoint = checkpoint;
+    return count;
   }
 
   /** Resolves once the projection has applied every event up to `position`. */
