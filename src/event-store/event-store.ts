@@ -165,11 +165,16 @@ export class EventStore {
     }
     checkExpectedVersion(streamId, expectedVersion, version);
 
+    const start = Number(head.position);
+    // Strictly later than the previous append's, even within one millisecond: each append
+    // has a recordedAt of its own, so "known at recordedAt − 1 ms" is the log just before it.
     const { recorded_at: recordedAt } = await sql<{ recorded_at: Date }>`
-      select date_trunc('milliseconds', clock_timestamp()) as recorded_at`
+      select greatest(
+        date_trunc('milliseconds', clock_timestamp()),
+        (select recorded_at + interval '1 millisecond' from events where global_position = ${start})
+      ) as recorded_at`
       .execute(trx)
       .then((r) => r.rows[0]!);
-    const start = Number(head.position);
     const rows = fresh.map((event, i) => ({
       global_position: String(start + i + 1),
       id: event.id,

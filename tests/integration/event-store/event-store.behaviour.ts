@@ -63,6 +63,16 @@ export function eventStoreBehaviour(open: () => Promise<{ connection: DatabaseCo
       expect(Number(rows[0]!.count)).toBe(1);
     });
 
+    it('gives each append a recordedAt strictly later than the previous one', async () => {
+      const id = stream();
+      for (let i = 0; i < 20; i++) await store.appendToStream(id, [noted(i), noted(i + 100)]);
+      const times = (await store.readStream(id)).map((e) => e.recordedAt.getTime());
+      for (let i = 0; i < times.length; i += 2) {
+        expect(times[i + 1]).toBe(times[i]); // one batch, one recordedAt
+        if (i > 0) expect(times[i]!).toBeGreaterThan(times[i - 1]!);
+      }
+    });
+
     it('rejects a stale expected version and writes nothing', async () => {
       const id = stream();
       await store.appendToStream(id, [noted(1), noted(2)]);
