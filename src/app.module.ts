@@ -7,6 +7,7 @@ import { DatabaseModule } from './database/database.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { HealthModule } from './health/health.module';
 import { HttpModule } from './http/http.module';
+import { LiveModule } from './live/live.module';
 import { negotiationEventDefinitions } from './negotiation/events';
 import { NegotiationModule } from './negotiation/negotiation.module';
 import { ProjectionsModule } from './projections/projections.module';
@@ -34,6 +35,7 @@ export class AppModule {
         ProjectionsModule,
         QueriesModule,
         HttpModule,
+        LiveModule,
         HealthModule,
       ],
     };

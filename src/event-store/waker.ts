@@ -4,6 +4,8 @@
  */
 export class Waker {
   private pending = false;
+  /** Whether the last sleep ended by a wake rather than its timeout. */
+  woke = false;
   private resolve: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
 
@@ -15,16 +17,19 @@ export class Waker {
   sleep(ms: number): Promise<void> {
     if (this.pending) {
       this.pending = false;
+      this.woke = true;
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      this.resolve = () => {
+      const finish = (woke: boolean) => {
         clearTimeout(this.timer);
         this.resolve = undefined;
         this.pending = false;
+        this.woke = woke;
         resolve();
       };
-      this.timer = setTimeout(this.resolve, ms);
+      this.resolve = () => finish(true);
+      this.timer = setTimeout(() => finish(false), ms);
     });
   }
 }

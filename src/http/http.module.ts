@@ -4,6 +4,7 @@ import { CONFIG, type Config } from '../config/config';
 import { AdminController } from './admin.controller';
 import { AnalysisController } from './analysis.controller';
 import { AsOfController } from './as-of.controller';
+import { FeedTokens } from '../live/feed-tokens';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeys } from './auth/api-keys';
 import { ErrorFilter } from './error.filter';
@@ -14,8 +15,10 @@ import { NegotiationsController } from './negotiations.controller';
   controllers: [NegotiationsController, AsOfController, AnalysisController, EventsController, AdminController],
   providers: [
     { provide: ApiKeys, inject: [CONFIG], useFactory: (config: Config) => new ApiKeys(config.PARLEY_API_KEYS) },
+    { provide: FeedTokens, inject: [CONFIG], useFactory: (config: Config) => new FeedTokens(config.PARLEY_API_KEYS) },
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_FILTER, useClass: ErrorFilter },
   ],
+  exports: [FeedTokens],
 })
 export class HttpModule {}

@@ -9,6 +9,11 @@ export const ACCESS = 'parley:access';
  */
 export const Access = (access: Role | 'public') => SetMetadata(ACCESS, access);
 
+export const FEED_TOKEN = 'parley:feed-token';
+
+/** The route also accepts `?token=` from POST /feed/tokens, as a reader. */
+export const FeedTokenAccepted = () => SetMetadata(FEED_TOKEN, true);
+
 const RANK: Record<Role, number> = { reader: 1, writer: 2, admin: 3 };
 
 export function allows(held: Role, needed: Role): boolean {

@@ -1,7 +1,8 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext, HttpException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { ACCESS, allows, type Role } from './access';
+import { FeedTokens } from '../../live/feed-tokens';
+import { ACCESS, FEED_TOKEN, allows, type Role } from './access';
 import { ApiKeys } from './api-keys';
 
 /** With PARLEY_API_KEYS set, every route but the public ones needs a Bearer key of enough rank. */
@@ -10,6 +11,7 @@ export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Inject(ApiKeys) private readonly keys: ApiKeys,
+    private readonly tokens: FeedTokens,
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
@@ -21,7 +23,7 @@ export class ApiKeyGuard implements CanActivate {
     if (access === 'public') return true;
     const request = context.switchToHttp().getRequest<Request>();
     const needed: Role = access ?? (request.method === 'GET' || request.method === 'HEAD' ? 'reader' : 'writer');
-    const role = this.presentedRole(request);
+    const role = this.presentedRole(request) ?? this.tokenRole(context, request);
     if (!role) {
       throw new HttpException(
         { error: 'unauthorized', message: 'Send a valid key as "Authorization: Bearer <key>"' },
@@ -32,6 +34,12 @@ export class ApiKeyGuard implements CanActivate {
       throw new HttpException({ error: 'forbidden', message: `This needs a ${needed} key; yours is a ${role} key` }, 403);
     }
     return true;
+  }
+
+  private tokenRole(context: ExecutionContext, request: Request): Role | undefined {
+    const accepted = this.reflector.get<boolean | undefined>(FEED_TOKEN, context.getHandler());
+    const token = request.query.token;
+    return accepted && typeof token === 'string' && this.tokens.verify(token) ? 'reader' : undefined;
   }
 
   private presentedRole(request: Request): Role | undefined {

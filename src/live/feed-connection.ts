@@ -1,0 +1,95 @@
+import type { Response } from 'express';
+import type { EventStore } from '../event-store/event-store';
+import type { StoredEvent } from '../event-store/types';
+import { Waker } from '../event-store/waker';
+import { toCloudEvent } from './cloud-event';
+
+export interface FeedFilter {
+  /** Streams of one negotiation: `nid`, `nid.rules`, `nid.alerts`. */
+  negotiation?: string;
+  types?: string[];
+}
+
+export interface FeedOptions {
+  after: number;
+  filter: FeedFilter;
+  heartbeatMs: number;
+  /** A client whose unsent output passes this is dropped rather than buffered without bound. */
+  maxBufferedBytes: number;
+  retryMs: number;
+}
+
+const PAGE = 200;
+
+/**
+ * One SSE client: reads the log from its own cursor, so resuming with Last-Event-ID misses
+ * nothing and repeats nothing, and a slow client only slows itself. Woken by the hub on each
+ * NOTIFY; sends a heartbeat comment when idle so proxies keep the connection open.
+ */
+export class FeedConnection {
+  readonly waker = new Waker();
+  private cursor: number;
+  private closed = false;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly response: Response,
+    private readonly options: FeedOptions,
+    private readonly onDelivered: (count: number) => void = () => undefined,
+  ) {
+    this.cursor = options.after;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  async run(): Promise<void> {
+    this.response.on('close', () => this.close());
+    this.write(`retry: ${this.options.retryMs}\n: parley feed from position ${this.cursor}\n\n`);
+    while (!this.closed) {
+      const page = await this.store.readAll({ after: this.cursor, limit: PAGE });
+      if (page.length > 0) {
+        const chunk = page.filter((e) => this.matches(e)).map(frame).join('');
+        this.cursor = page[page.length - 1]!.globalPosition;
+        if (chunk.length > 0 && !this.write(chunk)) return;
+        this.onDelivered(page.length);
+        continue;
+      }
+      await this.waker.sleep(this.options.heartbeatMs);
+      if (!this.closed && !this.waker.woke && !this.write(': heartbeat\n\n')) return;
+    }
+  }
+
+  /** Ends the stream; `reason` goes out as a last `event: close` first. */
+  close(reason?: string): void {
+    if (this.closed) return;
+    if (reason && !this.response.writableEnded) {
+      this.response.write(`event: close\ndata: ${JSON.stringify({ reason })}\n\n`);
+    }
+    this.closed = true;
+    this.waker.wake();
+    this.response.end();
+  }
+
+  private write(text: string): boolean {
+    if (this.closed) return false;
+    this.response.write(text);
+    if (this.response.writableLength > this.options.maxBufferedBytes) {
+      this.close('slow consumer: reconnect with Last-Event-ID to resume');
+      this.response.destroy();
+      return false;
+    }
+    return true;
+  }
+
+  private matches(event: StoredEvent): boolean {
+    const { negotiation, types } = this.options.filter;
+    if (negotiation && event.streamId !== negotiation && !event.streamId.startsWith(`${negotiation}.`)) return false;
+    return !types || types.includes(event.type);
+  }
+}
+
+function frame(event: StoredEvent): string {
+  return `id: ${event.globalPosition}\nevent: ${event.type}\ndata: ${JSON.stringify(toCloudEvent(event))}\n\n`;
+}
