@@ -7,6 +7,7 @@ import { DatabaseModule } from './database/database.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { HealthModule } from './health/health.module';
 import { HttpModule } from './http/http.module';
+import { alertEventDefinitions } from './live/alerts/rules';
 import { LiveModule } from './live/live.module';
 import { negotiationEventDefinitions } from './negotiation/events';
 import { NegotiationModule } from './negotiation/negotiation.module';
@@ -30,7 +31,7 @@ export class AppModule {
         }),
         CqrsModule.forRoot(),
         DatabaseModule,
-        EventStoreModule.forRoot(negotiationEventDefinitions),
+        EventStoreModule.forRoot([...negotiationEventDefinitions, ...alertEventDefinitions]),
         NegotiationModule,
         ProjectionsModule,
         QueriesModule,

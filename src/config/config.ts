@@ -35,6 +35,18 @@ export const configSchema = z.object({
   PARLEY_PROJECTOR_BATCH: z.coerce.number().int().min(1).max(100_000).default(1000),
   PARLEY_FEED_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
   PARLEY_FEED_MAX_BUFFER: z.coerce.number().int().min(1024).default(1024 * 1024),
+  /** Host patterns webhook targets must match: `hooks.example.com,*.example.org,127.0.0.1`. */
+  PARLEY_WEBHOOK_ALLOW: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(',').map((p) => p.trim().toLowerCase()).filter(Boolean)),
+  PARLEY_WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(1).default(1000),
+  PARLEY_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  PARLEY_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** How Parley links to itself in webhook payloads; default http://HOST:PORT. */
+  PARLEY_PUBLIC_URL: z.url().optional(),
+  /** `/metrics` without a key, for a Prometheus that cannot send one. */
+  PARLEY_METRICS_PUBLIC: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   PARLEY_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 });
 

@@ -81,8 +81,25 @@ export async function connectEmbedded(dataDir: string): Promise<DatabaseConnecti
   return {
     kind: 'embedded',
     db,
+    // PGlite runs LISTEN on its one backend: issued while a transaction of the pool is open, it
+    // waits for that transaction, which waits for it. Holding the pool's only client first
+    // means no transaction is open.
     async listen(channel, handler) {
-      return pglite.listen(channel, handler);
+      const client = await pool.connect();
+      let unlisten: () => Promise<void>;
+      try {
+        unlisten = await pglite.listen(channel, handler);
+      } finally {
+        client.release();
+      }
+      return async () => {
+        const again = await pool.connect();
+        try {
+          await unlisten();
+        } finally {
+          again.release();
+        }
+      };
     },
     async close() {
       await db.destroy();

@@ -83,6 +83,41 @@ export interface StanceKeysTable {
   issue: string;
 }
 
+export interface AlertRuleVersionsTable {
+  rule_id: string;
+  position: Int8;
+  negotiation_id: string;
+  name: string;
+  kind: string;
+  params: Json<Record<string, unknown>>;
+  webhook_url: string | null;
+  removed: boolean;
+}
+
+export interface WebhookSecretsTable {
+  rule_id: string;
+  secret: string;
+}
+
+export interface AlertingCheckpointTable {
+  singleton: Generated<boolean>;
+  position: Int8;
+}
+
+export interface WebhookOutboxTable {
+  id: string;
+  negotiation_id: string;
+  rule_id: string;
+  url: string;
+  payload: Json<Record<string, unknown>>;
+  status: 'pending' | 'delivered' | 'dead';
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  last_error: string | null;
+  created_at: Timestamp;
+  delivered_at: Timestamp | null;
+}
+
 /** Mirrors migrations/: one interface per table. */
 export interface Database {
   events: EventsTable;
@@ -93,6 +128,10 @@ export interface Database {
   stance_versions: StanceVersionsTable;
   stance_facts: StanceFactsTable;
   stance_keys: StanceKeysTable;
+  alert_rule_versions: AlertRuleVersionsTable;
+  webhook_secrets: WebhookSecretsTable;
+  alerting_checkpoint: AlertingCheckpointTable;
+  webhook_outbox: WebhookOutboxTable;
 }
 
 /** The tables a projection rebuild fills anew and swaps in. */
@@ -103,6 +142,7 @@ export const PROJECTION_TABLES = [
   'stance_versions',
   'stance_facts',
   'stance_keys',
+  'alert_rule_versions',
 ] as const;
 
 export type EventRow = Selectable<EventsTable>;

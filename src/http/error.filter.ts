@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { IdConflict, InvalidEventData, UnknownEventType, VersionConflict } from '../event-store/errors';
+import { UnknownRule } from '../live/alerts/alert-rules.commands';
 import { InvalidRequest, RuleViolation, UnknownNegotiation } from '../negotiation/errors';
 import { ProjectionLagging } from '../projections/errors';
 
@@ -52,6 +53,9 @@ export class ErrorFilter implements ExceptionFilter {
     }
     if (error instanceof IdConflict) {
       return { status: 409, body: { error: 'id_conflict', id: error.eventId, message: error.message } };
+    }
+    if (error instanceof UnknownRule) {
+      return { status: 404, body: { error: 'not_found', message: error.message } };
     }
     if (error instanceof UnknownNegotiation) {
       return { status: 404, body: { error: 'not_found', message: error.message } };

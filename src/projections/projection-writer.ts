@@ -3,6 +3,7 @@ import type { Database } from '../database/schema';
 import type { StoredEvent } from '../event-store/types';
 import { negotiationEventTypes, type NegotiationEventType } from '../negotiation/events';
 import { toNegotiationEvent } from '../negotiation/stored-event';
+import { projectRuleEvents } from './alert-rule-rows';
 import { projectionRows, type ProjectionRows, type TargetInfo } from './stance-rows';
 
 export const STANCES_CHECKPOINT = 'stances';
@@ -19,6 +20,7 @@ export function isNegotiationEvent(event: StoredEvent): boolean {
  * itself or, for older ones, from the tables.
  */
 export async function projectEvents(db: Kysely<Database>, events: StoredEvent[]): Promise<void> {
+  await projectRuleEvents(db, events);
   const relevant = events.filter(isNegotiationEvent).map((e) => ({ streamId: e.streamId, event: toNegotiationEvent(e) }));
   const targetIds = relevant.flatMap(({ event }) =>
     event.type === 'EventCorrected' || event.type === 'EventRetracted' ? [event.data.target] : [],

@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { CONFIG, type Config } from '../config/config';
+import type { Transaction } from 'kysely';
 import type { DatabaseConnection } from '../database/connection';
+import type { Database } from '../database/schema';
 import { DATABASE } from '../database/database.module';
 import { EventStore } from '../event-store/event-store';
 import { ProjectionLagging } from './errors';
@@ -16,6 +18,7 @@ const READ_YOUR_WRITES_TIMEOUT_MS = 10_000;
 export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Projector');
   readonly projector: Projector;
+  private readonly batchSteps: ((trx: Transaction<Database>, checkpoint: number) => Promise<void>)[] = [];
 
   constructor(
     @Inject(DATABASE) connection: DatabaseConnection,
@@ -24,8 +27,16 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
   ) {
     this.projector = new Projector(connection, store.registry, {
       batchSize: config.PARLEY_PROJECTOR_BATCH,
+      inBatch: async (trx, checkpoint) => {
+        for (const step of this.batchSteps) await step(trx, checkpoint);
+      },
       onError: (error) => this.logger.error({ err: error }, 'projector batch failed; retrying'),
     });
+  }
+
+  /** Work that must commit with each projector batch (alert evaluation); register before bootstrap. */
+  addBatchStep(step: (trx: Transaction<Database>, checkpoint: number) => Promise<void>): void {
+    this.batchSteps.push(step);
   }
 
   async onApplicationBootstrap(): Promise<void> {

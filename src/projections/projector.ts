@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DatabaseConnection } from '../database/connection';
 import type { Database } from '../database/schema';
 import { EVENTS_CHANNEL, EventStore } from '../event-store/event-store';
@@ -12,6 +12,8 @@ export interface ProjectorOptions {
   onError?: (error: unknown) => void;
   /** Called after each committed batch, with the new checkpoint. */
   onBatch?: (checkpoint: number, events: number) => void;
+  /** Runs inside each batch's transaction, after the projection: commits with it or not at all. */
+  inBatch?: (trx: Transaction<Database>, checkpoint: number) => Promise<void>;
 }
 
 /**
@@ -53,10 +55,14 @@ export class Projector {
       await lockProjections(trx);
       const after = await readCheckpoint(trx);
       const events = await new EventStore(trx as Kysely<Database>, this.registry).readAll({ after, limit: batchSize });
-      if (events.length === 0) return { checkpoint: after, count: 0 };
+      if (events.length === 0) {
+        await this.options.inBatch?.(trx, after);
+        return { checkpoint: after, count: 0 };
+      }
       await projectEvents(trx, events);
       const last = events[events.length - 1]!.globalPosition;
       await writeCheckpoint(trx, last);
+      await this.options.inBatch?.(trx, last);
       return { checkpoint: last, count: events.length };
     });
     // Only once committed: a reader trusting this number must find the rows.

@@ -5,9 +5,10 @@ export const ACCESS = 'parley:access';
 
 /**
  * Who may call a route. Without it, reads (GET, HEAD) need a reader key and everything else
- * a writer key; `public` routes (health) need none.
+ * a writer key; `public` routes (health) need none; `metrics` is public when
+ * PARLEY_METRICS_PUBLIC=true, else a reader route.
  */
-export const Access = (access: Role | 'public') => SetMetadata(ACCESS, access);
+export const Access = (access: Role | 'public' | 'metrics') => SetMetadata(ACCESS, access);
 
 export const FEED_TOKEN = 'parley:feed-token';
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext, HttpException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
+import { CONFIG, type Config } from '../../config/config';
 import { FeedTokens } from '../../live/feed-tokens';
 import { ACCESS, FEED_TOKEN, allows, type Role } from './access';
 import { ApiKeys } from './api-keys';
@@ -12,17 +13,19 @@ export class ApiKeyGuard implements CanActivate {
     private readonly reflector: Reflector,
     @Inject(ApiKeys) private readonly keys: ApiKeys,
     private readonly tokens: FeedTokens,
+    @Inject(CONFIG) private readonly config: Config,
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
     if (!this.keys.enabled) return true;
-    const access = this.reflector.getAllAndOverride<Role | 'public' | undefined>(ACCESS, [
+    const access = this.reflector.getAllAndOverride<Role | 'public' | 'metrics' | undefined>(ACCESS, [
       context.getHandler(),
       context.getClass(),
     ]);
-    if (access === 'public') return true;
+    if (access === 'public' || (access === 'metrics' && this.config.PARLEY_METRICS_PUBLIC)) return true;
     const request = context.switchToHttp().getRequest<Request>();
-    const needed: Role = access ?? (request.method === 'GET' || request.method === 'HEAD' ? 'reader' : 'writer');
+    const needed: Role =
+      access && access !== 'metrics' ? access : request.method === 'GET' || request.method === 'HEAD' ? 'reader' : 'writer';
     const role = this.presentedRole(request) ?? this.tokenRole(context, request);
     if (!role) {
       throw new HttpException(

@@ -1,6 +1,7 @@
-import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Command, CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
 import type { ExpectedVersion } from '../../event-store/errors';
 import { NegotiationWriter, type WriteOutcome } from '../negotiation-writer';
+import { EventsAppended } from './events-appended';
 import type { EventInput } from '../requests';
 
 export class AppendEvents extends Command<WriteOutcome> {
@@ -15,9 +16,17 @@ export class AppendEvents extends Command<WriteOutcome> {
 
 @CommandHandler(AppendEvents)
 export class AppendEventsHandler implements ICommandHandler<AppendEvents, WriteOutcome> {
-  constructor(private readonly writer: NegotiationWriter) {}
+  constructor(
+    private readonly writer: NegotiationWriter,
+    private readonly eventBus: EventBus,
+  ) {}
 
-  execute({ negotiationId, events, expectedVersion }: AppendEvents): Promise<WriteOutcome> {
-    return this.writer.append(negotiationId, events, expectedVersion);
+  async execute({ negotiationId, events, expectedVersion }: AppendEvents): Promise<WriteOutcome> {
+    const started = performance.now();
+    const outcome = await this.writer.append(negotiationId, events, expectedVersion);
+    if (outcome.appended > 0) {
+      this.eventBus.publish(new EventsAppended(negotiationId, events.map((e) => e.type), performance.now() - started));
+    }
+    return outcome;
   }
 }

@@ -1,7 +1,8 @@
-import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Command, CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
 import type { ExpectedVersion } from '../../event-store/errors';
 import type { ParsedLine } from '../import/ndjson';
 import { NegotiationWriter, type WriteOutcome } from '../negotiation-writer';
+import { EventsAppended } from './events-appended';
 
 /** A parsed NDJSON file: one transaction, all lines or none. */
 export class ImportEvents extends Command<WriteOutcome> {
@@ -16,14 +17,22 @@ export class ImportEvents extends Command<WriteOutcome> {
 
 @CommandHandler(ImportEvents)
 export class ImportEventsHandler implements ICommandHandler<ImportEvents, WriteOutcome> {
-  constructor(private readonly writer: NegotiationWriter) {}
+  constructor(
+    private readonly writer: NegotiationWriter,
+    private readonly eventBus: EventBus,
+  ) {}
 
-  execute({ negotiationId, lines, expectedVersion }: ImportEvents): Promise<WriteOutcome> {
-    return this.writer.append(
+  async execute({ negotiationId, lines, expectedVersion }: ImportEvents): Promise<WriteOutcome> {
+    const started = performance.now();
+    const outcome = await this.writer.append(
       negotiationId,
       lines.map((l) => l.event),
       expectedVersion,
       (index) => ({ path: [], line: lines[index]!.line }),
     );
+    if (outcome.appended > 0) {
+      this.eventBus.publish(new EventsAppended(negotiationId, lines.map((l) => l.event.type), performance.now() - started));
+    }
+    return outcome;
   }
 }

@@ -1,0 +1,85 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { Access } from '../http/auth/access';
+import { openApiSchema } from '../http/openapi';
+import { parseWith } from '../http/parse';
+import { negotiationIdSchema } from '../negotiation/requests';
+import { instantOrDateSchema } from '../negotiation/time';
+import { RemoveAlertRule, SaveAlertRule } from './alerts/alert-rules.commands';
+import { ListAlertRules, ListAlerts, ListDeliveries, ReplayAlertRule } from './alerts/alerts.queries';
+import { changeRuleSchema, createRuleSchema, ruleDefinitionSchema } from './alerts/rules';
+
+const replaySchema = z
+  .object({
+    rule: ruleDefinitionSchema,
+    by: z.enum(['recorded', 'valid']).default('recorded'),
+    from: instantOrDateSchema.optional(),
+  })
+  .strict();
+
+const alertsParams = z.object({ from: instantOrDateSchema.optional(), to: instantOrDateSchema.optional() });
+const deliveriesParams = z.object({ status: z.enum(['pending', 'delivered', 'dead']).optional() });
+const fullRuleSchema = changeRuleSchema.required({ name: true, rule: true });
+
+@ApiTags('alerts')
+@ApiBearerAuth()
+@Controller('negotiations/:nid')
+export class AlertsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post('alert-rules')
+  @ApiBody({ schema: openApiSchema(createRuleSchema) })
+  async create(@Param('nid') nid: string, @Body() body: unknown) {
+    const id = parseWith(negotiationIdSchema, nid, ['nid']);
+    const { id: ruleId, ...input } = parseWith(createRuleSchema, body);
+    return this.commands.execute(new SaveAlertRule(id, ruleId ?? randomUUID(), input, false));
+  }
+
+  @Get('alert-rules')
+  list(@Param('nid') nid: string) {
+    return this.queries.execute(new ListAlertRules(parseWith(negotiationIdSchema, nid, ['nid'])));
+  }
+
+  @Put('alert-rules/:rule')
+  @ApiBody({ schema: openApiSchema(fullRuleSchema) })
+  change(@Param('nid') nid: string, @Param('rule') rule: string, @Body() body: unknown) {
+    const { webhook, ...input } = parseWith(fullRuleSchema, body);
+    return this.commands.execute(
+      new SaveAlertRule(parseWith(negotiationIdSchema, nid, ['nid']), parseWith(z.uuid(), rule, ['rule']), { ...input, ...(webhook ? { webhook } : {}) }, true),
+    );
+  }
+
+  @Delete('alert-rules/:rule')
+  @HttpCode(204)
+  async remove(@Param('nid') nid: string, @Param('rule') rule: string) {
+    await this.commands.execute(new RemoveAlertRule(parseWith(negotiationIdSchema, nid, ['nid']), parseWith(z.uuid(), rule, ['rule'])));
+  }
+
+  /** Tries a rule on this negotiation's history; writes nothing. */
+  @Post('alert-rules\\:replay')
+  @Access('reader')
+  @HttpCode(200)
+  @ApiBody({ schema: openApiSchema(replaySchema) })
+  replay(@Param('nid') nid: string, @Body() body: unknown) {
+    const { rule, by, from } = parseWith(replaySchema, body);
+    return this.queries.execute(new ReplayAlertRule(parseWith(negotiationIdSchema, nid, ['nid']), rule, by, from));
+  }
+
+  @Get('alerts')
+  alerts(@Param('nid') nid: string, @Query() query: unknown) {
+    const { from, to } = parseWith(alertsParams, query);
+    return this.queries.execute(new ListAlerts(parseWith(negotiationIdSchema, nid, ['nid']), from, to));
+  }
+
+  @Get('alerts/deliveries')
+  deliveries(@Param('nid') nid: string, @Query() query: unknown) {
+    const { status } = parseWith(deliveriesParams, query);
+    return this.queries.execute(new ListDeliveries(parseWith(negotiationIdSchema, nid, ['nid']), status));
+  }
+}

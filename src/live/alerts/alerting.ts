@@ -1,0 +1,106 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../../database/schema';
+import { EventStore } from '../../event-store/event-store';
+import type { EventRegistry } from '../../event-store/event-registry';
+import { isNegotiationType, judgeAppend, rulesInForce, type AppendGroup, type Firing } from './evaluator';
+import { alertsStream } from './rules';
+import { webhookPayload } from './webhook-payload';
+
+export interface AlertingOptions {
+  externalUrl: string;
+  onFiring?: (firing: Firing) => void;
+}
+
+/**
+ * Judges every append up to `upTo` exactly once, inside the projector's transaction: the
+ * firings (events in `<nid>.alerts`), their webhook deliveries (outbox rows) and the alerting
+ * checkpoint commit together with the projection, or not at all. An append split across two
+ * projector batches waits for its last event.
+ */
+export async function evaluateAlerts(
+  trx: Transaction<Database>,
+  registry: EventRegistry,
+  upTo: number,
+  options: AlertingOptions,
+): Promise<void> {
+  const checkpoint = Number(
+    (await trx.selectFrom('alerting_checkpoint').select('position').executeTakeFirstOrThrow()).position,
+  );
+  if (checkpoint >= upTo) return;
+  const rows = await trx
+    .selectFrom('events')
+    .select(['global_position', 'id', 'stream_id', 'type', 'recorded_at'])
+    .where('global_position', '>', String(checkpoint))
+    .where('global_position', '<=', String(upTo))
+    .orderBy('global_position')
+    .execute();
+  const groups: (AppendGroup & { negotiation: boolean })[] = [];
+  for (const row of rows) {
+    const position = Number(row.global_position);
+    const current = groups[groups.length - 1];
+    const last = { id: row.id, globalPosition: position, type: row.type };
+    if (current && current.recordedAt.getTime() === row.recorded_at.getTime() && current.negotiationId === row.stream_id) {
+      current.last = last;
+      current.negotiation ||= isNegotiationType(row.type);
+    } else {
+      groups.push({ negotiationId: row.stream_id, recordedAt: row.recorded_at, firstPosition: position, last, negotiation: isNegotiationType(row.type) });
+    }
+  }
+  const next = await trx.selectFrom('events').select('recorded_at').where('global_position', '=', String(upTo + 1)).executeTakeFirst();
+  const tail = groups[groups.length - 1];
+  if (tail && next && next.recorded_at.getTime() === tail.recordedAt.getTime()) groups.pop();
+
+  const store = new EventStore(trx, registry);
+  for (const group of groups) {
+    if (!group.negotiation || group.negotiationId.includes('.')) continue;
+    const firings = await judgeAppend(trx, group, await rulesInForce(trx, group.negotiationId, group.firstPosition));
+    if (firings.length > 0) await record(trx, store, group.negotiationId, firings, options);
+  }
+  const done = groups.length > 0 ? groups[groups.length - 1]!.last.globalPosition : checkpoint;
+  await trx.updateTable('alerting_checkpoint').set({ position: String(done) }).execute();
+}
+
+async function record(trx: Transaction<Database>, store: EventStore, negotiationId: string, firings: Firing[], options: AlertingOptions) {
+  const result = await store.appendInTransaction(
+    trx,
+    alertsStream(negotiationId),
+    firings.map((f) => ({
+      type: f.type,
+      occurredAt: f.at,
+      data: {
+        rule: f.rule.ruleId,
+        name: f.rule.name,
+        kind: f.rule.definition.kind,
+        triggeringEvent: f.triggeringEvent,
+        at: f.at.toISOString(),
+        knownAt: f.knownAt.toISOString(),
+        before: f.before,
+        after: f.after,
+        summary: f.summary,
+        ...(f.from ? { from: f.from.toISOString() } : {}),
+      },
+    })),
+  );
+  const stored = await store.readAll({ after: result.events[0]!.globalPosition - 1, limit: firings.length });
+  const outbox = firings.flatMap((firing, i) => {
+    options.onFiring?.(firing);
+    const event = stored[i]!;
+    if (!firing.rule.webhookUrl) return [];
+    return [
+      {
+        id: event.id,
+        negotiation_id: negotiationId,
+        rule_id: firing.rule.ruleId,
+        url: firing.rule.webhookUrl,
+        payload: JSON.stringify(webhookPayload(firing, event, options.externalUrl)),
+        status: 'pending' as const,
+        next_attempt_at: event.recordedAt,
+        created_at: event.recordedAt,
+      },
+    ];
+  });
+  if (outbox.length > 0) {
+    await trx.insertInto('webhook_outbox').values(outbox).execute();
+    await sql`select pg_notify('parley_outbox', '')`.execute(trx);
+  }
+}

@@ -1,0 +1,124 @@
+import { createHmac } from 'node:crypto';
+import { sql } from 'kysely';
+import type { DatabaseConnection } from '../../database/connection';
+import { Waker } from '../../event-store/waker';
+import { webhookAllowed } from './webhook-targets';
+
+export interface DelivererOptions {
+  allow: string[];
+  backoffMs: number;
+  maxAttempts: number;
+  timeoutMs: number;
+  pollIntervalMs?: number;
+  onOutcome?: (outcome: 'delivered' | 'failed' | 'dead') => void;
+  onError?: (error: unknown) => void;
+}
+
+export const OUTBOX_CHANNEL = 'parley_outbox';
+const LEASE_MS = 60_000;
+const MAX_BACKOFF_MS = 3_600_000;
+
+/**
+ * Delivers webhook outbox rows at least once. A row is claimed by pushing its next attempt
+ * past a lease in a short transaction (no transaction is held during the HTTP call); if the
+ * process dies mid-call the lease runs out and the row is sent again with the same
+ * Idempotency-Key. Failures back off exponentially; after maxAttempts the row is dead.
+ */
+export class WebhookDeliverer {
+  private readonly waker = new Waker();
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+  private unlisten: (() => Promise<void>) | undefined;
+
+  constructor(
+    private readonly connection: DatabaseConnection,
+    private readonly options: DelivererOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    this.unlisten = await this.connection.listen(OUTBOX_CHANNEL, () => this.waker.wake());
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.waker.wake();
+    await this.loop;
+    await this.unlisten?.();
+  }
+
+  /** Claims and sends the rows that are due; returns how many it tried. */
+  async deliverDue(limit = 10): Promise<number> {
+    const { rows } = await sql<{ id: string; rule_id: string; url: string; payload: unknown; attempts: number }>`
+      update webhook_outbox set attempts = attempts + 1, next_attempt_at = now() + ${`${LEASE_MS} milliseconds`}::interval
+      where id in (
+        select id from webhook_outbox
+        where status = 'pending' and next_attempt_at <= now()
+        order by next_attempt_at
+        limit ${limit}
+        for update skip locked)
+      returning id, rule_id, url, payload, attempts`.execute(this.connection.db);
+    for (const row of rows) await this.send(row);
+    return rows.length;
+  }
+
+  private async send(row: { id: string; rule_id: string; url: string; payload: unknown; attempts: number }): Promise<void> {
+    const { db } = this.connection;
+    if (!webhookAllowed(row.url, this.options.allow)) {
+      await this.fail(row, 'target no longer allowed by PARLEY_WEBHOOK_ALLOW', true);
+      return;
+    }
+    const secret = await db.selectFrom('webhook_secrets').select('secret').where('rule_id', '=', row.rule_id).executeTakeFirst();
+    const body = JSON.stringify(row.payload);
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'user-agent': 'parley-webhooks',
+      'idempotency-key': row.id,
+      'x-parley-delivery-attempt': String(row.attempts),
+    };
+    if (secret) headers['x-parley-signature'] = `sha256=${createHmac('sha256', secret.secret).update(body).digest('hex')}`;
+    try {
+      const response = await fetch(row.url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(this.options.timeoutMs) });
+      await response.body?.cancel();
+      if (response.status >= 200 && response.status < 300) {
+        await sql`update webhook_outbox set status = 'delivered', delivered_at = now(), last_error = null where id = ${row.id}`.execute(db);
+        this.options.onOutcome?.('delivered');
+        return;
+      }
+      await this.fail(row, `HTTP ${response.status}`);
+    } catch (error) {
+      await this.fail(row, (error as Error).message);
+    }
+  }
+
+  private async fail(row: { id: string; attempts: number }, reason: string, final = false): Promise<void> {
+    const dead = final || row.attempts >= this.options.maxAttempts;
+    const delay = Math.min(this.options.backoffMs * 2 ** (row.attempts - 1), MAX_BACKOFF_MS);
+    // Times come from the database clock, the one `next_attempt_at <= now()` is read against.
+    await sql`
+      update webhook_outbox
+      set status = ${dead ? 'dead' : 'pending'}, last_error = ${reason.slice(0, 500)},
+          next_attempt_at = now() + ${`${delay} milliseconds`}::interval
+      where id = ${row.id}`.execute(this.connection.db);
+    this.options.onOutcome?.(dead ? 'dead' : 'failed');
+  }
+
+  private async run(): Promise<void> {
+    const { pollIntervalMs = 1000 } = this.options;
+    while (!this.stopped) {
+      try {
+        if ((await this.deliverDue()) > 0) continue;
+        const next = await this.connection.db
+          .selectFrom('webhook_outbox')
+          .select((eb) => eb.fn.min('next_attempt_at').as('next'))
+          .where('status', '=', 'pending')
+          .executeTakeFirst();
+        const wait = next?.next ? Math.max(0, new Date(next.next).getTime() - Date.now()) : pollIntervalMs;
+        await this.waker.sleep(Math.min(Math.max(wait, 5), pollIntervalMs));
+      } catch (error) {
+        this.options.onError?.(error);
+        await this.waker.sleep(pollIntervalMs);
+      }
+    }
+  }
+}

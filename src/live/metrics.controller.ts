@@ -1,0 +1,51 @@
+import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiTags } from '@nestjs/swagger';
+import type { DatabaseConnection } from '../database/connection';
+import { DATABASE } from '../database/database.module';
+import { EventStore } from '../event-store/event-store';
+import { Access } from '../http/auth/access';
+import { readCheckpoint } from '../projections/projection-writer';
+import { GetGaps } from '../queries/get-gaps.query';
+import { ListNegotiations } from '../queries/list-negotiations.query';
+import { FeedHub } from './feed.hub';
+import { Metrics } from './metrics';
+
+/** Prometheus text format. Gauges read from the database are refreshed at each scrape. */
+@ApiTags('live')
+@Controller('metrics')
+export class MetricsController {
+  constructor(
+    private readonly metrics: Metrics,
+    private readonly store: EventStore,
+    private readonly hub: FeedHub,
+    private readonly queries: QueryBus,
+    @Inject(DATABASE) private readonly database: DatabaseConnection,
+  ) {}
+
+  @Get()
+  @Access('metrics')
+  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  async scrape(): Promise<string> {
+    const head = await this.store.headPosition();
+    this.metrics.headPosition.set(head);
+    this.metrics.projectorLag.set(Math.max(0, head - (await readCheckpoint(this.database.db))));
+    this.metrics.sseClients.set(this.hub.size);
+    const dead = await this.database.db
+      .selectFrom('webhook_outbox')
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .where('status', '=', 'dead')
+      .executeTakeFirstOrThrow();
+    this.metrics.webhooksDead.set(Number(dead.count));
+    this.metrics.overallGap.reset();
+    const { negotiations } = await this.queries.execute(new ListNegotiations());
+    for (const { id } of negotiations) {
+      const now = new Date();
+      const { pairs } = await this.queries.execute(new GetGaps(id, { at: now, knownAt: now }));
+      for (const pair of pairs) {
+        if (pair.overall !== null) this.metrics.overallGap.set({ negotiation: id, a: pair.a, b: pair.b }, pair.overall);
+      }
+    }
+    return this.metrics.registry.metrics();
+  }
+}

@@ -1,0 +1,60 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Parley's Prometheus metrics, in a registry of its own (several apps can live in one test
+ * process). Gauges that need the database are filled at scrape time by MetricsController.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly eventsAppended = new Counter({
+    name: 'parley_events_appended_total',
+    help: 'Events appended, by type',
+    labelNames: ['type'],
+    registers: [this.registry],
+  });
+
+  readonly appendDuration = new Histogram({
+    name: 'parley_append_duration_seconds',
+    help: 'Time to validate and append one write request',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  readonly projectorLag = new Gauge({
+    name: 'parley_projector_lag_events',
+    help: 'Events in the log not yet projected (head position minus checkpoint)',
+    registers: [this.registry],
+  });
+
+  readonly headPosition = new Gauge({ name: 'parley_log_head_position', help: 'Global position of the last event', registers: [this.registry] });
+
+  readonly sseClients = new Gauge({ name: 'parley_sse_clients', help: 'Connected feed clients', registers: [this.registry] });
+
+  readonly alertFirings = new Counter({
+    name: 'parley_alert_firings_total',
+    help: 'Alert firings and restatements, by rule kind and type',
+    labelNames: ['kind', 'type'],
+    registers: [this.registry],
+  });
+
+  readonly webhookDeliveries = new Counter({
+    name: 'parley_webhook_deliveries_total',
+    help: 'Webhook delivery attempts, by outcome (delivered, failed, dead)',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+
+  readonly webhooksDead = new Gauge({ name: 'parley_webhooks_dead', help: 'Deliveries given up on (dead letters)', registers: [this.registry] });
+
+  readonly overallGap = new Gauge({
+    name: 'parley_gap_overall',
+    help: 'Current overall gap (0–100) between two parties of a negotiation',
+    labelNames: ['negotiation', 'a', 'b'],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'parley_' });
+  }
+}
