@@ -166,12 +166,12 @@ export class EventStore {
     checkExpectedVersion(streamId, expectedVersion, version);
 
     const start = Number(head.position);
-    // Strictly later than the previous append's, even within one millisecond: each append
-    // has a recordedAt of its own, so "known at recordedAt − 1 ms" is the log just before it.
+    // Never earlier than the previous append's, even if the clock steps back, and never ahead
+    // of the clock otherwise: a read at "now" sees every append answered before it.
     const { recorded_at: recordedAt } = await sql<{ recorded_at: Date }>`
       select greatest(
         date_trunc('milliseconds', clock_timestamp()),
-        (select recorded_at + interval '1 millisecond' from events where global_position = ${start})
+        (select recorded_at from events where global_position = ${start})
       ) as recorded_at`
       .execute(trx)
       .then((r) => r.rows[0]!);

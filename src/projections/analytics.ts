@@ -78,7 +78,7 @@ export function concessions(a: string, b: string, issues: KnownIssue[], before: 
     const a1 = find(after, a, issue.issue);
     if (!a0 || !b0 || !a1) return [];
     const range = issue.scale.max - issue.scale.min;
-    const concession = ((Math.abs(a0.value - b0.value) - Math.abs(a1.value - b0.value)) / range) * 100;
+    const concession = ((Math.abs(a0.value - b0.value) - Math.abs(a1.value - b0.value)) * 100) / range;
     return [{ issue: issue.issue, concession, from: { a: a0.value, b: b0.value }, to: { a: a1.value } }];
   });
 }

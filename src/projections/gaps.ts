@@ -32,7 +32,8 @@ export function pairGap(a: string, b: string, stances: StanceLike[], issues: Kno
     const x = sa.get(issue.issue);
     const y = sb.get(issue.issue);
     if (!x || !y) continue;
-    const gap = (Math.abs(x.value - y.value) / (issue.scale.max - issue.scale.min)) * 100;
+    // Multiply first: integer inputs then give exact gaps (55, not 55.00000000000001).
+    const gap = (Math.abs(x.value - y.value) * 100) / (issue.scale.max - issue.scale.min);
     gaps.push({ issue: issue.issue, gap, a: x.value, b: y.value, weight: ((x.salience ?? 1) + (y.salience ?? 1)) / 2 });
   }
   return {

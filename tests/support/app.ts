@@ -16,8 +16,8 @@ export interface TestApp {
 }
 
 /** Parley on a loopback port of its own, over a fresh PostgreSQL database. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+export async function startTestApp(env: Record<string, string> = {}, shared?: TestDatabase): Promise<TestApp> {
+  const database = shared ?? (await createTestDatabase());
   const config = loadConfig({ DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent', ...env });
   const app = await createServer(config);
   await app.listen(0, '127.0.0.1');
@@ -28,7 +28,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     app,
     async close() {
       await app.close();
-      await database.drop();
+      if (!shared) await database.drop();
     },
   };
 }

@@ -15,7 +15,10 @@ export interface RuleInForce {
   webhookUrl: string | null;
 }
 
-/** One append to a negotiation: the unit a rule judges (an append is atomic, one recordedAt). */
+/**
+ * One change to a negotiation: the events recorded at one recordedAt (one append, or the rare
+ * appends that share a millisecond), the unit a rule judges.
+ */
 export interface AppendGroup {
   negotiationId: string;
   recordedAt: Date;
@@ -68,8 +71,8 @@ export async function rulesInForce(db: Kysely<Database>, negotiationId: string, 
 }
 
 /**
- * Judges rules on one append at at = knownAt = its recordedAt: before = what was known 1 ms
- * earlier (every append has a recordedAt of its own), after = with it. A back-dated append
+ * Judges rules on one change at at = knownAt = its recordedAt: before = what was known 1 ms
+ * earlier, after = with it. A back-dated append
  * that changes what a rule watches at its own valid time also gets one restatement.
  */
 export async function judgeAppend(db: Kysely<Database>, group: AppendGroup, rules: RuleInForce[]): Promise<Firing[]> {

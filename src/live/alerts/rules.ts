@@ -32,25 +32,28 @@ export const ruleDefinitionSchema = z.discriminatedUnion('kind', [
     })
     .strict(),
   z.object({ kind: z.literal('position_shift'), party: slugSchema, issue: slugSchema, delta: z.number().positive() }).strict(),
-  z
-    .object({
-      kind: z.literal('red_line'),
-      mode: z.literal('stance'),
-      /** Whose red line. */
-      party: slugSchema,
-      issue: slugSchema,
-      /** Whose stance is watched; default every other party. */
-      of: slugSchema.optional(),
-    })
-    .strict(),
-  z
-    .object({
-      kind: z.literal('red_line'),
-      mode: z.literal('zone'),
-      parties: z.tuple([slugSchema, slugSchema]),
-      issue: slugSchema,
-    })
-    .strict(),
+  // Two shapes share kind red_line; zod 4 nests a union on `mode` inside the one on `kind`.
+  z.discriminatedUnion('mode', [
+    z
+      .object({
+        kind: z.literal('red_line'),
+        mode: z.literal('stance'),
+        /** Whose red line. */
+        party: slugSchema,
+        issue: slugSchema,
+        /** Whose stance is watched; default every other party. */
+        of: slugSchema.optional(),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('red_line'),
+        mode: z.literal('zone'),
+        parties: z.tuple([slugSchema, slugSchema]),
+        issue: slugSchema,
+      })
+      .strict(),
+  ]),
 ]);
 
 export type RuleDefinition = z.infer<typeof ruleDefinitionSchema>;

@@ -1,0 +1,110 @@
+import { call, startTestApp, type TestApp } from '../../support/app';
+import { setup, stated } from '../../support/builders';
+import { openSse } from '../../support/sse';
+
+describe('GET /feed', () => {
+  let app: TestApp;
+  const post = (nid: string, events: unknown[]) => call(app.url, 'POST', `/negotiations/${nid}/events`, { json: { events } });
+
+  beforeAll(async () => {
+    app = await startTestApp({ PARLEY_FEED_HEARTBEAT_MS: '200' });
+    await post('feed-a', setup());
+  });
+  afterAll(() => app.close());
+
+  it('starts at the head and streams new events as CloudEvents, SSE id = global position', async () => {
+    const head = (await call(app.url, 'GET', '/events?limit=1000')).body.events.length;
+    const client = await openSse(`${app.url}/feed`);
+    const answer = await post('feed-a', [stated('us', 'crimea', 40, '2025-04-17')]);
+    const [message] = await client.waitFor(1);
+    client.close();
+    expect(message).toMatchObject({ id: String(head + 1), event: 'PositionStated' });
+    const envelope = JSON.parse(message!.data);
+    expect(envelope).toMatchObject({
+      specversion: '1.0',
+      id: answer.body.events[0].id,
+      type: 'parley.PositionStated',
+      source: '/negotiations/feed-a',
+      subject: 'feed-a',
+      time: '2025-04-17T12:00:00.000Z',
+      datacontenttype: 'application/json',
+      parleyposition: head + 1,
+    });
+    expect(envelope.data).toMatchObject({ negotiation: 'feed-a', data: { party: 'us', value: 40 } });
+  });
+
+  it('resumes after Last-Event-ID with nothing missed or repeated, across a disconnect', async () => {
+    const first = await openSse(`${app.url}/feed?negotiation=feed-a`);
+    await post('feed-a', [stated('us', 'crimea', 1, '2025-04-18'), stated('us', 'crimea', 2, '2025-04-18')]);
+    const seen = await first.waitFor(2);
+    first.close();
+    // Written while nobody listens.
+    await post('feed-a', [stated('us', 'crimea', 3, '2025-04-19')]);
+    await post('feed-a', [stated('us', 'crimea', 4, '2025-04-19'), stated('us', 'crimea', 5, '2025-04-19')]);
+    const resumed = await openSse(`${app.url}/feed?negotiation=feed-a&after=1`, { 'last-event-id': seen[1]!.id! });
+    await post('feed-a', [stated('us', 'crimea', 6, '2025-04-20')]);
+    const rest = await resumed.waitFor(4);
+    resumed.close();
+    const values = [...seen, ...rest].map((m) => JSON.parse(m.data).data.data.value);
+    expect(values).toEqual([1, 2, 3, 4, 5, 6]);
+    const ids = [...seen, ...rest].map((m) => Number(m.id));
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+  });
+
+  it('filters by negotiation and type, and sends heartbeats while idle', async () => {
+    await post('feed-b', setup());
+    const client = await openSse(`${app.url}/feed?negotiation=feed-b&types=PositionStated`);
+    await post('feed-a', [stated('us', 'crimea', 7, '2025-04-21')]);
+    await post('feed-b', [party2(), stated('us', 'sanctions', 9, '2025-04-21')]);
+    const [message] = await client.waitFor(1);
+    client.close();
+    expect(message!.event).toBe('PositionStated');
+    expect(JSON.parse(message!.data).subject).toBe('feed-b');
+
+    const raw = await fetch(`${app.url}/feed`, { signal: AbortSignal.timeout(1500) }).then(async (r) => {
+      const reader = r.body!.getReader();
+      let text = '';
+      while (!text.includes(': heartbeat')) text += new TextDecoder().decode((await reader.read()).value);
+      await reader.cancel();
+      return text;
+    });
+    expect(raw).toContain('retry: 1000');
+  });
+
+  it('answers 400 for a bad Last-Event-ID', async () => {
+    const answer = await fetch(`${app.url}/feed`, { headers: { 'last-event-id': 'abc' } });
+    expect(answer.status).toBe(400);
+  });
+});
+
+function party2() {
+  return { type: 'PartyAdded', occurredAt: '2025-04-21T00:00:00Z', data: { party: 'eu', name: 'EU' } };
+}
+
+describe('GET /feed with API keys', () => {
+  let app: TestApp;
+  const READER = 'reader-key-feed-0001';
+
+  beforeAll(async () => {
+    app = await startTestApp({ PARLEY_API_KEYS: `reader:${READER}` });
+  });
+  afterAll(() => app.close());
+
+  it('needs a key, or a token from POST /feed/tokens for EventSource', async () => {
+    expect((await fetch(`${app.url}/feed`)).status).toBe(401);
+    expect((await fetch(`${app.url}/feed?token=123.abc`)).status).toBe(401);
+    const { body } = await call(app.url, 'POST', '/feed/tokens', { key: READER });
+    expect(Date.parse(body.expiresAt) - Date.now()).toBeLessThanOrEqual(60_000);
+    const client = await openSse(`${app.url}/feed?token=${encodeURIComponent(body.token)}`);
+    client.close();
+    const withKey = await openSse(`${app.url}/feed`, { authorization: `Bearer ${READER}` });
+    withKey.close();
+  });
+
+  it('keeps /metrics behind a key unless PARLEY_METRICS_PUBLIC', async () => {
+    expect((await call(app.url, 'GET', '/metrics')).status).toBe(401);
+    const metrics = await call(app.url, 'GET', '/metrics', { key: READER });
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toContain('parley_projector_lag_events');
+  });
+});
