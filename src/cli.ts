@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { loadConfig } from './config/config';
 import { migrateToLatest } from './database/migrate';
 import { openDatabase } from './database/open';
+import { registerAlerts } from './cli/alerts.command';
 import { registerImport } from './cli/import.command';
 import { registerReads } from './cli/read.commands';
 import { registerRebuild } from './cli/rebuild.command';
@@ -38,6 +39,7 @@ program
 registerImport(program);
 registerReads(program);
 registerRebuild(program);
+registerAlerts(program);
 
 program.parseAsync().catch((error: Error) => {
   process.stderr.write(`parley: ${error.message}\n`);

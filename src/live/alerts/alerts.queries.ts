@@ -129,7 +129,16 @@ export class ReplayAlertRuleHandler implements IQueryHandler<ReplayAlertRule> {
           last: { id: row.id, globalPosition: Number(row.last), type: row.type },
         };
         for (const f of await judgeAppend(db, group, [candidate])) {
-          firings.push({ type: f.type, at: f.at, knownAt: f.knownAt, summary: f.summary, before: f.before, after: f.after, triggeringEvent: f.triggeringEvent, ...(f.from ? { from: f.from } : {}) });
+          firings.push({
+            type: f.type,
+            at: f.at.toISOString(),
+            knownAt: f.knownAt.toISOString(),
+            summary: f.summary,
+            before: f.before,
+            after: f.after,
+            triggeringEvent: f.triggeringEvent,
+            ...(f.from ? { from: f.from.toISOString() } : {}),
+          });
         }
       }
       return { by, firings };
@@ -147,8 +156,8 @@ export class ReplayAlertRuleHandler implements IQueryHandler<ReplayAlertRule> {
       for (const verdict of judge(rule, before, after)) {
         firings.push({
           type: 'AlertFired',
-          at,
-          knownAt,
+          at: at.toISOString(),
+          knownAt: knownAt.toISOString(),
           summary: verdict.summary,
           before,
           after,
