@@ -1,11 +1,13 @@
 import type { IncomingMessage } from 'node:http';
+import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import typeis from 'type-is';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { json, text } from 'express';
+import { json, text, type Express } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import type { Config } from './config/config';
+import { projectRoot } from './config/paths';
 import { NDJSON_TYPES } from './http/content-type';
 import { setupOpenApi } from './http/openapi';
 
@@ -23,7 +25,16 @@ export async function createServer(config: Config): Promise<NestExpressApplicati
   app.use(text({ type: NDJSON_TYPES, limit: config.PARLEY_IMPORT_LIMIT }));
   app.enableShutdownHooks();
   setupOpenApi(app);
+  serveDashboard(app);
   return app;
+}
+
+/** The dashboard: static files, built from the public read routes only; `/` leads to it. */
+function serveDashboard(app: NestExpressApplication): void {
+  const root = projectRoot();
+  app.useStaticAssets(join(root, 'src', 'dashboard'), { prefix: '/dashboard' });
+  app.useStaticAssets(join(root, 'node_modules', 'uplot', 'dist'), { prefix: '/dashboard/vendor' });
+  (app.getHttpAdapter().getInstance() as Express).get('/', (_req, res) => res.redirect('/dashboard/'));
 }
 
 const isJson = (req: IncomingMessage) => typeis(req, ['application/json']) !== false;

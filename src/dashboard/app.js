@@ -1,0 +1,414 @@
+// Parley dashboard: plain ES module, public read routes only (what any client can get).
+const $ = (id) => document.getElementById(id);
+const DAY = 86_400_000;
+const params = new URLSearchParams(location.search);
+const state = {
+  n: params.get('n') ?? '',
+  at: params.get('at') ?? '',
+  knownAt: params.get('knownAt') ?? '',
+  a: params.get('a') ?? '',
+  b: params.get('b') ?? '',
+};
+let negotiation = null; // details: parties, issues
+let events = [];
+let minDay = 0;
+let chart = null;
+let source = null;
+let refreshTimer = null;
+
+// ---------- HTTP ----------
+function headers() {
+  const key = sessionStorage.getItem('parley-key');
+  return key ? { authorization: `Bearer ${key}` } : {};
+}
+
+async function api(path, init = {}) {
+  let response;
+  try {
+    response = await fetch(path, { ...init, headers: { ...headers(), ...(init.headers ?? {}) } });
+  } catch {
+    throw new Error('Cannot reach the Parley server. Is it running?');
+  }
+  if (response.status === 401 || response.status === 403) {
+    $('key-panel').hidden = false;
+    throw new Error('This server needs an API key: enter one above.');
+  }
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(body.message ?? body.issues?.[0]?.message ?? `HTTP ${response.status}`);
+  return body;
+}
+
+function setStatus(text, error = false) {
+  $('status').textContent = text;
+  $('status').classList.toggle('error', error);
+}
+
+// ---------- state in the URL ----------
+function saveState() {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(state)) if (value) query.set(key, value);
+  history.replaceState(null, '', `${location.pathname}?${query}`);
+}
+
+const dayOf = (time) => Math.floor(time / DAY);
+const isoDay = (day) => new Date(day * DAY).toISOString().slice(0, 10);
+const fmtDate = (iso) => new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+const fmt = (v) => (v === null || v === undefined ? '–' : String(Math.round(v * 10) / 10));
+const knownAtQuery = () => (state.knownAt ? `&knownAt=${encodeURIComponent(new Date(state.knownAt).toISOString())}` : '');
+
+// ---------- loading ----------
+async function start() {
+  try {
+    const { negotiations } = await api('/negotiations');
+    const select = $('negotiation');
+    select.replaceChildren(...negotiations.map((n) => Object.assign(new Option(n.title, n.id), { title: n.id })));
+    if (negotiations.length === 0) {
+      setStatus('No negotiations yet. Import one: npx parley import examples/ukraine-2025/events.ndjson -n ukraine-2025');
+      return;
+    }
+    if (!negotiations.some((n) => n.id === state.n)) state.n = negotiations[0].id;
+    select.value = state.n;
+    await openNegotiation();
+  } catch (error) {
+    setStatus(`${error.message} Retrying…`, true);
+    setTimeout(start, 5000);
+  }
+}
+
+async function openNegotiation() {
+  setStatus('Loading…');
+  negotiation = await api(`/negotiations/${state.n}?${knownAtQuery().slice(1)}`);
+  events = await allEvents(state.n);
+  const parties = negotiation.parties.map((p) => p.party);
+  if (!parties.includes(state.a)) state.a = parties[0] ?? '';
+  if (!parties.includes(state.b) || state.b === state.a) state.b = parties.find((p) => p !== state.a) ?? '';
+  fillPairSelects(parties);
+  setUpSlider();
+  renderTimeline();
+  connectFeed();
+  await refresh();
+}
+
+async function allEvents(n) {
+  const all = [];
+  let after = 0;
+  for (;;) {
+    const page = await api(`/negotiations/${n}/events?after=${after}&limit=1000`);
+    all.push(...page.events);
+    if (page.next === null) return all;
+    after = page.next;
+  }
+}
+
+function setUpSlider() {
+  const positionEvents = events.filter((e) => !e.negotiation.includes('.'));
+  const first = positionEvents.length ? Math.min(...positionEvents.map((e) => Date.parse(e.occurredAt))) : Date.now();
+  minDay = dayOf(first) - 2;
+  const today = dayOf(Date.now());
+  const slider = $('at');
+  slider.min = '0';
+  slider.max = String(today - minDay);
+  slider.dataset.minDate = isoDay(minDay);
+  const chosen = state.at ? dayOf(Date.parse(`${state.at}T00:00:00Z`)) : today;
+  slider.value = String(Math.min(Math.max(chosen - minDay, 0), today - minDay));
+  $('known-at').value = state.knownAt;
+  showAtLabel();
+}
+
+function showAtLabel() {
+  const day = minDay + Number($('at').value);
+  $('at-label').textContent = `${fmtDate(isoDay(day))}${day >= dayOf(Date.now()) ? ' (today)' : ''}`;
+}
+
+async function refresh() {
+  const day = minDay + Number($('at').value);
+  state.at = day >= dayOf(Date.now()) ? '' : isoDay(day);
+  saveState();
+  const at = state.at ? `at=${state.at}` : '';
+  try {
+    const [stances, zones, alerts] = await Promise.all([
+      api(`/negotiations/${state.n}/stances?${at}${knownAtQuery()}`),
+      negotiation.parties.length >= 2 ? api(`/negotiations/${state.n}/zones?${at}${knownAtQuery()}`) : { zones: [] },
+      api(`/negotiations/${state.n}/alerts`),
+    ]);
+    renderMatrix(stances.stances);
+    renderZones(zones.zones);
+    renderAlerts(alerts.alerts);
+    await renderChart();
+    setStatus(`${negotiation.title ?? state.n}: ${negotiation.parties.length} parties, ${negotiation.issues.length} issues, ${events.length} events. As of ${fmtDate(stances.at)}${state.knownAt ? `, as known at ${new Date(stances.knownAt).toLocaleString('en-GB')}` : ''}.`);
+  } catch (error) {
+    setStatus(error.message, true);
+  }
+}
+
+// ---------- stance matrix ----------
+function colour(issue, value) {
+  const p = (value - issue.scale.min) / (issue.scale.max - issue.scale.min);
+  return `hsl(${Math.round(215 - 215 * p)} 62% ${Math.round(38 + 6 * Math.abs(p - 0.5))}%)`;
+}
+
+function nearestLabel(issue, value) {
+  const labels = Object.entries(issue.scale.labels ?? {});
+  if (labels.length === 0) return '';
+  labels.sort((x, y) => Math.abs(Number(x[0]) - value) - Math.abs(Number(y[0]) - value));
+  return labels[0][1];
+}
+
+function renderMatrix(stances) {
+  const table = $('matrix');
+  const { parties, issues } = negotiation;
+  if (parties.length === 0 || issues.length === 0) {
+    table.replaceChildren();
+    table.insertAdjacentHTML('beforeend', '<caption class="empty">No parties or issues known yet.</caption>');
+    return;
+  }
+  const byKey = new Map(stances.map((s) => [`${s.party}/${s.issue}`, s]));
+  const head = document.createElement('thead');
+  const headRow = head.insertRow();
+  headRow.append(Object.assign(document.createElement('th'), { scope: 'col', textContent: 'Party' }));
+  for (const issue of issues) {
+    const th = Object.assign(document.createElement('th'), { scope: 'col', textContent: issue.title });
+    th.title = `${issue.scale.min}: ${issue.scale.labels?.[issue.scale.min] ?? ''}\n${issue.scale.max}: ${issue.scale.labels?.[issue.scale.max] ?? ''}`;
+    headRow.append(th);
+  }
+  const cols = document.createElement('colgroup');
+  cols.append(Object.assign(document.createElement('col'), { className: 'party-col' }), ...issues.map(() => document.createElement('col')));
+  const body = document.createElement('tbody');
+  for (const party of parties) {
+    const row = body.insertRow();
+    row.append(Object.assign(document.createElement('th'), { scope: 'row', textContent: party.name }));
+    for (const issue of issues) {
+      const stance = byKey.get(`${party.party}/${issue.issue}`);
+      const cell = row.insertCell();
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = stance ? 'cell' : 'cell none';
+      button.dataset.party = party.party;
+      button.dataset.issue = issue.issue;
+      button.dataset.value = stance ? String(stance.value) : '';
+      if (stance) {
+        const label = nearestLabel(issue, stance.value);
+        button.style.background = colour(issue, stance.value);
+        button.innerHTML = `<span class="value"></span><span class="label"></span>`;
+        button.querySelector('.value').textContent = fmt(stance.value);
+        button.querySelector('.label').textContent = label;
+        button.title = `${party.name} on ${issue.title}: ${fmt(stance.value)}${label ? ` (${label})` : ''}\nsince ${fmtDate(stance.since)}${stance.source?.publisher ? `, ${stance.source.publisher}` : ''}`;
+        button.setAttribute('aria-label', button.title.replace('\n', ', '));
+        button.addEventListener('click', () => showDetail(party, issue, stance));
+      } else {
+        button.innerHTML = '<span class="value">–</span>';
+        button.setAttribute('aria-label', `${party.name} on ${issue.title}: no stance`);
+        button.disabled = true;
+      }
+      cell.append(button);
+    }
+  }
+  table.replaceChildren(cols, head, body);
+}
+
+function showDetail(party, issue, stance) {
+  const detail = $('cell-detail');
+  const src = stance.source ?? {};
+  detail.hidden = false;
+  detail.replaceChildren();
+  const lines = [
+    `${party.name} on ${issue.title}: ${fmt(stance.value)} (${nearestLabel(issue, stance.value)})`,
+    stance.summary ?? '',
+    `Since ${fmtDate(stance.since)} · salience ${fmt(stance.salience)}`,
+  ];
+  for (const line of lines.filter(Boolean)) detail.append(Object.assign(document.createElement('p'), { textContent: line }));
+  const cite = document.createElement('p');
+  cite.textContent = 'Source: ';
+  if (src.url) cite.append(Object.assign(document.createElement('a'), { href: src.url, textContent: src.title ?? src.url, rel: 'noopener' }));
+  else cite.append(src.title ?? 'none given');
+  if (src.publisher) cite.append(` — ${src.publisher}${src.publishedAt ? `, ${src.publishedAt}` : ''}`);
+  detail.append(cite);
+}
+
+// ---------- gap chart ----------
+function fillPairSelects(parties) {
+  for (const [id, key] of [['pair-a', 'a'], ['pair-b', 'b']]) {
+    const select = $(id);
+    select.replaceChildren(...parties.map((p) => new Option(negotiation.parties.find((x) => x.party === p).name, p)));
+    select.value = state[key];
+    select.disabled = parties.length < 2;
+  }
+}
+
+async function renderChart() {
+  const box = $('chart');
+  const empty = $('chart-empty');
+  if (!state.a || !state.b || state.a === state.b) {
+    chart?.destroy();
+    chart = null;
+    empty.hidden = false;
+    empty.textContent = 'Choose two different parties to see the gap between them.';
+    return;
+  }
+  // The story's span: from before the first event to a week after the last (or the chosen day).
+  const lastEvent = Math.max(...events.map((e) => dayOf(Date.parse(e.occurredAt))), minDay);
+  const chosen = minDay + Number($('at').value);
+  const from = isoDay(minDay);
+  const to = isoDay(Math.min(Math.max(lastEvent + 7, chosen), dayOf(Date.now())));
+  const series = await api(`/negotiations/${state.n}/gaps/series?between=${state.a},${state.b}&from=${from}&to=${to}&step=P1D${knownAtQuery()}`);
+  const issues = negotiation.issues.map((i) => i.issue);
+  const xs = series.points.map((p) => Date.parse(p.at) / 1000);
+  const data = [xs, series.points.map((p) => p.overall), ...issues.map((i) => series.points.map((p) => p.issues[i] ?? null))];
+  empty.hidden = series.points.some((p) => p.overall !== null);
+  empty.textContent = 'No shared issue yet: the gap appears once both parties have a stance on the same issue.';
+  const chosenAt = (minDay + Number($('at').value) + 1) * DAY / 1000 - 0.001;
+  const markers = events.filter((e) => !e.negotiation.includes('.') && /Position|Proposal|Meeting|RedLine/.test(e.type)).map((e) => Date.parse(e.occurredAt) / 1000);
+  const width = Math.max(box.clientWidth, 200);
+  const options = {
+    width,
+    height: 260,
+    scales: { y: { range: [0, 100] } },
+    series: [
+      {},
+      { label: 'overall', stroke: '#1d2330', width: 2.5 },
+      ...issues.map((issue, i) => ({ label: issue, stroke: `hsl(${(i * 47) % 360} 55% 50%)`, width: 1, show: width > 500 })),
+    ],
+    axes: [{}, { label: 'gap (0–100)' }],
+    legend: { show: width > 500 },
+    hooks: {
+      draw: [
+        (u) => {
+          // Events on the time axis: a thin line where something was said or tabled.
+          const { ctx } = u;
+          ctx.save();
+          ctx.strokeStyle = 'rgba(44, 90, 160, 0.35)';
+          for (const x of markers) {
+            const px = u.valToPos(x, 'x', true);
+            if (px < u.bbox.left || px > u.bbox.left + u.bbox.width) continue;
+            ctx.beginPath();
+            ctx.moveTo(px, u.bbox.top);
+            ctx.lineTo(px, u.bbox.top + u.bbox.height);
+            ctx.stroke();
+          }
+          // The valid time the rest of the page shows.
+          const px = u.valToPos(chosenAt, 'x', true);
+          if (px >= u.bbox.left && px <= u.bbox.left + u.bbox.width) {
+            ctx.strokeStyle = '#b3261e';
+            ctx.setLineDash([4, 4]);
+            ctx.beginPath();
+            ctx.moveTo(px, u.bbox.top);
+            ctx.lineTo(px, u.bbox.top + u.bbox.height);
+            ctx.stroke();
+          }
+          ctx.restore();
+        },
+      ],
+    },
+  };
+  chart?.destroy();
+  chart = new uPlot(options, data, box);
+}
+
+// ---------- zones, alerts, timeline ----------
+function renderZones(zones) {
+  const list = $('zones');
+  list.replaceChildren(
+    ...(zones.length
+      ? zones.map((z) => Object.assign(document.createElement('li'), {
+          textContent: z.zone ? `${z.issue}: agreement possible between ${fmt(z.zone.from)} and ${fmt(z.zone.to)}` : `${z.issue}: no zone; red lines ${fmt(z.shortfall)} apart`,
+        }))
+      : [Object.assign(document.createElement('li'), { className: 'empty', textContent: 'No red lines declared (as of this date).' })]),
+  );
+}
+
+function renderAlerts(alerts) {
+  const recent = alerts.slice(-10).reverse();
+  $('alerts').replaceChildren(
+    ...(recent.length
+      ? recent.map((a) => Object.assign(document.createElement('li'), { textContent: `${fmtDate(a.data.at)} — ${a.data.summary}` }))
+      : [Object.assign(document.createElement('li'), { className: 'empty', textContent: 'No alert has fired.' })]),
+  );
+}
+
+function describe(event) {
+  const d = event.data ?? {};
+  if (d.party && d.issue && d.value !== undefined) return `${d.party} on ${d.issue}: ${d.value}${d.summary ? ` — ${d.summary}` : ''}`;
+  if (d.sponsors) return `${d.title} (${d.sponsors.join(', ')}${d.venue ? `, ${d.venue}` : ''})`;
+  if (d.participants) return `${d.participants.join(', ')}${d.place ? ` in ${d.place}` : ''}${d.summary ? ` — ${d.summary}` : ''}`;
+  if (d.summary) return d.summary;
+  return d.title ?? d.name ?? d.issue ?? d.reason ?? '';
+}
+
+function timelineItem(event, fresh = false) {
+  const li = document.createElement('li');
+  li.dataset.id = event.id;
+  if (fresh) li.className = 'new';
+  li.append(Object.assign(document.createElement('span'), { className: 'type', textContent: event.type }), ' ');
+  li.append(Object.assign(document.createElement('span'), { className: 'when', textContent: fmtDate(event.occurredAt) }), document.createElement('br'));
+  li.append(describe(event));
+  const src = event.source;
+  if (src) {
+    li.append(document.createElement('br'));
+    const cite = Object.assign(document.createElement('span'), { className: 'when' });
+    if (src.url) cite.append(Object.assign(document.createElement('a'), { href: src.url, textContent: src.title ?? src.url, rel: 'noopener' }));
+    else cite.append(src.title ?? '');
+    if (src.publisher) cite.append(` — ${src.publisher}`);
+    li.append(cite);
+  }
+  return li;
+}
+
+function renderTimeline() {
+  const sorted = [...events].sort((x, y) => y.globalPosition - x.globalPosition);
+  $('timeline').replaceChildren(...sorted.map((e) => timelineItem(e)));
+}
+
+// ---------- live ----------
+async function connectFeed() {
+  source?.close();
+  const head = events.length ? Math.max(...events.map((e) => e.globalPosition)) : 0;
+  let url = `/feed?negotiation=${state.n}&after=${head}`;
+  if (sessionStorage.getItem('parley-key')) url += `&token=${encodeURIComponent((await api('/feed/tokens', { method: 'POST' })).token)}`;
+  source = new EventSource(url);
+  source.onopen = () => $('live').classList.add('on');
+  source.onerror = () => $('live').classList.remove('on');
+  source.onmessage = null;
+  const onEvent = (message) => {
+    const event = JSON.parse(message.data).data;
+    if (events.some((e) => e.id === event.id)) return;
+    events.push(event);
+    $('timeline').prepend(timelineItem(event, true));
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(async () => {
+      negotiation = await api(`/negotiations/${state.n}?${knownAtQuery().slice(1)}`);
+      await refresh();
+    }, 150);
+  };
+  const types = ['NegotiationOpened', 'PartyAdded', 'IssueDefined', 'PositionStated', 'ProposalTabled', 'MeetingHeld', 'PositionWithdrawn', 'RedLineDeclared', 'EventCorrected', 'EventRetracted', 'AlertFired', 'AlertRestated', 'AlertRuleCreated', 'AlertRuleChanged', 'AlertRuleRemoved'];
+  for (const type of types) source.addEventListener(type, onEvent);
+}
+
+// ---------- controls ----------
+$('negotiation').addEventListener('change', async (e) => {
+  Object.assign(state, { n: e.target.value, at: '', a: '', b: '' });
+  await openNegotiation();
+});
+$('at').addEventListener('input', showAtLabel);
+$('at').addEventListener('change', refresh);
+$('known-at').addEventListener('change', async (e) => {
+  state.knownAt = e.target.value;
+  negotiation = await api(`/negotiations/${state.n}?${knownAtQuery().slice(1)}`);
+  await refresh();
+});
+$('known-now').addEventListener('click', async () => {
+  state.knownAt = '';
+  $('known-at').value = '';
+  negotiation = await api(`/negotiations/${state.n}`);
+  await refresh();
+});
+$('pair-a').addEventListener('change', (e) => { state.a = e.target.value; refresh(); });
+$('pair-b').addEventListener('change', (e) => { state.b = e.target.value; refresh(); });
+$('key-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  sessionStorage.setItem('parley-key', $('key').value);
+  $('key-panel').hidden = true;
+  start();
+});
+addEventListener('resize', () => chart?.setSize({ width: Math.max($('chart').clientWidth, 200), height: 260 }));
+
+start();
