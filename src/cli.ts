@@ -4,6 +4,7 @@ import { loadConfig } from './config/config';
 import { migrateToLatest } from './database/migrate';
 import { openDatabase } from './database/open';
 import { registerAlerts } from './cli/alerts.command';
+import { registerBackup } from './cli/backup.commands';
 import { registerImport } from './cli/import.command';
 import { registerReads } from './cli/read.commands';
 import { registerRebuild } from './cli/rebuild.command';
@@ -40,6 +41,7 @@ registerImport(program);
 registerReads(program);
 registerRebuild(program);
 registerAlerts(program);
+registerBackup(program);
 
 program.parseAsync().catch((error: Error) => {
   process.stderr.write(`parley: ${error.message}\n`);

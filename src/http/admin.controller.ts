@@ -1,4 +1,8 @@
-import { Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { exportLog, restoreLog } from '../event-store/backup';
+import { markJudged } from '../live/alerts/alerting';
+import { NDJSON_TYPES, requireContentType } from './content-type';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { DatabaseConnection } from '../database/connection';
 import { DATABASE } from '../database/database.module';
@@ -15,6 +19,25 @@ export class AdminController {
     @Inject(DATABASE) private readonly connection: DatabaseConnection,
     private readonly store: EventStore,
   ) {}
+
+  /** The whole log as NDJSON, every field (`parley export` through the server). */
+  @Get('export')
+  async export(@Res() response: Response) {
+    response.status(200).type('application/x-ndjson');
+    for await (const line of exportLog(this.connection.db)) {
+      if (!response.write(line)) await new Promise((r) => response.once('drain', r));
+    }
+    response.end();
+  }
+
+  /** Loads an export into an empty database (refused otherwise); projections follow. */
+  @Post('restore')
+  @HttpCode(200)
+  async restore(@Req() request: Request) {
+    requireContentType(request, NDJSON_TYPES);
+    const events = await restoreLog(this.connection.db, typeof request.body === 'string' ? request.body : '', markJudged);
+    return { events };
+  }
 
   /** Rebuilds every projection from the log; reads keep answering from the old tables meanwhile. */
   @Post('rebuild')

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
+import { RestoreRefused } from '../event-store/backup';
 import { IdConflict, InvalidEventData, UnknownEventType, VersionConflict } from '../event-store/errors';
 import { UnknownRule } from '../live/alerts/alert-rules.commands';
 import { InvalidRequest, RuleViolation, UnknownNegotiation } from '../negotiation/errors';
@@ -53,6 +54,9 @@ export class ErrorFilter implements ExceptionFilter {
     }
     if (error instanceof IdConflict) {
       return { status: 409, body: { error: 'id_conflict', id: error.eventId, message: error.message } };
+    }
+    if (error instanceof RestoreRefused) {
+      return { status: 409, body: { error: 'restore_refused', message: error.message } };
     }
     if (error instanceof UnknownRule) {
       return { status: 404, body: { error: 'not_found', message: error.message } };

@@ -104,3 +104,8 @@ async function record(trx: Transaction<Database>, store: EventStore, negotiation
     await sql`select pg_notify('parley_outbox', '')`.execute(trx);
   }
 }
+
+/** Alerts were judged when restored events were first recorded: a restore never fires them again. */
+export async function markJudged(trx: Transaction<Database>, head: number): Promise<void> {
+  await trx.updateTable('alerting_checkpoint').set({ position: String(head) }).execute();
+}

@@ -1,0 +1,116 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../database/schema';
+import { EventStoreError } from './errors';
+
+/** One line of an export: every field of a stored event, recordedAt and positions included. */
+export const exportedEventSchema = z
+  .object({
+    globalPosition: z.number().int().positive(),
+    id: z.uuid(),
+    streamId: z.string().min(1),
+    streamVersion: z.number().int().positive(),
+    type: z.string().min(1),
+    schemaVersion: z.number().int().positive(),
+    data: z.unknown(),
+    metadata: z.record(z.string(), z.unknown()),
+    occurredAt: z.iso.datetime({ offset: true }),
+    recordedAt: z.iso.datetime({ offset: true }),
+  })
+  .strict();
+
+export type ExportedEvent = z.infer<typeof exportedEventSchema>;
+
+export class RestoreRefused extends EventStoreError {
+  readonly code = 'EVENT_STORE.RESTORE_REFUSED';
+}
+
+/** The log as NDJSON lines, in global order, as stored (no upcasting: a backup is raw). */
+export async function* exportLog(db: Kysely<Database>, pageSize = 5000): AsyncGenerator<string> {
+  let after = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('events')
+      .selectAll()
+      .where('global_position', '>', String(after))
+      .orderBy('global_position')
+      .limit(pageSize)
+      .execute();
+    if (rows.length === 0) return;
+    for (const row of rows) {
+      const line: ExportedEvent = {
+        globalPosition: Number(row.global_position),
+        id: row.id,
+        streamId: row.stream_id,
+        streamVersion: row.stream_version,
+        type: row.type,
+        schemaVersion: row.schema_version,
+        data: row.data,
+        metadata: row.metadata,
+        occurredAt: row.occurred_at.toISOString(),
+        recordedAt: row.recorded_at.toISOString(),
+      };
+      yield `${JSON.stringify(line)}\n`;
+    }
+    after = Number(rows[rows.length - 1]!.global_position);
+  }
+}
+
+/**
+ * Loads an export into an empty log, keeping every position and recordedAt, in one
+ * transaction. Refused on a log that is not empty; every line is checked first (shape,
+ * positions 1…n without gaps, stream versions contiguous) so a bad file writes nothing.
+ */
+export async function restoreLog(
+  db: Kysely<Database>,
+  text: string,
+  inTransaction: (trx: Transaction<Database>, head: number) => Promise<void> = async () => undefined,
+): Promise<number> {
+  const events: ExportedEvent[] = [];
+  const problems: string[] = [];
+  const versions = new Map<string, number>();
+  text.split(/\r?\n/).forEach((raw, index) => {
+    if (raw.trim() === '') return;
+    const line = index + 1;
+    let parsed: ExportedEvent;
+    try {
+      parsed = exportedEventSchema.parse(JSON.parse(raw));
+    } catch (error) {
+      problems.push(`line ${line}: ${error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (error as Error).message}`);
+      return;
+    }
+    if (parsed.globalPosition !== events.length + 1) problems.push(`line ${line}: position ${parsed.globalPosition}, expected ${events.length + 1}`);
+    const expected = (versions.get(parsed.streamId) ?? 0) + 1;
+    if (parsed.streamVersion !== expected) problems.push(`line ${line}: ${parsed.streamId} version ${parsed.streamVersion}, expected ${expected}`);
+    versions.set(parsed.streamId, parsed.streamVersion);
+    events.push(parsed);
+  });
+  if (problems.length > 0) throw new RestoreRefused(`The export is not valid:\n${problems.slice(0, 20).join('\n')}`);
+  await db.transaction().execute(async (trx) => {
+    const head = await trx.selectFrom('event_store_head').select('position').forUpdate().executeTakeFirstOrThrow();
+    if (Number(head.position) > 0) throw new RestoreRefused('Restore needs an empty database: this one already holds events');
+    for (let i = 0; i < events.length; i += 1000) {
+      await trx
+        .insertInto('events')
+        .values(
+          events.slice(i, i + 1000).map((e) => ({
+            global_position: e.globalPosition,
+            id: e.id,
+            stream_id: e.streamId,
+            stream_version: e.streamVersion,
+            type: e.type,
+            schema_version: e.schemaVersion,
+            data: JSON.stringify(e.data),
+            metadata: JSON.stringify(e.metadata),
+            occurred_at: e.occurredAt,
+            recorded_at: e.recordedAt,
+          })),
+        )
+        .execute();
+    }
+    await trx.updateTable('event_store_head').set({ position: String(events.length) }).execute();
+    await inTransaction(trx, events.length);
+    await sql`select pg_notify('parley_events', ${String(events.length)})`.execute(trx);
+  });
+  return events.length;
+}
