@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
+import helmet from 'helmet';
 import typeis from 'type-is';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { json, text, type Express } from 'express';
@@ -20,6 +21,13 @@ export async function createServer(config: Config): Promise<NestExpressApplicati
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  // Security headers everywhere; Swagger UI (/docs) needs its inline scripts, so no CSP there.
+  const secure = helmet({
+    contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'connect-src': ["'self'"] } },
+  });
+  const docs = helmet({ contentSecurityPolicy: false });
+  app.use((req: IncomingMessage, res: never, next: () => void) => (req.url?.startsWith('/docs') ? docs : secure)(req as never, res, next));
+  if (config.PARLEY_CORS_ORIGINS.length > 0) app.enableCors({ origin: config.PARLEY_CORS_ORIGINS, exposedHeaders: ['Retry-After'] });
   // JSON up to the contract's size (at least 1 MB); NDJSON imports may be whole archives.
   app.use(json({ limit: config.PARLEY_BODY_LIMIT, type: (req) => isJson(req) && !isImport(req) }));
   app.use(text({ type: NDJSON_TYPES, limit: config.PARLEY_IMPORT_LIMIT }));

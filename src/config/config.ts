@@ -47,6 +47,13 @@ export const configSchema = z.object({
   PARLEY_PUBLIC_URL: z.url().optional(),
   /** `/metrics` without a key, for a Prometheus that cannot send one. */
   PARLEY_METRICS_PUBLIC: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Requests per minute per key (or per address without one); 0 turns rate limiting off. */
+  PARLEY_RATE_LIMIT: z.coerce.number().int().min(0).default(1200),
+  /** Origins allowed by CORS, comma-separated; CORS is off when unset. */
+  PARLEY_CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(',').map((o) => o.trim()).filter(Boolean)),
   PARLEY_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 });
 

@@ -1,3 +1,4 @@
+import { SkipThrottle } from '@nestjs/throttler';
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { Access } from '../http/auth/access';
@@ -5,6 +6,7 @@ import { DatabaseHealthIndicator } from './database.health';
 
 /** Liveness (the process answers) and readiness (the database answers): 200 or 503. */
 @Access('public')
+@SkipThrottle()
 @Controller('health')
 export class HealthController {
   constructor(

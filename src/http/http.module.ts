@@ -5,6 +5,8 @@ import { AdminController } from './admin.controller';
 import { AnalysisController } from './analysis.controller';
 import { AsOfController } from './as-of.controller';
 import { FeedTokens } from '../live/feed-tokens';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { RateLimitGuard } from './rate-limit.guard';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeys } from './auth/api-keys';
 import { ErrorFilter } from './error.filter';
@@ -12,11 +14,21 @@ import { EventsController } from './events.controller';
 import { NegotiationsController } from './negotiations.controller';
 
 @Module({
+  imports: [
+    ThrottlerModule.forRootAsync({
+      inject: [CONFIG],
+      useFactory: (config: Config) => ({
+        throttlers: [{ ttl: 60_000, limit: config.PARLEY_RATE_LIMIT }],
+        skipIf: () => config.PARLEY_RATE_LIMIT === 0,
+      }),
+    }),
+  ],
   controllers: [NegotiationsController, AsOfController, AnalysisController, EventsController, AdminController],
   providers: [
     { provide: ApiKeys, inject: [CONFIG], useFactory: (config: Config) => new ApiKeys(config.PARLEY_API_KEYS) },
     { provide: FeedTokens, inject: [CONFIG], useFactory: (config: Config) => new FeedTokens(config.PARLEY_API_KEYS) },
     { provide: APP_GUARD, useClass: ApiKeyGuard },
+    { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_FILTER, useClass: ErrorFilter },
   ],
   exports: [FeedTokens],

@@ -1,3 +1,4 @@
+import { SkipThrottle } from '@nestjs/throttler';
 import { Controller, Get, Headers, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -23,6 +24,7 @@ const feedParams = z.object({
 
 @ApiTags('live')
 @ApiBearerAuth()
+@SkipThrottle()
 @Controller('feed')
 export class FeedController {
   constructor(

@@ -40,3 +40,39 @@ describe('access with PARLEY_API_KEYS', () => {
     expect((await call(app.url, 'GET', '/negotiations/keys', { key: ADMIN })).status).toBe(200);
   });
 });
+
+describe('hardening', () => {
+  it('limits requests per key with 429 and Retry-After, separately for each key', async () => {
+    const app = await startTestApp({ PARLEY_RATE_LIMIT: '3', PARLEY_API_KEYS: `reader:${READER},admin:${ADMIN}` });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await call(app.url, 'GET', '/negotiations', { key: READER })).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      const limited = await call(app.url, 'GET', '/negotiations', { key: READER });
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(limited.body.error).toBe('too_many_requests');
+      expect((await call(app.url, 'GET', '/negotiations', { key: ADMIN })).status).toBe(200);
+      expect((await call(app.url, 'GET', '/health')).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('sends security headers, and CORS only for configured origins', async () => {
+    const closed = await startTestApp();
+    const open = await startTestApp({ PARLEY_CORS_ORIGINS: 'https://dash.example.org' });
+    try {
+      const plain = await fetch(`${closed.url}/negotiations`, { headers: { origin: 'https://dash.example.org' } });
+      expect(plain.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(plain.headers.get('content-security-policy')).toContain("script-src 'self'");
+      expect(plain.headers.get('access-control-allow-origin')).toBeNull();
+      const allowed = await fetch(`${open.url}/negotiations`, { headers: { origin: 'https://dash.example.org' } });
+      expect(allowed.headers.get('access-control-allow-origin')).toBe('https://dash.example.org');
+      const other = await fetch(`${open.url}/negotiations`, { headers: { origin: 'https://evil.example.com' } });
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await closed.close();
+      await open.close();
+    }
+  });
+});
