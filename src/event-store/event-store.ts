@@ -143,7 +143,7 @@ export class EventStore {
     trx: Transaction<Database>,
     streamId: string,
     batch: PreparedEvent[],
-    { expectedVersion = 'any' }: AppendOptions,
+    { expectedVersion = 'any', beforeAppend }: AppendOptions,
   ): Promise<AppendResult> {
     // The lock that orders the log: everything below runs one appender at a time.
     const head = await trx
@@ -164,6 +164,7 @@ export class EventStore {
       };
     }
     checkExpectedVersion(streamId, expectedVersion, version);
+    await beforeAppend?.({ db: trx, streamId, version, events: fresh });
 
     const start = Number(head.position);
     // Never earlier than the previous append's, even if the clock steps back, and never ahead

@@ -1,3 +1,5 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../database/schema';
 import type { ExpectedVersion } from './errors';
 
 export interface EventToAppend {
@@ -41,6 +43,19 @@ export interface AppendResult {
 
 export interface AppendOptions {
   expectedVersion?: ExpectedVersion;
+  /**
+   * Runs under the append lock, after idempotency and the version check, with the stream's
+   * version and the events about to be written: the place for checks that must see the
+   * stream exactly as the append will extend it. Throwing writes nothing.
+   */
+  beforeAppend?: (context: BeforeAppendContext) => Promise<void>;
+}
+
+export interface BeforeAppendContext {
+  db: Transaction<Database>;
+  streamId: string;
+  version: number;
+  events: { id: string; type: string; data: unknown; occurredAt: Date }[];
 }
 
 export interface ReadOptions {

@@ -60,6 +60,15 @@ describe('POST /negotiations/{nid}/events', () => {
     expect(await eventsOf('race')).toHaveLength(7);
   });
 
+  it('never answers 409 to concurrent writers that expect no version', async () => {
+    await post('crowd', { events: setup() });
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => post('crowd', { events: [stated('us', 'crimea', i, '2025-04-17')] })),
+    );
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 201));
+    expect(await eventsOf('crowd')).toHaveLength(36);
+  });
+
   it('applies rules against the state after earlier events of the same batch', async () => {
     const answer = await post('order', { events: [...setup(), party('eu'), stated('eu', 'crimea', 3, '2025-04-17')] });
     expect(answer.status).toBe(201);

@@ -1,0 +1,116 @@
+import autocannon from 'autocannon';
+import { createParser } from 'eventsource-parser';
+import { readFileSync } from 'node:fs';
+import { loadConfig } from '../src/config/config';
+import { exampleDatasetPath } from '../src/config/paths';
+import { createServer } from '../src/server';
+import { freshDatabase, quantile } from './support';
+
+async function startServer(url: string) {
+  const app = await createServer(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', PARLEY_RATE_LIMIT: '0', PORT: '0' }));
+  await app.listen(0, '127.0.0.1');
+  const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const imported = await fetch(`${base}/negotiations/ukraine-2025/events:import`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-ndjson' },
+    body: readFileSync(exampleDatasetPath(), 'utf8'),
+  });
+  if (imported.status !== 201) throw new Error(`import answered ${imported.status}`);
+  return { app, base };
+}
+
+const position = (value: number, day: number) =>
+  JSON.stringify({ events: [{ type: 'PositionStated', occurredAt: new Date(Date.UTC(2025, 3, 26) + day * 1000).toISOString(), data: { party: 'russia', issue: 'crimea', value } }] });
+
+export interface LiveResult {
+  rate: number;
+  events: number;
+  p50: number;
+  p99: number;
+}
+
+/** Scenario 4: append over HTTP at a steady rate; time from sending to the SSE frame arriving. */
+export async function liveScenario(quick: boolean): Promise<LiveResult> {
+  const db = await freshDatabase('live');
+  const { app, base } = await startServer(db.url);
+  try {
+    const rate = 200;
+    const count = quick ? 400 : 2000;
+    const sentAt = new Map<string, number>();
+    const latencies: number[] = [];
+    const controller = new AbortController();
+    const response = await fetch(`${base}/feed?negotiation=ukraine-2025&types=PositionStated`, { signal: controller.signal });
+    const parser = createParser({
+      onEvent: (message) => {
+        const value = JSON.parse(message.data).data.data.value as number;
+        const key = String(value);
+        const sent = sentAt.get(key);
+        if (sent !== undefined) latencies.push(performance.now() - sent);
+      },
+    });
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    const reading = (async () => {
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          parser.feed(decoder.decode(value, { stream: true }));
+        }
+      } catch {
+        // aborted
+      }
+    })();
+    const started = performance.now();
+    const posts: Promise<unknown>[] = [];
+    for (let i = 0; i < count; i++) {
+      const due = started + (i * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      sentAt.set(String(i), performance.now());
+      posts.push(fetch(`${base}/negotiations/ukraine-2025/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: position(i, i) }));
+    }
+    await Promise.all(posts);
+    const deadline = Date.now() + 10_000;
+    while (latencies.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    controller.abort();
+    await reading;
+    return { rate, events: latencies.length, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) };
+  } finally {
+    await app.close();
+    await db.drop();
+  }
+}
+
+export interface HttpResult {
+  route: string;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+}
+
+/** Scenario 5: autocannon, 50 connections, against POST events and GET stances. */
+export async function httpScenario(quick: boolean): Promise<HttpResult[]> {
+  const db = await freshDatabase('http', 30);
+  const { app, base } = await startServer(db.url);
+  try {
+    const duration = quick ? 3 : 10;
+    const run = (opts: autocannon.Options) =>
+      new Promise<autocannon.Result>((resolve, reject) => autocannon({ connections: 50, duration, ...opts }, (err, result) => (err ? reject(err) : resolve(result))));
+    const results: HttpResult[] = [];
+    const post = await run({
+      url: `${base}/negotiations/ukraine-2025/events`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: position(42, 1),
+    });
+    results.push({ route: 'POST /negotiations/{nid}/events', requestsPerSecond: post.requests.average, p50: post.latency.p50, p99: post.latency.p99, non2xx: post.non2xx });
+    const get = await run({ url: `${base}/negotiations/ukraine-2025/stances?at=2025-04-24` });
+    results.push({ route: 'GET /negotiations/{nid}/stances', requestsPerSecond: get.requests.average, p50: get.latency.p50, p99: get.latency.p99, non2xx: get.non2xx });
+    return results;
+  } finally {
+    await app.close();
+    await db.drop();
+  }
+}

@@ -1,0 +1,56 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../src/config/paths';
+import { appendScenario } from './append';
+import { liveScenario, httpScenario } from './live-and-http';
+import { rebuildAndAsOfScenario } from './queries';
+import { BENCH_URL, machine } from './support';
+
+const quick = process.argv.includes('--quick');
+const round = (n: number | null, digits = 0) => (n === null || Number.isNaN(n) ? '–' : n.toFixed(digits));
+
+async function main() {
+  const started = Date.now();
+  const about = await machine(BENCH_URL);
+  process.stdout.write(`parley bench${quick ? ' --quick (1/20 size)' : ''} on ${about.cpu} (${about.cores} cores), Node ${about.node}, PostgreSQL ${about.postgres}\n`);
+  const log = (s: string) => process.stderr.write(`… ${s}\n`);
+
+  log('1/5 append throughput');
+  const append = await appendScenario(quick, quick ? 1 : 3);
+  log('2-3/5 rebuild and as-of latency');
+  const { rebuild, asOf } = await rebuildAndAsOfScenario(quick);
+  log('4/5 live latency');
+  const live = await liveScenario(quick);
+  log('5/5 HTTP');
+  const http = await httpScenario(quick);
+
+  const lines: string[] = [];
+  lines.push('', '1. Append throughput (events/s, median of runs after a warm-up)', 'writers batch   parley    INSERT     COPY   emmett  parley/INSERT parley/emmett');
+  for (const r of append) {
+    lines.push(
+      `${String(r.writers).padStart(7)} ${String(r.batch).padStart(5)} ${round(r.parley).padStart(8)} ${round(r.limit).padStart(9)} ${round(r.copy).padStart(8)} ${round(r.emmett).padStart(8)} ${round(r.parley / r.limit, 2).padStart(14)} ${r.emmett ? round(r.parley / r.emmett, 2).padStart(13) : '            –'}`,
+    );
+  }
+  lines.push('', `2. Rebuild: ${rebuild.events} events at ${round(rebuild.eventsPerSecond)} events/s, peak RSS ${rebuild.peakRssMiB} MiB, peak heap ${rebuild.peakHeapMiB} MiB`);
+  lines.push('', '3. As-of latency (ms)', '   events  stances p50  p99   gaps p50  p99');
+  for (const r of asOf) lines.push(`${String(r.events).padStart(9)} ${round(r.stances.p50, 2).padStart(12)} ${round(r.stances.p99, 2).padStart(5)} ${round(r.gaps.p50, 2).padStart(10)} ${round(r.gaps.p99, 2).padStart(5)}`);
+  const [small, large] = asOf;
+  if (small && large) lines.push(`   p99 ratio ${large.events}/${small.events} events: stances ${round(large.stances.p99 / small.stances.p99, 2)}×, gaps ${round(large.gaps.p99 / small.gaps.p99, 2)}×`);
+  lines.push('', `4. Live: append → SSE at ${live.rate}/s: p50 ${round(live.p50, 1)} ms, p99 ${round(live.p99, 1)} ms (${live.events} events)`);
+  lines.push('', '5. HTTP, 50 connections (autocannon)');
+  for (const h of http) lines.push(`   ${h.route.padEnd(34)} ${round(h.requestsPerSecond).padStart(6)} req/s  p50 ${h.p50} ms  p99 ${h.p99} ms  non-2xx ${h.non2xx}`);
+  lines.push('', `took ${Math.round((Date.now() - started) / 1000)} s`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  const dir = join(projectRoot(), 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'latest.json'), JSON.stringify({ machine: about, quick, append, rebuild, asOf, live, http }, null, 2));
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    process.stderr.write(`bench failed: ${(error as Error).stack}\n`);
+    process.exit(1);
+  },
+);
