@@ -88,18 +88,6 @@ export class EventStore {
     return rows.map((row) => this.toStoredEvent(row));
   }
 
-  /**
-   * The events of `events` already stored in the stream (same id and content), with their
-   * positions; throws IdConflict for an id stored with other content. A read outside the
-   * append lock, for callers that must answer retries before checking anything else; the
-   * append itself checks again under the lock.
-   */
-  async findStored(streamId: string, events: EventToAppend[]): Promise<Map<string, AppendedEvent>> {
-    const prepared = events.map((event, index) => this.prepare(event, index));
-    const { known } = await splitKnown(this.db, streamId, prepared);
-    return known;
-  }
-
   async streamVersion(streamId: string): Promise<number> {
     return currentVersion(this.db, streamId);
   }
@@ -145,15 +133,26 @@ export class EventStore {
     batch: PreparedEvent[],
     { expectedVersion = 'any', beforeAppend }: AppendOptions,
   ): Promise<AppendResult> {
-    // The lock that orders the log: everything below runs one appender at a time.
-    const head = await trx
-      .selectFrom('event_store_head')
-      .select('position')
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-
-    const { fresh, known } = await splitKnown(trx, streamId, batch);
-    const version = await currentVersion(trx, streamId);
+    // The lock that orders the log: everything below runs one appender at a time. It must be
+    // its own statement: a statement's snapshot is taken before it waits for the lock, so
+    // reads in the same statement would not see the append that held the lock before us.
+    const { position } = await trx.selectFrom('event_store_head').select('position').forUpdate().executeTakeFirstOrThrow();
+    // Then one round trip reads what the append needs: the stream's version, the time, and the
+    // events of this batch already stored. recordedAt is never earlier than the previous
+    // append's, even if the clock steps back, and never ahead of the clock otherwise, so a read
+    // at "now" sees every answered append.
+    const { rows: locked } = await sql<{ version: number; recorded_at: Date; known: EventRow[] }>`
+      select
+        (select coalesce(max(stream_version), 0) from events where stream_id = ${streamId})::int as version,
+        greatest(
+          date_trunc('milliseconds', clock_timestamp()),
+          (select recorded_at from events where global_position = ${position})
+        ) as recorded_at,
+        (select coalesce(json_agg(e), '[]'::json) from events e where e.id = any(${batch.map((e) => e.id)}::uuid[])) as known`.execute(trx);
+    const head = { ...locked[0]!, position };
+    const stored = head.known.map((row) => ({ ...row, occurred_at: new Date(row.occurred_at), recorded_at: new Date(row.recorded_at) }));
+    const { fresh, known } = splitKnown(stored, streamId, batch);
+    const version = head.version;
     if (fresh.length === 0) {
       // A retried request: answer with the original positions, whatever version is expected now.
       return {
@@ -167,31 +166,29 @@ export class EventStore {
     await beforeAppend?.({ db: trx, streamId, version, events: fresh });
 
     const start = Number(head.position);
-    // Never earlier than the previous append's, even if the clock steps back, and never ahead
-    // of the clock otherwise: a read at "now" sees every append answered before it.
-    const { recorded_at: recordedAt } = await sql<{ recorded_at: Date }>`
-      select greatest(
-        date_trunc('milliseconds', clock_timestamp()),
-        (select recorded_at from events where global_position = ${start})
-      ) as recorded_at`
-      .execute(trx)
-      .then((r) => r.rows[0]!);
+    const end = start + fresh.length;
     const rows = fresh.map((event, i) => ({
       global_position: String(start + i + 1),
       id: event.id,
-      stream_id: streamId,
       stream_version: version + i + 1,
-      type: event.type,
-      schema_version: event.schemaVersion,
-      data: JSON.stringify(event.data),
-      metadata: JSON.stringify(event.metadata),
-      occurred_at: event.occurredAt,
-      recorded_at: recordedAt,
     }));
-    await trx.insertInto('events').values(rows).execute();
-    const end = start + fresh.length;
-    await trx.updateTable('event_store_head').set({ position: String(end) }).execute();
-    await sql`select pg_notify(${EVENTS_CHANNEL}, ${String(end)})`.execute(trx);
+    // One statement writes the events, moves the head and notifies (delivered on commit).
+    await sql`
+      with inserted as (
+        insert into events (global_position, id, stream_id, stream_version, type, schema_version,
+                            data, metadata, occurred_at, recorded_at)
+        select p, i, ${streamId}, v, t, sv, d, m, o, ${head.recorded_at}::timestamptz
+        from unnest(
+          ${rows.map((r) => r.global_position)}::bigint[], ${rows.map((r) => r.id)}::uuid[],
+          ${rows.map((r) => r.stream_version)}::int[], ${fresh.map((e) => e.type)}::text[],
+          ${fresh.map((e) => e.schemaVersion)}::int[], ${fresh.map((e) => JSON.stringify(e.data))}::jsonb[],
+          ${fresh.map((e) => JSON.stringify(e.metadata))}::jsonb[], ${fresh.map((e) => e.occurredAt)}::timestamptz[]
+        ) as x(p, i, v, t, sv, d, m, o)
+        returning 1
+      ), moved as (
+        update event_store_head set position = ${end} returning 1
+      )
+      select pg_notify(${EVENTS_CHANNEL}, ${String(end)}), (select count(*) from inserted), (select count(*) from moved)`.execute(trx);
 
     for (const row of rows) {
       known.set(row.id, {
@@ -270,20 +267,11 @@ function checkExpectedVersion(
  * positions) from new ones. The same id with other content, or twice in one batch with
  * different content, is an IdConflict.
  */
-async function splitKnown(
-  trx: Kysely<Database>,
+function splitKnown(
+  stored: EventRow[],
   streamId: string,
   batch: PreparedEvent[],
-): Promise<{ fresh: PreparedEvent[]; known: Map<string, AppendedEvent> }> {
-  const stored = await trx
-    .selectFrom('events')
-    .selectAll()
-    .where(
-      'id',
-      'in',
-      batch.map((e) => e.id),
-    )
-    .execute();
+): { fresh: PreparedEvent[]; known: Map<string, AppendedEvent> } {
   const byId = new Map(stored.map((row) => [row.id, row]));
   const known = new Map<string, AppendedEvent>();
   const fresh: PreparedEvent[] = [];
