@@ -31,10 +31,35 @@ export async function createServer(config: Config): Promise<NestExpressApplicati
   // JSON up to the contract's size (at least 1 MB); NDJSON imports may be whole archives.
   app.use(json({ limit: config.PARLEY_BODY_LIMIT, type: (req) => isJson(req) && !isImport(req) }));
   app.use(text({ type: NDJSON_TYPES, limit: config.PARLEY_IMPORT_LIMIT }));
-  app.enableShutdownHooks();
   setupOpenApi(app);
   serveDashboard(app);
   return app;
+}
+
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
+/**
+ * SIGTERM or SIGINT: stop accepting connections, let requests in flight finish, stop the
+ * projector after its current batch and the webhook deliverer, close feed clients with a
+ * retry hint (they resume with Last-Event-ID), close the database, and exit 0; exit 1 if
+ * that takes more than 10 s.
+ */
+function stopOnSignals(app: NestExpressApplication, logger: Logger): void {
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log({ msg: 'shutting down', signal });
+    setTimeout(() => {
+      logger.error({ msg: `shutdown took longer than ${SHUTDOWN_DEADLINE_MS} ms; exiting` });
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    (app.getHttpServer() as import('node:http').Server).close();
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
 }
 
 /** The dashboard: static files, built from the public read routes only; `/` leads to it. */
@@ -60,5 +85,6 @@ export async function startServer(config: Config): Promise<NestExpressApplicatio
     database: config.DATABASE_URL ? 'postgres' : `embedded (${config.PARLEY_DATA_DIR})`,
     auth: config.PARLEY_API_KEYS.length > 0 ? 'api keys' : 'none (PARLEY_API_KEYS unset): listening on loopback only',
   });
+  stopOnSignals(app, logger);
   return app;
 }

@@ -67,6 +67,13 @@ export class ErrorFilter implements ExceptionFilter {
     if (error instanceof ProjectionLagging) {
       return { status: 503, body: { error: 'projection_lagging', message: error.message }, headers: { 'Retry-After': '1' } };
     }
+    if (databaseUnavailable(error)) {
+      return {
+        status: 503,
+        body: { error: 'database_unavailable', message: 'The database does not answer; nothing was written. Retry shortly.' },
+        headers: { 'Retry-After': '5' },
+      };
+    }
     const bodyParser = bodyParserAnswer(error);
     if (bodyParser) return bodyParser;
     if (error instanceof HttpException) return httpExceptionAnswer(error);
@@ -89,6 +96,14 @@ function httpExceptionAnswer(error: HttpException): Answer {
   }
   const name = status === 404 ? 'not_found' : status === 429 ? 'too_many_requests' : 'http_error';
   return { status, body: { error: name, message: error.message } };
+}
+
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', '53300']);
+
+/** PostgreSQL down, restarting or out of connections: a 503 the client may retry, not a 500. */
+function databaseUnavailable(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  return (code !== undefined && UNAVAILABLE_CODES.has(code)) || /Connection terminated|connection timeout|Client has encountered a connection error/i.test(message ?? '');
 }
 
 /** Errors thrown by Express' body parsers before any controller runs. */

@@ -1,0 +1,105 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exampleDatasetPath } from '../../src/config/paths';
+import { call } from '../support/app';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { EMBEDDED_TEMPLATE_ENV } from '../support/embedded';
+import { openSse } from '../support/sse';
+
+const MAIN = join(__dirname, '../../dist/src/main.js');
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+  exited: Promise<{ code: number | null; ms: number; stderr: string }>;
+}
+
+/** Starts `npm start`'s entry point as a child and waits for its "listening" line. */
+function start(env: Record<string, string>): Promise<Running> {
+  const child = spawn('node', [MAIN], { env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  let signalledAt = 0;
+  const originalKill = child.kill.bind(child);
+  child.kill = (signal?: NodeJS.Signals | number) => {
+    signalledAt = Date.now();
+    return originalKill(signal);
+  };
+  const exited = new Promise<{ code: number | null; ms: number; stderr: string }>((resolve) =>
+    child.once('exit', (code) => resolve({ code, ms: Date.now() - signalledAt, stderr })),
+  );
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk) => {
+      out += chunk;
+      const match = out.match(/Parley listening on (http:\/\/[^"]+)/);
+      if (match) resolve({ child, url: match[1]!.replace('[::1]', '127.0.0.1'), exited });
+    });
+    exited.then(({ code, stderr: err }) => reject(new Error(`exited ${code} before listening: ${err}`)));
+  });
+}
+
+describe('graceful shutdown (SIGTERM)', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database.drop());
+
+  it('finishes the request in flight, tells feed clients to come back, and exits 0 within 10 s', async () => {
+    const server = await start({ DATABASE_URL: database.url });
+    const feed = await openSse(`${server.url}/feed`);
+    const lines = readFileSync(exampleDatasetPath(), 'utf8').trim().split('\n');
+    const setup = lines.slice(0, 13).join('\n');
+    await call(server.url, 'POST', '/negotiations/big/events:import', { body: setup, contentType: 'application/x-ndjson' });
+    const many = Array.from({ length: 5000 }, (_, i) =>
+      JSON.stringify({ type: 'PositionStated', occurredAt: '2025-04-20T00:00:00Z', data: { party: 'us', issue: 'crimea', value: i % 101, summary: `n${i}` } }),
+    ).join('\n');
+    const inFlight = call(server.url, 'POST', '/negotiations/big/events:import', { body: many, contentType: 'application/x-ndjson' });
+    await new Promise((r) => setTimeout(r, 150));
+    server.child.kill('SIGTERM');
+    const answer = await inFlight;
+    const exit = await server.exited;
+    await feed.closed;
+    expect(answer.status).toBe(201);
+    expect(answer.body.appended).toBe(5000);
+    expect(exit.code).toBe(0);
+    expect(exit.ms).toBeLessThan(10_000);
+    expect(feed.messages.find((m) => m.event === 'close')?.data).toContain('server shutting down');
+  });
+});
+
+describe('the embedded data dir', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-lock-'));
+  cpSync(process.env[EMBEDDED_TEMPLATE_ENV]!, dir, { recursive: true });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const env = { PARLEY_DATA_DIR: dir, DATABASE_URL: '' };
+
+  it('refuses a second process with a clear message, and survives kill -9', async () => {
+    const first = await start(env);
+    await call(first.url, 'POST', '/negotiations/kept/events', { json: { events: [{ type: 'NegotiationOpened', occurredAt: '2025-04-01T00:00:00Z', data: { title: 'Kept' } }] } });
+    const second = await start(env).then(
+      () => undefined,
+      (error: Error) => error.message,
+    );
+    expect(second).toContain('is in use by another Parley process');
+
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const third = await start(env);
+    try {
+      const list = await call(third.url, 'GET', '/negotiations');
+      // The first start loaded the example; the write before the kill is there too.
+      expect(list.body.negotiations).toEqual([
+        { id: 'kept', title: 'Kept', version: 1 },
+        { id: 'ukraine-2025', title: 'Ukraine peace framework, April 2025', version: 20 },
+      ]);
+    } finally {
+      third.child.kill('SIGTERM');
+      expect((await third.exited).code).toBe(0);
+    }
+  });
+});
