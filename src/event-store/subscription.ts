@@ -1,7 +1,7 @@
 import type { DatabaseConnection } from '../database/connection';
 import { EVENTS_CHANNEL, type EventStore } from './event-store';
 import type { StoredEvent } from './types';
-import { Waker } from './waker';
+import { NotifiedLoop } from './notified-loop';
 
 export interface SubscribeOptions {
   /** Exclusive: the first event delivered is the one after this global position. */
@@ -26,17 +26,20 @@ export interface SubscribeOptions {
  */
 export class Subscription {
   private position: number;
-  private stopped = false;
-  private readonly waker = new Waker();
-  private loop: Promise<void> | undefined;
-  private unlisten: (() => Promise<void>) | undefined;
+  private readonly loop: NotifiedLoop;
 
   constructor(
     private readonly store: EventStore,
-    private readonly connection: Pick<DatabaseConnection, 'listen'>,
+    connection: Pick<DatabaseConnection, 'listen'>,
     private readonly options: SubscribeOptions,
   ) {
     this.position = options.after;
+    this.loop = new NotifiedLoop(connection, EVENTS_CHANNEL, {
+      step: () => this.deliverPage(),
+      idleMs: () => options.pollIntervalMs ?? 1000,
+      ...(options.onError ? { onError: options.onError } : {}),
+      retryMs: options.retryDelayMs ?? 500,
+    });
   }
 
   /** The global position of the last event handed to the handler. */
@@ -45,43 +48,20 @@ export class Subscription {
   }
 
   async start(): Promise<this> {
-    // Listen before the first read, so a commit between the two still wakes us.
-    this.unlisten = await this.connection.listen(EVENTS_CHANNEL, () => this.notify());
-    this.loop = this.run();
+    await this.loop.start();
     return this;
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.notify();
-    await this.loop;
-    await this.unlisten?.();
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
-  private notify(): void {
-    this.waker.wake();
-  }
-
-  private async run(): Promise<void> {
-    const { batchSize = 500, pollIntervalMs = 1000, retryDelayMs = 500 } = this.options;
-    let failures = 0;
-    while (!this.stopped) {
-      try {
-        const events = await this.store.readAll({ after: this.position, limit: batchSize });
-        if (events.length > 0) {
-          await this.options.handle(events);
-          this.position = events[events.length - 1]!.globalPosition;
-          failures = 0;
-          continue;
-        }
-        failures = 0;
-        await this.waker.sleep(pollIntervalMs);
-      } catch (error) {
-        this.options.onError?.(error);
-        failures += 1;
-        await this.waker.sleep(Math.min(retryDelayMs * 2 ** (failures - 1), 30_000));
-      }
-    }
+  private async deliverPage(): Promise<boolean> {
+    const events = await this.store.readAll({ after: this.position, limit: this.options.batchSize ?? 500 });
+    if (events.length === 0) return false;
+    await this.options.handle(events);
+    this.position = events[events.length - 1]!.globalPosition;
+    return true;
   }
 }
 

@@ -3,7 +3,7 @@ import type { DatabaseConnection } from '../database/connection';
 import type { Database } from '../database/schema';
 import { EVENTS_CHANNEL, EventStore } from '../event-store/event-store';
 import type { EventRegistry } from '../event-store/event-registry';
-import { Waker } from '../event-store/waker';
+import { NotifiedLoop } from '../event-store/notified-loop';
 import { lockProjections, projectEvents, readCheckpoint, writeCheckpoint } from './projection-writer';
 
 export interface ProjectorOptions {
@@ -23,29 +23,34 @@ export interface ProjectorOptions {
  * processes running projectors never both apply a batch.
  */
 export class Projector {
-  private readonly waker = new Waker();
   private readonly caughtUpWaiters = new Set<() => void>();
-  private stopped = false;
-  private loop: Promise<void> | undefined;
-  private unlisten: (() => Promise<void>) | undefined;
+  private readonly loop: NotifiedLoop;
   private checkpoint = 0;
 
   constructor(
     private readonly connection: DatabaseConnection,
     private readonly registry: EventRegistry,
     private readonly options: ProjectorOptions = {},
-  ) {}
-
-  async start(): Promise<void> {
-    this.unlisten = await this.connection.listen(EVENTS_CHANNEL, () => this.waker.wake());
-    this.loop = this.run();
+  ) {
+    this.loop = new NotifiedLoop(connection, EVENTS_CHANNEL, {
+      step: async () => {
+        const count = await this.runBatch();
+        if (count === 0) return false;
+        this.options.onBatch?.(this.checkpoint, count);
+        for (const waiter of [...this.caughtUpWaiters]) waiter();
+        return true;
+      },
+      idleMs: () => this.options.pollIntervalMs ?? 1000,
+      ...(options.onError ? { onError: options.onError } : {}),
+    });
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.waker.wake();
-    await this.loop;
-    await this.unlisten?.();
+  start(): Promise<void> {
+    return this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Projects one batch; returns how many events it read (0: caught up). */
@@ -76,7 +81,7 @@ export class Projector {
     while (Date.now() < deadline) {
       // Another process may be the one projecting: the table is the truth.
       if (this.checkpoint >= position || (await readCheckpoint(this.connection.db)) >= position) return true;
-      this.waker.wake();
+      this.loop.wake();
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, 25);
         const self = this;
@@ -89,26 +94,5 @@ export class Projector {
       });
     }
     return false;
-  }
-
-  private async run(): Promise<void> {
-    const { pollIntervalMs = 1000 } = this.options;
-    let failures = 0;
-    while (!this.stopped) {
-      try {
-        const count = await this.runBatch();
-        failures = 0;
-        if (count > 0) {
-          this.options.onBatch?.(this.checkpoint, count);
-          for (const waiter of [...this.caughtUpWaiters]) waiter();
-          continue;
-        }
-        await this.waker.sleep(pollIntervalMs);
-      } catch (error) {
-        this.options.onError?.(error);
-        failures += 1;
-        await this.waker.sleep(Math.min(250 * 2 ** (failures - 1), 30_000));
-      }
-    }
   }
 }

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import type { DatabaseConnection } from '../../database/connection';
-import { Waker } from '../../event-store/waker';
+import { NotifiedLoop } from '../../event-store/notified-loop';
 import { webhookAllowed } from './webhook-targets';
 
 export interface DelivererOptions {
@@ -25,26 +25,26 @@ const MAX_BACKOFF_MS = 3_600_000;
  * Idempotency-Key. Failures back off exponentially; after maxAttempts the row is dead.
  */
 export class WebhookDeliverer {
-  private readonly waker = new Waker();
-  private stopped = false;
-  private loop: Promise<void> | undefined;
-  private unlisten: (() => Promise<void>) | undefined;
+  private readonly loop: NotifiedLoop;
 
   constructor(
     private readonly connection: DatabaseConnection,
     private readonly options: DelivererOptions,
-  ) {}
-
-  async start(): Promise<void> {
-    this.unlisten = await this.connection.listen(OUTBOX_CHANNEL, () => this.waker.wake());
-    this.loop = this.run();
+  ) {
+    this.loop = new NotifiedLoop(connection, OUTBOX_CHANNEL, {
+      step: async () => (await this.deliverDue()) > 0,
+      idleMs: () => this.untilNextDue(),
+      ...(options.onError ? { onError: options.onError } : {}),
+      retryMs: options.pollIntervalMs ?? 1000,
+    });
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.waker.wake();
-    await this.loop;
-    await this.unlisten?.();
+  start(): Promise<void> {
+    return this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Claims and sends the rows that are due; returns how many it tried. */
@@ -103,22 +103,15 @@ export class WebhookDeliverer {
     this.options.onOutcome?.(dead ? 'dead' : 'failed');
   }
 
-  private async run(): Promise<void> {
+  /** Sleep until the next retry is due, but no longer than the poll interval. */
+  private async untilNextDue(): Promise<number> {
     const { pollIntervalMs = 1000 } = this.options;
-    while (!this.stopped) {
-      try {
-        if ((await this.deliverDue()) > 0) continue;
-        const next = await this.connection.db
-          .selectFrom('webhook_outbox')
-          .select((eb) => eb.fn.min('next_attempt_at').as('next'))
-          .where('status', '=', 'pending')
-          .executeTakeFirst();
-        const wait = next?.next ? Math.max(0, new Date(next.next).getTime() - Date.now()) : pollIntervalMs;
-        await this.waker.sleep(Math.min(Math.max(wait, 5), pollIntervalMs));
-      } catch (error) {
-        this.options.onError?.(error);
-        await this.waker.sleep(pollIntervalMs);
-      }
-    }
+    const next = await this.connection.db
+      .selectFrom('webhook_outbox')
+      .select((eb) => eb.fn.min('next_attempt_at').as('next'))
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    const wait = next?.next ? Math.max(0, new Date(next.next).getTime() - Date.now()) : pollIntervalMs;
+    return Math.min(Math.max(wait, 5), pollIntervalMs);
   }
 }
