@@ -1,5 +1,5 @@
 import { Kysely, PostgresDialect } from 'kysely';
-import { Pool, types } from 'pg';
+import { Pool, types, type PoolClient } from 'pg';
 import type { Database } from './schema';
 
 /** A notification handler; payload as sent by pg_notify. */
@@ -22,33 +22,67 @@ types.setTypeParser(types.builtins.TIMESTAMPTZ, (value) => new Date(value));
 
 export function connectPostgres(url: string, poolSize = 10): DatabaseConnection {
   const pool = new Pool({ connectionString: url, max: poolSize });
-  // An idle client losing its server must not crash the process; the pool replaces it.
+  // A client losing its server (idle, or checked out between statements) must not crash the
+  // process: the query in flight fails (503), and the pool replaces the client.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     kind: 'postgres',
     db,
-    async listen(channel, handler) {
-      const client = await pool.connect();
-      const onNotification = (message: { channel: string; payload?: string }) => {
-        if (message.channel === channel) handler(message.payload ?? '');
-      };
-      client.on('notification', onNotification);
-      await client.query(`LISTEN ${quoteIdentifier(channel)}`);
-      return async () => {
-        client.off('notification', onNotification);
-        try {
-          await client.query(`UNLISTEN ${quoteIdentifier(channel)}`);
-          client.release();
-        } catch (error) {
-          client.release(error as Error);
-        }
-      };
-    },
+    listen: (channel, handler) => listenWithReconnect(pool, channel, handler),
     close: () => db.destroy(),
   };
 }
 
 export function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * LISTEN on a dedicated connection that comes back by itself: if the server goes away, the
+ * connection is replaced (retrying every second) and LISTEN issued again. Notifications sent
+ * while it was down are lost, which is why every loop also polls.
+ */
+async function listenWithReconnect(pool: Pool, channel: string, handler: NotificationHandler): Promise<() => Promise<void>> {
+  let stopped = false;
+  let retrying = false;
+  let client: PoolClient | undefined;
+  const onNotification = (message: { channel: string; payload?: string }) => {
+    if (message.channel === channel) handler(message.payload ?? '');
+  };
+  const connect = async (): Promise<void> => {
+    const next = await pool.connect();
+    next.on('notification', onNotification);
+    next.on('error', () => {
+      next.release(true);
+      if (client === next) client = undefined;
+      if (!stopped) void retry();
+    });
+    await next.query(`LISTEN ${quoteIdentifier(channel)}`);
+    client = next;
+  };
+  const retry = async (): Promise<void> => {
+    if (retrying) return;
+    retrying = true;
+    while (!stopped && !client) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await connect().catch(() => undefined);
+    }
+    retrying = false;
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    const current = client;
+    client = undefined;
+    if (!current) return;
+    current.off('notification', onNotification);
+    try {
+      await current.query(`UNLISTEN ${quoteIdentifier(channel)}`);
+      current.release();
+    } catch (error) {
+      current.release(error as Error);
+    }
+  };
 }

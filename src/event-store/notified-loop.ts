@@ -7,7 +7,7 @@ export interface NotifiedLoopOptions {
   /** How long to sleep when idle (a notification wakes it earlier). */
   idleMs: () => number | Promise<number>;
   onError?: (error: unknown) => void;
-  /** First retry delay after a failed step; doubles up to 30 s. */
+  /** First retry delay after a failed step; doubles up to 5 s (a database back up is found soon). */
   retryMs?: number;
 }
 
@@ -58,7 +58,7 @@ export class NotifiedLoop {
       } catch (error) {
         this.options.onError?.(error);
         failures += 1;
-        await this.waker.sleep(Math.min(retryMs * 2 ** (failures - 1), 30_000));
+        await this.waker.sleep(Math.min(retryMs * 2 ** (failures - 1), 5_000));
       }
     }
   }

@@ -48,7 +48,15 @@ export class FeedConnection {
     this.response.on('close', () => this.close());
     this.write(`retry: ${this.options.retryMs}\n: parley feed from position ${this.cursor}\n\n`);
     while (!this.closed) {
-      const page = await this.store.readAll({ after: this.cursor, limit: PAGE });
+      let page: StoredEvent[];
+      try {
+        page = await this.store.readAll({ after: this.cursor, limit: PAGE });
+      } catch {
+        // The database is away: keep the client, try again shortly (heartbeats keep proxies open).
+        await this.waker.sleep(1000);
+        if (!this.closed && !this.write(': waiting for the database\n\n')) return;
+        continue;
+      }
       if (page.length > 0) {
         const chunk = page.filter((e) => this.matches(e)).map(frame).join('');
         this.cursor = page[page.length - 1]!.globalPosition;

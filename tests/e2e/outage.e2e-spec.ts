@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { loadConfig } from '../../src/config/config';
+import { createServer } from '../../src/server';
+import { call } from '../support/app';
+import { setup } from '../support/builders';
+import { eventually } from '../support/receiver';
+import { openSse } from '../support/sse';
+import { throwawayCluster } from '../support/throwaway-cluster';
+
+/** PostgreSQL stopped under a running Parley, then started again: nothing lost, nothing twice. */
+describe('database outage', () => {
+  let cluster: Awaited<ReturnType<typeof throwawayCluster>>;
+  let app: NestExpressApplication;
+  let url: string;
+
+  beforeAll(async () => {
+    cluster = await throwawayCluster();
+    app = await createServer(loadConfig({ DATABASE_URL: cluster.url, LOG_LEVEL: 'silent', PARLEY_RATE_LIMIT: '0' }));
+    await app.listen(0, '127.0.0.1');
+    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  });
+  afterAll(async () => {
+    await app?.close();
+    cluster?.destroy();
+  });
+
+  it('answers 503 with Retry-After while down, recovers by itself, and keeps every accepted write once', async () => {
+    expect((await call(url, 'POST', '/negotiations/outage/events', { json: { events: setup() } })).status).toBe(201);
+    const feed = await openSse(`${url}/feed?negotiation=outage&after=0`);
+    const accepted: string[] = [];
+    const unavailable: { retryAfter: string | null; status: number }[] = [];
+    let writing = true;
+    // A client that retries each event with the same id until it is accepted.
+    const writer = (async () => {
+      let i = 0;
+      while (writing) {
+        const event = { id: randomUUID(), type: 'PositionStated', occurredAt: '2025-04-20T00:00:00Z', data: { party: 'us', issue: 'crimea', value: i++ % 101 } };
+        for (;;) {
+          const answer = await call(url, 'POST', '/negotiations/outage/events', { json: { events: [event] } }).catch(() => ({ status: 0, headers: new Headers() }));
+          if (answer.status === 201 || answer.status === 200) {
+            accepted.push(event.id);
+            break;
+          }
+          unavailable.push({ status: answer.status, retryAfter: answer.headers.get('retry-after') });
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
+
+    await eventually(async () => accepted.length >= 10, 'writes before the outage');
+    cluster.stop();
+    await eventually(async () => unavailable.length >= 3, 'refused writes during the outage');
+    const health = await call(url, 'GET', '/health');
+    expect(health.status).toBe(503);
+    cluster.start();
+    const before = accepted.length;
+    await eventually(async () => accepted.length >= before + 10, 'writes after the restart', 30_000);
+    writing = false;
+    await writer;
+
+    expect(unavailable.every((u) => u.status === 503 && u.retryAfter !== null)).toBe(true);
+    expect((await call(url, 'GET', '/health')).status).toBe(200);
+    const log = (await call(url, 'GET', '/negotiations/outage/events?limit=1000')).body.events as { id: string; globalPosition: number }[];
+    const ids = log.slice(6).map((e) => e.id);
+    expect(ids).toEqual(accepted);
+    // The projector caught up by itself: the last accepted write is the stance now.
+    const stances = (await call(url, 'GET', '/negotiations/outage/stances')).body.stances;
+    expect(stances[0].eventId).toBe(accepted[accepted.length - 1]);
+    // The feed kept its client and delivered everything, in order, once.
+    await feed.waitFor(log.length, 20_000);
+    feed.close();
+    expect(feed.messages.filter((m) => m.id).map((m) => Number(m.id))).toEqual(log.map((e) => e.globalPosition));
+  });
+});
