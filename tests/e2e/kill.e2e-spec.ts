@@ -1,0 +1,77 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { sql } from 'kysely';
+import { exampleDatasetPath } from '../../src/config/paths';
+import { EventRegistry } from '../../src/event-store/event-registry';
+import { EventStore } from '../../src/event-store/event-store';
+import { alertEventDefinitions } from '../../src/live/alerts/rules';
+import { negotiationEventDefinitions } from '../../src/negotiation/events';
+import { Projector } from '../../src/projections/projector';
+import { rebuildProjections } from '../../src/projections/rebuild';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+
+const CLI = join(__dirname, '../../dist/src/cli.js');
+const run = promisify(execFile);
+const registry = new EventRegistry([...negotiationEventDefinitions, ...alertEventDefinitions]);
+
+/** Runs the CLI and kills it with SIGKILL once `ready` says the work is under way. */
+async function killMidway(args: string[], url: string, ready: () => Promise<boolean>): Promise<void> {
+  const child = spawn('node', [CLI, ...args], { env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent' }, stdio: 'ignore' });
+  const exited = new Promise((r) => child.once('exit', r));
+  const deadline = Date.now() + 30_000;
+  while (!(await ready())) {
+    if (Date.now() > deadline) throw new Error('the work never started');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  child.kill('SIGKILL');
+  await exited;
+}
+
+const busy = (db: TestDatabase, pattern: string) => async () => {
+  const { rows } = await sql<{ n: string }>`
+    select count(*) as n from pg_stat_activity where datname = current_database() and state <> 'idle' and query ilike ${pattern}`.execute(db.connection.db);
+  return Number(rows[0]!.n) > 0;
+};
+
+describe('kill -9 in the middle of the work', () => {
+  let database: TestDatabase;
+  const dir = mkdtempSync(join(tmpdir(), 'parley-kill-'));
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database.drop());
+
+  it('leaves an NDJSON import all or nothing, and re-running appends exactly what is missing', async () => {
+    const header = readFileSync(exampleDatasetPath(), 'utf8').trim().split('\n').slice(0, 13);
+    const lines = Array.from({ length: 30_000 }, (_, i) =>
+      JSON.stringify({ type: 'PositionStated', occurredAt: '2025-04-20T00:00:00Z', data: { party: 'us', issue: 'crimea', value: i % 101, summary: `line ${i}` } }),
+    );
+    const file = join(dir, 'big.ndjson');
+    writeFileSync(file, `${[...header, ...lines].join('\n')}\n`);
+    const store = new EventStore(database.connection.db, registry);
+    await killMidway(['import', file, '--negotiation', 'big'], database.url, busy(database, '%insert into events%'));
+    const afterKill = await store.streamVersion('big');
+    expect([0, 30_013]).toContain(afterKill);
+    const rerun = await run('node', [CLI, 'import', file, '--negotiation', 'big'], { env: { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'silent' } });
+    expect(rerun.stdout).toContain(`${30_013 - afterKill} appended, ${afterKill} already present`);
+    expect(await store.streamVersion('big')).toBe(30_013);
+  });
+
+  it('leaves the projections answering during and after a killed rebuild, and the next rebuild equal', async () => {
+    const projector = new Projector(database.connection, registry, { batchSize: 5000 });
+    while ((await projector.runBatch()) > 0);
+    const snapshot = async () => (await sql`select * from stance_facts order by event_id, version_position, party, issue, kind`.execute(database.connection.db)).rows;
+    const before = await snapshot();
+    await killMidway(['rebuild', '--batch-size', '500'], database.url, busy(database, '%parley_rebuild%'));
+    // The live tables were never touched by the killed rebuild.
+    expect(await snapshot()).toEqual(before);
+    await rebuildProjections(database.connection, registry);
+    expect(await snapshot()).toEqual(before);
+    const { rows } = await sql<{ n: string }>`select count(*) as n from information_schema.schemata where schema_name = 'parley_rebuild'`.execute(database.connection.db);
+    expect(Number(rows[0]!.n)).toBe(0);
+  });
+});
