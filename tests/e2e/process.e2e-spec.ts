@@ -13,6 +13,7 @@ const MAIN = join(__dirname, '../../dist/src/main.js');
 interface Running {
   child: ChildProcess;
   url: string;
+  stdout: () => string;
   exited: Promise<{ code: number | null; ms: number; stderr: string }>;
 }
 
@@ -32,10 +33,14 @@ function start(env: Record<string, string>): Promise<Running> {
   );
   return new Promise((resolve, reject) => {
     let out = '';
+    let listening = false;
     child.stdout!.on('data', (chunk) => {
       out += chunk;
       const match = out.match(/Parley listening on (http:\/\/[^"]+)/);
-      if (match) resolve({ child, url: match[1]!.replace('[::1]', '127.0.0.1'), exited });
+      if (match && !listening) {
+        listening = true;
+        resolve({ child, url: match[1]!.replace('[::1]', '127.0.0.1'), exited, stdout: () => out });
+      }
     });
     exited.then(({ code, stderr: err }) => reject(new Error(`exited ${code} before listening: ${err}`)));
   });
@@ -69,6 +74,38 @@ describe('graceful shutdown (SIGTERM)', () => {
     expect(exit.code).toBe(0);
     expect(exit.ms).toBeLessThan(10_000);
     expect(feed.messages.find((m) => m.event === 'close')?.data).toContain('server shutting down');
+  });
+});
+
+describe('logs', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database.drop());
+
+  it('are structured JSON lines and never contain keys, tokens or Authorization headers', async () => {
+    const key = 'reader-key-never-logged-0123';
+    const server = await start({ DATABASE_URL: database.url, PARLEY_API_KEYS: `reader:${key}` });
+    let token = '';
+    try {
+      await call(server.url, 'GET', '/negotiations', { key });
+      await call(server.url, 'GET', '/negotiations', { key: 'a-wrong-key-also-secret' });
+      token = (await call(server.url, 'POST', '/feed/tokens', { key })).body.token;
+      const feed = await openSse(`${server.url}/feed?token=${encodeURIComponent(token)}`);
+      feed.close();
+      await new Promise((r) => setTimeout(r, 200));
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+    const log = server.stdout();
+    const lines = log.trim().split('\n');
+    expect(lines.length).toBeGreaterThan(3);
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    expect(log).toContain('"url":"/negotiations"');
+    for (const secret of [key, 'a-wrong-key-also-secret', token.split('.')[1]!]) expect(log).not.toContain(secret);
   });
 });
 
