@@ -24,8 +24,11 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.LOG_LEVEL,
-            // Keys are secrets: never in a log line.
+            // Keys and feed tokens are secrets: never in a log line (the token also rides in the URL).
             redact: ['req.headers.authorization', 'req.headers.cookie', 'req.query.token'],
+            serializers: {
+              req: (req: { url?: string }) => ({ ...req, url: req.url?.replace(/([?&]token=)[^&]*/g, '$1[Redacted]') }),
+            },
             autoLogging: { ignore: (req) => req.url === '/health' },
           },
         }),
