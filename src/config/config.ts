@@ -42,6 +42,8 @@ export const configSchema = z.object({
     .transform((v) => (v ?? '').split(',').map((p) => p.trim().toLowerCase()).filter(Boolean)),
   PARLEY_WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(1).default(1000),
   PARLEY_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  /** How long a claimed delivery waits before another attempt may take it (a crash mid-call). */
+  PARLEY_WEBHOOK_LEASE_MS: z.coerce.number().int().min(100).default(60_000),
   PARLEY_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** How Parley links to itself in webhook payloads; default http://HOST:PORT. */
   PARLEY_PUBLIC_URL: z.url().optional(),

@@ -55,8 +55,10 @@ async function listenWithReconnect(pool: Pool, channel: string, handler: Notific
     const next = await pool.connect();
     next.on('notification', onNotification);
     next.on('error', () => {
+      // Only a connection we still hold is ours to release and replace.
+      if (client !== next) return;
+      client = undefined;
       next.release(true);
-      if (client === next) client = undefined;
       if (!stopped) void retry();
     });
     await next.query(`LISTEN ${quoteIdentifier(channel)}`);

@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,11 @@ import { alertEventDefinitions } from '../../src/live/alerts/rules';
 import { negotiationEventDefinitions } from '../../src/negotiation/events';
 import { Projector } from '../../src/projections/projector';
 import { rebuildProjections } from '../../src/projections/rebuild';
+import { call } from '../support/app';
+import { setup, stated } from '../support/builders';
+import { startChild } from '../support/child-server';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { eventually } from '../support/receiver';
 
 const CLI = join(__dirname, '../../dist/src/cli.js');
 const run = promisify(execFile);
@@ -35,6 +40,55 @@ const busy = (db: TestDatabase, pattern: string) => async () => {
     select count(*) as n from pg_stat_activity where datname = current_database() and state <> 'idle' and query ilike ${pattern}`.execute(db.connection.db);
   return Number(rows[0]!.n) > 0;
 };
+
+describe('kill -9 during a webhook delivery', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database.drop());
+
+  it('delivers the alert after a restart, with the same Idempotency-Key', async () => {
+    // The receiver holds the first call open: the server dies while it waits.
+    const calls: { key: string; answered: boolean }[] = [];
+    const receiver = createServer((req, res) => {
+      req.resume();
+      const call = { key: String(req.headers['idempotency-key']), answered: calls.length > 0 };
+      calls.push(call);
+      if (call.answered) res.writeHead(200).end();
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const hook = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
+    const env = { DATABASE_URL: database.url, PARLEY_WEBHOOK_ALLOW: '127.0.0.1', PARLEY_WEBHOOK_LEASE_MS: '1500', PARLEY_WEBHOOK_TIMEOUT_MS: '60000' };
+    try {
+      const first = await startChild(env);
+      await call(first.url, 'POST', '/negotiations/hooked/events', { json: { events: [...setup(), stated('us', 'crimea', 0, '2025-04-01')] } });
+      await call(first.url, 'POST', '/negotiations/hooked/alert-rules', {
+        json: { name: 'moves', rule: { kind: 'position_shift', party: 'us', issue: 'crimea', delta: 1 }, webhook: { url: hook } },
+      });
+      await call(first.url, 'POST', '/negotiations/hooked/events', { json: { events: [stated('us', 'crimea', 50, '2025-04-02')] } });
+      await eventually(async () => calls.length === 1, 'the first delivery attempt');
+      first.child.kill('SIGKILL');
+      await first.exited;
+
+      const second = await startChild(env);
+      try {
+        await eventually(async () => calls.some((c) => c.answered), 'the delivery after the restart');
+        expect(new Set(calls.map((c) => c.key)).size).toBe(1);
+        const deliveries = (await call(second.url, 'GET', '/negotiations/hooked/alerts/deliveries')).body.deliveries;
+        await eventually(async () => (await call(second.url, 'GET', '/negotiations/hooked/alerts/deliveries')).body.deliveries[0].status === 'delivered', 'delivered');
+        expect(deliveries).toHaveLength(1);
+      } finally {
+        second.child.kill('SIGTERM');
+        await second.exited;
+      }
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise((r) => receiver.close(r));
+    }
+  });
+});
 
 describe('kill -9 in the middle of the work', () => {
   let database: TestDatabase;

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,45 +5,8 @@ import { exampleDatasetPath } from '../../src/config/paths';
 import { call } from '../support/app';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { EMBEDDED_TEMPLATE_ENV } from '../support/embedded';
+import { startChild as start } from '../support/child-server';
 import { openSse } from '../support/sse';
-
-const MAIN = join(__dirname, '../../dist/src/main.js');
-
-interface Running {
-  child: ChildProcess;
-  url: string;
-  stdout: () => string;
-  exited: Promise<{ code: number | null; ms: number; stderr: string }>;
-}
-
-/** Starts `npm start`'s entry point as a child and waits for its "listening" line. */
-function start(env: Record<string, string>): Promise<Running> {
-  const child = spawn('node', [MAIN], { env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  let signalledAt = 0;
-  const originalKill = child.kill.bind(child);
-  child.kill = (signal?: NodeJS.Signals | number) => {
-    signalledAt = Date.now();
-    return originalKill(signal);
-  };
-  const exited = new Promise<{ code: number | null; ms: number; stderr: string }>((resolve) =>
-    child.once('exit', (code) => resolve({ code, ms: Date.now() - signalledAt, stderr })),
-  );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let listening = false;
-    child.stdout!.on('data', (chunk) => {
-      out += chunk;
-      const match = out.match(/Parley listening on (http:\/\/[^"]+)/);
-      if (match && !listening) {
-        listening = true;
-        resolve({ child, url: match[1]!.replace('[::1]', '127.0.0.1'), exited, stdout: () => out });
-      }
-    });
-    exited.then(({ code, stderr: err }) => reject(new Error(`exited ${code} before listening: ${err}`)));
-  });
-}
 
 describe('graceful shutdown (SIGTERM)', () => {
   let database: TestDatabase;

@@ -26,6 +26,7 @@ export class AlertingService implements OnModuleInit, OnApplicationBootstrap, On
       backoffMs: config.PARLEY_WEBHOOK_BACKOFF_MS,
       maxAttempts: config.PARLEY_WEBHOOK_MAX_ATTEMPTS,
       timeoutMs: config.PARLEY_WEBHOOK_TIMEOUT_MS,
+      leaseMs: config.PARLEY_WEBHOOK_LEASE_MS,
       onOutcome: (outcome) => metrics.webhookDeliveries.inc({ outcome }),
       onError: (error) => this.logger.error({ err: error }, 'webhook delivery loop failed; retrying'),
     });

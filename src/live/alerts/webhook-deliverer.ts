@@ -9,13 +9,14 @@ export interface DelivererOptions {
   backoffMs: number;
   maxAttempts: number;
   timeoutMs: number;
+  /** A claimed row is due again after this long, should the process die mid-call. */
+  leaseMs: number;
   pollIntervalMs?: number;
   onOutcome?: (outcome: 'delivered' | 'failed' | 'dead') => void;
   onError?: (error: unknown) => void;
 }
 
 export const OUTBOX_CHANNEL = 'parley_outbox';
-const LEASE_MS = 60_000;
 const MAX_BACKOFF_MS = 3_600_000;
 
 /**
@@ -50,7 +51,7 @@ export class WebhookDeliverer {
   /** Claims and sends the rows that are due; returns how many it tried. */
   async deliverDue(limit = 10): Promise<number> {
     const { rows } = await sql<{ id: string; rule_id: string; url: string; payload: unknown; attempts: number }>`
-      update webhook_outbox set attempts = attempts + 1, next_attempt_at = now() + ${`${LEASE_MS} milliseconds`}::interval
+      update webhook_outbox set attempts = attempts + 1, next_attempt_at = now() + ${`${this.options.leaseMs} milliseconds`}::interval
       where id in (
         select id from webhook_outbox
         where status = 'pending' and next_attempt_at <= now()
