@@ -35,6 +35,15 @@ describe('access with PARLEY_API_KEYS', () => {
     expect((await call(app.url, 'GET', '/events', { key: READER })).body.events).toEqual([]);
   });
 
+  it('keeps admin routes (rebuild, export, restore) for admin keys', async () => {
+    expect((await call(app.url, 'POST', '/admin/rebuild', { key: WRITER })).status).toBe(403);
+    expect((await call(app.url, 'GET', '/admin/export', { key: READER })).status).toBe(403);
+    expect((await call(app.url, 'POST', '/admin/restore', { key: WRITER, body: '', contentType: 'application/x-ndjson' })).status).toBe(403);
+    const rebuilt = await call(app.url, 'POST', '/admin/rebuild', { key: ADMIN });
+    expect(rebuilt.status).toBe(200);
+    expect(rebuilt.body).toEqual({ events: expect.any(Number), position: expect.any(Number), ms: expect.any(Number) });
+  });
+
   it('lets writers and admins write', async () => {
     expect((await write(WRITER)).status).toBe(201);
     expect((await call(app.url, 'GET', '/negotiations/keys', { key: ADMIN })).status).toBe(200);
