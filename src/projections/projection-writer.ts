@@ -6,7 +6,7 @@ import { toNegotiationEvent } from '../negotiation/stored-event';
 import { projectRuleEvents } from './alert-rule-rows';
 import { projectionRows, type ProjectionRows, type TargetInfo } from './stance-rows';
 
-export const STANCES_CHECKPOINT = 'stances';
+const STANCES_CHECKPOINT = 'stances';
 const NEGOTIATION_TYPES = new Set<string>(negotiationEventTypes);
 
 /** Only negotiation streams feed the stance projection (not `<nid>.rules`, `<nid>.alerts`). */

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../database/schema';
-import { POSITION_CARRYING, negotiationEventTypes } from '../../negotiation/events';
+import { negotiationEventTypes } from '../../negotiation/events';
 import type { AsOf } from '../../projections/as-of';
 import { judge, type Measure } from './judge';
 import { measure } from './measure';
@@ -44,9 +44,6 @@ export function isNegotiationType(type: string): boolean {
   return NEGOTIATION_TYPES.has(type);
 }
 
-export function carriesPositions(type: string): boolean {
-  return POSITION_CARRYING.has(type as never) || type === 'EventCorrected' || type === 'EventRetracted';
-}
 
 /** The rules of a negotiation in force just before `position`. */
 export async function rulesInForce(db: Kysely<Database>, negotiationId: string, position: number): Promise<RuleInForce[]> {

@@ -1,7 +1,7 @@
 import { Command, CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
 import type { ExpectedVersion } from '../../event-store/errors';
 import { NegotiationWriter, type WriteOutcome } from '../negotiation-writer';
-import { EventsAppended } from './events-appended';
+import { timedWrite } from './events-appended';
 import type { EventInput } from '../requests';
 
 export class AppendEvents extends Command<WriteOutcome> {
@@ -21,12 +21,9 @@ export class AppendEventsHandler implements ICommandHandler<AppendEvents, WriteO
     private readonly eventBus: EventBus,
   ) {}
 
-  async execute({ negotiationId, events, expectedVersion }: AppendEvents): Promise<WriteOutcome> {
-    const started = performance.now();
-    const outcome = await this.writer.append(negotiationId, events, expectedVersion);
-    if (outcome.appended > 0) {
-      this.eventBus.publish(new EventsAppended(negotiationId, events.map((e) => e.type), performance.now() - started));
-    }
-    return outcome;
+  execute({ negotiationId, events, expectedVersion }: AppendEvents): Promise<WriteOutcome> {
+    return timedWrite(this.eventBus, negotiationId, events.map((e) => e.type), () =>
+      this.writer.append(negotiationId, events, expectedVersion),
+    );
   }
 }

@@ -2,7 +2,7 @@ import { Command, CommandHandler, EventBus, type ICommandHandler } from '@nestjs
 import type { ExpectedVersion } from '../../event-store/errors';
 import type { ParsedLine } from '../import/ndjson';
 import { NegotiationWriter, type WriteOutcome } from '../negotiation-writer';
-import { EventsAppended } from './events-appended';
+import { timedWrite } from './events-appended';
 
 /** A parsed NDJSON file: one transaction, all lines or none. */
 export class ImportEvents extends Command<WriteOutcome> {
@@ -22,17 +22,14 @@ export class ImportEventsHandler implements ICommandHandler<ImportEvents, WriteO
     private readonly eventBus: EventBus,
   ) {}
 
-  async execute({ negotiationId, lines, expectedVersion }: ImportEvents): Promise<WriteOutcome> {
-    const started = performance.now();
-    const outcome = await this.writer.append(
-      negotiationId,
-      lines.map((l) => l.event),
-      expectedVersion,
-      (index) => ({ path: [], line: lines[index]!.line }),
+  execute({ negotiationId, lines, expectedVersion }: ImportEvents): Promise<WriteOutcome> {
+    return timedWrite(this.eventBus, negotiationId, lines.map((l) => l.event.type), () =>
+      this.writer.append(
+        negotiationId,
+        lines.map((l) => l.event),
+        expectedVersion,
+        (index) => ({ path: [], line: lines[index]!.line }),
+      ),
     );
-    if (outcome.appended > 0) {
-      this.eventBus.publish(new EventsAppended(negotiationId, lines.map((l) => l.event.type), performance.now() - started));
-    }
-    return outcome;
   }
 }

@@ -71,6 +71,15 @@ describe('GET /feed', () => {
     expect(raw).toContain('retry: 1000');
   });
 
+  it('exposes Prometheus metrics: events appended, gaps of every pair, feed clients', async () => {
+    await post('feed-a', [stated('ukraine', 'crimea', 10, '2025-04-22')]);
+    const metrics = (await call(app.url, 'GET', '/metrics')).body as string;
+    expect(metrics).toMatch(/^parley_events_appended_total\{type="PositionStated"\} [1-9]\d*$/m);
+    expect(metrics).toMatch(/^parley_append_duration_seconds_count [1-9]\d*$/m);
+    expect(metrics).toMatch(/^parley_gap_overall\{negotiation="feed-a",a="ukraine",b="us"\} \d+/m);
+    expect(metrics).toMatch(/^parley_sse_clients \d+$/m);
+  });
+
   it('answers 400 for a bad Last-Event-ID', async () => {
     const answer = await fetch(`${app.url}/feed`, { headers: { 'last-event-id': 'abc' } });
     expect(answer.status).toBe(400);
