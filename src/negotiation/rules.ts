@@ -1,4 +1,4 @@
-import { eventDataSchemas, POSITION_CARRYING, type EventData, type NegotiationEventType } from './events';
+import { eventDataSchemas, type EventData, type NegotiationEventType } from './events';
 import type { NegotiationState } from './state';
 import { CLOCK_SKEW_MS } from './time';
 

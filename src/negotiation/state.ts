@@ -1,4 +1,4 @@
-import type { EventData, NegotiationEventType } from './events';
+import { POSITION_CARRYING, type EventData, type NegotiationEventType } from './events';
 
 export interface Scale {
   min: number;
@@ -65,10 +65,9 @@ export function evolve(state: NegotiationState, event: EventForState): Negotiati
       if (known) state.targets.set(target, { ...known, retracted: true });
       break;
     }
-    case 'EventCorrected':
-      break;
     default:
-      state.targets.set(event.id, { type: event.type, retracted: false });
+      // What corrections and retractions may target (a correction itself is not one).
+      if (POSITION_CARRYING.has(event.type)) state.targets.set(event.id, { type: event.type, retracted: false });
   }
   return state;
 }

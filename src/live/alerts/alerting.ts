@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../database/schema';
 import { EventStore } from '../../event-store/event-store';
 import type { EventRegistry } from '../../event-store/event-registry';
