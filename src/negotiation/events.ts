@@ -147,6 +147,11 @@ export const eventDataSchemas = {
 
 export type NegotiationEventType = keyof typeof eventDataSchemas;
 export const negotiationEventTypes = Object.keys(eventDataSchemas) as NegotiationEventType[];
+const NEGOTIATION_TYPES = new Set<string>(negotiationEventTypes);
+
+export function isNegotiationType(type: string): type is NegotiationEventType {
+  return NEGOTIATION_TYPES.has(type);
+}
 
 /** Events that set, drop or bound a party's stance: what corrections and retractions may target. */
 export const POSITION_CARRYING = new Set<NegotiationEventType>([

@@ -1,6 +1,4 @@
-import type { EventStore } from '../event-store/event-store';
 import type { StoredEvent } from '../event-store/types';
-import { UnknownNegotiation } from './errors';
 import type { NegotiationEvent, Source } from './events';
 
 /** A stored event as the domain types it (its source lifted out of the metadata). */
@@ -16,13 +14,6 @@ export function toNegotiationEvent(event: StoredEvent): NegotiationEvent {
     streamVersion: event.streamVersion,
     ...(source ? { source } : {}),
   } as NegotiationEvent;
-}
-
-/** Every event of a negotiation, or UnknownNegotiation. */
-export async function negotiationEvents(store: EventStore, negotiationId: string): Promise<NegotiationEvent[]> {
-  const events = await store.readStream(negotiationId);
-  if (events.length === 0) throw new UnknownNegotiation(negotiationId);
-  return events.map(toNegotiationEvent);
 }
 
 /** The public JSON of an event (GET …/events, the feed). */

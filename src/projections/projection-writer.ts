@@ -1,17 +1,16 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../database/schema';
 import type { StoredEvent } from '../event-store/types';
-import { negotiationEventTypes, type NegotiationEventType } from '../negotiation/events';
+import { isNegotiationType, type NegotiationEventType } from '../negotiation/events';
 import { toNegotiationEvent } from '../negotiation/stored-event';
 import { projectRuleEvents } from './alert-rule-rows';
 import { projectionRows, type ProjectionRows, type TargetInfo } from './stance-rows';
 
 const STANCES_CHECKPOINT = 'stances';
-const NEGOTIATION_TYPES = new Set<string>(negotiationEventTypes);
 
 /** Only negotiation streams feed the stance projection (not `<nid>.rules`, `<nid>.alerts`). */
 export function isNegotiationEvent(event: StoredEvent): boolean {
-  return NEGOTIATION_TYPES.has(event.type) && !event.streamId.includes('.');
+  return isNegotiationType(event.type) && !event.streamId.includes('.');
 }
 
 /**

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/config';
 import { createServer } from '../../src/server';
-import { call } from '../support/app';
+import { call, listenOnLoopback } from '../support/app';
 import { EMBEDDED_TEMPLATE_ENV } from '../support/embedded';
 
 /** What a newcomer's `npm start` does: no DATABASE_URL, an empty data dir. */
@@ -14,8 +14,7 @@ describe('the server on the embedded database', () => {
 
   async function start() {
     const app = await createServer(loadConfig({ PARLEY_DATA_DIR: dir, LOG_LEVEL: 'silent' }));
-    await app.listen(0, '127.0.0.1');
-    return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
+    return { app, url: await listenOnLoopback(app) };
   }
 
   it('loads the April 2025 example on first start, once', async () => {

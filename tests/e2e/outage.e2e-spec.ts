@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfig } from '../../src/config/config';
 import { createServer } from '../../src/server';
-import { call } from '../support/app';
+import { call, listenOnLoopback } from '../support/app';
 import { setup } from '../support/builders';
 import { eventually } from '../support/receiver';
 import { openSse } from '../support/sse';
@@ -17,8 +17,7 @@ describe('database outage', () => {
   beforeAll(async () => {
     cluster = await throwawayCluster();
     app = await createServer(loadConfig({ DATABASE_URL: cluster.url, LOG_LEVEL: 'silent', PARLEY_RATE_LIMIT: '0' }));
-    await app.listen(0, '127.0.0.1');
-    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    url = await listenOnLoopback(app);
   });
   afterAll(async () => {
     await app?.close();

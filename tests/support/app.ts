@@ -15,13 +15,18 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** Listens on a free loopback port; the URL to reach it. */
+export async function listenOnLoopback(app: NestExpressApplication): Promise<string> {
+  await app.listen(0, '127.0.0.1');
+  return (await app.getUrl()).replace('[::1]', '127.0.0.1');
+}
+
 /** Parley on a loopback port of its own, over a fresh PostgreSQL database. */
 export async function startTestApp(env: Record<string, string> = {}, shared?: TestDatabase): Promise<TestApp> {
   const database = shared ?? (await createTestDatabase());
   const config = loadConfig({ DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent', ...env });
   const app = await createServer(config);
-  await app.listen(0, '127.0.0.1');
-  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const url = await listenOnLoopback(app);
   return {
     url,
     database,
@@ -39,8 +44,7 @@ export async function startEmbeddedTestApp(env: Record<string, string> = {}): Pr
   cpSync(process.env[EMBEDDED_TEMPLATE_ENV]!, dir, { recursive: true });
   const config = loadConfig({ PARLEY_DATA_DIR: dir, PARLEY_LOAD_EXAMPLE: 'never', LOG_LEVEL: 'silent', ...env });
   const app = await createServer(config);
-  await app.listen(0, '127.0.0.1');
-  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const url = await listenOnLoopback(app);
   return {
     url,
     dir,

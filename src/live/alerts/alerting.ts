@@ -2,7 +2,8 @@ import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../database/schema';
 import { EventStore } from '../../event-store/event-store';
 import type { EventRegistry } from '../../event-store/event-registry';
-import { isNegotiationType, judgeAppend, rulesInForce, type AppendGroup, type Firing } from './evaluator';
+import { isNegotiationType } from '../../negotiation/events';
+import { judgeAppend, rulesInForce, type AppendGroup, type Firing } from './evaluator';
 import { alertsStream } from './rules';
 import { webhookPayload } from './webhook-payload';
 

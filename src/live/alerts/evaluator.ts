@@ -1,7 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../database/schema';
-import { negotiationEventTypes } from '../../negotiation/events';
 import type { AsOf } from '../../projections/as-of';
 import { judge, type Measure } from './judge';
 import { measure } from './measure';
@@ -36,12 +35,6 @@ export interface Firing {
   after: Measure;
   summary: string;
   from?: Date;
-}
-
-const NEGOTIATION_TYPES = new Set<string>(negotiationEventTypes);
-
-export function isNegotiationType(type: string): boolean {
-  return NEGOTIATION_TYPES.has(type);
 }
 
 
