@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as eventStore from './20261130_1100_event_store';
 import * as stanceProjection from './20261130_1200_stance_projection';
 import * as alerts from './20261130_1300_alerts';
+import * as hardening from './20261201_0900_hardening';
 
 /** Every migration, by name. Listed in code so the compiled app needs no folder scan. */
 export const migrations: Record<string, Migration> = {
   '20261130_1100_event_store': eventStore,
   '20261130_1200_stance_projection': stanceProjection,
   '20261130_1300_alerts': alerts,
+  '20261201_0900_hardening': hardening,
 };

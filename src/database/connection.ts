@@ -13,12 +13,37 @@ export interface DatabaseConnection {
   readonly kind: 'postgres' | 'embedded';
   readonly db: Kysely<Database>;
   listen(channel: string, handler: NotificationHandler): Promise<() => Promise<void>>;
+  /**
+   * Takes a lock named `name` for as long as the caller holds it, across processes, without
+   * waiting: the release function, or undefined when someone else holds it.
+   */
+  tryLock(name: string): Promise<(() => Promise<void>) | undefined>;
   close(): Promise<void>;
 }
 
-// Timestamps as Date; int8 stays a string (positions can pass 2^53 in theory) and is converted
-// where it is read.
-types.setTypeParser(types.builtins.TIMESTAMPTZ, (value) => new Date(value));
+/** For the embedded database: its data dir lock already keeps other processes out. */
+export function inProcessLocks(): DatabaseConnection['tryLock'] {
+  const held = new Set<string>();
+  return async (name) => {
+    if (held.has(name)) return undefined;
+    held.add(name);
+    return async () => {
+      held.delete(name);
+    };
+  };
+}
+
+// Timestamps as Date, parsed by pg's own parser (postgres-date), which reads every form
+// PostgreSQL writes, `0001-01-01 00:00:00+00 BC` included: `new Date(text)` cannot, and one
+// such row would make every reader throw. `infinity` becomes the largest Date. int8 stays a
+// string (positions can pass 2^53 in theory) and is converted where it is read.
+const parseTimestamp = types.getTypeParser(types.builtins.TIMESTAMPTZ) as (value: string) => Date | number;
+const LARGEST_DATE_MS = 8.64e15;
+types.setTypeParser(types.builtins.TIMESTAMPTZ, (value: string) => {
+  const parsed = parseTimestamp(value);
+  if (parsed instanceof Date) return parsed;
+  return new Date(parsed > 0 ? LARGEST_DATE_MS : -LARGEST_DATE_MS);
+});
 
 export function connectPostgres(url: string, poolSize = 10): DatabaseConnection {
   const pool = new Pool({ connectionString: url, max: poolSize });
@@ -31,7 +56,34 @@ export function connectPostgres(url: string, poolSize = 10): DatabaseConnection 
     kind: 'postgres',
     db,
     listen: (channel, handler) => listenWithReconnect(pool, channel, handler),
+    tryLock: (name) => trySessionLock(pool, name),
     close: () => db.destroy(),
+  };
+}
+
+/**
+ * A session-level advisory lock on a connection of its own, held until released (or until
+ * that connection dies, when PostgreSQL frees it).
+ */
+async function trySessionLock(pool: Pool, name: string): Promise<(() => Promise<void>) | undefined> {
+  const client = await pool.connect();
+  try {
+    const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtext($1)) as locked', [name]);
+    if (!rows[0]?.locked) {
+      client.release();
+      return undefined;
+    }
+  } catch (error) {
+    client.release(error as Error);
+    throw error;
+  }
+  return async () => {
+    try {
+      await client.query('select pg_advisory_unlock(hashtext($1))', [name]);
+      client.release();
+    } catch (error) {
+      client.release(error as Error);
+    }
   };
 }
 

@@ -5,7 +5,7 @@ import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect } from 'kysely';
 import { Pool } from 'pg';
 import lockfile from 'proper-lockfile';
-import type { DatabaseConnection } from './connection';
+import { inProcessLocks, type DatabaseConnection } from './connection';
 import type { Database } from './schema';
 
 export class DataDirLocked extends Error {
@@ -101,6 +101,7 @@ export async function connectEmbedded(dataDir: string): Promise<DatabaseConnecti
         }
       };
     },
+    tryLock: inProcessLocks(),
     async close() {
       await db.destroy();
       await pglite.close();

@@ -102,6 +102,16 @@ export interface WebhookSecretsTable {
 export interface AlertingCheckpointTable {
   singleton: Generated<boolean>;
   position: Int8;
+  /** First position of an append judged only once its last event is projected. */
+  pending_from: Int8 | null;
+}
+
+export interface ProjectionSkippedTable {
+  projection: string;
+  global_position: Int8;
+  event_id: string;
+  error: string;
+  skipped_at: Generated<Date>;
 }
 
 export interface WebhookOutboxTable {
@@ -132,6 +142,7 @@ export interface Database {
   webhook_secrets: WebhookSecretsTable;
   alerting_checkpoint: AlertingCheckpointTable;
   webhook_outbox: WebhookOutboxTable;
+  projection_skipped: ProjectionSkippedTable;
 }
 
 /** The tables a projection rebuild fills anew and swaps in. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../database/schema';
@@ -25,9 +26,20 @@ export class RestoreRefused extends EventStoreError {
   readonly code = 'EVENT_STORE.RESTORE_REFUSED';
 }
 
-/** The log as NDJSON lines, in global order, as stored (no upcasting: a backup is raw). */
+/**
+ * Every export ends with this line: how many events came before it and the SHA-256 of every
+ * byte before it. A file cut short (a dropped connection, a full disk) has no valid trailer,
+ * and restore refuses it rather than load a prefix of the log as if it were the whole.
+ */
+export const exportTrailerSchema = z
+  .object({ trailer: z.object({ events: z.number().int().min(0), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict() })
+  .strict();
+
+/** The log as NDJSON lines, in global order, as stored (no upcasting: a backup is raw), then the trailer. */
 export async function* exportLog(db: Kysely<Database>, pageSize = 5000): AsyncGenerator<string> {
+  const hash = createHash('sha256');
   let after = 0;
+  let events = 0;
   for (;;) {
     const rows = await db
       .selectFrom('events')
@@ -36,7 +48,7 @@ export async function* exportLog(db: Kysely<Database>, pageSize = 5000): AsyncGe
       .orderBy('global_position')
       .limit(pageSize)
       .execute();
-    if (rows.length === 0) return;
+    if (rows.length === 0) break;
     for (const row of rows) {
       const line: ExportedEvent = {
         globalPosition: Number(row.global_position),
@@ -50,10 +62,33 @@ export async function* exportLog(db: Kysely<Database>, pageSize = 5000): AsyncGe
         occurredAt: row.occurred_at.toISOString(),
         recordedAt: row.recorded_at.toISOString(),
       };
-      yield `${JSON.stringify(line)}\n`;
+      const text = `${JSON.stringify(line)}\n`;
+      hash.update(text);
+      events++;
+      yield text;
     }
     after = Number(rows[rows.length - 1]!.global_position);
   }
+  yield `${JSON.stringify({ trailer: { events, sha256: hash.digest('hex') } })}\n`;
+}
+
+/** Splits off and checks the trailer: the text of the events, or the reason the file is refused. */
+function checkTrailer(text: string): { body: string; problem?: string } {
+  const trimmed = text.replace(/\s+$/, '');
+  const start = trimmed.lastIndexOf('\n') + 1;
+  const body = trimmed.slice(0, start);
+  let trailer: z.infer<typeof exportTrailerSchema>['trailer'];
+  try {
+    trailer = exportTrailerSchema.parse(JSON.parse(trimmed.slice(start))).trailer;
+  } catch {
+    return { body: trimmed, problem: 'The file does not end with an export trailer: it is cut short, or not written by parley export' };
+  }
+  const sha256 = createHash('sha256').update(body).digest('hex');
+  const events = body.split('\n').filter((line) => line.trim() !== '').length;
+  if (sha256 !== trailer.sha256 || events !== trailer.events) {
+    return { body, problem: `The trailer says ${trailer.events} events with SHA-256 ${trailer.sha256}, the file holds ${events} with ${sha256}: it was changed or damaged` };
+  }
+  return { body };
 }
 
 /**
@@ -67,9 +102,10 @@ export async function restoreLog(
   inTransaction: (trx: Transaction<Database>, head: number) => Promise<void> = async () => undefined,
 ): Promise<number> {
   const events: ExportedEvent[] = [];
-  const problems: string[] = [];
+  const { body, problem } = checkTrailer(text);
+  const problems: string[] = problem ? [problem] : [];
   const versions = new Map<string, number>();
-  text.split(/\r?\n/).forEach((raw, index) => {
+  body.split(/\r?\n/).forEach((raw, index) => {
     if (raw.trim() === '') return;
     const line = index + 1;
     let parsed: ExportedEvent;

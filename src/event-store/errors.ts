@@ -40,3 +40,14 @@ export class InvalidEventData extends EventStoreError {
     super(`Invalid data for ${type} (event ${index}): ${issues.map((i) => i.message).join('; ')}`);
   }
 }
+
+/**
+ * The connection was lost while the append committed: it may be stored or not. Retrying the
+ * same events with the same ids is safe (idempotent) and tells which.
+ */
+export class AppendOutcomeUnknown extends EventStoreError {
+  readonly code = 'EVENT_STORE.OUTCOME_UNKNOWN';
+  constructor(override readonly cause: unknown) {
+    super('The connection to the database was lost while the append committed: it may or may not be stored');
+  }
+}

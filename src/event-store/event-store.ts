@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, EventRow } from '../database/schema';
-import { IdConflict, InvalidEventData, VersionConflict } from './errors';
+import { isDatabaseUnavailable } from '../database/errors';
+import { AppendOutcomeUnknown, IdConflict, InvalidEventData, VersionConflict } from './errors';
 import type { EventRegistry } from './event-registry';
 import type {
   AppendOptions,
@@ -47,7 +48,18 @@ export class EventStore {
     options: AppendOptions = {},
   ): Promise<AppendResult> {
     const prepared = events.map((event, index) => this.prepare(event, index));
-    return this.db.transaction().execute((trx) => this.appendPrepared(trx, streamId, prepared, options));
+    let committing = false;
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const result = await this.appendPrepared(trx, streamId, prepared, options);
+        committing = true;
+        return result;
+      });
+    } catch (error) {
+      // Lost at COMMIT, the append may have committed or not: only a retry can tell.
+      if (committing && isDatabaseUnavailable(error)) throw new AppendOutcomeUnknown(error);
+      throw error;
+    }
   }
 
   /**
@@ -92,6 +104,30 @@ export class EventStore {
     return currentVersion(this.db, streamId);
   }
 
+  /**
+   * The log's head and the database's clock, read together: "now" for a read is the clock
+   * that stamps recordedAt, never the app's, so a read at now sees every answered write even
+   * when the two clocks disagree.
+   */
+  async head(): Promise<{ position: number; now: Date }> {
+    const { rows } = await sql<{ position: string; now: Date }>`
+      select position, date_trunc('milliseconds', clock_timestamp()) as now from event_store_head`.execute(this.db);
+    return { position: Number(rows[0]!.position), now: rows[0]!.now };
+  }
+
+  /** Whether any event of these streams lies in (after, upTo]. */
+  async anyBetween(after: number, upTo: number, streamIds: string[]): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('events')
+      .select('global_position')
+      .where('stream_id', 'in', streamIds)
+      .where('global_position', '>', String(after))
+      .where('global_position', '<=', String(upTo))
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   async headPosition(): Promise<number> {
     const row = await this.db
       .selectFrom('event_store_head')
@@ -109,13 +145,11 @@ export class EventStore {
         { path: ['occurredAt'], message: 'Invalid date' },
       ]);
     }
+    // Before the schema: zod walks the data recursively too. Metadata paths start at its keys
+    // (`source.title`), as clients write them.
+    const unstorable = findUnstorable(event.data, ['data']) ?? findUnstorable(event.metadata ?? {}, []);
+    if (unstorable) throw new InvalidEventData(event.type, index, [unstorable]);
     const { data, schemaVersion } = this.registry.validate(event.type, event.data, index);
-    const nul = findNul(data, ['data']) ?? findNul(event.metadata ?? {}, ['metadata']);
-    if (nul) {
-      throw new InvalidEventData(event.type, index, [
-        { path: nul, message: 'Contains a NUL character (\\u0000), which PostgreSQL cannot store' },
-      ]);
-    }
     return {
       id: event.id ?? randomUUID(),
       type: event.type,
@@ -221,19 +255,37 @@ export class EventStore {
   }
 }
 
-/** The path to the first string (or key) holding U+0000, which jsonb refuses. */
-function findNul(value: unknown, path: (string | number)[]): (string | number)[] | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
-  if (Array.isArray(value)) {
-    for (const [i, item] of value.entries()) {
-      const found = findNul(item, [...path, i]);
-      if (found) return found;
+/** How deep event data may nest: far beyond any real event, far below any stack limit. */
+export const MAX_DEPTH = 64;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function unstorableText(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'Contains a NUL character (\\u0000), which PostgreSQL cannot store';
+  if (LONE_SURROGATE.test(text)) return 'Contains a lone UTF-16 surrogate (e.g. \\ud800), which is not valid Unicode';
+  return undefined;
+}
+
+/**
+ * The first place in `value` that jsonb cannot store (U+0000, a lone surrogate, in a string or
+ * a key) or that nests deeper than MAX_DEPTH, with its path. Walked without recursion, so no
+ * input can exhaust the stack.
+ */
+export function findUnstorable(value: unknown, root: (string | number)[]): { path: (string | number)[]; message: string } | undefined {
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value, path: root }];
+  while (stack.length > 0) {
+    const { value: item, path } = stack.pop()!;
+    if (typeof item === 'string') {
+      const message = unstorableText(item);
+      if (message) return { path, message };
+      continue;
     }
-  } else if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      if (key.includes('\u0000')) return [...path, key];
-      const found = findNul(item, [...path, key]);
-      if (found) return found;
+    if (item === null || typeof item !== 'object') continue;
+    if (path.length - root.length >= MAX_DEPTH) return { path, message: `Nested deeper than ${MAX_DEPTH} levels` };
+    const entries = Array.isArray(item) ? item.map((v, i) => [i, v] as const) : Object.entries(item);
+    for (const [key, child] of entries.reverse()) {
+      const message = typeof key === 'string' ? unstorableText(key) : undefined;
+      if (message) return { path: [...path, key], message };
+      stack.push({ value: child, path: [...path, key] });
     }
   }
   return undefined;

@@ -3,6 +3,7 @@ import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { Access } from '../http/auth/access';
 import { DatabaseHealthIndicator } from './database.health';
+import { ProjectionsHealthIndicator } from './projections.health';
 
 /** Liveness (the process answers) and readiness (the database answers): 200 or 503. */
 @Access('public')
@@ -12,11 +13,12 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: DatabaseHealthIndicator,
+    private readonly projections: ProjectionsHealthIndicator,
   ) {}
 
   @Get()
   @HealthCheck()
   check() {
-    return this.health.check([() => this.database.isReady()]);
+    return this.health.check([() => this.database.isReady(), () => this.projections.status()]);
   }
 }

@@ -14,7 +14,7 @@ const concessionParams = z.object({
   toward: slugSchema,
   from: instantOrDateSchema,
   to: instantOrDateSchema,
-  knownAt: instantOrDateSchema.optional().transform((v) => v ?? new Date()),
+  knownAt: instantOrDateSchema.optional(),
 });
 
 const historyParams = knownAtParams.extend({ issue: slugSchema.optional() });

@@ -1,10 +1,11 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
+import { isDatabaseUnavailable } from '../database/errors';
 import { RestoreRefused } from '../event-store/backup';
-import { IdConflict, InvalidEventData, UnknownEventType, VersionConflict } from '../event-store/errors';
+import { AppendOutcomeUnknown, IdConflict, InvalidEventData, UnknownEventType, VersionConflict } from '../event-store/errors';
 import { UnknownRule } from '../live/alerts/alert-rules.commands';
 import { InvalidRequest, RuleViolation, UnknownNegotiation } from '../negotiation/errors';
-import { ProjectionLagging } from '../projections/errors';
+import { ProjectionLagging, RebuildRunning } from '../projections/errors';
 
 interface Answer {
   status: number;
@@ -25,7 +26,9 @@ export class ErrorFilter implements ExceptionFilter {
     const answer = this.answer(error);
     if (answer.status >= 500) this.logger.error({ err: error }, 'request failed');
     if (response.headersSent) {
-      response.end();
+      // A stream (an export) failed half-way: cut the connection, so the client sees an
+      // error instead of a clean end to a truncated body.
+      response.destroy();
       return;
     }
     if (answer.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
@@ -64,10 +67,25 @@ export class ErrorFilter implements ExceptionFilter {
     if (error instanceof UnknownNegotiation) {
       return { status: 404, body: { error: 'not_found', message: error.message } };
     }
+    if (error instanceof RebuildRunning) {
+      return { status: 409, body: { error: 'rebuild_running', message: error.message }, headers: { 'Retry-After': '5' } };
+    }
     if (error instanceof ProjectionLagging) {
       return { status: 503, body: { error: 'projection_lagging', message: error.message }, headers: { 'Retry-After': '1' } };
     }
-    if (databaseUnavailable(error)) {
+    if (error instanceof AppendOutcomeUnknown) {
+      return {
+        status: 503,
+        body: {
+          error: 'outcome_unknown',
+          message:
+            'The connection to the database was lost while the append committed: it may or may not be stored. ' +
+            'Retry the same request with the same event ids (retries are idempotent); events sent without an id get a new one on each try.',
+        },
+        headers: { 'Retry-After': '1' },
+      };
+    }
+    if (isDatabaseUnavailable(error)) {
       return {
         status: 503,
         body: { error: 'database_unavailable', message: 'The database does not answer; nothing was written. Retry shortly.' },
@@ -96,14 +114,6 @@ function httpExceptionAnswer(error: HttpException): Answer {
   }
   const name = status === 404 ? 'not_found' : status === 429 ? 'too_many_requests' : 'http_error';
   return { status, body: { error: name, message: error.message } };
-}
-
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', '53300']);
-
-/** PostgreSQL down, restarting or out of connections: a 503 the client may retry, not a 500. */
-function databaseUnavailable(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: string; message?: string };
-  return (code !== undefined && UNAVAILABLE_CODES.has(code)) || /Connection terminated|connection timeout|Client has encountered a connection error/i.test(message ?? '');
 }
 
 /** Errors thrown by Express' body parsers before any controller runs. */

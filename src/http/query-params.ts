@@ -3,12 +3,13 @@ import { z } from 'zod';
 import { slugSchema } from '../negotiation/events';
 import { instantOrDateSchema } from '../negotiation/time';
 
-const nowDefault = () => new Date();
-
-/** `at` and `knownAt`: instants or dates (end of that UTC day), default now. */
+/**
+ * `at` and `knownAt`: instants or dates (end of that UTC day). Absent means now, by the
+ * database's clock (the read model fills it in), not this process's.
+ */
 export const asOfParams = z.object({
-  at: instantOrDateSchema.optional().transform((v) => v ?? nowDefault()),
-  knownAt: instantOrDateSchema.optional().transform((v) => v ?? nowDefault()),
+  at: instantOrDateSchema.optional(),
+  knownAt: instantOrDateSchema.optional(),
 });
 
 export const knownAtParams = asOfParams.pick({ knownAt: true });
@@ -44,7 +45,7 @@ export const seriesParams = z
     from: instantOrDateSchema,
     to: instantOrDateSchema,
     step: durationSchema.default(() => Duration.fromISO('P1D') as Duration<true>),
-    knownAt: instantOrDateSchema.optional().transform((v) => v ?? nowDefault()),
+    knownAt: instantOrDateSchema.optional(),
   })
   .transform((params, ctx) => {
     if (params.to < params.from) {

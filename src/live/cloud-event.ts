@@ -1,6 +1,7 @@
 import { CloudEvent } from 'cloudevents';
 import type { StoredEvent } from '../event-store/types';
 import { eventJson } from '../negotiation/stored-event';
+import { negotiationOf } from '../negotiation/streams';
 
 /**
  * An event as a CloudEvents 1.0 envelope: `id` is the event's id, `type` is `parley.<Type>`,
@@ -10,7 +11,7 @@ import { eventJson } from '../negotiation/stored-event';
 export function toCloudEvent(event: StoredEvent): CloudEvent<ReturnType<typeof eventJson>> {
   return new CloudEvent({
     id: event.id,
-    source: `/negotiations/${event.streamId.split('.')[0]}`,
+    source: `/negotiations/${negotiationOf(event.streamId)}`,
     type: `parley.${event.type}`,
     subject: event.streamId,
     time: event.occurredAt.toISOString(),

@@ -2,6 +2,7 @@ import type { Response } from 'express';
 import type { EventStore } from '../event-store/event-store';
 import type { StoredEvent } from '../event-store/types';
 import { Waker } from '../event-store/waker';
+import { belongsTo } from '../negotiation/streams';
 import { toCloudEvent } from './cloud-event';
 
 export interface FeedFilter {
@@ -17,6 +18,7 @@ export interface FeedOptions {
   /** A client whose unsent output passes this is dropped rather than buffered without bound. */
   maxBufferedBytes: number;
   retryMs: number;
+  onUnreadable?: (event: StoredEvent, error: unknown) => void;
 }
 
 const PAGE = 200;
@@ -58,7 +60,7 @@ export class FeedConnection {
         continue;
       }
       if (page.length > 0) {
-        const chunk = page.filter((e) => this.matches(e)).map(frame).join('');
+        const chunk = page.filter((e) => this.matches(e)).map((e) => frame(e, this.options.onUnreadable ?? (() => undefined))).join('');
         this.cursor = page[page.length - 1]!.globalPosition;
         if (chunk.length > 0 && !this.write(chunk)) return;
         this.onDelivered(page.length);
@@ -93,11 +95,22 @@ export class FeedConnection {
 
   private matches(event: StoredEvent): boolean {
     const { negotiation, types } = this.options.filter;
-    if (negotiation && event.streamId !== negotiation && !event.streamId.startsWith(`${negotiation}.`)) return false;
+    if (negotiation && !belongsTo(event.streamId, negotiation)) return false;
     return !types || types.includes(event.type);
   }
 }
 
-function frame(event: StoredEvent): string {
-  return `id: ${event.globalPosition}\nevent: ${event.type}\ndata: ${JSON.stringify(toCloudEvent(event))}\n\n`;
+/**
+ * One event as an SSE frame. An event that cannot be enveloped is not allowed to stop the
+ * feed: the client gets a `parley.unreadable` frame at its position (so its cursor moves on and
+ * it knows something was passed over) and the error is logged.
+ */
+function frame(event: StoredEvent, onUnreadable: (event: StoredEvent, error: unknown) => void): string {
+  try {
+    return `id: ${event.globalPosition}\nevent: ${event.type}\ndata: ${JSON.stringify(toCloudEvent(event))}\n\n`;
+  } catch (error) {
+    onUnreadable(event, error);
+    const data = JSON.stringify({ globalPosition: event.globalPosition, id: event.id, message: 'This event could not be sent; read it at /events' });
+    return `id: ${event.globalPosition}\nevent: parley.unreadable\ndata: ${data}\n\n`;
+  }
 }

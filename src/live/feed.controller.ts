@@ -1,5 +1,5 @@
 import { SkipThrottle } from '@nestjs/throttler';
-import { Controller, Get, Headers, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, Inject, Logger, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
@@ -27,6 +27,8 @@ const feedParams = z.object({
 @SkipThrottle()
 @Controller('feed')
 export class FeedController {
+  private readonly logger = new Logger('Feed');
+
   constructor(
     private readonly hub: FeedHub,
     private readonly store: EventStore,
@@ -63,6 +65,8 @@ export class FeedController {
       heartbeatMs: this.config.PARLEY_FEED_HEARTBEAT_MS,
       maxBufferedBytes: this.config.PARLEY_FEED_MAX_BUFFER,
       retryMs: 1000,
+      onUnreadable: (event, error) =>
+        this.logger.error({ err: error, globalPosition: event.globalPosition, eventId: event.id }, 'feed passed over an event it could not send'),
     });
     await this.hub.serve(connection);
   }

@@ -3,9 +3,8 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import type { DatabaseConnection } from '../database/connection';
 import { DATABASE } from '../database/database.module';
-import { EventStore } from '../event-store/event-store';
 import { Access } from '../http/auth/access';
-import { readCheckpoint } from '../projections/projection-writer';
+import { projectionStatus } from '../projections/projection-writer';
 import { GetGaps } from '../queries/get-gaps.query';
 import { ListNegotiations } from '../queries/list-negotiations.query';
 import { FeedHub } from './feed.hub';
@@ -17,7 +16,6 @@ import { Metrics } from './metrics';
 export class MetricsController {
   constructor(
     private readonly metrics: Metrics,
-    private readonly store: EventStore,
     private readonly hub: FeedHub,
     private readonly queries: QueryBus,
     @Inject(DATABASE) private readonly database: DatabaseConnection,
@@ -27,9 +25,10 @@ export class MetricsController {
   @Access('metrics')
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   async scrape(): Promise<string> {
-    const head = await this.store.headPosition();
+    const { head, checkpoint, skipped } = await projectionStatus(this.database.db);
     this.metrics.headPosition.set(head);
-    this.metrics.projectorLag.set(Math.max(0, head - (await readCheckpoint(this.database.db))));
+    this.metrics.projectorLag.set(Math.max(0, head - checkpoint));
+    this.metrics.projectionSkipped.set(skipped);
     this.metrics.sseClients.set(this.hub.size);
     const dead = await this.database.db
       .selectFrom('webhook_outbox')
@@ -40,8 +39,7 @@ export class MetricsController {
     this.metrics.overallGap.reset();
     const { negotiations } = await this.queries.execute(new ListNegotiations());
     for (const { id } of negotiations) {
-      const now = new Date();
-      const { pairs } = await this.queries.execute(new GetGaps(id, { at: now, knownAt: now }));
+      const { pairs } = await this.queries.execute(new GetGaps(id, {}));
       for (const pair of pairs) {
         if (pair.overall !== null) this.metrics.overallGap.set({ negotiation: id, a: pair.a, b: pair.b }, pair.overall);
       }

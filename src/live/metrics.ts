@@ -27,6 +27,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly projectionSkipped = new Gauge({
+    name: 'parley_projection_skipped_events',
+    help: 'Events the projection could not process and passed over (see /health and projection_skipped)',
+    registers: [this.registry],
+  });
+
   readonly headPosition = new Gauge({ name: 'parley_log_head_position', help: 'Global position of the last event', registers: [this.registry] });
 
   readonly sseClients = new Gauge({ name: 'parley_sse_clients', help: 'Connected feed clients', registers: [this.registry] });

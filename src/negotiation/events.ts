@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EventDefinition } from '../event-store/event-registry';
+import { instantOrDateTextSchema, instantTextSchema } from './time';
 
 export const slugSchema = z
   .string()
@@ -9,14 +10,23 @@ export const slugSchema = z
 
 const text = (max: number) => z.string().min(1).max(max);
 const unit = z.number().min(0).max(1);
-const value = z.number().finite();
+/**
+ * Points on a scale. Bounded so that differences and ratios of any two stay finite and exact
+ * enough (±1.7e308 made max − min infinite, and every gap null).
+ */
+export const SCALE_LIMIT = 1e15;
+const value = z
+  .number()
+  .finite()
+  .min(-SCALE_LIMIT, `Expected a number from -${SCALE_LIMIT} to ${SCALE_LIMIT}`)
+  .max(SCALE_LIMIT, `Expected a number from -${SCALE_LIMIT} to ${SCALE_LIMIT}`);
 
 export const sourceSchema = z
   .object({
     title: text(500).optional(),
     url: z.url({ protocol: /^https?$/ }).max(2000).optional(),
     publisher: text(200).optional(),
-    publishedAt: z.union([z.iso.datetime({ offset: true }), z.iso.date()]).optional(),
+    publishedAt: instantOrDateTextSchema.optional(),
   })
   .strict();
 
@@ -124,7 +134,7 @@ export const eventCorrectedSchema = z
     target: z.uuid(),
     // Validated as the target's type by the rules, which know the target.
     data: z.record(z.string(), z.unknown()),
-    occurredAt: z.iso.datetime({ offset: true }).optional(),
+    occurredAt: instantTextSchema.optional(),
   })
   .strict();
 

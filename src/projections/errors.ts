@@ -8,3 +8,11 @@ export class ProjectionLagging extends Error {
     super(`The projections did not reach position ${target} within ${timeoutMs} ms; retry shortly`);
   }
 }
+
+/** A rebuild is already under way (in this process or another): a second one would undo it. */
+export class RebuildRunning extends Error {
+  readonly code = 'PROJECTIONS.REBUILD_RUNNING';
+  constructor() {
+    super('A rebuild is running; wait for it to finish');
+  }
+}

@@ -1,16 +1,18 @@
 import { sql, type Kysely } from 'kysely';
+import { isTransient } from '../database/errors';
 import type { Database } from '../database/schema';
 import type { StoredEvent } from '../event-store/types';
 import { isNegotiationType, type NegotiationEventType } from '../negotiation/events';
 import { toNegotiationEvent } from '../negotiation/stored-event';
+import { isSubStream } from '../negotiation/streams';
 import { projectRuleEvents } from './alert-rule-rows';
 import { projectionRows, type ProjectionRows, type TargetInfo } from './stance-rows';
 
-const STANCES_CHECKPOINT = 'stances';
+export const STANCES_CHECKPOINT = 'stances';
 
 /** Only negotiation streams feed the stance projection (not `<nid>.rules`, `<nid>.alerts`). */
 export function isNegotiationEvent(event: StoredEvent): boolean {
-  return isNegotiationType(event.type) && !event.streamId.includes('.');
+  return isNegotiationType(event.type) && !isSubStream(event.streamId);
 }
 
 /**
@@ -46,6 +48,48 @@ export async function projectEvents(db: Kysely<Database>, events: StoredEvent[])
     all.facts.push(...rows.facts);
   }
   await writeRows(db, all);
+}
+
+export interface SkippedEvent {
+  position: number;
+  eventId: string;
+  error: string;
+}
+
+/**
+ * projectEvents, but an event the fold cannot process (a row written before today's checks,
+ * or by hand) does not stop the projection: the batch is retried event by event inside
+ * savepoints, and each event that fails alone is recorded in `projection_skipped` (through
+ * `log`, the live schema even during a rebuild) and passed over. A database that is away is
+ * not the data's fault: that error goes up and the batch is retried whole.
+ */
+export async function projectOrSkip(db: Kysely<Database>, log: Kysely<Database>, events: StoredEvent[]): Promise<SkippedEvent[]> {
+  const attempt = async (batch: StoredEvent[]): Promise<unknown> => {
+    await sql`savepoint project_batch`.execute(db);
+    try {
+      await projectEvents(db, batch);
+      await sql`release savepoint project_batch`.execute(db);
+      return undefined;
+    } catch (error) {
+      if (isTransient(error)) throw error;
+      await sql`rollback to savepoint project_batch`.execute(db);
+      return error;
+    }
+  };
+  if ((await attempt(events)) === undefined) return [];
+  const skipped: SkippedEvent[] = [];
+  for (const event of events) {
+    const error = await attempt([event]);
+    if (error === undefined) continue;
+    const message = (error instanceof Error ? error.message : String(error)).slice(0, 2000);
+    await log
+      .insertInto('projection_skipped')
+      .values({ projection: STANCES_CHECKPOINT, global_position: event.globalPosition, event_id: event.id, error: message })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    skipped.push({ position: event.globalPosition, eventId: event.id, error: message });
+  }
+  return skipped;
 }
 
 async function loadTargets(db: Kysely<Database>, ids: string[]): Promise<Map<string, TargetInfo>> {
@@ -176,4 +220,14 @@ export async function writeCheckpoint(db: Kysely<Database>, position: number, na
 /** One projector at a time, across processes: batches and the rebuild's swap take this lock. */
 export async function lockProjections(db: Kysely<Database>): Promise<void> {
   await sql`select pg_advisory_xact_lock(727275)`.execute(db);
+}
+
+/** The projection's checkpoint, the log's head and the events passed over, for /health and /metrics. */
+export async function projectionStatus(db: Kysely<Database>): Promise<{ checkpoint: number; head: number; skipped: number }> {
+  const { rows } = await sql<{ checkpoint: string | null; head: string; skipped: number }>`
+    select (select position from projection_checkpoints where name = ${STANCES_CHECKPOINT}) as checkpoint,
+           (select position from event_store_head) as head,
+           (select count(*)::int from projection_skipped) as skipped`.execute(db);
+  const row = rows[0]!;
+  return { checkpoint: Number(row.checkpoint ?? 0), head: Number(row.head), skipped: row.skipped };
 }

@@ -48,11 +48,17 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
     await this.projector.stop();
   }
 
-  /** Read your writes: every event committed before this call is projected when it resolves. */
-  async caughtUp(): Promise<void> {
-    const head = await this.store.headPosition();
-    if (!(await this.projector.waitFor(head, READ_YOUR_WRITES_TIMEOUT_MS))) {
-      throw new ProjectionLagging(head, READ_YOUR_WRITES_TIMEOUT_MS);
+  /**
+   * Read your writes: when it resolves, every event of `streams` committed before this call is
+   * projected. Only those streams' events are waited for, so a read of one negotiation never
+   * waits for a large import into another. Resolves to the database's clock at the call.
+   */
+  async caughtUp(streams: string[]): Promise<Date> {
+    const { position, now } = await this.store.head();
+    const ready = async (checkpoint: number) => checkpoint >= position || !(await this.store.anyBetween(checkpoint, position, streams));
+    if (!(await this.projector.waitFor(position, READ_YOUR_WRITES_TIMEOUT_MS, ready))) {
+      throw new ProjectionLagging(position, READ_YOUR_WRITES_TIMEOUT_MS);
     }
+    return now;
   }
 }

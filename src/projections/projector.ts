@@ -4,14 +4,14 @@ import type { Database } from '../database/schema';
 import { EVENTS_CHANNEL, EventStore } from '../event-store/event-store';
 import type { EventRegistry } from '../event-store/event-registry';
 import { NotifiedLoop } from '../event-store/notified-loop';
-import { lockProjections, projectEvents, readCheckpoint, writeCheckpoint } from './projection-writer';
+import { lockProjections, projectOrSkip, readCheckpoint, writeCheckpoint, type SkippedEvent } from './projection-writer';
 
 export interface ProjectorOptions {
   batchSize?: number;
   pollIntervalMs?: number;
   onError?: (error: unknown) => void;
-  /** Called after each committed batch, with the new checkpoint. */
-  onBatch?: (checkpoint: number, events: number) => void;
+  /** An event the projection cannot process was skipped (and recorded in projection_skipped). */
+  onSkipped?: (skipped: SkippedEvent) => void;
   /** Runs inside each batch's transaction, after the projection: commits with it or not at all. */
   inBatch?: (trx: Transaction<Database>, checkpoint: number) => Promise<void>;
 }
@@ -21,6 +21,8 @@ export interface ProjectorOptions {
  * projection lock, reads the checkpoint, projects the events after it and moves the
  * checkpoint: a crash between batches loses nothing and applies nothing twice, and two
  * processes running projectors never both apply a batch.
+ * An event the fold cannot process is recorded in `projection_skipped` and passed over (see
+ * projectOrSkip), so one bad row never stops every read of every negotiation.
  */
 export class Projector {
   private readonly caughtUpWaiters = new Set<() => void>();
@@ -36,7 +38,6 @@ export class Projector {
       step: async () => {
         const count = await this.runBatch();
         if (count === 0) return false;
-        this.options.onBatch?.(this.checkpoint, count);
         for (const waiter of [...this.caughtUpWaiters]) waiter();
         return true;
       },
@@ -55,32 +56,37 @@ export class Projector {
 
   /** Projects one batch; returns how many events it read (0: caught up). */
   async runBatch(): Promise<number> {
-    const { batchSize = 1000 } = this.options;
-    const { checkpoint, count } = await this.connection.db.transaction().execute(async (trx) => {
+    const limit = this.options.batchSize ?? 1000;
+    const { checkpoint, count, skipped } = await this.connection.db.transaction().execute(async (trx) => {
       await lockProjections(trx);
       const after = await readCheckpoint(trx);
-      const events = await new EventStore(trx as Kysely<Database>, this.registry).readAll({ after, limit: batchSize });
+      const events = await new EventStore(trx as Kysely<Database>, this.registry).readAll({ after, limit });
       if (events.length === 0) {
         await this.options.inBatch?.(trx, after);
-        return { checkpoint: after, count: 0 };
+        return { checkpoint: after, count: 0, skipped: [] };
       }
-      await projectEvents(trx, events);
+      const skipped = await projectOrSkip(trx, trx, events);
       const last = events[events.length - 1]!.globalPosition;
       await writeCheckpoint(trx, last);
       await this.options.inBatch?.(trx, last);
-      return { checkpoint: last, count: events.length };
+      return { checkpoint: last, count: events.length, skipped };
     });
     // Only once committed: a reader trusting this number must find the rows.
     this.checkpoint = checkpoint;
+    for (const event of skipped) this.options.onSkipped?.(event);
     return count;
   }
 
-  /** Resolves once the projection has applied every event up to `position`. */
-  async waitFor(position: number, timeoutMs: number): Promise<boolean> {
+  /**
+   * Resolves once the projection has applied every event up to `position`, or once `ready`
+   * says the checkpoint reached is enough; false after the timeout.
+   */
+  async waitFor(position: number, timeoutMs: number, ready: (checkpoint: number) => Promise<boolean> = async (c) => c >= position): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
+      if (this.checkpoint >= position) return true;
       // Another process may be the one projecting: the table is the truth.
-      if (this.checkpoint >= position || (await readCheckpoint(this.connection.db)) >= position) return true;
+      if (await ready(Math.max(this.checkpoint, await readCheckpoint(this.connection.db)))) return true;
       this.loop.wake();
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, 25);

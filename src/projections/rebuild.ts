@@ -3,7 +3,8 @@ import type { DatabaseConnection } from '../database/connection';
 import { PROJECTION_TABLES, type Database } from '../database/schema';
 import { EventStore } from '../event-store/event-store';
 import type { EventRegistry } from '../event-store/event-registry';
-import { lockProjections, projectEvents, writeCheckpoint } from './projection-writer';
+import { RebuildRunning } from './errors';
+import { lockProjections, projectOrSkip, writeCheckpoint } from './projection-writer';
 
 const SHADOW = 'parley_rebuild';
 
@@ -27,7 +28,22 @@ export interface RebuildOptions {
 export async function rebuildProjections(
   connection: DatabaseConnection,
   registry: EventRegistry,
-  { batchSize = 5000, onProgress }: RebuildOptions = {},
+  options: RebuildOptions = {},
+): Promise<RebuildProgress> {
+  // Two rebuilds would drop each other's shadow schema: the second is refused, not run.
+  const release = await connection.tryLock('parley.rebuild');
+  if (!release) throw new RebuildRunning();
+  try {
+    return await rebuildUnderLock(connection, registry, options);
+  } finally {
+    await release();
+  }
+}
+
+async function rebuildUnderLock(
+  connection: DatabaseConnection,
+  registry: EventRegistry,
+  { batchSize = 5000, onProgress }: RebuildOptions,
 ): Promise<RebuildProgress> {
   const { db } = connection;
   const store = new EventStore(db, registry);
@@ -44,7 +60,7 @@ export async function rebuildProjections(
     const events = await new EventStore(trx, registry).readAll({ after: progress.position, limit: batchSize });
     if (events.length === 0) return false;
     const shadow = trx.withSchema(SHADOW);
-    await projectEvents(shadow, events);
+    await projectOrSkip(shadow, trx, events);
     progress.position = events[events.length - 1]!.globalPosition;
     progress.events += events.length;
     progress.head = Math.max(progress.head, progress.position);

@@ -3,12 +3,12 @@ import { compromiseOutcomes, concessions, zonesOfAgreement, type Concession, typ
 import type { AsOf } from '../projections/as-of';
 import { issuesKnown, partiesKnown, redLinesAt, stancesAt, timelineOf, type TimelineFact } from '../projections/stance-queries';
 import { checkParties } from './get-gaps.query';
-import { ReadModel } from './read-model';
+import { ReadModel, type AsOfQuery } from './read-model';
 
 const stamp = (asOf: AsOf) => ({ at: asOf.at.toISOString(), knownAt: asOf.knownAt.toISOString() });
 
 export class GetZones extends Query<{ at: string; knownAt: string; parties: string[]; zones: Zone[] }> {
-  constructor(readonly negotiationId: string, readonly asOf: AsOf, readonly between?: string[]) {
+  constructor(readonly negotiationId: string, readonly query: AsOfQuery, readonly between?: string[]) {
     super();
   }
 }
@@ -17,8 +17,10 @@ export class GetZones extends Query<{ at: string; knownAt: string; parties: stri
 export class GetZonesHandler implements IQueryHandler<GetZones> {
   constructor(private readonly readModel: ReadModel) {}
 
-  async execute({ negotiationId, asOf, between }: GetZones) {
-    const db = await this.readModel.open(negotiationId);
+  async execute({ negotiationId, query, between }: GetZones) {
+    const read = await this.readModel.open(negotiationId);
+    const { db } = read;
+    const asOf = read.asOf(query);
     const [parties, issues, redLines] = await Promise.all([
       partiesKnown(db, negotiationId, asOf.knownAt),
       issuesKnown(db, negotiationId, asOf.knownAt),
@@ -31,7 +33,7 @@ export class GetZonesHandler implements IQueryHandler<GetZones> {
 }
 
 export class GetOutcomes extends Query<{ at: string; knownAt: string; outcomes: Outcome[] }> {
-  constructor(readonly negotiationId: string, readonly asOf: AsOf) {
+  constructor(readonly negotiationId: string, readonly query: AsOfQuery) {
     super();
   }
 }
@@ -40,8 +42,10 @@ export class GetOutcomes extends Query<{ at: string; knownAt: string; outcomes: 
 export class GetOutcomesHandler implements IQueryHandler<GetOutcomes> {
   constructor(private readonly readModel: ReadModel) {}
 
-  async execute({ negotiationId, asOf }: GetOutcomes) {
-    const db = await this.readModel.open(negotiationId);
+  async execute({ negotiationId, query }: GetOutcomes) {
+    const read = await this.readModel.open(negotiationId);
+    const { db } = read;
+    const asOf = read.asOf(query);
     const [parties, issues, stances] = await Promise.all([
       partiesKnown(db, negotiationId, asOf.knownAt),
       issuesKnown(db, negotiationId, asOf.knownAt),
@@ -58,7 +62,7 @@ export class GetConcessions extends Query<{ party: string; toward: string; from:
     readonly toward: string,
     readonly from: Date,
     readonly to: Date,
-    readonly knownAt: Date,
+    readonly knownAtQuery: Date | undefined,
   ) {
     super();
   }
@@ -68,8 +72,9 @@ export class GetConcessions extends Query<{ party: string; toward: string; from:
 export class GetConcessionsHandler implements IQueryHandler<GetConcessions> {
   constructor(private readonly readModel: ReadModel) {}
 
-  async execute({ negotiationId, party, toward, from, to, knownAt }: GetConcessions) {
-    const db = await this.readModel.open(negotiationId);
+  async execute({ negotiationId, party, toward, from, to, knownAtQuery }: GetConcessions) {
+    const { db, now } = await this.readModel.open(negotiationId);
+    const knownAt = knownAtQuery ?? now;
     const [parties, issues, before, after] = await Promise.all([
       partiesKnown(db, negotiationId, knownAt),
       issuesKnown(db, negotiationId, knownAt),
@@ -91,7 +96,7 @@ export class GetConcessionsHandler implements IQueryHandler<GetConcessions> {
 }
 
 export class GetHistory extends Query<{ party: string; knownAt: string; changes: TimelineFact[] }> {
-  constructor(readonly negotiationId: string, readonly party: string, readonly knownAt: Date, readonly issue?: string) {
+  constructor(readonly negotiationId: string, readonly party: string, readonly knownAtQuery: Date | undefined, readonly issue?: string) {
     super();
   }
 }
@@ -101,8 +106,9 @@ export class GetHistory extends Query<{ party: string; knownAt: string; changes:
 export class GetHistoryHandler implements IQueryHandler<GetHistory> {
   constructor(private readonly readModel: ReadModel) {}
 
-  async execute({ negotiationId, party, knownAt, issue }: GetHistory) {
-    const db = await this.readModel.open(negotiationId);
+  async execute({ negotiationId, party, knownAtQuery, issue }: GetHistory) {
+    const { db, now } = await this.readModel.open(negotiationId);
+    const knownAt = knownAtQuery ?? now;
     checkParties([party], (await partiesKnown(db, negotiationId, knownAt)).map((p) => p.party));
     return { party, knownAt: knownAt.toISOString(), changes: await timelineOf(db, negotiationId, [party], knownAt, issue) };
   }

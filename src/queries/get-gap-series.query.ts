@@ -16,7 +16,7 @@ export class GetGapSeries extends Query<SeriesAnswer> {
     readonly negotiationId: string,
     readonly between: [string, string],
     readonly points: Date[],
-    readonly knownAt: Date,
+    readonly knownAtQuery: Date | undefined,
   ) {
     super();
   }
@@ -26,8 +26,9 @@ export class GetGapSeries extends Query<SeriesAnswer> {
 export class GetGapSeriesHandler implements IQueryHandler<GetGapSeries> {
   constructor(private readonly readModel: ReadModel) {}
 
-  async execute({ negotiationId, between, points, knownAt }: GetGapSeries): Promise<SeriesAnswer> {
-    const db = await this.readModel.open(negotiationId);
+  async execute({ negotiationId, between, points, knownAtQuery }: GetGapSeries): Promise<SeriesAnswer> {
+    const { db, now } = await this.readModel.open(negotiationId);
+    const knownAt = knownAtQuery ?? now;
     const [parties, issues, timeline] = await Promise.all([
       partiesKnown(db, negotiationId, knownAt),
       issuesKnown(db, negotiationId, knownAt),

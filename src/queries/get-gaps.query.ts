@@ -1,9 +1,8 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { InvalidRequest } from '../negotiation/errors';
-import type { AsOf } from '../projections/as-of';
 import { pairGap, pairsOf, type PairGap } from '../projections/gaps';
 import { issuesKnown, partiesKnown, stancesAt } from '../projections/stance-queries';
-import { ReadModel } from './read-model';
+import { ReadModel, type AsOfQuery } from './read-model';
 
 export interface GapsAnswer {
   at: string;
@@ -14,7 +13,7 @@ export interface GapsAnswer {
 export class GetGaps extends Query<GapsAnswer> {
   constructor(
     readonly negotiationId: string,
-    readonly asOf: AsOf,
+    readonly query: AsOfQuery,
     readonly between?: string[],
   ) {
     super();
@@ -25,8 +24,10 @@ export class GetGaps extends Query<GapsAnswer> {
 export class GetGapsHandler implements IQueryHandler<GetGaps> {
   constructor(private readonly readModel: ReadModel) {}
 
-  async execute({ negotiationId, asOf, between }: GetGaps): Promise<GapsAnswer> {
-    const db = await this.readModel.open(negotiationId);
+  async execute({ negotiationId, query, between }: GetGaps): Promise<GapsAnswer> {
+    const read = await this.readModel.open(negotiationId);
+    const { db } = read;
+    const asOf = read.asOf(query);
     const [parties, issues, stances] = await Promise.all([
       partiesKnown(db, negotiationId, asOf.knownAt),
       issuesKnown(db, negotiationId, asOf.knownAt),

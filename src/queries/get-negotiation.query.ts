@@ -17,7 +17,7 @@ export interface NegotiationDetails {
 export class GetNegotiation extends Query<NegotiationDetails> {
   constructor(
     readonly negotiationId: string,
-    readonly knownAt: Date,
+    readonly knownAtQuery: Date | undefined,
   ) {
     super();
   }
@@ -28,8 +28,9 @@ export class GetNegotiation extends Query<NegotiationDetails> {
 export class GetNegotiationHandler implements IQueryHandler<GetNegotiation> {
   constructor(private readonly readModel: ReadModel) {}
 
-  async execute({ negotiationId, knownAt }: GetNegotiation): Promise<NegotiationDetails> {
-    const db = await this.readModel.open(negotiationId);
+  async execute({ negotiationId, knownAtQuery }: GetNegotiation): Promise<NegotiationDetails> {
+    const { db, now } = await this.readModel.open(negotiationId);
+    const knownAt = knownAtQuery ?? now;
     const [opened, version, parties, issues, redLines] = await Promise.all([
       db
         .selectFrom('events')

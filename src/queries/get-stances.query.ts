@@ -1,7 +1,7 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import type { AsOf, Stance } from '../projections/as-of';
+import type { Stance } from '../projections/as-of';
 import { stancesAt } from '../projections/stance-queries';
-import { ReadModel } from './read-model';
+import { ReadModel, type AsOfQuery } from './read-model';
 
 export interface StancesAnswer {
   at: string;
@@ -12,7 +12,7 @@ export interface StancesAnswer {
 export class GetStances extends Query<StancesAnswer> {
   constructor(
     readonly negotiationId: string,
-    readonly asOf: AsOf,
+    readonly query: AsOfQuery,
   ) {
     super();
   }
@@ -22,8 +22,10 @@ export class GetStances extends Query<StancesAnswer> {
 export class GetStancesHandler implements IQueryHandler<GetStances> {
   constructor(private readonly readModel: ReadModel) {}
 
-  async execute({ negotiationId, asOf }: GetStances): Promise<StancesAnswer> {
-    const db = await this.readModel.open(negotiationId);
+  async execute({ negotiationId, query }: GetStances): Promise<StancesAnswer> {
+    const read = await this.readModel.open(negotiationId);
+    const { db } = read;
+    const asOf = read.asOf(query);
     return {
       at: asOf.at.toISOString(),
       knownAt: asOf.knownAt.toISOString(),

@@ -5,7 +5,22 @@ import { DATABASE } from '../database/database.module';
 import type { Database } from '../database/schema';
 import { EventStore } from '../event-store/event-store';
 import { UnknownNegotiation } from '../negotiation/errors';
+import type { AsOf } from '../projections/as-of';
 import { ProjectionsService } from '../projections/projections.service';
+import { rulesStream } from '../negotiation/streams';
+
+/** An as-of question as asked: what is not given means "now", by the database's clock. */
+export interface AsOfQuery {
+  at?: Date | undefined;
+  knownAt?: Date | undefined;
+}
+
+export interface OpenRead {
+  db: Kysely<Database>;
+  /** The database's clock when the read arrived. */
+  now: Date;
+  asOf(query: AsOfQuery): AsOf;
+}
 
 /** What every as-of query starts with: the negotiation exists, and the projection has caught up. */
 @Injectable()
@@ -16,9 +31,9 @@ export class ReadModel {
     private readonly projections: ProjectionsService,
   ) {}
 
-  async open(negotiationId: string): Promise<Kysely<Database>> {
+  async open(negotiationId: string): Promise<OpenRead> {
     if ((await this.store.streamVersion(negotiationId)) === 0) throw new UnknownNegotiation(negotiationId);
-    await this.projections.caughtUp();
-    return this.connection.db;
+    const now = await this.projections.caughtUp([negotiationId, rulesStream(negotiationId)]);
+    return { db: this.connection.db, now, asOf: (query) => ({ at: query.at ?? now, knownAt: query.knownAt ?? now }) };
   }
 }

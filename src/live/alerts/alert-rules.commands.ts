@@ -10,7 +10,8 @@ import { EventStore } from '../../event-store/event-store';
 import { RuleViolation, UnknownNegotiation } from '../../negotiation/errors';
 import { NegotiationWriter } from '../../negotiation/negotiation-writer';
 import type { NegotiationState } from '../../negotiation/state';
-import { rulesStream, type RuleDefinition, type createRuleSchema } from './rules';
+import { rulesStream } from '../../negotiation/streams';
+import type { RuleDefinition, createRuleSchema } from './rules';
 import { webhookAllowed } from './webhook-targets';
 
 type RuleInput = z.infer<typeof createRuleSchema>;

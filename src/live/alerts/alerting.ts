@@ -4,7 +4,7 @@ import { EventStore } from '../../event-store/event-store';
 import type { EventRegistry } from '../../event-store/event-registry';
 import { isNegotiationType } from '../../negotiation/events';
 import { judgeAppend, rulesInForce, type AppendGroup, type Firing } from './evaluator';
-import { alertsStream } from './rules';
+import { alertsStream, isSubStream } from '../../negotiation/streams';
 import { webhookPayload } from './webhook-payload';
 
 export interface AlertingOptions {
@@ -24,41 +24,52 @@ export async function evaluateAlerts(
   upTo: number,
   options: AlertingOptions,
 ): Promise<void> {
-  const checkpoint = Number(
-    (await trx.selectFrom('alerting_checkpoint').select('position').executeTakeFirstOrThrow()).position,
-  );
+  const mark = await trx.selectFrom('alerting_checkpoint').select(['position', 'pending_from']).executeTakeFirstOrThrow();
+  const checkpoint = Number(mark.position);
   if (checkpoint >= upTo) return;
+  // Each event is read once: an append still unfinished at the batch's end is remembered by
+  // its first position, and the checkpoint moves on regardless (linear, however long the append).
+  const pendingFrom = mark.pending_from === null ? null : Number(mark.pending_from);
   const rows = await trx
     .selectFrom('events')
     .select(['global_position', 'id', 'stream_id', 'type', 'recorded_at'])
-    .where('global_position', '>', String(checkpoint))
+    .where('global_position', '>', String(pendingFrom === null ? checkpoint : pendingFrom - 1))
     .where('global_position', '<=', String(upTo))
+    .where((eb) => eb.or([eb('global_position', '>', String(checkpoint)), eb('global_position', '=', String(pendingFrom ?? 0))]))
     .orderBy('global_position')
     .execute();
-  const groups: (AppendGroup & { negotiation: boolean })[] = [];
+  const groups = appendGroups(rows);
+  const next = await trx.selectFrom('events').select(['recorded_at', 'stream_id']).where('global_position', '=', String(upTo + 1)).executeTakeFirst();
+  const tail = groups[groups.length - 1];
+  const unfinished = tail && next && next.stream_id === tail.negotiationId && next.recorded_at.getTime() === tail.recordedAt.getTime();
+  if (unfinished) groups.pop();
+
+  const store = new EventStore(trx, registry);
+  for (const group of groups) {
+    if (isSubStream(group.negotiationId) || !isNegotiationType(group.last.type)) continue;
+    const firings = await judgeAppend(trx, group, await rulesInForce(trx, group.negotiationId, group.firstPosition));
+    if (firings.length > 0) await record(trx, store, group.negotiationId, firings, options);
+  }
+  await trx
+    .updateTable('alerting_checkpoint')
+    .set({ position: String(upTo), pending_from: unfinished ? String(tail.firstPosition) : null })
+    .execute();
+}
+
+/** Consecutive events of one stream recorded at one instant: one append, the unit rules judge. */
+function appendGroups(rows: { global_position: string; id: string; stream_id: string; type: string; recorded_at: Date }[]): AppendGroup[] {
+  const groups: AppendGroup[] = [];
   for (const row of rows) {
     const position = Number(row.global_position);
     const current = groups[groups.length - 1];
     const last = { id: row.id, globalPosition: position, type: row.type };
     if (current && current.recordedAt.getTime() === row.recorded_at.getTime() && current.negotiationId === row.stream_id) {
       current.last = last;
-      current.negotiation ||= isNegotiationType(row.type);
     } else {
-      groups.push({ negotiationId: row.stream_id, recordedAt: row.recorded_at, firstPosition: position, last, negotiation: isNegotiationType(row.type) });
+      groups.push({ negotiationId: row.stream_id, recordedAt: row.recorded_at, firstPosition: position, last });
     }
   }
-  const next = await trx.selectFrom('events').select('recorded_at').where('global_position', '=', String(upTo + 1)).executeTakeFirst();
-  const tail = groups[groups.length - 1];
-  if (tail && next && next.recorded_at.getTime() === tail.recordedAt.getTime()) groups.pop();
-
-  const store = new EventStore(trx, registry);
-  for (const group of groups) {
-    if (!group.negotiation || group.negotiationId.includes('.')) continue;
-    const firings = await judgeAppend(trx, group, await rulesInForce(trx, group.negotiationId, group.firstPosition));
-    if (firings.length > 0) await record(trx, store, group.negotiationId, firings, options);
-  }
-  const done = groups.length > 0 ? groups[groups.length - 1]!.last.globalPosition : checkpoint;
-  await trx.updateTable('alerting_checkpoint').set({ position: String(done) }).execute();
+  return groups;
 }
 
 async function record(trx: Transaction<Database>, store: EventStore, negotiationId: string, firings: Firing[], options: AlertingOptions) {
@@ -108,5 +119,5 @@ async function record(trx: Transaction<Database>, store: EventStore, negotiation
 
 /** Alerts were judged when restored events were first recorded: a restore never fires them again. */
 export async function markJudged(trx: Transaction<Database>, head: number): Promise<void> {
-  await trx.updateTable('alerting_checkpoint').set({ position: String(head) }).execute();
+  await trx.updateTable('alerting_checkpoint').set({ position: String(head), pending_from: null }).execute();
 }

@@ -9,7 +9,8 @@ import { ReadModel } from '../../queries/read-model';
 import { judge } from './judge';
 import { judgeAppend, rulesInForce, type AppendGroup, type RuleInForce } from './evaluator';
 import { measure } from './measure';
-import { alertsStream, type RuleDefinition } from './rules';
+import { alertsStream } from '../../negotiation/streams';
+import type { RuleDefinition } from './rules';
 
 export class ListAlertRules extends Query<{ rules: unknown[] }> {
   constructor(readonly negotiationId: string) {
@@ -22,7 +23,7 @@ export class ListAlertRulesHandler implements IQueryHandler<ListAlertRules> {
   constructor(private readonly readModel: ReadModel) {}
 
   async execute({ negotiationId }: ListAlertRules) {
-    const db = await this.readModel.open(negotiationId);
+    const { db } = await this.readModel.open(negotiationId);
     const rules = await rulesInForce(db, negotiationId, Number.MAX_SAFE_INTEGER);
     return {
       rules: rules.map((r) => ({ id: r.ruleId, name: r.name, rule: r.definition, webhook: r.webhookUrl ? { url: r.webhookUrl } : null })),
@@ -42,7 +43,7 @@ export class ListAlertsHandler implements IQueryHandler<ListAlerts> {
   constructor(private readonly readModel: ReadModel, private readonly store: EventStore) {}
 
   async execute({ negotiationId, from, to }: ListAlerts) {
-    const db = await this.readModel.open(negotiationId);
+    const { db } = await this.readModel.open(negotiationId);
     const rows = await db
       .selectFrom('events')
       .selectAll()
@@ -112,7 +113,7 @@ export class ReplayAlertRuleHandler implements IQueryHandler<ReplayAlertRule> {
   constructor(private readonly readModel: ReadModel) {}
 
   async execute({ negotiationId, rule, by, from }: ReplayAlertRule) {
-    const db = await this.readModel.open(negotiationId);
+    const { db, now } = await this.readModel.open(negotiationId);
     const candidate: RuleInForce = { ruleId: '00000000-0000-0000-0000-000000000000', negotiationId, name: 'replay', definition: rule, webhookUrl: null };
     const firings: unknown[] = [];
     if (by === 'recorded') {
@@ -143,7 +144,7 @@ export class ReplayAlertRuleHandler implements IQueryHandler<ReplayAlertRule> {
       }
       return { by, firings };
     }
-    const knownAt = new Date();
+    const knownAt = now;
     const { rows } = await sql<{ occurred_at: Date; event_id: string; position: string; type: string }>`
       select distinct on (v.occurred_at) v.occurred_at, v.event_id, v.version_position as position, v.type
       from stance_versions v

@@ -100,6 +100,3 @@ export const alertEventSchemas = {
 };
 
 export const alertEventDefinitions: EventDefinition[] = Object.entries(alertEventSchemas).map(([type, schema]) => ({ type, schema }));
-
-export const rulesStream = (negotiationId: string) => `${negotiationId}.rules`;
-export const alertsStream = (negotiationId: string) => `${negotiationId}.alerts`;

@@ -1,0 +1,18 @@
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', '53300']);
+// Worth retrying as they are: the statement lost a race, not a fight with its data.
+const RETRYABLE_CODES = new Set(['40001', '40P01', '55P03']);
+
+/** PostgreSQL down, restarting or out of connections: the client may retry. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  return (
+    (code !== undefined && UNAVAILABLE_CODES.has(code)) ||
+    /Connection terminated|connection timeout|Client has encountered a connection error|Connection closed/i.test(message ?? '')
+  );
+}
+
+/** A failure that says nothing about the data: the database is away, or a lock race was lost. */
+export function isTransient(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return isDatabaseUnavailable(error) || (code !== undefined && RETRYABLE_CODES.has(code));
+}

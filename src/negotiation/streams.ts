@@ -1,0 +1,17 @@
+/**
+ * How a negotiation's streams are named, in one place: the negotiation itself is `<nid>`; its
+ * alert rules and firings live in `<nid>.rules` and `<nid>.alerts`, so they never change the
+ * negotiation's version. Negotiation ids are slugs, which never hold a dot.
+ */
+export const rulesStream = (negotiationId: string) => `${negotiationId}.rules`;
+export const alertsStream = (negotiationId: string) => `${negotiationId}.alerts`;
+
+/** True for `<nid>.rules` and `<nid>.alerts`, false for a negotiation's own stream. */
+export const isSubStream = (streamId: string) => streamId.includes('.');
+
+/** The negotiation a stream belongs to. */
+export const negotiationOf = (streamId: string) => streamId.split('.')[0]!;
+
+/** Whether a stream is the negotiation's or one of its own sub-streams. */
+export const belongsTo = (streamId: string, negotiationId: string) =>
+  streamId === negotiationId || streamId.startsWith(`${negotiationId}.`);
