@@ -14,7 +14,7 @@ export type Target =
  * embedded data dir (PARLEY_URL, default http://127.0.0.1:3000).
  */
 export async function openTarget(): Promise<Target> {
-  const config = loadConfig({ LOG_LEVEL: 'warn', PARLEY_LOAD_EXAMPLE: 'never', ...process.env });
+  const config = loadConfig({ LOG_LEVEL: 'warn', PARLEY_LOAD_EXAMPLE: 'never', ...process.env }, 'cli');
   try {
     const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: false, abortOnError: false });
     return { kind: 'local', app, config };

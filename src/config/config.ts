@@ -49,8 +49,12 @@ export const configSchema = z.object({
   PARLEY_PUBLIC_URL: z.url().optional(),
   /** `/metrics` without a key, for a Prometheus that cannot send one. */
   PARLEY_METRICS_PUBLIC: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
-  /** Requests per minute per key (or per address without one); 0 turns rate limiting off. */
+  /** Requests per minute per reader key, feed token or anonymous address; 0 turns it off. */
   PARLEY_RATE_LIMIT: z.coerce.number().int().min(0).default(1200),
+  /** Requests per minute per writer or admin key; 0 (the default) means unthrottled. */
+  PARLEY_RATE_LIMIT_WRITERS: z.coerce.number().int().min(0).default(0),
+  /** Failed authentications per minute per client address before it gets 429s; 0 turns it off. */
+  PARLEY_AUTH_FAILURE_LIMIT: z.coerce.number().int().min(0).default(20),
   /** Origins allowed by CORS, comma-separated; CORS is off when unset. */
   PARLEY_CORS_ORIGINS: z
     .string()
@@ -59,14 +63,20 @@ export const configSchema = z.object({
   PARLEY_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 });
 
-export type Config = z.infer<typeof configSchema> & { host: string };
+/**
+ * `server` runs everything; `cli` (a one-off command) leaves out what serves other clients:
+ * webhook delivery and the feed's LISTEN. The projector runs in both: reads need it.
+ */
+export type ProcessKind = 'server' | 'cli';
+
+export type Config = z.infer<typeof configSchema> & { host: string; processKind: ProcessKind };
 
 export class ConfigError extends Error {
   readonly code = 'CONFIG.INVALID';
 }
 
 /** Parses the environment once; a bad value stops start-up with the variable's name. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, processKind: ProcessKind = 'server'): Config {
   // An empty variable (`DATABASE_URL=`) means unset, as shells and compose files write it.
   const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   const parsed = configSchema.safeParse(given);
@@ -77,7 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config = parsed.data;
   // Without keys nobody is authenticated, so we only listen on loopback.
   const host = config.HOST ?? (config.PARLEY_API_KEYS.length > 0 ? '0.0.0.0' : '127.0.0.1');
-  return { ...config, host };
+  return { ...config, host, processKind };
 }
 
 export const CONFIG = Symbol('CONFIG');

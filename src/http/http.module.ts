@@ -6,7 +6,7 @@ import { AnalysisController } from './analysis.controller';
 import { AsOfController } from './as-of.controller';
 import { FeedTokens } from '../live/feed-tokens';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { RateLimitGuard } from './rate-limit.guard';
+import { RATE_LIMITS, RateLimitGuard } from './rate-limit.guard';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeys } from './auth/api-keys';
 import { ErrorFilter } from './error.filter';
@@ -18,8 +18,11 @@ import { NegotiationsController } from './negotiations.controller';
     ThrottlerModule.forRootAsync({
       inject: [CONFIG],
       useFactory: (config: Config) => ({
-        throttlers: [{ ttl: 60_000, limit: config.PARLEY_RATE_LIMIT }],
-        skipIf: () => config.PARLEY_RATE_LIMIT === 0,
+        throttlers: [
+          { name: RATE_LIMITS.readers, ttl: 60_000, limit: config.PARLEY_RATE_LIMIT },
+          { name: RATE_LIMITS.writers, ttl: 60_000, limit: config.PARLEY_RATE_LIMIT_WRITERS },
+        ],
+        skipIf: () => config.PARLEY_RATE_LIMIT === 0 && config.PARLEY_RATE_LIMIT_WRITERS === 0,
       }),
     }),
   ],

@@ -1,4 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { CONFIG, type Config } from '../config/config';
 import type { DatabaseConnection } from '../database/connection';
 import { DATABASE } from '../database/database.module';
 import { EVENTS_CHANNEL } from '../event-store/event-store';
@@ -10,13 +11,17 @@ export class FeedHub implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly connections = new Set<FeedConnection>();
   private unlisten: (() => Promise<void>) | undefined;
 
-  constructor(@Inject(DATABASE) private readonly database: DatabaseConnection) {}
+  constructor(
+    @Inject(DATABASE) private readonly database: DatabaseConnection,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
 
   get size(): number {
     return this.connections.size;
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    if (this.config.processKind !== 'server') return; // a CLI command serves no feed
     this.unlisten = await this.database.listen(EVENTS_CHANNEL, () => {
       for (const connection of this.connections) connection.waker.wake();
     });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { call, startTestApp, type TestApp } from '../support/app';
 import { setup } from '../support/builders';
 
@@ -62,6 +63,48 @@ describe('hardening', () => {
       expect(limited.body.error).toBe('too_many_requests');
       expect((await call(app.url, 'GET', '/negotiations', { key: ADMIN })).status).toBe(200);
       expect((await call(app.url, 'GET', '/health')).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('slows key guessing: past PARLEY_AUTH_FAILURE_LIMIT failures an address gets 429, whatever key it sends', async () => {
+    const app = await startTestApp({ PARLEY_AUTH_FAILURE_LIMIT: '5', PARLEY_API_KEYS: `reader:${READER}` });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 7; i++) statuses.push((await call(app.url, 'GET', '/negotiations', { key: `guess-${i}-0123456789` })).status);
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
+      // A right guess is not revealed while the address is refused.
+      const right = await call(app.url, 'GET', '/negotiations', { key: READER });
+      expect(right.status).toBe(429);
+      expect(Number(right.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await call(app.url, 'GET', '/health')).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('keys the limit on what was verified: a new Authorization header per request does not escape it', async () => {
+    const app = await startTestApp({ PARLEY_RATE_LIMIT: '3' });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 5; i++) statuses.push((await call(app.url, 'GET', '/negotiations', { key: `random-${i}-${Math.random()}` })).status);
+      expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('leaves writer keys unthrottled by default while readers are limited', async () => {
+    const app = await startTestApp({ PARLEY_RATE_LIMIT: '3', PARLEY_API_KEYS: `reader:${READER},writer:${WRITER}` });
+    try {
+      const events = setup().map((event) => ({ ...event, id: randomUUID() }));
+      const statuses = [];
+      for (let i = 0; i < 10; i++) {
+        statuses.push((await call(app.url, 'POST', '/negotiations/unthrottled/events', { key: WRITER, json: { events } })).status);
+      }
+      expect(statuses.every((s) => s === 201 || s === 200)).toBe(true);
+      expect((await call(app.url, 'GET', '/negotiations', { key: WRITER })).status).toBe(200);
     } finally {
       await app.close();
     }

@@ -52,8 +52,10 @@ describe('parley export and restore', () => {
   it('restores into an empty database with every position and recordedAt, answering as-of questions alike', async () => {
     const file = join(dir, 'log.ndjson');
     await cli(source, 'export', '--out', file);
-    const exported = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const [trailer, ...exported] = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).reverse();
     expect(exported).toHaveLength(32);
+    expect(trailer).toEqual({ trailer: { events: 32, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    exported.reverse();
     expect(exported[0]).toEqual(expect.objectContaining({ globalPosition: 1, recordedAt: expect.any(String), metadata: expect.any(Object) }));
 
     expect((await cli(target, 'restore', file)).stdout).toBe('restored 32 events\n');

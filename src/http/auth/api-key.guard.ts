@@ -1,53 +1,79 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext, HttpException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { CONFIG, type Config } from '../../config/config';
 import { FeedTokens } from '../../live/feed-tokens';
 import { ACCESS, FEED_TOKEN, allows, type Role } from './access';
 import { ApiKeys } from './api-keys';
+import { AuthFailures } from './auth-failures';
+import { addressOf, keyId, setCaller, type Caller } from './caller';
 
-/** With PARLEY_API_KEYS set, every route but the public ones needs a Bearer key of enough rank. */
+/**
+ * With PARLEY_API_KEYS set, every route but the public ones needs a Bearer key of enough rank.
+ * Failed attempts are counted per client address; past PARLEY_AUTH_FAILURE_LIMIT a minute
+ * the address gets 429 until the minute is over.
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
+  private readonly failures: AuthFailures;
+
   constructor(
     private readonly reflector: Reflector,
     @Inject(ApiKeys) private readonly keys: ApiKeys,
     private readonly tokens: FeedTokens,
     @Inject(CONFIG) private readonly config: Config,
-  ) {}
+  ) {
+    this.failures = new AuthFailures(config.PARLEY_AUTH_FAILURE_LIMIT);
+  }
 
   canActivate(context: ExecutionContext): boolean {
-    if (!this.keys.enabled) return true;
+    const request = context.switchToHttp().getRequest<Request>();
+    const address = addressOf(request);
+    if (!this.keys.enabled) {
+      setCaller(request, { role: 'anonymous', id: address });
+      return true;
+    }
     const access = this.reflector.getAllAndOverride<Role | 'public' | 'metrics' | undefined>(ACCESS, [
       context.getHandler(),
       context.getClass(),
     ]);
-    if (access === 'public' || (access === 'metrics' && this.config.PARLEY_METRICS_PUBLIC)) return true;
-    const request = context.switchToHttp().getRequest<Request>();
+    if (access === 'public' || (access === 'metrics' && this.config.PARLEY_METRICS_PUBLIC)) {
+      setCaller(request, { role: 'anonymous', id: address });
+      return true;
+    }
+    const blocked = this.failures.blockedFor(address);
+    if (blocked > 0) {
+      context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(blocked));
+      throw new HttpException({ error: 'too_many_requests', message: `Too many failed authentications from this address; retry in ${blocked} s` }, 429);
+    }
     const needed: Role =
       access && access !== 'metrics' ? access : request.method === 'GET' || request.method === 'HEAD' ? 'reader' : 'writer';
-    const role = this.presentedRole(request) ?? this.tokenRole(context, request);
-    if (!role) {
+    const caller = this.presented(request) ?? this.token(context, request, address);
+    if (!caller) {
+      this.failures.record(address);
       throw new HttpException(
         { error: 'unauthorized', message: 'Send a valid key as "Authorization: Bearer <key>"' },
         401,
       );
     }
-    if (!allows(role, needed)) {
-      throw new HttpException({ error: 'forbidden', message: `This needs a ${needed} key; yours is a ${role} key` }, 403);
+    setCaller(request, caller);
+    if (!allows(caller.role as Role, needed)) {
+      throw new HttpException({ error: 'forbidden', message: `This needs a ${needed} key; yours is a ${caller.role} key` }, 403);
     }
     return true;
   }
 
-  private tokenRole(context: ExecutionContext, request: Request): Role | undefined {
+  private token(context: ExecutionContext, request: Request, address: string): Caller | undefined {
     const accepted = this.reflector.get<boolean | undefined>(FEED_TOKEN, context.getHandler());
     const token = request.query.token;
-    return accepted && typeof token === 'string' && this.tokens.verify(token) ? 'reader' : undefined;
+    return accepted && typeof token === 'string' && this.tokens.verify(token) ? { role: 'reader', id: `token:${address}` } : undefined;
   }
 
-  private presentedRole(request: Request): Role | undefined {
+  private presented(request: Request): Caller | undefined {
     const header = request.headers.authorization;
     const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
-    return match ? this.keys.roleOf(match[1]!) : undefined;
+    if (!match) return undefined;
+    const role = this.keys.roleOf(match[1]!);
+    return role ? { role, id: keyId(match[1]!) } : undefined;
   }
 }

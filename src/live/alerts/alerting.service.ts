@@ -42,8 +42,10 @@ export class AlertingService implements OnModuleInit, OnApplicationBootstrap, On
     );
   }
 
+  // A CLI command delivers nothing: deliveries belong to the servers (issue: the CLI once
+  // marked deliveries dead by its own PARLEY_WEBHOOK_ALLOW).
   async onApplicationBootstrap(): Promise<void> {
-    await this.deliverer.start();
+    if (this.config.processKind === 'server') await this.deliverer.start();
   }
 
   async onModuleDestroy(): Promise<void> {

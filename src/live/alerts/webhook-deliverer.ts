@@ -66,7 +66,9 @@ export class WebhookDeliverer {
   private async send(row: { id: string; rule_id: string; url: string; payload: unknown; attempts: number }): Promise<void> {
     const { db } = this.connection;
     if (!webhookAllowed(row.url, this.options.allow)) {
-      await this.fail(row, 'target no longer allowed by PARLEY_WEBHOOK_ALLOW', true);
+      // This process's own configuration says no; another instance's may say yes. Leave the
+      // row pending (it comes back after the lease) rather than declare it dead for everyone.
+      await this.release(row, 'target not allowed by this instance\'s PARLEY_WEBHOOK_ALLOW; left for an instance that allows it');
       return;
     }
     const secret = await db.selectFrom('webhook_secrets').select('secret').where('rule_id', '=', row.rule_id).executeTakeFirst();
@@ -102,6 +104,11 @@ export class WebhookDeliverer {
           next_attempt_at = now() + ${`${delay} milliseconds`}::interval
       where id = ${row.id}`.execute(this.connection.db);
     this.options.onOutcome?.(dead ? 'dead' : 'failed');
+  }
+
+  /** Gives a claimed row back untouched but for the note: the attempt did not happen. */
+  private async release(row: { id: string }, reason: string): Promise<void> {
+    await sql`update webhook_outbox set attempts = attempts - 1, last_error = ${reason} where id = ${row.id}`.execute(this.connection.db);
   }
 
   /** Sleep until the next retry is due, but no longer than the poll interval. */

@@ -1,0 +1,29 @@
+import { createHash } from 'node:crypto';
+import type { Request } from 'express';
+import type { Role } from './access';
+
+/**
+ * Who a request comes from, once ApiKeyGuard has verified it: the rate limiter counts per
+ * caller, so it keys on what was verified (a key's digest, a feed token, the client address),
+ * never on a header anyone can vary.
+ */
+export interface Caller {
+  /** Without PARLEY_API_KEYS nobody is authenticated: `anonymous`. */
+  role: Role | 'anonymous';
+  id: string;
+}
+
+const CALLER = Symbol('parley.caller');
+
+export function setCaller(request: Request, caller: Caller): void {
+  (request as unknown as Record<symbol, Caller>)[CALLER] = caller;
+}
+
+export function callerOf(request: Request): Caller {
+  return (request as unknown as Record<symbol, Caller | undefined>)[CALLER] ?? { role: 'anonymous', id: addressOf(request) };
+}
+
+export const addressOf = (request: Request) => `ip:${request.ip ?? request.socket?.remoteAddress ?? 'unknown'}`;
+
+/** A stable id for a verified key that is not the key: part of its SHA-256. */
+export const keyId = (key: string) => `key:${createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 24)}`;
