@@ -7,7 +7,8 @@ import { connectEmbedded, DataDirLocked } from '../../src/database/embedded';
 import { EMBEDDED_TEMPLATE_ENV } from '../support/embedded';
 
 const EMBEDDED = join(__dirname, '../../dist/src/database/embedded.js');
-const STALE_MS = 5000;
+/** The lock's default stale period: the owner stays busy past it. */
+const STALE_MS = 10_000;
 
 /**
  * A process that holds the data dir and keeps its main thread busy (as PGlite does through a
@@ -16,7 +17,7 @@ const STALE_MS = 5000;
 function busyOwner(dir: string, busyMs: number) {
   const script = `
     const { connectEmbedded } = require(${JSON.stringify(EMBEDDED)});
-    connectEmbedded(process.argv[1], { staleMs: ${STALE_MS} }).then(() => {
+    connectEmbedded(process.argv[1]).then(() => {
       process.stdout.write('locked\\n');
       const until = Date.now() + Number(process.argv[2]);
       while (Date.now() < until) {}
@@ -40,12 +41,12 @@ describe('the embedded data dir lock', () => {
     const owner = busyOwner(dir, STALE_MS + 3000);
     await owner.locked;
     // Past the stale period while the owner's main thread has not run once.
-    await new Promise((r) => setTimeout(r, STALE_MS + 1000));
-    await expect(connectEmbedded(dir, { staleMs: STALE_MS })).rejects.toBeInstanceOf(DataDirLocked);
+    await new Promise((r) => setTimeout(r, STALE_MS + 1500));
+    await expect(connectEmbedded(dir)).rejects.toBeInstanceOf(DataDirLocked);
     // The owner never lost its lock (it would have exited 70).
     expect(await owner.exited).toBe(0);
 
-    const next = await connectEmbedded(dir, { staleMs: STALE_MS });
+    const next = await connectEmbedded(dir);
     try {
       const { rows } = await sql<{ ok: number }>`select 1 as ok`.execute(next.db);
       expect(rows).toEqual([{ ok: 1 }]);
