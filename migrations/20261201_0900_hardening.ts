@@ -17,9 +17,14 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Alert evaluation judges whole appends; when one append spans projector batches, the
   // checkpoint still moves per batch and this remembers where the unfinished append began.
   await db.schema.alterTable('alerting_checkpoint').addColumn('pending_from', 'bigint').execute();
+
+  // A webhook's full URL is a credential as much as its secret (paths and query strings carry
+  // tokens): kept here with the secret, while events and non-admin reads show it redacted.
+  await db.schema.alterTable('webhook_secrets').addColumn('url', 'text').execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('webhook_secrets').dropColumn('url').execute();
   await db.schema.alterTable('alerting_checkpoint').dropColumn('pending_from').execute();
   await db.schema.dropTable('projection_skipped').execute();
 }

@@ -43,7 +43,7 @@ export function registerAlerts(program: Command): void {
         let firings: Firing[];
         if (target.kind === 'local') {
           const bus = target.app.get(QueryBus);
-          const rule = await resolveRule(options, async () => (await bus.execute(new ListAlertRules(nid))).rules as never);
+          const rule = await resolveRule(options, async () => (await bus.execute(new ListAlertRules(nid, false))).rules as never);
           firings = (await bus.execute(new ReplayAlertRule(nid, rule, options.by, from))).firings as Firing[];
         } else {
           const rule = await resolveRule(options, async () => (await callRemote(target, `/negotiations/${nid}/alert-rules`)).body.rules as never);

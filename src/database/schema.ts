@@ -97,6 +97,8 @@ export interface AlertRuleVersionsTable {
 export interface WebhookSecretsTable {
   rule_id: string;
   secret: string;
+  /** The full target URL; events hold it redacted. Null for rules saved before it was kept here. */
+  url: string | null;
 }
 
 export interface AlertingCheckpointTable {

@@ -100,7 +100,7 @@ export async function restoreLog(
   db: Kysely<Database>,
   text: string,
   inTransaction: (trx: Transaction<Database>, head: number) => Promise<void> = async () => undefined,
-): Promise<number> {
+): Promise<RestoreResult> {
   const events: ExportedEvent[] = [];
   const { body, problem } = checkTrailer(text);
   const problems: string[] = problem ? [problem] : [];
@@ -148,5 +148,33 @@ export async function restoreLog(
     await inTransaction(trx, events.length);
     await sql`select pg_notify('parley_events', ${String(events.length)})`.execute(trx);
   });
-  return events.length;
+  const hooks = webhooksToSetAgain(events);
+  return {
+    events: events.length,
+    warnings:
+      hooks.length === 0
+        ? []
+        : [
+            `${hooks.length} alert rule(s) post to webhooks whose full URL and secret are not in an export: ` +
+              `until each is set again (PUT /negotiations/{nid}/alert-rules/{rule} with "webhook": {"url", "secret"}), ` +
+              `their deliveries are dead letters. Rules: ${hooks.join(', ')}`,
+          ],
+  };
+}
+
+export interface RestoreResult {
+  events: number;
+  /** What the restore could not bring back, for the operator to act on. */
+  warnings: string[];
+}
+
+/** Rules whose latest version posts to a webhook: their URLs and secrets live outside the log. */
+function webhooksToSetAgain(events: ExportedEvent[]): string[] {
+  const latest = new Map<string, boolean>();
+  for (const event of events) {
+    const data = event.data as { rule?: string; webhookUrl?: string | null };
+    if (event.type === 'AlertRuleRemoved' && data.rule) latest.delete(data.rule);
+    else if ((event.type === 'AlertRuleCreated' || event.type === 'AlertRuleChanged') && data.rule) latest.set(data.rule, Boolean(data.webhookUrl));
+  }
+  return [...latest].filter(([, hooked]) => hooked).map(([rule]) => rule);
 }

@@ -35,8 +35,7 @@ export class AdminController {
   @HttpCode(200)
   async restore(@Req() request: Request) {
     requireContentType(request, NDJSON_TYPES);
-    const events = await restoreLog(this.connection.db, typeof request.body === 'string' ? request.body : '', markJudged);
-    return { events };
+    return restoreLog(this.connection.db, typeof request.body === 'string' ? request.body : '', markJudged);
   }
 
   /** Rebuilds every projection from the log; reads keep answering from the old tables meanwhile. */

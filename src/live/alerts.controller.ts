@@ -1,9 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { Access } from '../http/auth/access';
+import { callerOf } from '../http/auth/caller';
 import { openApiSchema } from '../http/openapi';
 import { parseWith } from '../http/parse';
 import { negotiationIdSchema } from '../negotiation/requests';
@@ -24,6 +26,9 @@ const alertsParams = z.object({ from: instantOrDateSchema.optional(), to: instan
 const deliveriesParams = z.object({ status: z.enum(['pending', 'delivered', 'dead']).optional() });
 const fullRuleSchema = changeRuleSchema.required({ name: true, rule: true });
 
+/** Full webhook URLs carry credentials: only admins (or everyone, on a server without keys) see them. */
+const reveals = (request: Request) => ['admin', 'anonymous'].includes(callerOf(request).role);
+
 @ApiTags('alerts')
 @ApiBearerAuth()
 @Controller('negotiations/:nid')
@@ -42,8 +47,8 @@ export class AlertsController {
   }
 
   @Get('alert-rules')
-  list(@Param('nid') nid: string) {
-    return this.queries.execute(new ListAlertRules(parseWith(negotiationIdSchema, nid, ['nid'])));
+  list(@Param('nid') nid: string, @Req() request: Request) {
+    return this.queries.execute(new ListAlertRules(parseWith(negotiationIdSchema, nid, ['nid']), reveals(request)));
   }
 
   @Put('alert-rules/:rule')
@@ -78,8 +83,8 @@ export class AlertsController {
   }
 
   @Get('alerts/deliveries')
-  deliveries(@Param('nid') nid: string, @Query() query: unknown) {
+  deliveries(@Param('nid') nid: string, @Query() query: unknown, @Req() request: Request) {
     const { status } = parseWith(deliveriesParams, query);
-    return this.queries.execute(new ListDeliveries(parseWith(negotiationIdSchema, nid, ['nid']), status));
+    return this.queries.execute(new ListDeliveries(parseWith(negotiationIdSchema, nid, ['nid']), reveals(request), status));
   }
 }

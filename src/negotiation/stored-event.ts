@@ -1,4 +1,5 @@
 import type { StoredEvent } from '../event-store/types';
+import { redactUrl } from '../outbound/allow-list';
 import type { NegotiationEvent, Source } from './events';
 
 /** A stored event as the domain types it (its source lifted out of the metadata). */
@@ -16,6 +17,15 @@ export function toNegotiationEvent(event: StoredEvent): NegotiationEvent {
   } as NegotiationEvent;
 }
 
+/**
+ * Event data as every reader may see it: a `webhookUrl` (alert rules) shows scheme and host
+ * only. New rules store it so; rules saved before that kept the full URL in the event.
+ */
+function publicData(data: unknown): unknown {
+  if (data === null || typeof data !== 'object' || typeof (data as { webhookUrl?: unknown }).webhookUrl !== 'string') return data;
+  return { ...data, webhookUrl: redactUrl((data as { webhookUrl: string }).webhookUrl) };
+}
+
 /** The public JSON of an event (GET …/events, the feed). */
 export function eventJson(event: StoredEvent) {
   return {
@@ -24,7 +34,7 @@ export function eventJson(event: StoredEvent) {
     type: event.type,
     occurredAt: event.occurredAt.toISOString(),
     recordedAt: event.recordedAt.toISOString(),
-    data: event.data,
+    data: publicData(event.data),
     source: (event.metadata.source as Source | undefined) ?? null,
     globalPosition: event.globalPosition,
     streamVersion: event.streamVersion,

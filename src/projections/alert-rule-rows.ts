@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../database/schema';
 import type { StoredEvent } from '../event-store/types';
+import { negotiationOf } from '../negotiation/streams';
 
 const RULE_EVENTS = new Set(['AlertRuleCreated', 'AlertRuleChanged', 'AlertRuleRemoved']);
 
@@ -21,7 +22,7 @@ export async function projectRuleEvents(db: Kysely<Database>, events: StoredEven
       return {
         rule_id: data.rule,
         position: e.globalPosition,
-        negotiation_id: e.streamId.replace(/\.rules$/, ''),
+        negotiation_id: negotiationOf(e.streamId),
         name: removed ? '' : data.name!,
         kind: removed ? 'removed' : data.definition!.kind,
         params: JSON.stringify(removed ? {} : data.definition),

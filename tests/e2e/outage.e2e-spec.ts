@@ -72,4 +72,47 @@ describe('database outage', () => {
     feed.close();
     expect(feed.messages.filter((m) => m.id).map((m) => Number(m.id))).toEqual(log.map((e) => e.globalPosition));
   });
+
+  it('cuts an export off when the database goes away mid-stream, and restore refuses what arrived', async () => {
+    const lines = Array.from({ length: 40_000 }, (_, i) =>
+      JSON.stringify({ type: 'PositionStated', occurredAt: '2025-04-21T00:00:00Z', data: { party: 'us', issue: 'crimea', value: i % 101, summary: `n${i}` } }),
+    );
+    expect((await call(url, 'POST', '/negotiations/export-cut/events', { json: { events: setup() } })).status).toBe(201);
+    expect((await call(url, 'POST', '/negotiations/export-cut/events:import', { body: lines.join('\n'), contentType: 'application/x-ndjson' })).status).toBe(201);
+    const response = await fetch(`${url}/admin/export`);
+    expect(response.status).toBe(200);
+    const reader = response.body!.getReader();
+    const first = await reader.read();
+    let received = Buffer.from(first.value!);
+    // More than the socket buffers hold (~14 MB), so the server is held back by the unread
+    // socket, between pages; the database goes away under it.
+    cluster.stop();
+    let failed = false;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        received = Buffer.concat([received, Buffer.from(value)]);
+      }
+    } catch {
+      failed = true;
+    }
+    cluster.start();
+    expect(failed).toBe(true);
+    const partial = received.toString('utf8').replace(/\n[^\n]*$/, '\n');
+    expect(partial.length).toBeGreaterThan(0);
+    await eventually(async () => (await call(url, 'GET', '/health')).status === 200, 'the database back');
+    const fresh = await throwawayCluster();
+    const other = await createServer(loadConfig({ DATABASE_URL: fresh.url, LOG_LEVEL: 'silent' }));
+    try {
+      const otherUrl = await listenOnLoopback(other);
+      const restored = await call(otherUrl, 'POST', '/admin/restore', { body: partial, contentType: 'application/x-ndjson' });
+      expect(restored.status).toBe(409);
+      expect(restored.body.message).toContain('does not end with an export trailer');
+      expect((await call(otherUrl, 'GET', '/events')).body.events).toEqual([]);
+    } finally {
+      await other.close();
+      fresh.destroy();
+    }
+  });
 });

@@ -12,7 +12,7 @@ import { NegotiationWriter } from '../../negotiation/negotiation-writer';
 import type { NegotiationState } from '../../negotiation/state';
 import { rulesStream } from '../../negotiation/streams';
 import type { RuleDefinition, createRuleSchema } from './rules';
-import { webhookAllowed } from './webhook-targets';
+import { hostAllowed, redactUrl } from '../../outbound/allow-list';
 
 type RuleInput = z.infer<typeof createRuleSchema>;
 
@@ -64,7 +64,7 @@ function checkRule(state: NegotiationState, input: Omit<RuleInput, 'id'>, allow:
     ...parties.filter((p) => !state.parties.has(p)).map((p) => ({ code: 'NEGOTIATION.UNKNOWN_PARTY', path: ['rule'], message: `Unknown party "${p}"` })),
     ...issues.filter((i) => !state.issues.has(i)).map((i) => ({ code: 'NEGOTIATION.UNKNOWN_ISSUE', path: ['rule', 'issue'], message: `Unknown issue "${i}"` })),
   ];
-  if (input.webhook && !webhookAllowed(input.webhook.url, allow)) {
+  if (input.webhook && !hostAllowed(input.webhook.url, allow)) {
     problems.push({
       code: 'ALERTS.WEBHOOK_NOT_ALLOWED',
       path: ['webhook', 'url'],
@@ -96,16 +96,20 @@ export class SaveAlertRuleHandler implements ICommandHandler<SaveAlertRule> {
           ...(change ? {} : { id: ruleId }),
           type: change ? 'AlertRuleChanged' : 'AlertRuleCreated',
           occurredAt: new Date(),
-          data: { rule: ruleId, name: input.name, definition: input.rule, webhookUrl: input.webhook?.url ?? null },
+          // History keeps where alerts go (scheme and host), not the credential in the URL.
+          data: { rule: ruleId, name: input.name, definition: input.rule, webhookUrl: input.webhook ? redactUrl(input.webhook.url) : null },
         },
       ]);
       const secret = input.webhook?.secret ?? generated;
-      if (secret) {
+      if (input.webhook && secret) {
+        const url = input.webhook.url;
         await trx
           .insertInto('webhook_secrets')
-          .values({ rule_id: ruleId, secret })
-          .onConflict((oc) => oc.column('rule_id').doUpdateSet({ secret }))
+          .values({ rule_id: ruleId, secret, url })
+          .onConflict((oc) => oc.column('rule_id').doUpdateSet({ secret, url }))
           .execute();
+      } else {
+        await trx.deleteFrom('webhook_secrets').where('rule_id', '=', ruleId).execute();
       }
     });
     return { id: ruleId, ...(generated ? { secret: generated } : {}) };

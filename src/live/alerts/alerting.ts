@@ -5,6 +5,7 @@ import type { EventRegistry } from '../../event-store/event-registry';
 import { isNegotiationType } from '../../negotiation/events';
 import { judgeAppend, rulesInForce, type AppendGroup, type Firing } from './evaluator';
 import { alertsStream, isSubStream } from '../../negotiation/streams';
+import { OUTBOX_CHANNEL } from './webhook-deliverer';
 import { webhookPayload } from './webhook-payload';
 
 export interface AlertingOptions {
@@ -97,15 +98,20 @@ async function record(trx: Transaction<Database>, store: EventStore, negotiation
   const outbox = firings.flatMap((firing, i) => {
     options.onFiring?.(firing);
     const event = stored[i]!;
-    if (!firing.rule.webhookUrl) return [];
+    const { webhook } = firing.rule;
+    if (!webhook) return [];
+    // A restored log has the rule but not its URL and secret (never exported): the delivery
+    // is a dead letter that says so, rather than an unsigned post or a silent gap.
+    const missing = webhook.target === null;
     return [
       {
         id: event.id,
         negotiation_id: negotiationId,
         rule_id: firing.rule.ruleId,
-        url: firing.rule.webhookUrl,
+        url: webhook.target ?? webhook.shown,
         payload: JSON.stringify(webhookPayload(firing, event, options.externalUrl)),
-        status: 'pending' as const,
+        status: missing ? ('dead' as const) : ('pending' as const),
+        last_error: missing ? `the webhook URL and secret are not stored here (a restored log?): set them again with PUT /negotiations/${negotiationId}/alert-rules/${firing.rule.ruleId}` : null,
         next_attempt_at: event.recordedAt,
         created_at: event.recordedAt,
       },
@@ -113,7 +119,7 @@ async function record(trx: Transaction<Database>, store: EventStore, negotiation
   });
   if (outbox.length > 0) {
     await trx.insertInto('webhook_outbox').values(outbox).execute();
-    await sql`select pg_notify('parley_outbox', '')`.execute(trx);
+    await sql`select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(trx);
   }
 }
 

@@ -5,6 +5,7 @@ import type { DatabaseConnection } from '../../database/connection';
 import { DATABASE } from '../../database/database.module';
 import { EventStore } from '../../event-store/event-store';
 import { eventJson } from '../../negotiation/stored-event';
+import { redactUrl } from '../../outbound/allow-list';
 import { ReadModel } from '../../queries/read-model';
 import { judge } from './judge';
 import { judgeAppend, rulesInForce, type AppendGroup, type RuleInForce } from './evaluator';
@@ -13,7 +14,11 @@ import { alertsStream } from '../../negotiation/streams';
 import type { RuleDefinition } from './rules';
 
 export class ListAlertRules extends Query<{ rules: unknown[] }> {
-  constructor(readonly negotiationId: string) {
+  constructor(
+    readonly negotiationId: string,
+    /** Admins see full webhook URLs; everyone else scheme and host. */
+    readonly reveal: boolean,
+  ) {
     super();
   }
 }
@@ -22,11 +27,16 @@ export class ListAlertRules extends Query<{ rules: unknown[] }> {
 export class ListAlertRulesHandler implements IQueryHandler<ListAlertRules> {
   constructor(private readonly readModel: ReadModel) {}
 
-  async execute({ negotiationId }: ListAlertRules) {
+  async execute({ negotiationId, reveal }: ListAlertRules) {
     const { db } = await this.readModel.open(negotiationId);
     const rules = await rulesInForce(db, negotiationId, Number.MAX_SAFE_INTEGER);
     return {
-      rules: rules.map((r) => ({ id: r.ruleId, name: r.name, rule: r.definition, webhook: r.webhookUrl ? { url: r.webhookUrl } : null })),
+      rules: rules.map((r) => ({
+        id: r.ruleId,
+        name: r.name,
+        rule: r.definition,
+        webhook: r.webhook ? { url: reveal && r.webhook.target ? r.webhook.target : r.webhook.shown, stored: r.webhook.target !== null } : null,
+      })),
     };
   }
 }
@@ -57,7 +67,7 @@ export class ListAlertsHandler implements IQueryHandler<ListAlerts> {
 }
 
 export class ListDeliveries extends Query<{ deliveries: unknown[] }> {
-  constructor(readonly negotiationId: string, readonly status?: 'pending' | 'delivered' | 'dead') {
+  constructor(readonly negotiationId: string, readonly reveal: boolean, readonly status?: 'pending' | 'delivered' | 'dead') {
     super();
   }
 }
@@ -67,7 +77,7 @@ export class ListDeliveries extends Query<{ deliveries: unknown[] }> {
 export class ListDeliveriesHandler implements IQueryHandler<ListDeliveries> {
   constructor(@Inject(DATABASE) private readonly database: DatabaseConnection, private readonly readModel: ReadModel) {}
 
-  async execute({ negotiationId, status }: ListDeliveries) {
+  async execute({ negotiationId, reveal, status }: ListDeliveries) {
     await this.readModel.open(negotiationId);
     const rows = await this.database.db
       .selectFrom('webhook_outbox')
@@ -80,7 +90,7 @@ export class ListDeliveriesHandler implements IQueryHandler<ListDeliveries> {
       deliveries: rows.map((r) => ({
         id: r.id,
         rule: r.rule_id,
-        url: r.url,
+        url: reveal ? r.url : redactUrl(r.url),
         status: r.status,
         attempts: r.attempts,
         nextAttemptAt: r.status === 'pending' ? r.next_attempt_at : null,
@@ -114,7 +124,7 @@ export class ReplayAlertRuleHandler implements IQueryHandler<ReplayAlertRule> {
 
   async execute({ negotiationId, rule, by, from }: ReplayAlertRule) {
     const { db, now } = await this.readModel.open(negotiationId);
-    const candidate: RuleInForce = { ruleId: '00000000-0000-0000-0000-000000000000', negotiationId, name: 'replay', definition: rule, webhookUrl: null };
+    const candidate: RuleInForce = { ruleId: '00000000-0000-0000-0000-000000000000', negotiationId, name: 'replay', definition: rule, webhook: null };
     const firings: unknown[] = [];
     if (by === 'recorded') {
       const { rows } = await sql<{ recorded_at: Date; first: string; last: string; id: string; type: string }>`

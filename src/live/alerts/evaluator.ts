@@ -4,6 +4,7 @@ import type { Database } from '../../database/schema';
 import type { AsOf } from '../../projections/as-of';
 import { judge, type Measure } from './judge';
 import { measure } from './measure';
+import { redactUrl } from '../../outbound/allow-list';
 import { ruleDefinitionSchema, type RuleDefinition } from './rules';
 
 export interface RuleInForce {
@@ -11,7 +12,11 @@ export interface RuleInForce {
   negotiationId: string;
   name: string;
   definition: RuleDefinition;
-  webhookUrl: string | null;
+  /**
+   * Where firings are posted: `shown` as history and non-admins see it (redacted), `target`
+   * the full URL kept beside its secret, or null when it is not stored here (a restored log).
+   */
+  webhook: { shown: string; target: string | null } | null;
 }
 
 /**
@@ -49,15 +54,25 @@ export async function rulesInForce(db: Kysely<Database>, negotiationId: string, 
     .orderBy('rule_id')
     .orderBy('position', 'desc')
     .execute();
-  return rows
-    .filter((r) => !r.removed)
-    .map((r) => ({
-      ruleId: r.rule_id,
-      negotiationId,
-      name: r.name,
-      definition: ruleDefinitionSchema.parse(r.params),
-      webhookUrl: r.webhook_url,
-    }));
+  const live = rows.filter((r) => !r.removed);
+  const withHooks = live.filter((r) => r.webhook_url !== null).map((r) => r.rule_id);
+  const targets = new Map(
+    withHooks.length === 0
+      ? []
+      : (await db.selectFrom('webhook_secrets').select(['rule_id', 'url']).where('rule_id', 'in', withHooks).execute()).map((t) => [t.rule_id, t.url]),
+  );
+  return live.map((r) => ({
+    ruleId: r.rule_id,
+    negotiationId,
+    name: r.name,
+    definition: ruleDefinitionSchema.parse(r.params),
+    webhook: r.webhook_url === null ? null : { shown: redactUrl(r.webhook_url), target: targets.get(r.rule_id) ?? legacyTarget(r.webhook_url) },
+  }));
+}
+
+/** Rules saved before full URLs moved out of events kept the full URL in the event itself. */
+function legacyTarget(url: string): string | null {
+  return redactUrl(url) === url ? null : url;
 }
 
 /**

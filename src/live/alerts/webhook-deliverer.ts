@@ -2,7 +2,8 @@ import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import type { DatabaseConnection } from '../../database/connection';
 import { NotifiedLoop } from '../../event-store/notified-loop';
-import { webhookAllowed } from './webhook-targets';
+import { hostAllowed } from '../../outbound/allow-list';
+import { outboundRequest } from '../../outbound/request';
 
 export interface DelivererOptions {
   allow: string[];
@@ -65,7 +66,7 @@ export class WebhookDeliverer {
 
   private async send(row: { id: string; rule_id: string; url: string; payload: unknown; attempts: number }): Promise<void> {
     const { db } = this.connection;
-    if (!webhookAllowed(row.url, this.options.allow)) {
+    if (!hostAllowed(row.url, this.options.allow)) {
       // This process's own configuration says no; another instance's may say yes. Leave the
       // row pending (it comes back after the lease) rather than declare it dead for everyone.
       await this.release(row, 'target not allowed by this instance\'s PARLEY_WEBHOOK_ALLOW; left for an instance that allows it');
@@ -81,8 +82,7 @@ export class WebhookDeliverer {
     };
     if (secret) headers['x-parley-signature'] = `sha256=${createHmac('sha256', secret.secret).update(body).digest('hex')}`;
     try {
-      const response = await fetch(row.url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(this.options.timeoutMs) });
-      await response.body?.cancel();
+      const response = await outboundRequest(row.url, { method: 'POST', headers, body, timeoutMs: this.options.timeoutMs, maxBytes: 64 * 1024, allow: this.options.allow });
       if (response.status >= 200 && response.status < 300) {
         await sql`update webhook_outbox set status = 'delivered', delivered_at = now(), last_error = null where id = ${row.id}`.execute(db);
         this.options.onOutcome?.('delivered');
