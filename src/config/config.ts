@@ -35,6 +35,12 @@ export const configSchema = z.object({
   PARLEY_PROJECTOR_BATCH: z.coerce.number().int().min(1).max(100_000).default(1000),
   PARLEY_FEED_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
   PARLEY_FEED_MAX_BUFFER: z.coerce.number().int().min(1024).default(1024 * 1024),
+  /** Feed connections one caller (key, token address or client address) may hold at once. */
+  PARLEY_FEED_MAX_PER_CLIENT: z.coerce.number().int().min(1).default(20),
+  /** Database reads feed replays may run at once (they take turns); the pool keeps the rest. */
+  PARLEY_FEED_REPLAY_READERS: z.coerce.number().int().min(1).default(2),
+  /** Recent events each process keeps in memory for live feed clients. */
+  PARLEY_FEED_TAIL_EVENTS: z.coerce.number().int().min(100).default(10_000),
   /** Host patterns webhook targets must match: `hooks.example.com,*.example.org,127.0.0.1`. */
   PARLEY_WEBHOOK_ALLOW: z
     .string()

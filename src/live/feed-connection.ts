@@ -1,9 +1,8 @@
 import type { Response } from 'express';
-import type { EventStore } from '../event-store/event-store';
 import type { StoredEvent } from '../event-store/types';
 import { Waker } from '../event-store/waker';
 import { belongsTo } from '../negotiation/streams';
-import { toCloudEvent } from './cloud-event';
+import type { FeedItem } from './feed-tail';
 
 export interface FeedFilter {
   /** Streams of one negotiation: `nid`, `nid.rules`, `nid.alerts`. */
@@ -18,15 +17,22 @@ export interface FeedOptions {
   /** A client whose unsent output passes this is dropped rather than buffered without bound. */
   maxBufferedBytes: number;
   retryMs: number;
-  onUnreadable?: (event: StoredEvent, error: unknown) => void;
+}
+
+/** Where a connection gets its events: the shared tail in memory, or the log for a replay. */
+export interface FeedSource {
+  recent(after: number, limit: number): FeedItem[] | undefined;
+  fromLog(after: number, limit: number): Promise<FeedItem[]>;
 }
 
 const PAGE = 200;
 
 /**
- * One SSE client: reads the log from its own cursor, so resuming with Last-Event-ID misses
- * nothing and repeats nothing, and a slow client only slows itself. Woken by the hub on each
- * NOTIFY; sends a heartbeat comment when idle so proxies keep the connection open.
+ * One SSE client with its own cursor, so resuming with Last-Event-ID misses nothing and
+ * repeats nothing, and a slow client only slows itself. At the head it is served from the
+ * process's shared tail; behind it, it pages through the log (taking turns with other
+ * replays) until it reaches the tail and rejoins. Sends a heartbeat comment when idle so
+ * proxies keep the connection open.
  */
 export class FeedConnection {
   readonly waker = new Waker();
@@ -34,7 +40,7 @@ export class FeedConnection {
   private closed = false;
 
   constructor(
-    private readonly store: EventStore,
+    private readonly source: FeedSource,
     private readonly response: Response,
     private readonly options: FeedOptions,
     private readonly onDelivered: (count: number) => void = () => undefined,
@@ -50,9 +56,9 @@ export class FeedConnection {
     this.response.on('close', () => this.close());
     this.write(`retry: ${this.options.retryMs}\n: parley feed from position ${this.cursor}\n\n`);
     while (!this.closed) {
-      let page: StoredEvent[];
+      let page: FeedItem[];
       try {
-        page = await this.store.readAll({ after: this.cursor, limit: PAGE });
+        page = this.source.recent(this.cursor, PAGE) ?? (await this.source.fromLog(this.cursor, PAGE));
       } catch {
         // The database is away: keep the client, try again shortly (heartbeats keep proxies open).
         await this.waker.sleep(1000);
@@ -60,8 +66,8 @@ export class FeedConnection {
         continue;
       }
       if (page.length > 0) {
-        const chunk = page.filter((e) => this.matches(e)).map((e) => frame(e, this.options.onUnreadable ?? (() => undefined))).join('');
-        this.cursor = page[page.length - 1]!.globalPosition;
+        const chunk = page.filter((item) => this.matches(item.event)).map((item) => item.frame).join('');
+        this.cursor = page[page.length - 1]!.event.globalPosition;
         if (chunk.length > 0 && !this.write(chunk)) return;
         this.onDelivered(page.length);
         continue;
@@ -97,20 +103,5 @@ export class FeedConnection {
     const { negotiation, types } = this.options.filter;
     if (negotiation && !belongsTo(event.streamId, negotiation)) return false;
     return !types || types.includes(event.type);
-  }
-}
-
-/**
- * One event as an SSE frame. An event that cannot be enveloped is not allowed to stop the
- * feed: the client gets a `parley.unreadable` frame at its position (so its cursor moves on and
- * it knows something was passed over) and the error is logged.
- */
-function frame(event: StoredEvent, onUnreadable: (event: StoredEvent, error: unknown) => void): string {
-  try {
-    return `id: ${event.globalPosition}\nevent: ${event.type}\ndata: ${JSON.stringify(toCloudEvent(event))}\n\n`;
-  } catch (error) {
-    onUnreadable(event, error);
-    const data = JSON.stringify({ globalPosition: event.globalPosition, id: event.id, message: 'This event could not be sent; read it at /events' });
-    return `id: ${event.globalPosition}\nevent: parley.unreadable\ndata: ${data}\n\n`;
   }
 }

@@ -1,11 +1,12 @@
 import { SkipThrottle } from '@nestjs/throttler';
-import { Controller, Get, Headers, HttpCode, Inject, Logger, Post, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, HttpException, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { CONFIG, type Config } from '../config/config';
 import { EventStore } from '../event-store/event-store';
 import { Access, FeedTokenAccepted } from '../http/auth/access';
+import { callerOf } from '../http/auth/caller';
 import { parseWith } from '../http/parse';
 import { slugSchema } from '../negotiation/events';
 import { FeedConnection } from './feed-connection';
@@ -27,8 +28,6 @@ const feedParams = z.object({
 @SkipThrottle()
 @Controller('feed')
 export class FeedController {
-  private readonly logger = new Logger('Feed');
-
   constructor(
     private readonly hub: FeedHub,
     private readonly store: EventStore,
@@ -48,8 +47,16 @@ export class FeedController {
   @ApiQuery({ name: 'negotiation', required: false })
   @ApiQuery({ name: 'types', required: false, description: 'Event types, comma-separated' })
   @ApiQuery({ name: 'token', required: false, description: 'From POST /feed/tokens, for EventSource' })
-  async feed(@Query() query: unknown, @Headers('last-event-id') lastEventId: string | undefined, @Res() response: Response) {
+  async feed(@Query() query: unknown, @Headers('last-event-id') lastEventId: string | undefined, @Req() request: Request, @Res() response: Response) {
     const params = parseWith(feedParams, query);
+    const caller = callerOf(request).id;
+    if (!this.hub.admits(caller)) {
+      response.setHeader('Retry-After', '5');
+      throw new HttpException(
+        { error: 'too_many_requests', message: `At most ${this.config.PARLEY_FEED_MAX_PER_CLIENT} feed connections per client (PARLEY_FEED_MAX_PER_CLIENT); close one first` },
+        429,
+      );
+    }
     const resumeFrom = lastEventId === undefined ? undefined : parseWith(z.coerce.number().int().min(0), lastEventId, ['Last-Event-ID']);
     const after = resumeFrom ?? params.after ?? (await this.store.headPosition());
     response.status(200).set({
@@ -59,16 +66,14 @@ export class FeedController {
       'X-Accel-Buffering': 'no',
     });
     response.flushHeaders();
-    const connection = new FeedConnection(this.store, response, {
+    const connection = new FeedConnection(this.hub, response, {
       after,
       filter: { ...(params.negotiation ? { negotiation: params.negotiation } : {}), ...(params.types ? { types: params.types } : {}) },
       heartbeatMs: this.config.PARLEY_FEED_HEARTBEAT_MS,
       maxBufferedBytes: this.config.PARLEY_FEED_MAX_BUFFER,
       retryMs: 1000,
-      onUnreadable: (event, error) =>
-        this.logger.error({ err: error, globalPosition: event.globalPosition, eventId: event.id }, 'feed passed over an event it could not send'),
     });
-    await this.hub.serve(connection);
+    await this.hub.serve(connection, caller);
   }
 
   /** A token valid for 60 s, for `GET /feed?token=` from a browser's EventSource. */

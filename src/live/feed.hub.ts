@@ -1,20 +1,46 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { CONFIG, type Config } from '../config/config';
 import type { DatabaseConnection } from '../database/connection';
 import { DATABASE } from '../database/database.module';
-import { EVENTS_CHANNEL } from '../event-store/event-store';
-import type { FeedConnection } from './feed-connection';
+import { EVENTS_CHANNEL, EventStore } from '../event-store/event-store';
+import { NotifiedLoop } from '../event-store/notified-loop';
+import type { StoredEvent } from '../event-store/types';
+import { FairQueue } from './fair-queue';
+import type { FeedConnection, FeedSource } from './feed-connection';
+import { FeedTail, feedItem, type FeedItem } from './feed-tail';
 
-/** One LISTEN for the whole process; each notification wakes every feed connection. */
+/**
+ * The feed of one process: one tail reader follows the log (woken by NOTIFY, polling as a
+ * safety net) and fans out to every live client from memory; clients behind the tail replay
+ * from the log a page at a time, a few at once, in turn. Writers keep the rest of the pool.
+ */
 @Injectable()
-export class FeedHub implements OnApplicationBootstrap, OnModuleDestroy {
+export class FeedHub implements FeedSource, OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Feed');
   private readonly connections = new Set<FeedConnection>();
-  private unlisten: (() => Promise<void>) | undefined;
+  private readonly perCaller = new Map<string, number>();
+  private readonly replays: FairQueue;
+  private readonly tail: FeedTail;
+  private readonly loop: NotifiedLoop;
+  private running = false;
 
   constructor(
-    @Inject(DATABASE) private readonly database: DatabaseConnection,
+    @Inject(DATABASE) database: DatabaseConnection,
     @Inject(CONFIG) private readonly config: Config,
-  ) {}
+    private readonly store: EventStore,
+  ) {
+    this.replays = new FairQueue(config.PARLEY_FEED_REPLAY_READERS);
+    this.tail = new FeedTail(store, config.PARLEY_FEED_TAIL_EVENTS, (event, error) => this.unreadable(event, error));
+    this.loop = new NotifiedLoop(database, EVENTS_CHANNEL, {
+      step: async () => {
+        const added = await this.tail.catchUp();
+        if (added > 0) for (const connection of this.connections) connection.waker.wake();
+        return added > 0;
+      },
+      idleMs: () => 1000,
+      onError: (error) => this.logger.warn({ err: error }, 'feed tail read failed; retrying'),
+    });
+  }
 
   get size(): number {
     return this.connections.size;
@@ -22,23 +48,48 @@ export class FeedHub implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.processKind !== 'server') return; // a CLI command serves no feed
-    this.unlisten = await this.database.listen(EVENTS_CHANNEL, () => {
-      for (const connection of this.connections) connection.waker.wake();
-    });
+    await this.tail.start();
+    await this.loop.start();
+    this.running = true;
   }
 
   /** Shutdown: every client is told to come back (it resumes from its Last-Event-ID). */
   async onModuleDestroy(): Promise<void> {
     for (const connection of this.connections) connection.close('server shutting down: reconnect to resume');
-    await this.unlisten?.();
+    if (this.running) await this.loop.stop();
   }
 
-  async serve(connection: FeedConnection): Promise<void> {
+  /** Whether `caller` may open one more connection (PARLEY_FEED_MAX_PER_CLIENT). */
+  admits(caller: string): boolean {
+    return (this.perCaller.get(caller) ?? 0) < this.config.PARLEY_FEED_MAX_PER_CLIENT;
+  }
+
+  async serve(connection: FeedConnection, caller: string): Promise<void> {
     this.connections.add(connection);
+    this.perCaller.set(caller, (this.perCaller.get(caller) ?? 0) + 1);
     try {
       await connection.run();
     } finally {
       this.connections.delete(connection);
+      const left = (this.perCaller.get(caller) ?? 1) - 1;
+      if (left === 0) this.perCaller.delete(caller);
+      else this.perCaller.set(caller, left);
     }
+  }
+
+  recent(after: number, limit: number): FeedItem[] | undefined {
+    // Beyond what the tail has read (a write this process has not been woken for yet): ask the log.
+    if (!this.running || after > this.tail.last) return undefined;
+    return this.tail.after(after, limit);
+  }
+
+  fromLog(after: number, limit: number): Promise<FeedItem[]> {
+    return this.replays.run(async () =>
+      (await this.store.readAll({ after, limit })).map((event) => feedItem(event, (e, error) => this.unreadable(e, error))),
+    );
+  }
+
+  private unreadable(event: StoredEvent, error: unknown): void {
+    this.logger.error({ err: error, globalPosition: event.globalPosition, eventId: event.id }, 'feed passed over an event it could not send');
   }
 }

@@ -80,6 +80,22 @@ describe('GET /feed', () => {
     expect(metrics).toMatch(/^parley_sse_clients \d+$/m);
   });
 
+  it('serves many replaying clients and live ones alike, each everything once, in order', async () => {
+    const log = (await call(app.url, 'GET', '/events?limit=1000')).body.events as { globalPosition: number }[];
+    const replaying = await Promise.all(Array.from({ length: 12 }, () => openSse(`${app.url}/feed?after=0`)));
+    const live = await openSse(`${app.url}/feed`);
+    const written = await post('feed-a', [stated('us', 'crimea', 33, '2025-04-23')]);
+    const total = log.length + 1;
+    for (const client of replaying) {
+      const messages = await client.waitFor(total);
+      client.close();
+      expect(messages.map((m) => Number(m.id))).toEqual([...log.map((e) => e.globalPosition), written.body.events[0].globalPosition]);
+    }
+    const [message] = await live.waitFor(1);
+    live.close();
+    expect(Number(message!.id)).toBe(written.body.events[0].globalPosition);
+  });
+
   it('answers 400 for a bad Last-Event-ID', async () => {
     const answer = await fetch(`${app.url}/feed`, { headers: { 'last-event-id': 'abc' } });
     expect(answer.status).toBe(400);
@@ -89,6 +105,28 @@ describe('GET /feed', () => {
 function party2() {
   return { type: 'PartyAdded', occurredAt: '2025-04-21T00:00:00Z', data: { party: 'eu', name: 'EU' } };
 }
+
+describe('GET /feed connection limits', () => {
+  it('caps connections per client with 429 and Retry-After (PARLEY_FEED_MAX_PER_CLIENT)', async () => {
+    const app = await startTestApp({ PARLEY_FEED_MAX_PER_CLIENT: '3' });
+    try {
+      const open = await Promise.all(Array.from({ length: 3 }, () => openSse(`${app.url}/feed`)));
+      const refused = await fetch(`${app.url}/feed`);
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toBe('5');
+      expect((await refused.json()).message).toContain('PARLEY_FEED_MAX_PER_CLIENT');
+      open[0]!.close();
+      await open[0]!.closed;
+      let again: Awaited<ReturnType<typeof openSse>> | undefined;
+      for (let i = 0; i < 50 && !again; i++) again = await openSse(`${app.url}/feed`).catch(() => undefined);
+      expect(again).toBeDefined();
+      again!.close();
+      for (const client of open.slice(1)) client.close();
+    } finally {
+      await app.close();
+    }
+  });
+});
 
 describe('GET /feed with API keys', () => {
   let app: TestApp;
