@@ -27,7 +27,7 @@ export async function createServer(config: Config): Promise<NestExpressApplicati
   });
   const docs = helmet({ contentSecurityPolicy: false });
   app.use((req: IncomingMessage, res: never, next: () => void) => (req.url?.startsWith('/docs') ? docs : secure)(req as never, res, next));
-  if (config.PARLEY_CORS_ORIGINS.length > 0) app.enableCors({ origin: config.PARLEY_CORS_ORIGINS, exposedHeaders: ['Retry-After'] });
+  if (config.PARLEY_CORS_ORIGINS.length > 0) app.enableCors({ origin: config.PARLEY_CORS_ORIGINS, exposedHeaders: ['Retry-After', 'Parley-Position'] });
   // JSON up to the contract's size (at least 1 MB); NDJSON imports may be whole archives.
   app.use(json({ limit: config.PARLEY_BODY_LIMIT, type: (req) => isJson(req) && !isImport(req) }));
   app.use(text({ type: NDJSON_TYPES, limit: config.PARLEY_IMPORT_LIMIT }));

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CONFIG, type Config } from '../config/config';
 import { AdminController } from './admin.controller';
@@ -12,6 +12,7 @@ import { ApiKeys } from './auth/api-keys';
 import { ErrorFilter } from './error.filter';
 import { EventsController } from './events.controller';
 import { NegotiationsController } from './negotiations.controller';
+import { readConsistencyMiddleware } from './read-consistency.middleware';
 
 @Module({
   imports: [
@@ -36,4 +37,10 @@ import { NegotiationsController } from './negotiations.controller';
   ],
   exports: [FeedTokens],
 })
-export class HttpModule {}
+export class HttpModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(readConsistencyMiddleware)
+      .forRoutes({ path: 'negotiations/*path', method: RequestMethod.GET }, { path: 'events', method: RequestMethod.GET });
+  }
+}

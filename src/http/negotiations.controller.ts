@@ -12,6 +12,7 @@ import { GetNegotiation } from '../queries/get-negotiation.query';
 import { ListNegotiations } from '../queries/list-negotiations.query';
 import { ReadEvents } from '../queries/read-events.query';
 import { NDJSON_TYPES, requireContentType } from './content-type';
+import { POSITION_HEADER } from './read-consistency.middleware';
 import { openApiSchema } from './openapi';
 import { parseWith } from './parse';
 import { knownAtParams, pageParams } from './query-params';
@@ -94,9 +95,14 @@ export class NegotiationsController {
   }
 }
 
-/** 201 when something was appended; 200 for a retry whose events were all stored already. */
+/**
+ * 201 when something was appended; 200 for a retry whose events were all stored already.
+ * `Parley-Position` is the highest position written or matched: a read that sends it back as
+ * `Parley-Min-Position` sees this write on any instance.
+ */
 function answer(outcome: WriteOutcome, response: Response) {
   response.status(outcome.created ? 201 : 200);
+  response.setHeader(POSITION_HEADER, String(Math.max(0, ...outcome.events.map((e) => e.globalPosition))));
   return {
     streamVersion: outcome.streamVersion,
     events: outcome.events,

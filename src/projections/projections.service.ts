@@ -50,11 +50,15 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
 
   /**
    * Read your writes: when it resolves, every event of `streams` committed before this call is
-   * projected. Only those streams' events are waited for, so a read of one negotiation never
-   * waits for a large import into another. Resolves to the database's clock at the call.
+   * projected (or, given `minPosition`, every one up to it). Only those streams' events are
+   * waited for, so a read of one negotiation never waits for a large import into another.
+   * Resolves to the database's clock at the call.
    */
-  async caughtUp(streams: string[]): Promise<Date> {
-    const { position, now } = await this.store.head();
+  async caughtUp(streams: string[], minPosition?: number): Promise<Date> {
+    const head = await this.store.head();
+    const { now } = head;
+    // A read that names the position it needs (its own write) waits for that, not the head.
+    const position = minPosition ?? head.position;
     const ready = async (checkpoint: number) => checkpoint >= position || !(await this.store.anyBetween(checkpoint, position, streams));
     if (!(await this.projector.waitFor(position, READ_YOUR_WRITES_TIMEOUT_MS, ready))) {
       throw new ProjectionLagging(position, READ_YOUR_WRITES_TIMEOUT_MS);

@@ -8,6 +8,7 @@ import { UnknownNegotiation } from '../negotiation/errors';
 import type { AsOf } from '../projections/as-of';
 import { ProjectionsService } from '../projections/projections.service';
 import { rulesStream } from '../negotiation/streams';
+import { readConsistency } from './read-consistency';
 
 /** An as-of question as asked: what is not given means "now", by the database's clock. */
 export interface AsOfQuery {
@@ -33,7 +34,7 @@ export class ReadModel {
 
   async open(negotiationId: string): Promise<OpenRead> {
     if ((await this.store.streamVersion(negotiationId)) === 0) throw new UnknownNegotiation(negotiationId);
-    const now = await this.projections.caughtUp([negotiationId, rulesStream(negotiationId)]);
+    const now = await this.projections.caughtUp([negotiationId, rulesStream(negotiationId)], readConsistency().minPosition);
     return { db: this.connection.db, now, asOf: (query) => ({ at: query.at ?? now, knownAt: query.knownAt ?? now }) };
   }
 }

@@ -39,7 +39,7 @@ describe('faults only PostgreSQL can stage', () => {
     expect((await post('quiet', [event])).status).toBe(200);
   });
 
-  it('answers a read of one negotiation while another one waits to be projected', async () => {
+  it('answers a read of one negotiation while another one waits to be projected, and reads up to Parley-Min-Position', async () => {
     const { db } = app.database.connection;
     // Hold the projector's lock: nothing is projected until we let go.
     let release!: () => void;
@@ -52,17 +52,32 @@ describe('faults only PostgreSQL can stage', () => {
       await held;
     });
     await isLocked;
+    let mine: Promise<{ status: number; body: any }>;
+    let written: number;
     try {
-      expect((await post('busy', [stated('us', 'crimea', 10, '2025-04-20')])).status).toBe(201);
+      const write = await post('busy', [stated('us', 'crimea', 10, '2025-04-20')]);
+      expect(write.status).toBe(201);
+      written = Number(write.headers.get('parley-position'));
+      expect(written).toBe(write.body.events[0].globalPosition);
       const quiet = await call(app.url, 'GET', '/negotiations/quiet/stances');
       expect(quiet.status).toBe(200);
+      // A read that asks only for positions before the write is answered now, without it...
+      const earlier = await fetch(`${app.url}/negotiations/busy/stances`, { headers: { 'parley-min-position': String(written - 1) } });
+      expect(earlier.status).toBe(200);
+      expect((await earlier.json()).stances).toEqual([]);
+      // ...one that asks for the write waits for it.
+      mine = fetch(`${app.url}/negotiations/busy/stances?minPosition=${written}`).then(async (r) => ({ status: r.status, body: await r.json() }));
     } finally {
       release();
       await holder;
     }
+    expect((await mine).body.stances).toEqual([expect.objectContaining({ party: 'us', value: 10 })]);
     // And the busy one is answered with its write once the projector may go on.
     const busy = await call(app.url, 'GET', '/negotiations/busy/stances');
     expect(busy.body.stances).toEqual([expect.objectContaining({ party: 'us', value: 10 })]);
+    const bad = await fetch(`${app.url}/negotiations/busy/stances`, { headers: { 'parley-min-position': 'soon' } });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).issues[0].path).toEqual(['Parley-Min-Position']);
   });
 
   it('takes "now" from the database, so a write is seen at now even with this process a minute behind', async () => {

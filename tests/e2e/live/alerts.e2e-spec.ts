@@ -177,3 +177,26 @@ describe('alerts across a projector restart', () => {
     }
   });
 });
+
+describe('alerts on an append larger than a projector batch', () => {
+  it('judges the append once, as a whole, however many batches project it', async () => {
+    const app = await startTestApp({ ...ENV, PARLEY_PROJECTOR_BATCH: '7' });
+    try {
+      const post = (events: unknown[]) => call(app.url, 'POST', '/negotiations/long/events', { json: { events } });
+      await post([...setup(), stated('us', 'crimea', 0, '2025-04-01'), stated('ukraine', 'crimea', 0, '2025-04-01')]);
+      await call(app.url, 'POST', '/negotiations/long/alert-rules', {
+        json: { name: 'g', rule: { kind: 'gap_threshold', a: 'us', b: 'ukraine', issue: 'crimea', threshold: 50 } },
+      });
+      // 60 events in one append, spread over 9 batches; the gap crosses 50 and back many times
+      // inside it, but only the append's end counts: 0 → 80.
+      const many = Array.from({ length: 60 }, (_, i) => stated('us', 'crimea', i === 59 ? 80 : (i % 2) * 90, `2025-04-02T00:${String(i).padStart(2, '0')}:00Z`));
+      const answer = await post(many);
+      expect(answer.status).toBe(201);
+      const fired = (await call(app.url, 'GET', '/negotiations/long/alerts')).body.alerts as { data: any }[];
+      expect(fired).toHaveLength(1);
+      expect(fired[0]!.data).toMatchObject({ before: { value: 0 }, after: { value: 80 }, triggeringEvent: { globalPosition: answer.body.events[59].globalPosition } });
+    } finally {
+      await app.close();
+    }
+  });
+});
