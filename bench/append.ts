@@ -6,7 +6,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { projectRoot } from '../src/config/paths';
 import { EventRegistry } from '../src/event-store/event-registry';
 import { EventStore } from '../src/event-store/event-store';
-import { negotiationEventDefinitions } from '../src/negotiation/events';
+import { negotiationEventDefinitions } from '../src/negotiation/domain/events';
 import { freshDatabase } from './support';
 
 export interface AppendResult {

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import { EventRegistry } from '../src/event-store/event-registry';
-import { negotiationEventDefinitions } from '../src/negotiation/events';
-import { pairGap } from '../src/projections/gaps';
-import { rebuildProjections } from '../src/projections/rebuild';
-import { issuesKnown, stancesAt } from '../src/projections/stance-queries';
+import { negotiationEventDefinitions } from '../src/negotiation/domain/events';
+import { pairGap } from '../src/negotiation/analysis/gaps';
+import { rebuildProjections } from '../src/projection-runner/rebuild';
+import { issuesKnown, stancesAt } from '../src/negotiation/stances/stance.repository';
 import { freshDatabase, peakMemory, quantile } from './support';
 
 const registry = new EventRegistry(negotiationEventDefinitions);

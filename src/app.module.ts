@@ -5,14 +5,12 @@ import type { Config } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { EventStoreModule } from './event-store/event-store.module';
-import { HealthModule } from './health/health.module';
 import { HttpModule } from './http/http.module';
-import { alertEventDefinitions } from './live/alerts/rules';
-import { LiveModule } from './live/live.module';
-import { negotiationEventDefinitions } from './negotiation/events';
+import { alertEventDefinitions } from './alerting/alert-rules';
+import { negotiationEventDefinitions } from './negotiation/domain/events';
 import { NegotiationModule } from './negotiation/negotiation.module';
-import { ProjectionsModule } from './projections/projections.module';
-import { QueriesModule } from './queries/queries.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { ProjectionsModule } from './projection-runner/projections.module';
 
 @Module({})
 export class AppModule {
@@ -35,12 +33,10 @@ export class AppModule {
         CqrsModule.forRoot(),
         DatabaseModule,
         EventStoreModule.forRoot([...negotiationEventDefinitions, ...alertEventDefinitions]),
+        MetricsModule,
         NegotiationModule,
         ProjectionsModule,
-        QueriesModule,
         HttpModule,
-        LiveModule,
-        HealthModule,
       ],
     };
   }

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { QueryBus } from '@nestjs/cqrs';
 import type { Command } from 'commander';
 import { parseWith } from '../http/parse';
-import { ListAlertRules, ReplayAlertRule } from '../live/alerts/alerts.queries';
-import { ruleDefinitionSchema, type RuleDefinition } from '../live/alerts/rules';
-import { negotiationIdSchema } from '../negotiation/requests';
-import { instantOrDateSchema } from '../negotiation/time';
+import { ListAlertRules, ReplayAlertRule } from '../alerting/alerts.queries';
+import { ruleDefinitionSchema, type RuleDefinition } from '../alerting/alert-rules';
+import { negotiationIdSchema } from '../negotiation/domain/requests';
+import { instantOrDateSchema } from '../negotiation/domain/time';
 import { callRemote, closeTarget, openTarget } from './context';
 
 interface ReplayOptions {

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import type { DatabaseConnection } from '../database/connection';
 import { DATABASE } from '../database/database.module';
 import { exportLog, restoreLog } from '../event-store/backup';
-import { markJudged } from '../live/alerts/alerting';
+import { markJudged } from '../alerting/evaluate-batch';
 import { callRemote, closeTarget, openTarget, type Target } from './context';
 
 export function registerBackup(program: Command): void {

@@ -3,10 +3,10 @@ import { CommandBus } from '@nestjs/cqrs';
 import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
 import { VersionConflict } from '../event-store/errors';
-import { ImportEvents } from '../negotiation/commands/import-events.command';
-import { InvalidRequest, RuleViolation } from '../negotiation/errors';
-import { parseNdjson } from '../negotiation/import/ndjson';
-import { negotiationIdSchema } from '../negotiation/requests';
+import { ImportEvents } from '../negotiation/writing/import-events.command';
+import { InvalidRequest, RuleViolation } from '../negotiation/domain/errors';
+import { parseNdjson } from '../negotiation/writing/ndjson';
+import { negotiationIdSchema } from '../negotiation/domain/requests';
 import { callRemote, closeTarget, openTarget, type Target } from './context';
 
 interface Summary {

@@ -3,9 +3,9 @@ import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { parseWith } from '../http/parse';
 import { asOfParams, gapsParams } from '../http/query-params';
-import { negotiationIdSchema } from '../negotiation/requests';
-import { GetGaps, type GapsAnswer } from '../queries/get-gaps.query';
-import { GetStances, type StancesAnswer } from '../queries/get-stances.query';
+import { negotiationIdSchema } from '../negotiation/domain/requests';
+import { GetGaps, type GapsAnswer } from '../negotiation/analysis/get-gaps.query';
+import { GetStances, type StancesAnswer } from '../negotiation/stances/get-stances.query';
 import { callRemote, closeTarget, openTarget } from './context';
 
 interface ReadOptions {

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { DatabaseConnection } from '../database/connection';
 import { DATABASE } from '../database/database.module';
 import { EventStore } from '../event-store/event-store';
-import { rebuildProjections } from '../projections/rebuild';
+import { rebuildProjections } from '../projection-runner/rebuild';
 import { callRemote, closeTarget, openTarget } from './context';
 
 export function registerRebuild(program: Command): void {

@@ -1,13 +1,13 @@
 import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { exportLog, restoreLog } from '../event-store/backup';
-import { markJudged } from '../live/alerts/alerting';
+import { markJudged } from '../alerting/evaluate-batch';
 import { NDJSON_TYPES, requireContentType } from './content-type';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { DatabaseConnection } from '../database/connection';
 import { DATABASE } from '../database/database.module';
 import { EventStore } from '../event-store/event-store';
-import { rebuildProjections } from '../projections/rebuild';
+import { rebuildProjections } from '../projection-runner/rebuild';
 import { Access } from './auth/access';
 
 @ApiTags('admin')

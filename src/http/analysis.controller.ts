@@ -2,10 +2,10 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { slugSchema } from '../negotiation/events';
-import { negotiationIdSchema } from '../negotiation/requests';
-import { instantOrDateSchema } from '../negotiation/time';
-import { GetConcessions, GetHistory, GetOutcomes, GetZones } from '../queries/analysis.queries';
+import { slugSchema } from '../negotiation/domain/events';
+import { negotiationIdSchema } from '../negotiation/domain/requests';
+import { instantOrDateSchema } from '../negotiation/domain/time';
+import { GetConcessions, GetHistory, GetOutcomes, GetZones } from '../negotiation/analysis/analysis.queries';
 import { parseWith } from './parse';
 import { asOfParams, gapsParams, knownAtParams } from './query-params';
 

@@ -1,10 +1,10 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { negotiationIdSchema } from '../negotiation/requests';
-import { GetGapSeries } from '../queries/get-gap-series.query';
-import { GetGaps } from '../queries/get-gaps.query';
-import { GetStances } from '../queries/get-stances.query';
+import { negotiationIdSchema } from '../negotiation/domain/requests';
+import { GetGapSeries } from '../negotiation/analysis/get-gap-series.query';
+import { GetGaps } from '../negotiation/analysis/get-gaps.query';
+import { GetStances } from '../negotiation/stances/get-stances.query';
 import { parseWith } from './parse';
 import { asOfParams, gapsParams, seriesParams } from './query-params';
 

@@ -3,9 +3,9 @@ import type { Response } from 'express';
 import { isDatabaseUnavailable } from '../database/errors';
 import { RestoreRefused } from '../event-store/backup';
 import { AppendOutcomeUnknown, IdConflict, InvalidEventData, UnknownEventType, VersionConflict } from '../event-store/errors';
-import { UnknownRule } from '../live/alerts/alert-rules.commands';
-import { InvalidRequest, RuleViolation, UnknownNegotiation } from '../negotiation/errors';
-import { ProjectionLagging, RebuildRunning } from '../projections/errors';
+import { UnknownRule } from '../alerting/alert-rules.commands';
+import { InvalidRequest, RuleViolation, UnknownNegotiation } from '../negotiation/domain/errors';
+import { ProjectionLagging, RebuildRunning } from '../projection-runner/errors';
 
 interface Answer {
   status: number;

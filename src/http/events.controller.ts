@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ReadEvents } from '../queries/read-events.query';
+import { ReadEvents } from '../negotiation/reading/read-events.query';
 import { parseWith } from './parse';
 import { pageParams } from './query-params';
 

@@ -4,8 +4,17 @@ import { CONFIG, type Config } from '../config/config';
 import { AdminController } from './admin.controller';
 import { AnalysisController } from './analysis.controller';
 import { AsOfController } from './as-of.controller';
-import { FeedTokens } from '../live/feed-tokens';
+import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
+import { AlertingModule } from '../alerting/alerting.module';
+import { FeedModule } from '../feed/feed.module';
+import { ReadingModule } from '../negotiation/reading/reading.module';
+import { AlertsController } from './alerts.controller';
+import { FeedController } from './feed.controller';
+import { HealthController } from './health.controller';
+import { DatabaseHealthIndicator } from './health/database.health';
+import { ProjectionsHealthIndicator } from './health/projections.health';
+import { MetricsController } from './metrics.controller';
 import { RATE_LIMITS, RateLimitGuard } from './rate-limit.guard';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeys } from './auth/api-keys';
@@ -16,6 +25,10 @@ import { readConsistencyMiddleware } from './read-consistency.middleware';
 
 @Module({
   imports: [
+    AlertingModule,
+    FeedModule,
+    ReadingModule,
+    TerminusModule.forRoot({ logger: false }),
     ThrottlerModule.forRootAsync({
       inject: [CONFIG],
       useFactory: (config: Config) => ({
@@ -27,15 +40,25 @@ import { readConsistencyMiddleware } from './read-consistency.middleware';
       }),
     }),
   ],
-  controllers: [NegotiationsController, AsOfController, AnalysisController, EventsController, AdminController],
+  controllers: [
+    NegotiationsController,
+    AsOfController,
+    AnalysisController,
+    EventsController,
+    AdminController,
+    AlertsController,
+    FeedController,
+    MetricsController,
+    HealthController,
+  ],
   providers: [
     { provide: ApiKeys, inject: [CONFIG], useFactory: (config: Config) => new ApiKeys(config.PARLEY_API_KEYS) },
-    { provide: FeedTokens, inject: [CONFIG], useFactory: (config: Config) => new FeedTokens(config.PARLEY_API_KEYS) },
+    DatabaseHealthIndicator,
+    ProjectionsHealthIndicator,
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_FILTER, useClass: ErrorFilter },
   ],
-  exports: [FeedTokens],
 })
 export class HttpModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -1,7 +1,7 @@
 import { DateTime, Duration } from 'luxon';
 import { z } from 'zod';
-import { slugSchema } from '../negotiation/events';
-import { instantOrDateSchema } from '../negotiation/time';
+import { slugSchema } from '../negotiation/domain/events';
+import { instantOrDateSchema } from '../negotiation/domain/time';
 
 /**
  * `at` and `knownAt`: instants or dates (end of that UTC day). Absent means now, by the

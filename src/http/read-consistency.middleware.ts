@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
-import { InvalidRequest } from '../negotiation/errors';
-import { withReadConsistency } from '../queries/read-consistency';
+import { InvalidRequest } from '../negotiation/domain/errors';
+import { withReadConsistency } from '../negotiation/reading/read-consistency';
 
 export const POSITION_HEADER = 'Parley-Position';
 export const MIN_POSITION_HEADER = 'parley-min-position';

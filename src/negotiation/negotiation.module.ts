@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { EventStore } from '../event-store/event-store';
-import { commandHandlers } from './commands';
-import { ExampleDataset } from './example-dataset';
-import { NegotiationWriter } from './negotiation-writer';
+import { commandHandlers } from './writing';
+import { ExampleDataset } from './writing/example-dataset';
+import { NegotiationWriter } from './writing/negotiation-writer';
 
 @Module({
   providers: [

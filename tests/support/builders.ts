@@ -1,4 +1,4 @@
-import type { EventInput } from '../../src/negotiation/requests';
+import type { EventInput } from '../../src/negotiation/domain/requests';
 
 /** Builders for negotiation events as a client sends them (JSON, dates as strings). */
 type Wire = Omit<EventInput, 'occurredAt'> & { occurredAt: string };

@@ -2,7 +2,7 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext, HttpExcept
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { CONFIG, type Config } from '../../config/config';
-import { FeedTokens } from '../../live/feed-tokens';
+import { FeedTokens } from '../../feed/feed-tokens';
 import { ACCESS, FEED_TOKEN, allows, type Role } from './access';
 import { ApiKeys } from './api-keys';
 import { AuthFailures } from './auth-failures';

@@ -7,8 +7,8 @@ import {
   UnknownEventType,
   VersionConflict,
 } from '../../../src/event-store/errors';
-import { EventStore } from '../../../src/event-store/event-store';
-import { subscribe } from '../../../src/event-store/subscription';
+import { EVENTS_CHANNEL, EventStore } from '../../../src/event-store/event-store';
+import { NotifiedLoop } from '../../../src/event-store/notified-loop';
 import type { StoredEvent } from '../../../src/event-store/types';
 import { noted, testRegistry } from '../../support/test-events';
 
@@ -202,26 +202,29 @@ export function eventStoreBehaviour(open: () => Promise<{ connection: DatabaseCo
     });
   });
 
-  describe('subscribe', () => {
-    it('catches up, then delivers live events with no gap and no duplicate', async () => {
+  describe('NotifiedLoop (the catch-up-then-live loop of the projector, feed tail and outbox)', () => {
+    it('catches up, then is woken by each append with no gap and no duplicate', async () => {
       const id = stream();
       await store.appendToStream(id, [noted(1), noted(2)]);
-      const start = (await store.headPosition()) - 2;
+      let cursor = (await store.headPosition()) - 2;
       const seen: StoredEvent[] = [];
       let resolveDone: () => void;
       const done = new Promise<void>((r) => (resolveDone = r));
-      const subscription = await subscribe(store, connection, {
-        after: start,
-        batchSize: 2,
-        pollIntervalMs: 60_000, // only notifications may wake it: proves LISTEN works here
-        handle: async (events) => {
-          seen.push(...events.filter((e) => e.streamId === id));
+      const loop = new NotifiedLoop(connection, EVENTS_CHANNEL, {
+        step: async () => {
+          const page = await store.readAll({ after: cursor, limit: 2 });
+          if (page.length === 0) return false;
+          cursor = page[page.length - 1]!.globalPosition;
+          seen.push(...page.filter((e) => e.streamId === id));
           if (seen.length >= 12) resolveDone();
+          return true;
         },
+        idleMs: () => 60_000, // only notifications may wake it: proves LISTEN works here
       });
+      await loop.start();
       for (let i = 3; i <= 12; i += 2) await store.appendToStream(id, [noted(i), noted(i + 1)]);
       await done;
-      await subscription.stop();
+      await loop.stop();
       expect(seen.map((e) => e.streamVersion)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     });
   });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { NegotiationEventType } from '../../../src/negotiation/events';
-import { checkEvent } from '../../../src/negotiation/rules';
-import { evolve, initialState } from '../../../src/negotiation/state';
+import type { NegotiationEventType } from '../../../src/negotiation/domain/events';
+import { checkEvent } from '../../../src/negotiation/domain/rules';
+import { evolve, initialState } from '../../../src/negotiation/domain/state';
 
 type Given = { id?: string; type: NegotiationEventType; data: unknown };
 

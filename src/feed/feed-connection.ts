@@ -1,0 +1,107 @@
+import type { Response } from 'express';
+import type { StoredEvent } from '../event-store/types';
+import { Waker } from '../event-store/waker';
+import { belongsTo } from '../negotiation/domain/streams';
+import type { FeedItem } from './feed-tail';
+
+export interface FeedFilter {
+  /** Streams of one negotiation: `nid`, `nid.rules`, `nid.alerts`. */
+  negotiation?: string;
+  types?: string[];
+}
+
+export interface FeedOptions {
+  after: number;
+  filter: FeedFilter;
+  heartbeatMs: number;
+  /** A client whose unsent output passes this is dropped rather than buffered without bound. */
+  maxBufferedBytes: number;
+  retryMs: number;
+}
+
+/** Where a connection gets its events: the shared tail in memory, or the log for a replay. */
+export interface FeedSource {
+  recent(after: number, limit: number): FeedItem[] | undefined;
+  fromLog(after: number, limit: number): Promise<FeedItem[]>;
+}
+
+const PAGE = 200;
+
+/**
+ * One SSE client with its own cursor, so resuming with Last-Event-ID misses nothing and
+ * repeats nothing, and a slow client only slows itself. At the head it is served from the
+ * process's shared tail; behind it, it pages through the log (taking turns with other
+ * replays) until it reaches the tail and rejoins. Sends a heartbeat comment when idle so
+ * proxies keep the connection open.
+ */
+export class FeedConnection {
+  readonly waker = new Waker();
+  private cursor: number;
+  private closed = false;
+
+  constructor(
+    private readonly source: FeedSource,
+    private readonly response: Response,
+    private readonly options: FeedOptions,
+    private readonly onDelivered: (count: number) => void = () => undefined,
+  ) {
+    this.cursor = options.after;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  async run(): Promise<void> {
+    this.response.on('close', () => this.close());
+    this.write(`retry: ${this.options.retryMs}\n: parley feed from position ${this.cursor}\n\n`);
+    while (!this.closed) {
+      let page: FeedItem[];
+      try {
+        page = this.source.recent(this.cursor, PAGE) ?? (await this.source.fromLog(this.cursor, PAGE));
+      } catch {
+        // The database is away: keep the client, try again shortly (heartbeats keep proxies open).
+        await this.waker.sleep(1000);
+        if (!this.closed && !this.write(': waiting for the database\n\n')) return;
+        continue;
+      }
+      if (page.length > 0) {
+        const chunk = page.filter((item) => this.matches(item.event)).map((item) => item.frame).join('');
+        this.cursor = page[page.length - 1]!.event.globalPosition;
+        if (chunk.length > 0 && !this.write(chunk)) return;
+        this.onDelivered(page.length);
+        continue;
+      }
+      await this.waker.sleep(this.options.heartbeatMs);
+      if (!this.closed && !this.waker.woke && !this.write(': heartbeat\n\n')) return;
+    }
+  }
+
+  /** Ends the stream; `reason` goes out as a last `event: close` first. */
+  close(reason?: string): void {
+    if (this.closed) return;
+    if (reason && !this.response.writableEnded) {
+      this.response.write(`event: close\ndata: ${JSON.stringify({ reason })}\n\n`);
+    }
+    this.closed = true;
+    this.waker.wake();
+    this.response.end();
+  }
+
+  private write(text: string): boolean {
+    if (this.closed) return false;
+    this.response.write(text);
+    if (this.response.writableLength > this.options.maxBufferedBytes) {
+      this.close('slow consumer: reconnect with Last-Event-ID to resume');
+      this.response.destroy();
+      return false;
+    }
+    return true;
+  }
+
+  private matches(event: StoredEvent): boolean {
+    const { negotiation, types } = this.options.filter;
+    if (negotiation && !belongsTo(event.streamId, negotiation)) return false;
+    return !types || types.includes(event.type);
+  }
+}

@@ -1,0 +1,90 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { Access } from './auth/access';
+import { callerOf } from './auth/caller';
+import { openApiSchema } from './openapi';
+import { parseWith } from './parse';
+import { negotiationIdSchema } from '../negotiation/domain/requests';
+import { instantOrDateSchema } from '../negotiation/domain/time';
+import { RemoveAlertRule, SaveAlertRule } from '../alerting/alert-rules.commands';
+import { ListAlertRules, ListAlerts, ListDeliveries, ReplayAlertRule } from '../alerting/alerts.queries';
+import { changeRuleSchema, createRuleSchema, ruleDefinitionSchema } from '../alerting/alert-rules';
+
+const replaySchema = z
+  .object({
+    rule: ruleDefinitionSchema,
+    by: z.enum(['recorded', 'valid']).default('recorded'),
+    from: instantOrDateSchema.optional(),
+  })
+  .strict();
+
+const alertsParams = z.object({ from: instantOrDateSchema.optional(), to: instantOrDateSchema.optional() });
+const deliveriesParams = z.object({ status: z.enum(['pending', 'delivered', 'dead']).optional() });
+const fullRuleSchema = changeRuleSchema.required({ name: true, rule: true });
+
+/** Full webhook URLs carry credentials: only admins (or everyone, on a server without keys) see them. */
+const reveals = (request: Request) => ['admin', 'anonymous'].includes(callerOf(request).role);
+
+@ApiTags('alerts')
+@ApiBearerAuth()
+@Controller('negotiations/:nid')
+export class AlertsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post('alert-rules')
+  @ApiBody({ schema: openApiSchema(createRuleSchema) })
+  async create(@Param('nid') nid: string, @Body() body: unknown) {
+    const id = parseWith(negotiationIdSchema, nid, ['nid']);
+    const { id: ruleId, ...input } = parseWith(createRuleSchema, body);
+    return this.commands.execute(new SaveAlertRule(id, ruleId ?? randomUUID(), input, false));
+  }
+
+  @Get('alert-rules')
+  list(@Param('nid') nid: string, @Req() request: Request) {
+    return this.queries.execute(new ListAlertRules(parseWith(negotiationIdSchema, nid, ['nid']), reveals(request)));
+  }
+
+  @Put('alert-rules/:rule')
+  @ApiBody({ schema: openApiSchema(fullRuleSchema) })
+  change(@Param('nid') nid: string, @Param('rule') rule: string, @Body() body: unknown) {
+    const { webhook, ...input } = parseWith(fullRuleSchema, body);
+    return this.commands.execute(
+      new SaveAlertRule(parseWith(negotiationIdSchema, nid, ['nid']), parseWith(z.uuid(), rule, ['rule']), { ...input, ...(webhook ? { webhook } : {}) }, true),
+    );
+  }
+
+  @Delete('alert-rules/:rule')
+  @HttpCode(204)
+  async remove(@Param('nid') nid: string, @Param('rule') rule: string) {
+    await this.commands.execute(new RemoveAlertRule(parseWith(negotiationIdSchema, nid, ['nid']), parseWith(z.uuid(), rule, ['rule'])));
+  }
+
+  /** Tries a rule on this negotiation's history; writes nothing. */
+  @Post('alert-rules\\:replay')
+  @Access('reader')
+  @HttpCode(200)
+  @ApiBody({ schema: openApiSchema(replaySchema) })
+  replay(@Param('nid') nid: string, @Body() body: unknown) {
+    const { rule, by, from } = parseWith(replaySchema, body);
+    return this.queries.execute(new ReplayAlertRule(parseWith(negotiationIdSchema, nid, ['nid']), rule, by, from));
+  }
+
+  @Get('alerts')
+  alerts(@Param('nid') nid: string, @Query() query: unknown) {
+    const { from, to } = parseWith(alertsParams, query);
+    return this.queries.execute(new ListAlerts(parseWith(negotiationIdSchema, nid, ['nid']), from, to));
+  }
+
+  @Get('alerts/deliveries')
+  deliveries(@Param('nid') nid: string, @Query() query: unknown, @Req() request: Request) {
+    const { status } = parseWith(deliveriesParams, query);
+    return this.queries.execute(new ListDeliveries(parseWith(negotiationIdSchema, nid, ['nid']), reveals(request), status));
+  }
+}

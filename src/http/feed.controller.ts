@@ -1,0 +1,86 @@
+import { SkipThrottle } from '@nestjs/throttler';
+import { Controller, Get, Headers, HttpCode, HttpException, Inject, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { CONFIG, type Config } from '../config/config';
+import { EventStore } from '../event-store/event-store';
+import { Access, FeedTokenAccepted } from './auth/access';
+import { callerOf } from './auth/caller';
+import { parseWith } from './parse';
+import { slugSchema } from '../negotiation/domain/events';
+import { FeedConnection } from '../feed/feed-connection';
+import { FeedTokens } from '../feed/feed-tokens';
+import { FeedHub } from '../feed/feed.hub';
+
+const feedParams = z.object({
+  after: z.coerce.number().int().min(0).optional(),
+  negotiation: slugSchema.optional(),
+  types: z
+    .string()
+    .transform((v) => v.split(',').map((t) => t.trim()).filter(Boolean))
+    .optional(),
+  token: z.string().optional(),
+});
+
+@ApiTags('live')
+@ApiBearerAuth()
+@SkipThrottle()
+@Controller('feed')
+export class FeedController {
+  constructor(
+    private readonly hub: FeedHub,
+    private readonly store: EventStore,
+    private readonly tokens: FeedTokens,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  /**
+   * Server-Sent Events: every event and alert firing as it is recorded. SSE id = global
+   * position; Last-Event-ID (which wins over ?after=) resumes after it; with neither, the
+   * feed starts at the head.
+   */
+  @Get()
+  @Access('reader')
+  @FeedTokenAccepted()
+  @ApiQuery({ name: 'after', required: false })
+  @ApiQuery({ name: 'negotiation', required: false })
+  @ApiQuery({ name: 'types', required: false, description: 'Event types, comma-separated' })
+  @ApiQuery({ name: 'token', required: false, description: 'From POST /feed/tokens, for EventSource' })
+  async feed(@Query() query: unknown, @Headers('last-event-id') lastEventId: string | undefined, @Req() request: Request, @Res() response: Response) {
+    const params = parseWith(feedParams, query);
+    const caller = callerOf(request).id;
+    if (!this.hub.admits(caller)) {
+      response.setHeader('Retry-After', '5');
+      throw new HttpException(
+        { error: 'too_many_requests', message: `At most ${this.config.PARLEY_FEED_MAX_PER_CLIENT} feed connections per client (PARLEY_FEED_MAX_PER_CLIENT); close one first` },
+        429,
+      );
+    }
+    const resumeFrom = lastEventId === undefined ? undefined : parseWith(z.coerce.number().int().min(0), lastEventId, ['Last-Event-ID']);
+    const after = resumeFrom ?? params.after ?? (await this.store.headPosition());
+    response.status(200).set({
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    response.flushHeaders();
+    const connection = new FeedConnection(this.hub, response, {
+      after,
+      filter: { ...(params.negotiation ? { negotiation: params.negotiation } : {}), ...(params.types ? { types: params.types } : {}) },
+      heartbeatMs: this.config.PARLEY_FEED_HEARTBEAT_MS,
+      maxBufferedBytes: this.config.PARLEY_FEED_MAX_BUFFER,
+      retryMs: 1000,
+    });
+    await this.hub.serve(connection, caller);
+  }
+
+  /** A token valid for 60 s, for `GET /feed?token=` from a browser's EventSource. */
+  @Post('tokens')
+  @Access('reader')
+  @HttpCode(201)
+  token() {
+    return this.tokens.issue();
+  }
+}

@@ -1,0 +1,49 @@
+import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiTags } from '@nestjs/swagger';
+import type { DatabaseConnection } from '../database/connection';
+import { DATABASE } from '../database/database.module';
+import { Access } from './auth/access';
+import { projectionStatus } from '../projection-runner/projection-writer';
+import { GetGaps } from '../negotiation/analysis/get-gaps.query';
+import { ListNegotiations } from '../negotiation/reading/list-negotiations.query';
+import { FeedHub } from '../feed/feed.hub';
+import { Metrics } from '../metrics/metrics';
+
+/** Prometheus text format. Gauges read from the database are refreshed at each scrape. */
+@ApiTags('live')
+@Controller('metrics')
+export class MetricsController {
+  constructor(
+    private readonly metrics: Metrics,
+    private readonly hub: FeedHub,
+    private readonly queries: QueryBus,
+    @Inject(DATABASE) private readonly database: DatabaseConnection,
+  ) {}
+
+  @Get()
+  @Access('metrics')
+  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  async scrape(): Promise<string> {
+    const { head, checkpoint, skipped } = await projectionStatus(this.database.db);
+    this.metrics.headPosition.set(head);
+    this.metrics.projectorLag.set(Math.max(0, head - checkpoint));
+    this.metrics.projectionSkipped.set(skipped);
+    this.metrics.sseClients.set(this.hub.size);
+    const dead = await this.database.db
+      .selectFrom('webhook_outbox')
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .where('status', '=', 'dead')
+      .executeTakeFirstOrThrow();
+    this.metrics.webhooksDead.set(Number(dead.count));
+    this.metrics.overallGap.reset();
+    const { negotiations } = await this.queries.execute(new ListNegotiations());
+    for (const { id } of negotiations) {
+      const { pairs } = await this.queries.execute(new GetGaps(id, {}));
+      for (const pair of pairs) {
+        if (pair.overall !== null) this.metrics.overallGap.set({ negotiation: id, a: pair.a, b: pair.b }, pair.overall);
+      }
+    }
+    return this.metrics.registry.metrics();
+  }
+}

@@ -1,0 +1,117 @@
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { compromiseOutcomes, concessions, zonesOfAgreement, type Concession, type Outcome, type Zone } from './analytics';
+import type { AsOf } from '../stances/stance';
+import { issuesKnown, partiesKnown, redLinesAt, stancesAt, timelineOf, type TimelineFact } from '../stances/stance.repository';
+import { checkParties } from './get-gaps.query';
+import { ReadModel, type AsOfQuery } from '../reading/read-model';
+
+const stamp = (asOf: AsOf) => ({ at: asOf.at.toISOString(), knownAt: asOf.knownAt.toISOString() });
+
+export class GetZones extends Query<{ at: string; knownAt: string; parties: string[]; zones: Zone[] }> {
+  constructor(readonly negotiationId: string, readonly query: AsOfQuery, readonly between?: string[]) {
+    super();
+  }
+}
+
+@QueryHandler(GetZones)
+export class GetZonesHandler implements IQueryHandler<GetZones> {
+  constructor(private readonly readModel: ReadModel) {}
+
+  async execute({ negotiationId, query, between }: GetZones) {
+    const read = await this.readModel.open(negotiationId);
+    const { db } = read;
+    const asOf = read.asOf(query);
+    const [parties, issues, redLines] = await Promise.all([
+      partiesKnown(db, negotiationId, asOf.knownAt),
+      issuesKnown(db, negotiationId, asOf.knownAt),
+      redLinesAt(db, negotiationId, asOf),
+    ]);
+    const chosen = between ?? parties.map((p) => p.party).sort();
+    checkParties(chosen, parties.map((p) => p.party));
+    return { ...stamp(asOf), parties: chosen, zones: zonesOfAgreement(chosen, issues, redLines) };
+  }
+}
+
+export class GetOutcomes extends Query<{ at: string; knownAt: string; outcomes: Outcome[] }> {
+  constructor(readonly negotiationId: string, readonly query: AsOfQuery) {
+    super();
+  }
+}
+
+@QueryHandler(GetOutcomes)
+export class GetOutcomesHandler implements IQueryHandler<GetOutcomes> {
+  constructor(private readonly readModel: ReadModel) {}
+
+  async execute({ negotiationId, query }: GetOutcomes) {
+    const read = await this.readModel.open(negotiationId);
+    const { db } = read;
+    const asOf = read.asOf(query);
+    const [parties, issues, stances] = await Promise.all([
+      partiesKnown(db, negotiationId, asOf.knownAt),
+      issuesKnown(db, negotiationId, asOf.knownAt),
+      stancesAt(db, negotiationId, asOf),
+    ]);
+    return { ...stamp(asOf), outcomes: compromiseOutcomes(parties, issues, stances) };
+  }
+}
+
+export class GetConcessions extends Query<{ party: string; toward: string; from: string; to: string; knownAt: string; issues: Concession[]; mean: number | null }> {
+  constructor(
+    readonly negotiationId: string,
+    readonly party: string,
+    readonly toward: string,
+    readonly from: Date,
+    readonly to: Date,
+    readonly knownAtQuery: Date | undefined,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(GetConcessions)
+export class GetConcessionsHandler implements IQueryHandler<GetConcessions> {
+  constructor(private readonly readModel: ReadModel) {}
+
+  async execute({ negotiationId, party, toward, from, to, knownAtQuery }: GetConcessions) {
+    const { db, now } = await this.readModel.open(negotiationId);
+    const knownAt = knownAtQuery ?? now;
+    const [parties, issues, before, after] = await Promise.all([
+      partiesKnown(db, negotiationId, knownAt),
+      issuesKnown(db, negotiationId, knownAt),
+      stancesAt(db, negotiationId, { at: from, knownAt }),
+      stancesAt(db, negotiationId, { at: to, knownAt }),
+    ]);
+    checkParties([party, toward], parties.map((p) => p.party));
+    const list = concessions(party, toward, issues, before, after);
+    return {
+      party,
+      toward,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      knownAt: knownAt.toISOString(),
+      issues: list,
+      mean: list.length === 0 ? null : list.reduce((sum, c) => sum + c.concession, 0) / list.length,
+    };
+  }
+}
+
+export class GetHistory extends Query<{ party: string; knownAt: string; changes: TimelineFact[] }> {
+  constructor(readonly negotiationId: string, readonly party: string, readonly knownAtQuery: Date | undefined, readonly issue?: string) {
+    super();
+  }
+}
+
+/** Every change of a party's stances (withdrawals included), as known at knownAt, in valid-time order. */
+@QueryHandler(GetHistory)
+export class GetHistoryHandler implements IQueryHandler<GetHistory> {
+  constructor(private readonly readModel: ReadModel) {}
+
+  async execute({ negotiationId, party, knownAtQuery, issue }: GetHistory) {
+    const { db, now } = await this.readModel.open(negotiationId);
+    const knownAt = knownAtQuery ?? now;
+    checkParties([party], (await partiesKnown(db, negotiationId, knownAt)).map((p) => p.party));
+    return { party, knownAt: knownAt.toISOString(), changes: await timelineOf(db, negotiationId, [party], knownAt, issue) };
+  }
+}
+
+export const analysisHandlers = [GetZonesHandler, GetOutcomesHandler, GetConcessionsHandler, GetHistoryHandler];

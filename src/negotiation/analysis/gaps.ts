@@ -1,0 +1,99 @@
+import type { Stance } from '../stances/stance';
+import type { KnownIssue, TimelineFact } from '../stances/stance.repository';
+
+export interface IssueGap {
+  issue: string;
+  gap: number;
+  a: number;
+  b: number;
+}
+
+export interface PairGap {
+  a: string;
+  b: string;
+  overall: number | null;
+  coverage: number | null;
+  issues: IssueGap[];
+}
+
+type StanceLike = Pick<Stance, 'party' | 'issue' | 'value' | 'salience'>;
+
+/**
+ * The contract's gap formulas for one pair. gap = |a − b| / (max − min) × 100 on each shared
+ * issue; overall = Σ wᵢ·gapᵢ / Σ wᵢ with wᵢ the mean of the two saliences (null counts as 1;
+ * all-zero weights fall back to the plain mean); coverage = shared / issues known.
+ */
+export function pairGap(a: string, b: string, stances: StanceLike[], issues: KnownIssue[]): PairGap {
+  const of = (party: string) => new Map(stances.filter((s) => s.party === party).map((s) => [s.issue, s]));
+  const sa = of(a);
+  const sb = of(b);
+  const gaps: (IssueGap & { weight: number })[] = [];
+  for (const issue of [...issues].sort((x, y) => x.issue.localeCompare(y.issue))) {
+    const x = sa.get(issue.issue);
+    const y = sb.get(issue.issue);
+    if (!x || !y) continue;
+    // Multiply first: integer inputs then give exact gaps (55, not 55.00000000000001).
+    const gap = (Math.abs(x.value - y.value) * 100) / (issue.scale.max - issue.scale.min);
+    gaps.push({ issue: issue.issue, gap, a: x.value, b: y.value, weight: ((x.salience ?? 1) + (y.salience ?? 1)) / 2 });
+  }
+  return {
+    a,
+    b,
+    overall: overallGap(gaps),
+    coverage: issues.length === 0 ? null : gaps.length / issues.length,
+    issues: gaps.map(({ weight: _weight, ...gap }) => gap),
+  };
+}
+
+function overallGap(gaps: { gap: number; weight: number }[]): number | null {
+  if (gaps.length === 0) return null;
+  const totalWeight = gaps.reduce((sum, g) => sum + g.weight, 0);
+  if (totalWeight === 0) return gaps.reduce((sum, g) => sum + g.gap, 0) / gaps.length;
+  return gaps.reduce((sum, g) => sum + g.weight * g.gap, 0) / totalWeight;
+}
+
+/** Every pair of `parties`, each pair in the order the parties are given. */
+export function pairsOf(parties: string[]): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (let i = 0; i < parties.length; i++) {
+    for (let j = i + 1; j < parties.length; j++) pairs.push([parties[i]!, parties[j]!]);
+  }
+  return pairs;
+}
+
+export interface SeriesPoint {
+  at: string;
+  overall: number | null;
+  issues: Record<string, number>;
+}
+
+/**
+ * Sweeps a timeline (in valid-time order, ties by position) once for all points: the stance
+ * at each point is the last fact at or before it, exactly as the as-of rule reads.
+ */
+export function gapSeries(a: string, b: string, timeline: TimelineFact[], issues: KnownIssue[], points: Date[]): SeriesPoint[] {
+  const values = new Map<string, number>();
+  const saliences = new Map<string, number>();
+  const key = (party: string, issue: string) => `${party}\u0000${issue}`;
+  let next = 0;
+  return points.map((at) => {
+    while (next < timeline.length && timeline[next]!.occurredAt.getTime() <= at.getTime()) {
+      const fact = timeline[next++]!;
+      const k = key(fact.party, fact.issue);
+      if (fact.kind === 'withdraw') values.delete(k);
+      else values.set(k, fact.value!);
+      if (fact.kind === 'set' && fact.salience !== null) saliences.set(k, fact.salience);
+    }
+    const stances: StanceLike[] = [];
+    for (const party of [a, b]) {
+      for (const issue of issues) {
+        const value = values.get(key(party, issue.issue));
+        if (value !== undefined) {
+          stances.push({ party, issue: issue.issue, value, salience: saliences.get(key(party, issue.issue)) ?? null });
+        }
+      }
+    }
+    const gap = pairGap(a, b, stances, issues);
+    return { at: at.toISOString(), overall: gap.overall, issues: Object.fromEntries(gap.issues.map((i) => [i.issue, i.gap])) };
+  });
+}

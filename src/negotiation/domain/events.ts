@@ -1,0 +1,195 @@
+import { z } from 'zod';
+import type { EventDefinition } from '../../event-store/event-registry';
+import { instantOrDateTextSchema, instantTextSchema } from './time';
+
+export const slugSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'Expected a slug: lowercase letters, digits and single hyphens');
+
+const text = (max: number) => z.string().min(1).max(max);
+const unit = z.number().min(0).max(1);
+/**
+ * Points on a scale. Bounded so that differences and ratios of any two stay finite and exact
+ * enough (±1.7e308 made max − min infinite, and every gap null).
+ */
+export const SCALE_LIMIT = 1e15;
+const value = z
+  .number()
+  .finite()
+  .min(-SCALE_LIMIT, `Expected a number from -${SCALE_LIMIT} to ${SCALE_LIMIT}`)
+  .max(SCALE_LIMIT, `Expected a number from -${SCALE_LIMIT} to ${SCALE_LIMIT}`);
+
+export const sourceSchema = z
+  .object({
+    title: text(500).optional(),
+    url: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+    publisher: text(200).optional(),
+    publishedAt: instantOrDateTextSchema.optional(),
+  })
+  .strict();
+
+export const negotiationOpenedSchema = z
+  .object({ title: text(200), description: text(5000).optional() })
+  .strict();
+
+export const partyAddedSchema = z
+  .object({
+    party: slugSchema,
+    name: text(200),
+    aliases: z.array(text(200)).max(20).optional(),
+    capability: unit.optional(),
+  })
+  .strict();
+
+export const issueDefinedSchema = z
+  .object({
+    issue: slugSchema,
+    title: text(200),
+    scale: z
+      .object({
+        min: value,
+        max: value,
+        labels: z.record(z.string().regex(/^-?\d+(\.\d+)?$/, 'Label keys are points on the scale'), text(200)).optional(),
+      })
+      .strict()
+      .refine((s) => s.min < s.max, { message: 'scale.min must be below scale.max', path: ['max'] })
+      .optional(),
+  })
+  .strict();
+
+export const positionStatedSchema = z
+  .object({
+    party: slugSchema,
+    issue: slugSchema,
+    value,
+    salience: unit.optional(),
+    summary: text(2000).optional(),
+    quote: text(2000).optional(),
+    confidence: unit.optional(),
+  })
+  .strict();
+
+const uniqueBy =
+  <T>(key: (item: T) => string, what: string) =>
+  (items: T[], ctx: z.RefinementCtx) => {
+    const seen = new Set<string>();
+    items.forEach((item, i) => {
+      const k = key(item);
+      if (seen.has(k)) ctx.addIssue({ code: 'custom', message: `${what} ${k} is given twice`, path: [i] });
+      seen.add(k);
+    });
+  };
+
+export const proposalTabledSchema = z
+  .object({
+    proposal: slugSchema,
+    title: text(200),
+    sponsors: z.array(slugSchema).min(1).max(50).superRefine(uniqueBy((p) => p, 'Sponsor')),
+    venue: text(200).optional(),
+    positions: z
+      .array(z.object({ issue: slugSchema, value, summary: text(2000).optional() }).strict())
+      .min(1)
+      .max(200)
+      .superRefine(uniqueBy((p) => p.issue, 'Issue')),
+  })
+  .strict();
+
+export const meetingHeldSchema = z
+  .object({
+    participants: z.array(slugSchema).min(1).max(50).superRefine(uniqueBy((p) => p, 'Participant')),
+    place: text(200).optional(),
+    summary: text(5000).optional(),
+    positions: z
+      .array(z.object({ party: slugSchema, issue: slugSchema, value, summary: text(2000).optional() }).strict())
+      .max(500)
+      .superRefine(uniqueBy((p) => `${p.party}/${p.issue}`, 'Party and issue'))
+      .optional(),
+  })
+  .strict();
+
+export const positionWithdrawnSchema = z
+  .object({ party: slugSchema, issue: slugSchema, summary: text(2000).optional() })
+  .strict();
+
+export const redLineDeclaredSchema = z
+  .object({
+    party: slugSchema,
+    issue: slugSchema,
+    acceptable: z
+      .object({ min: value.optional(), max: value.optional() })
+      .strict()
+      .refine((a) => a.min !== undefined || a.max !== undefined, 'Give min, max or both')
+      .refine((a) => a.min === undefined || a.max === undefined || a.min <= a.max, {
+        message: 'acceptable.min must not exceed acceptable.max',
+        path: ['max'],
+      }),
+    summary: text(2000).optional(),
+  })
+  .strict();
+
+export const eventCorrectedSchema = z
+  .object({
+    target: z.uuid(),
+    // Validated as the target's type by the rules, which know the target.
+    data: z.record(z.string(), z.unknown()),
+    occurredAt: instantTextSchema.optional(),
+  })
+  .strict();
+
+export const eventRetractedSchema = z
+  .object({ target: z.uuid(), reason: text(2000) })
+  .strict();
+
+export const eventDataSchemas = {
+  NegotiationOpened: negotiationOpenedSchema,
+  PartyAdded: partyAddedSchema,
+  IssueDefined: issueDefinedSchema,
+  PositionStated: positionStatedSchema,
+  ProposalTabled: proposalTabledSchema,
+  MeetingHeld: meetingHeldSchema,
+  PositionWithdrawn: positionWithdrawnSchema,
+  RedLineDeclared: redLineDeclaredSchema,
+  EventCorrected: eventCorrectedSchema,
+  EventRetracted: eventRetractedSchema,
+} as const;
+
+export type NegotiationEventType = keyof typeof eventDataSchemas;
+export const negotiationEventTypes = Object.keys(eventDataSchemas) as NegotiationEventType[];
+const NEGOTIATION_TYPES = new Set<string>(negotiationEventTypes);
+
+export function isNegotiationType(type: string): type is NegotiationEventType {
+  return NEGOTIATION_TYPES.has(type);
+}
+
+/** Events that set, drop or bound a party's stance: what corrections and retractions may target. */
+export const POSITION_CARRYING = new Set<NegotiationEventType>([
+  'PositionStated',
+  'ProposalTabled',
+  'MeetingHeld',
+  'PositionWithdrawn',
+  'RedLineDeclared',
+]);
+
+export type EventData = { [T in NegotiationEventType]: z.infer<(typeof eventDataSchemas)[T]> };
+export type Source = z.infer<typeof sourceSchema>;
+
+/** A negotiation event as the domain sees it: typed data, valid and recorded time. */
+export type NegotiationEvent = {
+  [T in NegotiationEventType]: {
+    id: string;
+    type: T;
+    data: EventData[T];
+    occurredAt: Date;
+    recordedAt: Date;
+    globalPosition: number;
+    streamVersion: number;
+    source?: Source;
+  };
+}[NegotiationEventType];
+
+export const negotiationEventDefinitions: EventDefinition[] = negotiationEventTypes.map((type) => ({
+  type,
+  schema: eventDataSchemas[type],
+}));

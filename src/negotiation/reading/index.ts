@@ -1,0 +1,17 @@
+import { analysisHandlers } from '../analysis/analysis.queries';
+import { GetGapSeriesHandler } from '../analysis/get-gap-series.query';
+import { GetGapsHandler } from '../analysis/get-gaps.query';
+import { GetNegotiationHandler } from './get-negotiation.query';
+import { GetStancesHandler } from '../stances/get-stances.query';
+import { ListNegotiationsHandler } from './list-negotiations.query';
+import { ReadEventsHandler } from './read-events.query';
+
+export const queryHandlers = [
+  ListNegotiationsHandler,
+  GetNegotiationHandler,
+  ReadEventsHandler,
+  GetStancesHandler,
+  GetGapsHandler,
+  GetGapSeriesHandler,
+  ...analysisHandlers,
+];

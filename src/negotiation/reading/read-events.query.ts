@@ -1,0 +1,35 @@
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { EventStore } from '../../event-store/event-store';
+import { UnknownNegotiation } from '../domain/errors';
+import { eventJson } from '../domain/stored-event';
+
+export class ReadEvents extends Query<{ events: ReturnType<typeof eventJson>[]; next: number | null }> {
+  constructor(
+    readonly after: number,
+    readonly limit: number,
+    readonly negotiationId?: string,
+  ) {
+    super();
+  }
+}
+
+/**
+ * A page of the log in global order. `next` is the position to pass as `after` for the next
+ * page, or null when this page reached the head (a tailing reader keeps its last position).
+ */
+@QueryHandler(ReadEvents)
+export class ReadEventsHandler implements IQueryHandler<ReadEvents> {
+  constructor(private readonly store: EventStore) {}
+
+  async execute({ after, limit, negotiationId }: ReadEvents) {
+    if (negotiationId !== undefined && (await this.store.streamVersion(negotiationId)) === 0) {
+      throw new UnknownNegotiation(negotiationId);
+    }
+    const events = await this.store.readAll({ after, limit, ...(negotiationId ? { streamId: negotiationId } : {}) });
+    const full = events.length === limit;
+    return {
+      events: events.map(eventJson),
+      next: full ? events[events.length - 1]!.globalPosition : null,
+    };
+  }
+}

@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { queryHandlers } from '.';
+import { ReadModel } from './read-model';
+
+@Module({ providers: [ReadModel, ...queryHandlers], exports: [ReadModel] })
+export class ReadingModule {}

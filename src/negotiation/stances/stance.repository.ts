@@ -1,0 +1,210 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../database/schema';
+import type { Source } from '../domain/events';
+import type { AsOf, RedLine, Stance } from './stance';
+
+/**
+ * As-of reads over the stance projection. Each (party, issue) pair is answered by one index
+ * walk (stance_facts_*_idx) that stops at the first fact that is valid at `at`, known at
+ * `knownAt` and not superseded by a later version known then: the cost follows the number
+ * of pairs, not the length of the log (docs/architecture.md has the plan).
+ */
+
+// A version is in force at knownAt when no later version of its event was known by then.
+const inForce = (knownAt: Date) => sql`
+  not exists (
+    select 1 from stance_versions later
+    where later.event_id = f.event_id
+      and later.version_position > f.version_position
+      and later.recorded_at <= ${knownAt})`;
+
+interface StanceRow {
+  party: string;
+  issue: string;
+  kind: string;
+  value: number | null;
+  summary: string | null;
+  event_id: string;
+  occurred_at: Date;
+  source: Source | null;
+  salience: number | null;
+}
+
+export async function stancesAt(db: Kysely<Database>, negotiationId: string, { at, knownAt }: AsOf): Promise<Stance[]> {
+  const { rows } = await sql<StanceRow>`
+    select k.party, k.issue, p.kind, p.value, p.summary, p.event_id, p.occurred_at, v.source, s.salience
+    from stance_keys k
+    cross join lateral (
+      select f.kind, f.value, f.summary, f.event_id, f.occurred_at, f.version_position
+      from stance_facts f
+      where f.negotiation_id = k.negotiation_id and f.party = k.party and f.issue = k.issue
+        and f.kind <> 'red-line'
+        and f.occurred_at <= ${at} and f.recorded_at <= ${knownAt}
+        and ${inForce(knownAt)}
+      order by f.occurred_at desc, f.event_position desc
+      limit 1
+    ) p
+    join stance_versions v on v.event_id = p.event_id and v.version_position = p.version_position
+    left join lateral (
+      select f.salience
+      from stance_facts f
+      where f.negotiation_id = k.negotiation_id and f.party = k.party and f.issue = k.issue
+        and f.kind = 'set' and f.salience is not null
+        and f.occurred_at <= ${at} and f.recorded_at <= ${knownAt}
+        and ${inForce(knownAt)}
+      order by f.occurred_at desc, f.event_position desc
+      limit 1
+    ) s on true
+    where k.negotiation_id = ${negotiationId} and p.kind = 'set'
+    order by k.party, k.issue`.execute(db);
+  return rows.map((r) => ({
+    party: r.party,
+    issue: r.issue,
+    value: r.value!,
+    salience: r.salience,
+    since: r.occurred_at,
+    eventId: r.event_id,
+    summary: r.summary,
+    source: r.source,
+  }));
+}
+
+interface RedLineRow {
+  party: string;
+  issue: string;
+  min: number | null;
+  max: number | null;
+  summary: string | null;
+  event_id: string;
+  occurred_at: Date;
+  source: Source | null;
+}
+
+export async function redLinesAt(db: Kysely<Database>, negotiationId: string, { at, knownAt }: AsOf): Promise<RedLine[]> {
+  const { rows } = await sql<RedLineRow>`
+    select k.party, k.issue, r.min, r.max, r.summary, r.event_id, r.occurred_at, v.source
+    from stance_keys k
+    cross join lateral (
+      select f.min, f.max, f.summary, f.event_id, f.occurred_at, f.version_position
+      from stance_facts f
+      where f.negotiation_id = k.negotiation_id and f.party = k.party and f.issue = k.issue
+        and f.kind = 'red-line'
+        and f.occurred_at <= ${at} and f.recorded_at <= ${knownAt}
+        and ${inForce(knownAt)}
+      order by f.occurred_at desc, f.event_position desc
+      limit 1
+    ) r
+    join stance_versions v on v.event_id = r.event_id and v.version_position = r.version_position
+    where k.negotiation_id = ${negotiationId}
+    order by k.party, k.issue`.execute(db);
+  return rows.map((r) => ({
+    party: r.party,
+    issue: r.issue,
+    min: r.min,
+    max: r.max,
+    since: r.occurred_at,
+    eventId: r.event_id,
+    summary: r.summary,
+    source: r.source,
+  }));
+}
+
+export interface KnownParty {
+  party: string;
+  name: string;
+  aliases: string[];
+  capability: number | null;
+}
+
+export interface KnownIssue {
+  issue: string;
+  title: string;
+  scale: { min: number; max: number; labels: Record<string, string> };
+}
+
+export async function partiesKnown(db: Kysely<Database>, negotiationId: string, knownAt: Date): Promise<KnownParty[]> {
+  const rows = await db
+    .selectFrom('projected_parties')
+    .select(['party', 'name', 'aliases', 'capability'])
+    .where('negotiation_id', '=', negotiationId)
+    .where('recorded_at', '<=', knownAt)
+    .orderBy('position')
+    .execute();
+  return rows.map((r) => ({ party: r.party, name: r.name, aliases: r.aliases, capability: r.capability }));
+}
+
+export async function issuesKnown(db: Kysely<Database>, negotiationId: string, knownAt: Date): Promise<KnownIssue[]> {
+  const rows = await db
+    .selectFrom('projected_issues')
+    .select(['issue', 'title', 'scale_min', 'scale_max', 'labels'])
+    .where('negotiation_id', '=', negotiationId)
+    .where('recorded_at', '<=', knownAt)
+    .orderBy('position')
+    .execute();
+  return rows.map((r) => ({ issue: r.issue, title: r.title, scale: { min: r.scale_min, max: r.scale_max, labels: r.labels } }));
+}
+
+export interface TimelineFact {
+  party: string;
+  issue: string;
+  kind: 'set' | 'withdraw';
+  value: number | null;
+  salience: number | null;
+  summary: string | null;
+  eventId: string;
+  eventPosition: number;
+  occurredAt: Date;
+  recordedAt: Date;
+  source: Source | null;
+}
+
+/**
+ * Every stance-setting fact of `parties` in force at `knownAt`, in valid-time order: the
+ * timeline that series, concessions and histories sweep through.
+ */
+export async function timelineOf(
+  db: Kysely<Database>,
+  negotiationId: string,
+  parties: string[],
+  knownAt: Date,
+  issue?: string,
+): Promise<TimelineFact[]> {
+  if (parties.length === 0) return [];
+  const { rows } = await sql<{
+    party: string;
+    issue: string;
+    kind: 'set' | 'withdraw';
+    value: number | null;
+    salience: number | null;
+    summary: string | null;
+    event_id: string;
+    event_position: string;
+    occurred_at: Date;
+    recorded_at: Date;
+    source: Source | null;
+  }>`
+    select f.party, f.issue, f.kind, f.value, f.salience, f.summary, f.event_id, f.event_position,
+           f.occurred_at, f.recorded_at, v.source
+    from stance_facts f
+    join stance_versions v on v.event_id = f.event_id and v.version_position = f.version_position
+    where f.negotiation_id = ${negotiationId}
+      and f.party in (${sql.join(parties)})
+      and f.kind <> 'red-line'
+      and f.recorded_at <= ${knownAt}
+      and ${inForce(knownAt)}
+      ${issue === undefined ? sql`` : sql`and f.issue = ${issue}`}
+    order by f.occurred_at, f.event_position`.execute(db);
+  return rows.map((r) => ({
+    party: r.party,
+    issue: r.issue,
+    kind: r.kind,
+    value: r.value,
+    salience: r.salience,
+    summary: r.summary,
+    eventId: r.event_id,
+    eventPosition: Number(r.event_position),
+    occurredAt: r.occurred_at,
+    recordedAt: r.recorded_at,
+    source: r.source,
+  }));
+}

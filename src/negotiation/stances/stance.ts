@@ -1,0 +1,86 @@
+import type { EventData, NegotiationEventType, Source } from '../domain/events';
+
+/** Valid time (`at`) and recorded time (`knownAt`) of a question. */
+export interface AsOf {
+  at: Date;
+  knownAt: Date;
+}
+
+/** One party's stance-relevant statement on one issue, taken from an effective event. */
+export type Fact =
+  | { kind: 'set'; value: number; salience: number | null; summary: string | null }
+  | { kind: 'withdraw'; summary: string | null }
+  | { kind: 'red-line'; min: number | null; max: number | null; summary: string | null };
+
+export interface PartyIssueFact {
+  party: string;
+  issue: string;
+  fact: Fact;
+}
+
+/** What an event says about each (party, issue) it touches. */
+export function factsOf(type: NegotiationEventType, data: unknown): PartyIssueFact[] {
+  switch (type) {
+    case 'PositionStated': {
+      const d = data as EventData['PositionStated'];
+      return [{ party: d.party, issue: d.issue, fact: { kind: 'set', value: d.value, salience: d.salience ?? null, summary: d.summary ?? null } }];
+    }
+    case 'ProposalTabled': {
+      const d = data as EventData['ProposalTabled'];
+      return d.sponsors.flatMap((party) =>
+        d.positions.map((p) => ({
+          party,
+          issue: p.issue,
+          fact: { kind: 'set' as const, value: p.value, salience: null, summary: p.summary ?? d.title },
+        })),
+      );
+    }
+    case 'MeetingHeld': {
+      const d = data as EventData['MeetingHeld'];
+      return (d.positions ?? []).map((p) => ({
+        party: p.party,
+        issue: p.issue,
+        fact: { kind: 'set' as const, value: p.value, salience: null, summary: p.summary ?? d.summary ?? null },
+      }));
+    }
+    case 'PositionWithdrawn': {
+      const d = data as EventData['PositionWithdrawn'];
+      return [{ party: d.party, issue: d.issue, fact: { kind: 'withdraw', summary: d.summary ?? null } }];
+    }
+    case 'RedLineDeclared': {
+      const d = data as EventData['RedLineDeclared'];
+      return [
+        {
+          party: d.party,
+          issue: d.issue,
+          fact: { kind: 'red-line', min: d.acceptable.min ?? null, max: d.acceptable.max ?? null, summary: d.summary ?? null },
+        },
+      ];
+    }
+    default:
+      return [];
+  }
+}
+
+
+export interface Stance {
+  party: string;
+  issue: string;
+  value: number;
+  salience: number | null;
+  since: Date;
+  eventId: string;
+  summary: string | null;
+  source: Source | null;
+}
+
+export interface RedLine {
+  party: string;
+  issue: string;
+  min: number | null;
+  max: number | null;
+  since: Date;
+  eventId: string;
+  summary: string | null;
+  source: Source | null;
+}

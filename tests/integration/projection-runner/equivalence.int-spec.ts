@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { EventRegistry } from '../../../src/event-store/event-registry';
+import { EventStore } from '../../../src/event-store/event-store';
+import type { EventToAppend } from '../../../src/event-store/types';
+import { negotiationEventDefinitions } from '../../../src/negotiation/domain/events';
+import { toNegotiationEvent } from '../../../src/negotiation/domain/stored-event';
+import type { AsOf } from '../../../src/negotiation/stances/stance';
+import { redLinesAsOf, stancesAsOf } from '../../support/as-of-reference';
+import { Projector } from '../../../src/projection-runner/projector';
+import { rebuildProjections } from '../../../src/projection-runner/rebuild';
+import { redLinesAt, stancesAt } from '../../../src/negotiation/stances/stance.repository';
+import { createTestDatabase, type TestDatabase } from '../../support/database';
+import { numRuns } from '../../support/property';
+
+const PARTIES = ['p1', 'p2', 'p3'];
+const ISSUES = ['i1', 'i2'];
+const DAYS = [1, 2, 3, 4].map((d) => `2025-04-0${d}T00:00:00.000Z`);
+
+const step = fc.record({
+  kind: fc.constantFrom('stated', 'stated', 'stated', 'proposal', 'meeting', 'withdrawn', 'red-line', 'corrected', 'retracted'),
+  party: fc.nat(PARTIES.length - 1),
+  other: fc.nat(PARTIES.length - 1),
+  issue: fc.nat(ISSUES.length - 1),
+  value: fc.integer({ min: 0, max: 100 }),
+  salience: fc.option(fc.constantFrom(0, 0.3, 1), { nil: undefined }),
+  day: fc.nat(DAYS.length - 1),
+  moveDay: fc.option(fc.nat(DAYS.length - 1), { nil: undefined }),
+  pick: fc.nat(),
+  endBatch: fc.boolean(),
+});
+
+type Step = typeof step extends fc.Arbitrary<infer T> ? T : never;
+
+/** Turns random steps into a valid event history, in batches (each batch one recordedAt). */
+function history(steps: Step[]): EventToAppend[][] {
+  const at = (d: number) => new Date(DAYS[d]!);
+  const batches: EventToAppend[][] = [[
+    { type: 'NegotiationOpened', data: { title: 'P' }, occurredAt: at(0) },
+    ...PARTIES.map((party) => ({ type: 'PartyAdded', data: { party, name: party }, occurredAt: at(0) })),
+    ...ISSUES.map((issue) => ({ type: 'IssueDefined', data: { issue, title: issue }, occurredAt: at(0) })),
+  ]];
+  const targets: { id: string; type: string; data: unknown }[] = [];
+  const retracted = new Set<string>();
+  for (const s of steps) {
+    const party = PARTIES[s.party]!;
+    const issue = ISSUES[s.issue]!;
+    const stated = { party, issue, value: s.value, ...(s.salience === undefined ? {} : { salience: s.salience }) };
+    const live = targets.filter((t) => !retracted.has(t.id));
+    let event: EventToAppend;
+    if ((s.kind === 'corrected' || s.kind === 'retracted') && live.length > 0) {
+      const target = live[s.pick % live.length]!;
+      if (s.kind === 'retracted') {
+        retracted.add(target.id);
+        event = { type: 'EventRetracted', data: { target: target.id, reason: 'r' }, occurredAt: at(s.day) };
+      } else {
+        // Same type as the target, new content (and maybe a new valid time).
+        const data = target.type === 'PositionStated' ? stated : { ...(target.data as object) };
+        if (target.type === 'RedLineDeclared') Object.assign(data, { acceptable: { min: Math.min(s.value, 50) } });
+        event = {
+          type: 'EventCorrected',
+          data: { target: target.id, data, ...(s.moveDay === undefined ? {} : { occurredAt: DAYS[s.moveDay] }) },
+          occurredAt: at(s.day),
+        };
+      }
+    } else {
+      const id = randomUUID();
+      const other = PARTIES[s.other]!;
+      const sponsors = other === party ? [party] : [party, other];
+      const byKind: Record<string, { type: string; data: unknown }> = {
+        proposal: { type: 'ProposalTabled', data: { proposal: 'x', title: 'X', sponsors, positions: [{ issue, value: s.value }] } },
+        meeting: { type: 'MeetingHeld', data: { participants: sponsors, positions: sponsors.map((p) => ({ party: p, issue, value: s.value })) } },
+        withdrawn: { type: 'PositionWithdrawn', data: { party, issue } },
+        'red-line': { type: 'RedLineDeclared', data: { party, issue, acceptable: { max: s.value } } },
+      };
+      const { type, data } = byKind[s.kind] ?? { type: 'PositionStated', data: stated };
+      event = { id, type, data, occurredAt: at(s.day) };
+      targets.push({ id, type, data });
+    }
+    batches[batches.length - 1]!.push(event);
+    if (s.endBatch) batches.push([]);
+  }
+  return batches.filter((b) => b.length > 0);
+}
+
+describe('stance projection equivalence (property)', () => {
+  let database: TestDatabase;
+  let store: EventStore;
+  let registry: EventRegistry;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    registry = new EventRegistry(negotiationEventDefinitions);
+    store = new EventStore(database.connection.db, registry);
+  });
+  afterAll(() => database.drop());
+
+  it('gives the same answers incrementally, after a rebuild, and by folding the log naively', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(step, { minLength: 1, maxLength: 25 }),
+        fc.array(fc.tuple(fc.nat(DAYS.length + 1), fc.nat(40)), { minLength: 3, maxLength: 6 }),
+        fc.integer({ min: 1, max: 7 }),
+        async (steps, questions, batchSize) => {
+          const nid = `prop-${randomUUID().slice(0, 8)}`;
+          const recorded: Date[] = [];
+          for (const batch of history(steps)) {
+            await store.appendToStream(nid, batch);
+            const events = await store.readStream(nid);
+            recorded.push(events[events.length - 1]!.recordedAt);
+            // The next batch must be recorded later, so knownAt can tell them apart.
+            while (Date.now() <= recorded[recorded.length - 1]!.getTime()) await new Promise((r) => setImmediate(r));
+          }
+          // Incremental: small batches, so corrections often meet targets projected earlier.
+          const projector = new Projector(database.connection, registry, { batchSize });
+          while ((await projector.runBatch()) > 0);
+
+          const log = (await store.readStream(nid)).map(toNegotiationEvent);
+          const asOfs: AsOf[] = questions.map(([day, k]) => ({
+            at: new Date(Date.parse('2025-03-31T12:00:00Z') + day * 86_400_000),
+            knownAt: new Date(recorded[k % recorded.length]!.getTime() - (k % 3 === 0 ? 1 : 0)),
+          }));
+          const naive = asOfs.map((asOf) => ({ stances: stancesAsOf(log, asOf), redLines: redLinesAsOf(log, asOf) }));
+          const projected = async () =>
+            Promise.all(
+              asOfs.map(async (asOf) => ({
+                stances: await stancesAt(database.connection.db, nid, asOf),
+                redLines: await redLinesAt(database.connection.db, nid, asOf),
+              })),
+            );
+          expect(await projected()).toEqual(naive);
+          await rebuildProjections(database.connection, registry, { batchSize: 50 });
+          expect(await projected()).toEqual(naive);
+        },
+      ),
+      { numRuns: numRuns(40) },
+    );
+  });
+});

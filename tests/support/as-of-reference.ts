@@ -1,0 +1,118 @@
+import type { EventData, NegotiationEvent, NegotiationEventType, Source } from '../../src/negotiation/domain/events';
+import { factsOf, type AsOf, type Fact, type RedLine, type Stance } from '../../src/negotiation/stances/stance';
+
+/**
+ * The contract's as-of rule in its plainest form: fold the whole log, no index, no SQL. It is
+ * the specification the property tests hold the indexed projection, the gap series and the
+ * alert measurements to; it is not shipped.
+ */
+
+/** A position-carrying event as known at some knownAt: latest correction applied. */
+export interface EffectiveEvent {
+  id: string;
+  type: NegotiationEventType;
+  data: unknown;
+  occurredAt: Date;
+  globalPosition: number;
+  source: Source | null;
+}
+
+/**
+ * The position-carrying events known at `knownAt`, as they stand then: retracted ones gone
+ * (as if never taken), corrected ones with the data and occurredAt of their latest correction
+ * known at `knownAt` (latest = highest global position).
+ */
+export function effectiveEvents(events: NegotiationEvent[], knownAt: Date): EffectiveEvent[] {
+  const known = events.filter((e) => e.recordedAt.getTime() <= knownAt.getTime());
+  const retracted = new Set<string>();
+  const corrections = new Map<string, EventData['EventCorrected']>();
+  for (const event of [...known].sort((a, b) => a.globalPosition - b.globalPosition)) {
+    if (event.type === 'EventRetracted') retracted.add(event.data.target);
+    if (event.type === 'EventCorrected') corrections.set(event.data.target, event.data);
+  }
+  const effective: EffectiveEvent[] = [];
+  for (const event of known) {
+    if (event.type === 'EventRetracted' || event.type === 'EventCorrected') continue;
+    if (retracted.has(event.id)) continue;
+    const correction = corrections.get(event.id);
+    effective.push({
+      id: event.id,
+      type: event.type,
+      data: correction ? correction.data : event.data,
+      occurredAt: correction?.occurredAt ? new Date(correction.occurredAt) : event.occurredAt,
+      globalPosition: event.globalPosition,
+      source: event.source ?? null,
+    });
+  }
+  return effective;
+}
+interface Located {
+  event: EffectiveEvent;
+  party: string;
+  issue: string;
+  fact: Fact;
+}
+
+/** Later in valid time wins; on the same occurredAt, the higher global position. */
+function later(a: EffectiveEvent, b: EffectiveEvent): boolean {
+  const diff = a.occurredAt.getTime() - b.occurredAt.getTime();
+  return diff > 0 || (diff === 0 && a.globalPosition > b.globalPosition);
+}
+
+function latestPerPartyIssue(
+  events: NegotiationEvent[],
+  { at, knownAt }: AsOf,
+  keep: (fact: Fact) => boolean,
+): Map<string, Located> {
+  const latest = new Map<string, Located>();
+  for (const event of effectiveEvents(events, knownAt)) {
+    if (event.occurredAt.getTime() > at.getTime()) continue;
+    for (const { party, issue, fact } of factsOf(event.type, event.data)) {
+      if (!keep(fact)) continue;
+      const key = `${party}\u0000${issue}`;
+      const current = latest.get(key);
+      if (!current || later(event, current.event)) latest.set(key, { event, party, issue, fact });
+    }
+  }
+  return latest;
+}
+
+const byPartyIssue = (a: { party: string; issue: string }, b: { party: string; issue: string }) =>
+  a.party.localeCompare(b.party) || a.issue.localeCompare(b.issue);
+
+/**
+ * The contract's as-of rule, computed by folding the whole log: the reference the indexed
+ * projections are tested against. Stance = latest setting or withdrawing fact with
+ * occurredAt <= at among events known at knownAt; salience = latest salience given.
+ */
+export function stancesAsOf(events: NegotiationEvent[], asOf: AsOf): Stance[] {
+  const positions = latestPerPartyIssue(events, asOf, (f) => f.kind !== 'red-line');
+  const saliences = latestPerPartyIssue(events, asOf, (f) => f.kind === 'set' && f.salience !== null);
+  const stances: Stance[] = [];
+  for (const [key, { event, party, issue, fact }] of positions) {
+    if (fact.kind !== 'set') continue;
+    const salience = saliences.get(key)?.fact;
+    stances.push({
+      party,
+      issue,
+      value: fact.value,
+      salience: salience?.kind === 'set' ? salience.salience : null,
+      since: event.occurredAt,
+      eventId: event.id,
+      summary: fact.summary,
+      source: event.source,
+    });
+  }
+  return stances.sort(byPartyIssue);
+}
+
+export function redLinesAsOf(events: NegotiationEvent[], asOf: AsOf): RedLine[] {
+  const lines = latestPerPartyIssue(events, asOf, (f) => f.kind === 'red-line');
+  return [...lines.values()]
+    .flatMap(({ event, party, issue, fact }) =>
+      fact.kind === 'red-line'
+        ? [{ party, issue, min: fact.min, max: fact.max, since: event.occurredAt, eventId: event.id, summary: fact.summary, source: event.source }]
+        : [],
+    )
+    .sort(byPartyIssue);
+}
