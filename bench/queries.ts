@@ -5,6 +5,7 @@ import { pairGap } from '../src/negotiation/analysis/gaps';
 import { rebuildProjections } from '../src/projection-runner/rebuild';
 import { issuesKnown, stancesAt } from '../src/negotiation/stances/stance.repository';
 import { freshDatabase, peakMemory, quantile } from './support';
+import { projections } from '../src/app.module';
 
 const registry = new EventRegistry(negotiationEventDefinitions);
 const PARTIES = Array.from({ length: 20 }, (_, i) => `p${i}`);
@@ -83,7 +84,7 @@ export async function rebuildAndAsOfScenario(quick: boolean): Promise<{ rebuild:
   const small = await freshDatabase('asof_small');
   try {
     const seeded = await seed(small, 10_000);
-    await rebuildProjections(small.connection, registry);
+    await rebuildProjections(small.connection, registry, projections);
     await sql`analyze`.execute(small.connection.db);
     await asOfLatencies(small, seeded.total, seeded.end, 50); // warm-up
     asOf.push(await asOfLatencies(small, seeded.total, seeded.end, samples));
@@ -95,7 +96,7 @@ export async function rebuildAndAsOfScenario(quick: boolean): Promise<{ rebuild:
     const seeded = await seed(large, big);
     global.gc?.();
     const started = performance.now();
-    const measured = await peakMemory(() => rebuildProjections(large.connection, registry, { batchSize: 5000 }));
+    const measured = await peakMemory(() => rebuildProjections(large.connection, registry, projections, { batchSize: 5000 }));
     const seconds = (performance.now() - started) / 1000;
     await sql`analyze`.execute(large.connection.db);
     await asOfLatencies(large, seeded.total, seeded.end, 50);

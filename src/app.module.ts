@@ -11,6 +11,11 @@ import { negotiationEventDefinitions } from './negotiation/domain/events';
 import { NegotiationModule } from './negotiation/negotiation.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ProjectionsModule } from './projection-runner/projections.module';
+import { ruleVersionsProjection } from './alerting/rule-versions.projection';
+import { stanceProjection } from './negotiation/stances/stance.projection';
+
+/** Every read model, from the context that owns it: the projection runner itself knows none. */
+export const projections = [stanceProjection, ruleVersionsProjection] as const;
 
 @Module({})
 export class AppModule {
@@ -35,7 +40,7 @@ export class AppModule {
         EventStoreModule.forRoot([...negotiationEventDefinitions, ...alertEventDefinitions]),
         MetricsModule,
         NegotiationModule,
-        ProjectionsModule,
+        ProjectionsModule.forRoot(projections),
         HttpModule,
       ],
     };

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../database/schema';
 import type { StoredEvent } from '../event-store/types';
+import type { Projection } from '../projection-runner/projection';
 import { negotiationOf } from '../negotiation/domain/streams';
 
 const RULE_EVENTS = new Set(['AlertRuleCreated', 'AlertRuleChanged', 'AlertRuleRemoved']);
@@ -13,7 +14,7 @@ interface RuleEventData {
 }
 
 /** Alert rules as they stood at each position, projected from the `<nid>.rules` streams. */
-export async function projectRuleEvents(db: Kysely<Database>, events: StoredEvent[]): Promise<void> {
+async function projectRuleVersions(db: Kysely<Database>, events: StoredEvent[]): Promise<void> {
   const rows = events
     .filter((e) => RULE_EVENTS.has(e.type))
     .map((e) => {
@@ -32,3 +33,9 @@ export async function projectRuleEvents(db: Kysely<Database>, events: StoredEven
     });
   if (rows.length > 0) await db.insertInto('alert_rule_versions').values(rows).execute();
 }
+
+export const ruleVersionsProjection: Projection = {
+  name: 'alert-rule-versions',
+  tables: ['alert_rule_versions'],
+  project: projectRuleVersions,
+};

@@ -1,9 +1,6 @@
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import type { DatabaseConnection } from '../database/connection';
-import { DATABASE } from '../database/database.module';
-import { EventStore } from '../event-store/event-store';
-import { rebuildProjections } from '../projection-runner/rebuild';
+import { ProjectionsService } from '../projection-runner/projections.service';
 import { callRemote, closeTarget, openTarget } from './context';
 
 export function registerRebuild(program: Command): void {
@@ -25,9 +22,7 @@ export function registerRebuild(program: Command): void {
           : undefined;
         const started = Date.now();
         let barStarted = false;
-        const connection = target.app.get<DatabaseConnection>(DATABASE);
-        const registry = target.app.get(EventStore).registry;
-        const result = await rebuildProjections(connection, registry, {
+        const result = await target.app.get(ProjectionsService).rebuild({
           batchSize: Number(options.batchSize),
           onProgress: ({ position, head }) => {
             if (!bar) return;

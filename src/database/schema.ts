@@ -147,15 +147,4 @@ export interface Database {
   projection_skipped: ProjectionSkippedTable;
 }
 
-/** The tables a projection rebuild fills anew and swaps in. */
-export const PROJECTION_TABLES = [
-  'projection_checkpoints',
-  'projected_parties',
-  'projected_issues',
-  'stance_versions',
-  'stance_facts',
-  'stance_keys',
-  'alert_rule_versions',
-] as const;
-
 export type EventRow = Selectable<EventsTable>;

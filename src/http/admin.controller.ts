@@ -6,8 +6,7 @@ import { NDJSON_TYPES, requireContentType } from './content-type';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { DatabaseConnection } from '../database/connection';
 import { DATABASE } from '../database/database.module';
-import { EventStore } from '../event-store/event-store';
-import { rebuildProjections } from '../projection-runner/rebuild';
+import { ProjectionsService } from '../projection-runner/projections.service';
 import { Access } from './auth/access';
 
 @ApiTags('admin')
@@ -17,7 +16,7 @@ import { Access } from './auth/access';
 export class AdminController {
   constructor(
     @Inject(DATABASE) private readonly connection: DatabaseConnection,
-    private readonly store: EventStore,
+    private readonly projections: ProjectionsService,
   ) {}
 
   /** The whole log as NDJSON, every field (`parley export` through the server). */
@@ -43,7 +42,7 @@ export class AdminController {
   @HttpCode(200)
   async rebuild() {
     const started = Date.now();
-    const result = await rebuildProjections(this.connection, this.store.registry);
+    const result = await this.projections.rebuild();
     return { events: result.events, position: result.position, ms: Date.now() - started };
   }
 }

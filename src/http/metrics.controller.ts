@@ -4,7 +4,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { DatabaseConnection } from '../database/connection';
 import { DATABASE } from '../database/database.module';
 import { Access } from './auth/access';
-import { projectionStatus } from '../projection-runner/projection-writer';
+import { projectionStatus } from '../projection-runner/checkpoints';
 import { GetGaps } from '../negotiation/analysis/get-gaps.query';
 import { ListNegotiations } from '../negotiation/reading/list-negotiations.query';
 import { FeedHub } from '../feed/feed.hub';

@@ -6,7 +6,12 @@ import type { Database } from '../database/schema';
 import { DATABASE } from '../database/database.module';
 import { EventStore } from '../event-store/event-store';
 import { ProjectionLagging } from './errors';
+import type { Projection } from './projection';
 import { Projector } from './projector';
+import { rebuildProjections, type RebuildOptions, type RebuildProgress } from './rebuild';
+
+/** The projections the runner keeps, given by the app's wiring (the runner knows no context). */
+export const PROJECTIONS = Symbol('PROJECTIONS');
 
 const READ_YOUR_WRITES_TIMEOUT_MS = 10_000;
 
@@ -21,17 +26,24 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
   private readonly batchSteps: ((trx: Transaction<Database>, checkpoint: number) => Promise<void>)[] = [];
 
   constructor(
-    @Inject(DATABASE) connection: DatabaseConnection,
+    @Inject(DATABASE) private readonly connection: DatabaseConnection,
     @Inject(CONFIG) config: Config,
+    @Inject(PROJECTIONS) private readonly projections: readonly Projection[],
     private readonly store: EventStore,
   ) {
-    this.projector = new Projector(connection, store.registry, {
+    this.projector = new Projector(connection, store.registry, projections, {
       batchSize: config.PARLEY_PROJECTOR_BATCH,
       inBatch: async (trx, checkpoint) => {
         for (const step of this.batchSteps) await step(trx, checkpoint);
       },
       onError: (error) => this.logger.error({ err: error }, 'projector batch failed; retrying'),
+      onSkipped: (skipped) => this.logger.error(skipped, 'projector passed over an event it could not process (see projection_skipped)'),
     });
+  }
+
+  /** Rebuilds every projection from the log while reads keep answering from the old tables. */
+  rebuild(options: RebuildOptions = {}): Promise<RebuildProgress> {
+    return rebuildProjections(this.connection, this.store.registry, this.projections, options);
   }
 
   /** Work that must commit with each projector batch (alert evaluation); register before bootstrap. */

@@ -4,7 +4,9 @@ import type { Database } from '../database/schema';
 import { EVENTS_CHANNEL, EventStore } from '../event-store/event-store';
 import type { EventRegistry } from '../event-store/event-registry';
 import { NotifiedLoop } from '../event-store/notified-loop';
-import { lockProjections, projectOrSkip, readCheckpoint, writeCheckpoint, type SkippedEvent } from './projection-writer';
+import { lockProjections, readCheckpoint, writeCheckpoint } from './checkpoints';
+import { projectOrSkip } from './project-or-skip';
+import type { Projection, SkippedEvent } from './projection';
 
 export interface ProjectorOptions {
   batchSize?: number;
@@ -17,7 +19,7 @@ export interface ProjectorOptions {
 }
 
 /**
- * Keeps the stance projection up to date. Each batch is one transaction that takes the
+ * Keeps the projections up to date. Each batch is one transaction that takes the
  * projection lock, reads the checkpoint, projects the events after it and moves the
  * checkpoint: a crash between batches loses nothing and applies nothing twice, and two
  * processes running projectors never both apply a batch.
@@ -32,6 +34,7 @@ export class Projector {
   constructor(
     private readonly connection: DatabaseConnection,
     private readonly registry: EventRegistry,
+    private readonly projections: readonly Projection[],
     private readonly options: ProjectorOptions = {},
   ) {
     this.loop = new NotifiedLoop(connection, EVENTS_CHANNEL, {
@@ -65,7 +68,7 @@ export class Projector {
         await this.options.inBatch?.(trx, after);
         return { checkpoint: after, count: 0, skipped: [] };
       }
-      const skipped = await projectOrSkip(trx, trx, events);
+      const skipped = await projectOrSkip(trx, trx, this.projections, events);
       const last = events[events.length - 1]!.globalPosition;
       await writeCheckpoint(trx, last);
       await this.options.inBatch?.(trx, last);

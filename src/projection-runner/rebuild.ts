@@ -1,10 +1,12 @@
 import { sql, type Kysely } from 'kysely';
 import type { DatabaseConnection } from '../database/connection';
-import { PROJECTION_TABLES, type Database } from '../database/schema';
+import type { Database } from '../database/schema';
 import { EventStore } from '../event-store/event-store';
 import type { EventRegistry } from '../event-store/event-registry';
 import { RebuildRunning } from './errors';
-import { lockProjections, projectOrSkip, writeCheckpoint } from './projection-writer';
+import { lockProjections, writeCheckpoint } from './checkpoints';
+import { projectOrSkip } from './project-or-skip';
+import type { Projection } from './projection';
 
 const SHADOW = 'parley_rebuild';
 
@@ -28,13 +30,14 @@ export interface RebuildOptions {
 export async function rebuildProjections(
   connection: DatabaseConnection,
   registry: EventRegistry,
+  projections: readonly Projection[],
   options: RebuildOptions = {},
 ): Promise<RebuildProgress> {
   // Two rebuilds would drop each other's shadow schema: the second is refused, not run.
   const release = await connection.tryLock('parley.rebuild');
   if (!release) throw new RebuildRunning();
   try {
-    return await rebuildUnderLock(connection, registry, options);
+    return await rebuildUnderLock(connection, registry, projections, options);
   } finally {
     await release();
   }
@@ -43,13 +46,15 @@ export async function rebuildProjections(
 async function rebuildUnderLock(
   connection: DatabaseConnection,
   registry: EventRegistry,
+  projections: readonly Projection[],
   { batchSize = 5000, onProgress }: RebuildOptions,
 ): Promise<RebuildProgress> {
   const { db } = connection;
+  const tables = ['projection_checkpoints', ...projections.flatMap((p) => p.tables)];
   const store = new EventStore(db, registry);
   await sql`drop schema if exists ${sql.id(SHADOW)} cascade`.execute(db);
   await sql`create schema ${sql.id(SHADOW)}`.execute(db);
-  for (const table of PROJECTION_TABLES) {
+  for (const table of tables) {
     await sql`create table ${sql.id(SHADOW, table)} (like ${sql.id('public', table)} including all)`.execute(db);
   }
   await writeCheckpoint(db.withSchema(SHADOW), 0);
@@ -60,7 +65,7 @@ async function rebuildUnderLock(
     const events = await new EventStore(trx, registry).readAll({ after: progress.position, limit: batchSize });
     if (events.length === 0) return false;
     const shadow = trx.withSchema(SHADOW);
-    await projectOrSkip(shadow, trx, events);
+    await projectOrSkip(shadow, trx, projections, events);
     progress.position = events[events.length - 1]!.globalPosition;
     progress.events += events.length;
     progress.head = Math.max(progress.head, progress.position);
@@ -74,7 +79,7 @@ async function rebuildUnderLock(
   await db.transaction().execute(async (trx) => {
     await lockProjections(trx);
     while (await step(trx));
-    for (const table of PROJECTION_TABLES) {
+    for (const table of tables) {
       await sql`drop table ${sql.id('public', table)}`.execute(trx);
       await sql`alter table ${sql.id(SHADOW, table)} set schema public`.execute(trx);
     }

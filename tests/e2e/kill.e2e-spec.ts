@@ -17,6 +17,7 @@ import { setup, stated } from '../support/builders';
 import { startChild } from '../support/child-server';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { eventually } from '../support/receiver';
+import { projections } from '../../src/app.module';
 
 const CLI = join(__dirname, '../../dist/src/cli.js');
 const run = promisify(execFile);
@@ -116,14 +117,14 @@ describe('kill -9 in the middle of the work', () => {
   });
 
   it('leaves the projections answering during and after a killed rebuild, and the next rebuild equal', async () => {
-    const projector = new Projector(database.connection, registry, { batchSize: 5000 });
+    const projector = new Projector(database.connection, registry, projections, { batchSize: 5000 });
     while ((await projector.runBatch()) > 0);
     const snapshot = async () => (await sql`select * from stance_facts order by event_id, version_position, party, issue, kind`.execute(database.connection.db)).rows;
     const before = await snapshot();
     await killMidway(['rebuild', '--batch-size', '500'], database.url, busy(database, '%parley_rebuild%'));
     // The live tables were never touched by the killed rebuild.
     expect(await snapshot()).toEqual(before);
-    await rebuildProjections(database.connection, registry);
+    await rebuildProjections(database.connection, registry, projections);
     expect(await snapshot()).toEqual(before);
     const { rows } = await sql<{ n: string }>`select count(*) as n from information_schema.schemata where schema_name = 'parley_rebuild'`.execute(database.connection.db);
     expect(Number(rows[0]!.n)).toBe(0);

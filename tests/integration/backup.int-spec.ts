@@ -14,13 +14,14 @@ import { pairGap } from '../../src/negotiation/analysis/gaps';
 import { Projector } from '../../src/projection-runner/projector';
 import { issuesKnown, stancesAt } from '../../src/negotiation/stances/stance.repository';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { projections } from '../../src/app.module';
 
 const run = promisify(execFile);
 const CLI = join(__dirname, '../../dist/src/cli.js');
 const registry = new EventRegistry([...negotiationEventDefinitions, ...alertEventDefinitions]);
 
 async function project(database: TestDatabase) {
-  const projector = new Projector(database.connection, registry, { batchSize: 500 });
+  const projector = new Projector(database.connection, registry, projections, { batchSize: 500 });
   while ((await projector.runBatch()) > 0);
 }
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { DatabaseConnection } from '../../database/connection';
 import { DATABASE } from '../../database/database.module';
-import { projectionStatus } from '../../projection-runner/projection-writer';
+import { projectionStatus } from '../../projection-runner/checkpoints';
 
 /**
  * Where the projection stands: its checkpoint, the log's head, and how many events it had to

@@ -1,3 +1,5 @@
+import type { Insertable } from 'kysely';
+import type { ProjectedIssuesTable, ProjectedPartiesTable, StanceFactsTable, StanceVersionsTable } from '../../database/schema';
 import type { EventData, NegotiationEvent, NegotiationEventType, Source } from '../domain/events';
 import { DEFAULT_SCALE } from '../domain/state';
 import { factsOf } from './stance';
@@ -11,60 +13,12 @@ export interface TargetInfo {
   source: Source | null;
 }
 
-export interface PartyRow {
-  negotiationId: string;
-  party: string;
-  name: string;
-  aliases: string[];
-  capability: number | null;
-  recordedAt: Date;
-  position: number;
-}
-
-export interface IssueRow {
-  negotiationId: string;
-  issue: string;
-  title: string;
-  scaleMin: number;
-  scaleMax: number;
-  labels: Record<string, string>;
-  recordedAt: Date;
-  position: number;
-}
-
-export interface VersionRow {
-  eventId: string;
-  versionPosition: number;
-  negotiationId: string;
-  type: NegotiationEventType;
-  retracted: boolean;
-  occurredAt: Date;
-  recordedAt: Date;
-  source: Source | null;
-}
-
-export interface FactRow {
-  negotiationId: string;
-  party: string;
-  issue: string;
-  kind: 'set' | 'withdraw' | 'red-line';
-  value: number | null;
-  salience: number | null;
-  min: number | null;
-  max: number | null;
-  summary: string | null;
-  eventId: string;
-  eventPosition: number;
-  versionPosition: number;
-  occurredAt: Date;
-  recordedAt: Date;
-}
-
+/** What one event adds to the stance projection's tables, as kysely inserts them. */
 export interface ProjectionRows {
-  parties: PartyRow[];
-  issues: IssueRow[];
-  versions: VersionRow[];
-  facts: FactRow[];
+  parties: Insertable<ProjectedPartiesTable>[];
+  issues: Insertable<ProjectedIssuesTable>[];
+  versions: Insertable<StanceVersionsTable>[];
+  facts: Insertable<StanceFactsTable>[];
 }
 
 const none = (): ProjectionRows => ({ parties: [], issues: [], versions: [], facts: [] });
@@ -77,14 +31,14 @@ const none = (): ProjectionRows => ({ parties: [], issues: [], versions: [], fac
  */
 export function projectionRows(negotiationId: string, event: NegotiationEvent, target?: TargetInfo): ProjectionRows {
   const rows = none();
-  const stamp = { negotiationId, recordedAt: event.recordedAt, position: event.globalPosition };
+  const stamp = { negotiation_id: negotiationId, recorded_at: event.recordedAt, position: event.globalPosition };
   switch (event.type) {
     case 'PartyAdded':
       rows.parties.push({
         ...stamp,
         party: event.data.party,
         name: event.data.name,
-        aliases: event.data.aliases ?? [],
+        aliases: JSON.stringify(event.data.aliases ?? []),
         capability: event.data.capability ?? null,
       });
       return rows;
@@ -94,9 +48,9 @@ export function projectionRows(negotiationId: string, event: NegotiationEvent, t
         ...stamp,
         issue: event.data.issue,
         title: event.data.title,
-        scaleMin: scale.min,
-        scaleMax: scale.max,
-        labels: scale.labels ?? {},
+        scale_min: scale.min,
+        scale_max: scale.max,
+        labels: JSON.stringify(scale.labels ?? {}),
       });
       return rows;
     }
@@ -104,7 +58,7 @@ export function projectionRows(negotiationId: string, event: NegotiationEvent, t
     case 'EventRetracted': {
       if (!target) throw new Error(`${event.type} ${event.id}: its target ${event.data.target} is not projected`);
       const correction = event.type === 'EventCorrected' ? (event.data as EventData['EventCorrected']) : undefined;
-      const version: VersionRow = {
+      const version: Version = {
         eventId: target.eventId,
         versionPosition: event.globalPosition,
         negotiationId,
@@ -114,14 +68,14 @@ export function projectionRows(negotiationId: string, event: NegotiationEvent, t
         recordedAt: event.recordedAt,
         source: target.source,
       };
-      rows.versions.push(version);
+      rows.versions.push(versionRow(version));
       if (correction) rows.facts.push(...factRows(version, target.eventPosition, correction.data));
       return rows;
     }
     case 'NegotiationOpened':
       return rows;
     default: {
-      const version: VersionRow = {
+      const version: Version = {
         eventId: event.id,
         versionPosition: event.globalPosition,
         negotiationId,
@@ -131,16 +85,41 @@ export function projectionRows(negotiationId: string, event: NegotiationEvent, t
         recordedAt: event.recordedAt,
         source: event.source ?? null,
       };
-      rows.versions.push(version);
+      rows.versions.push(versionRow(version));
       rows.facts.push(...factRows(version, event.globalPosition, event.data));
       return rows;
     }
   }
 }
 
-function factRows(version: VersionRow, eventPosition: number, data: unknown): FactRow[] {
+/** One version of a position-carrying event, as the fold reasons about it. */
+interface Version {
+  eventId: string;
+  versionPosition: number;
+  negotiationId: string;
+  type: NegotiationEventType;
+  retracted: boolean;
+  occurredAt: Date;
+  recordedAt: Date;
+  source: Source | null;
+}
+
+function versionRow(v: Version): Insertable<StanceVersionsTable> {
+  return {
+    event_id: v.eventId,
+    version_position: v.versionPosition,
+    negotiation_id: v.negotiationId,
+    type: v.type,
+    retracted: v.retracted,
+    occurred_at: v.occurredAt,
+    recorded_at: v.recordedAt,
+    source: JSON.stringify(v.source),
+  };
+}
+
+function factRows(version: Version, eventPosition: number, data: unknown): Insertable<StanceFactsTable>[] {
   return factsOf(version.type, data).map(({ party, issue, fact }) => ({
-    negotiationId: version.negotiationId,
+    negotiation_id: version.negotiationId,
     party,
     issue,
     kind: fact.kind,
@@ -149,10 +128,10 @@ function factRows(version: VersionRow, eventPosition: number, data: unknown): Fa
     min: fact.kind === 'red-line' ? fact.min : null,
     max: fact.kind === 'red-line' ? fact.max : null,
     summary: fact.summary,
-    eventId: version.eventId,
-    eventPosition,
-    versionPosition: version.versionPosition,
-    occurredAt: version.occurredAt,
-    recordedAt: version.recordedAt,
+    event_id: version.eventId,
+    event_position: eventPosition,
+    version_position: version.versionPosition,
+    occurred_at: version.occurredAt,
+    recorded_at: version.recordedAt,
   }));
 }

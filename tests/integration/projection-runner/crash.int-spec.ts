@@ -4,9 +4,10 @@ import { sql } from 'kysely';
 import { EventRegistry } from '../../../src/event-store/event-registry';
 import { EventStore } from '../../../src/event-store/event-store';
 import { negotiationEventDefinitions } from '../../../src/negotiation/domain/events';
-import { readCheckpoint } from '../../../src/projection-runner/projection-writer';
+import { readCheckpoint } from '../../../src/projection-runner/checkpoints';
 import { rebuildProjections } from '../../../src/projection-runner/rebuild';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
+import { projections } from '../../../src/app.module';
 
 const MAIN = join(__dirname, '../../../dist/src/main.js');
 const EVENTS = 20_000;
@@ -88,7 +89,7 @@ describe('projector crash (kill -9 between batches)', () => {
 
     const incremental = await snapshot(database);
     expect(incremental.facts).toHaveLength(EVENTS);
-    await rebuildProjections(database.connection, registry);
+    await rebuildProjections(database.connection, registry, projections);
     expect(await snapshot(database)).toEqual(incremental);
   });
 });

@@ -12,6 +12,7 @@ import { rebuildProjections } from '../../../src/projection-runner/rebuild';
 import { redLinesAt, stancesAt } from '../../../src/negotiation/stances/stance.repository';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
 import { numRuns } from '../../support/property';
+import { projections } from '../../../src/app.module';
 
 const PARTIES = ['p1', 'p2', 'p3'];
 const ISSUES = ['i1', 'i2'];
@@ -112,7 +113,7 @@ describe('stance projection equivalence (property)', () => {
             while (Date.now() <= recorded[recorded.length - 1]!.getTime()) await new Promise((r) => setImmediate(r));
           }
           // Incremental: small batches, so corrections often meet targets projected earlier.
-          const projector = new Projector(database.connection, registry, { batchSize });
+          const projector = new Projector(database.connection, registry, projections, { batchSize });
           while ((await projector.runBatch()) > 0);
 
           const log = (await store.readStream(nid)).map(toNegotiationEvent);
@@ -129,7 +130,7 @@ describe('stance projection equivalence (property)', () => {
               })),
             );
           expect(await projected()).toEqual(naive);
-          await rebuildProjections(database.connection, registry, { batchSize: 50 });
+          await rebuildProjections(database.connection, registry, projections, { batchSize: 50 });
           expect(await projected()).toEqual(naive);
         },
       ),

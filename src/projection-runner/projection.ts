@@ -1,0 +1,22 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../database/schema';
+import type { StoredEvent } from '../event-store/types';
+
+/**
+ * A read model the runner keeps up to date. The runner knows no context: it hands every
+ * batch to every projection, inside one transaction with the checkpoint, and a rebuild fills
+ * `tables` anew in a shadow schema. `project` must only add rows, and must be a function of
+ * the events and what earlier batches wrote.
+ */
+export interface Projection {
+  name: string;
+  tables: readonly string[];
+  project(db: Kysely<Database>, events: StoredEvent[]): Promise<void>;
+}
+
+/** An event no projection could process, passed over and recorded in `projection_skipped`. */
+export interface SkippedEvent {
+  position: number;
+  eventId: string;
+  error: string;
+}
