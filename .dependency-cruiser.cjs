@@ -1,15 +1,45 @@
-/** Architecture rules checked by `npm run lint` (STYLE.md, habit 5). */
+/**
+ * Architecture rules checked by `npm run lint`: each boundary of docs/architecture.md, with no
+ * carve-outs. Folders import downwards only.
+ */
+const CONTEXTS = '^src/(negotiation|alerting|feed|news|metrics|outbound)/';
+
 module.exports = {
   forbidden: [
     {
-      name: 'pure-core',
-      comment: 'The domain and the event store know nothing of Nest, HTTP or the CLI; their Nest wiring lives in *.module.ts and command handlers.',
+      name: 'event-store-stands-alone',
+      comment: 'The event store knows nothing of negotiations, projections, Nest wiring above it or HTTP: only the database connection.',
       severity: 'error',
-      from: {
-        path: '^src/(negotiation|event-store|projections)/',
-        pathNot: ['\\.module\\.ts$', '^src/negotiation/commands/', '^src/negotiation/example-dataset\\.ts$', '\\.service\\.ts$'],
-      },
-      to: { path: ['^node_modules/@nestjs/', '^src/(http|cli|live)/', '^src/main\\.ts$', '^src/cli\\.ts$'] },
+      from: { path: '^src/event-store/', pathNot: '\\.module\\.ts$' },
+      to: { path: '^src/', pathNot: ['^src/event-store/', '^src/database/'] },
+    },
+    {
+      name: 'domain-is-pure',
+      comment: 'negotiation/domain holds events, stream names, state and rules: zod and event-store types only, no Nest, no database.',
+      severity: 'error',
+      from: { path: '^src/negotiation/domain/' },
+      to: { path: ['^node_modules/@nestjs/', '^node_modules/kysely', '^node_modules/pg', '^src/'], pathNot: ['^src/negotiation/domain/', '^src/event-store/(types|event-registry|errors)\\.ts$'] },
+    },
+    {
+      name: 'runner-knows-no-context',
+      comment: 'The projection runner runs whatever projections it is given; it imports no context.',
+      severity: 'error',
+      from: { path: '^src/projection-runner/' },
+      to: { path: [CONTEXTS, '^src/(http|cli)/'] },
+    },
+    {
+      name: 'negotiation-does-not-know-alerting',
+      comment: 'Alerting reads negotiations (their public read modules); negotiations never depend on alerting, the feed or news.',
+      severity: 'error',
+      from: { path: '^src/negotiation/' },
+      to: { path: '^src/(alerting|feed|news)/' },
+    },
+    {
+      name: 'nothing-imports-the-edges',
+      comment: 'HTTP and the CLI are edges: they import the contexts, never the reverse. Only the entries (main, cli, server, app.module) wire them.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/(http|cli)/', '^src/(main|cli|server|app\\.module)\\.ts$'] },
+      to: { path: ['^src/(http|cli)/', '^src/(cli|server)\\.ts$'] },
     },
     {
       name: 'migrations-frozen',

@@ -1,3 +1,4 @@
+import { DomainError } from '../event-store/errors';
 import { randomBytes } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
@@ -16,7 +17,7 @@ import { hostAllowed, redactUrl } from '../outbound/allow-list';
 
 type RuleInput = z.infer<typeof createRuleSchema>;
 
-export class UnknownRule extends Error {
+export class UnknownRule extends DomainError {
   readonly code = 'ALERTS.UNKNOWN_RULE';
   constructor(readonly ruleId: string) {
     super(`No alert rule ${ruleId} in this negotiation`);

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import type { DatabaseConnection } from '../database/connection';
 import { DATABASE } from '../database/database.module';
 import { EventStore } from '../event-store/event-store';
-import { eventJson } from '../negotiation/domain/stored-event';
+import { eventJson } from '../negotiation/reading/event-json';
 import { redactUrl } from '../outbound/allow-list';
 import { ReadModel } from '../negotiation/reading/read-model';
 import { judge } from './verdicts';

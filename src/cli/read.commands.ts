@@ -1,8 +1,8 @@
 import { QueryBus } from '@nestjs/cqrs';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
-import { parseWith } from '../http/parse';
-import { asOfParams, gapsParams } from '../http/query-params';
+import { parseWith } from '../negotiation/domain/parse';
+import { asOfParams, gapsParams } from '../negotiation/reading/as-of-params';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
 import { GetGaps, type GapsAnswer } from '../negotiation/analysis/get-gaps.query';
 import { GetStances, type StancesAnswer } from '../negotiation/stances/get-stances.query';

@@ -1,7 +1,14 @@
-/** Event store errors: typed, with stable codes, mapped to HTTP in one place (src/http). */
-export abstract class EventStoreError extends Error {
+/**
+ * Every expected failure in Parley is a DomainError with a stable code (`CONTEXT.WHAT`),
+ * mapped to an HTTP status and body once, in src/http/error-table.ts. It lives here, in the
+ * lowest layer, so every context can extend it.
+ */
+export abstract class DomainError extends Error {
   abstract readonly code: string;
 }
+
+/** Event store errors. */
+export abstract class EventStoreError extends DomainError {}
 
 export type ExpectedVersion = number | 'no_stream' | 'any';
 

@@ -1,6 +1,6 @@
 import { CloudEvent } from 'cloudevents';
 import type { StoredEvent } from '../event-store/types';
-import { eventJson } from '../negotiation/domain/stored-event';
+import { eventJson } from '../negotiation/reading/event-json';
 import { negotiationOf } from '../negotiation/domain/streams';
 
 /**

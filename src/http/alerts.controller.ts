@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { Access } from './auth/access';
 import { callerOf } from './auth/caller';
 import { openApiSchema } from './openapi';
-import { parseWith } from './parse';
+import { parseWith } from '../negotiation/domain/parse';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
 import { instantOrDateSchema } from '../negotiation/domain/time';
 import { RemoveAlertRule, SaveAlertRule } from '../alerting/alert-rules.commands';

@@ -6,8 +6,8 @@ import { slugSchema } from '../negotiation/domain/events';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
 import { instantOrDateSchema } from '../negotiation/domain/time';
 import { GetConcessions, GetHistory, GetOutcomes, GetZones } from '../negotiation/analysis/analysis.queries';
-import { parseWith } from './parse';
-import { asOfParams, gapsParams, knownAtParams } from './query-params';
+import { parseWith } from '../negotiation/domain/parse';
+import { asOfParams, gapsParams, knownAtParams } from '../negotiation/reading/as-of-params';
 
 const concessionParams = z.object({
   party: slugSchema,

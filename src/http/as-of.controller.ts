@@ -5,8 +5,8 @@ import { negotiationIdSchema } from '../negotiation/domain/requests';
 import { GetGapSeries } from '../negotiation/analysis/get-gap-series.query';
 import { GetGaps } from '../negotiation/analysis/get-gaps.query';
 import { GetStances } from '../negotiation/stances/get-stances.query';
-import { parseWith } from './parse';
-import { asOfParams, gapsParams, seriesParams } from './query-params';
+import { parseWith } from '../negotiation/domain/parse';
+import { asOfParams, gapsParams, seriesParams } from '../negotiation/reading/as-of-params';
 
 const AT = { name: 'at', required: false, description: 'Valid time: instant or date (end of that UTC day); default now' };
 const KNOWN_AT = { name: 'knownAt', required: false, description: 'Recorded time: instant or date; default now' };

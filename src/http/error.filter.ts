@@ -1,17 +1,8 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { isDatabaseUnavailable } from '../database/errors';
-import { RestoreRefused } from '../event-store/backup';
-import { AppendOutcomeUnknown, IdConflict, InvalidEventData, UnknownEventType, VersionConflict } from '../event-store/errors';
-import { UnknownRule } from '../alerting/alert-rules.commands';
-import { InvalidRequest, RuleViolation, UnknownNegotiation } from '../negotiation/domain/errors';
-import { ProjectionLagging, RebuildRunning } from '../projection-runner/errors';
-
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-  headers?: Record<string, string>;
-}
+import { DomainError } from '../event-store/errors';
+import { ERROR_TABLE, type Answer } from './error-table';
 
 /**
  * Every error becomes an answer here, and only here. Domain errors keep their names; anything
@@ -37,53 +28,9 @@ export class ErrorFilter implements ExceptionFilter {
   }
 
   private answer(error: unknown): Answer {
-    if (error instanceof InvalidRequest) {
-      return { status: 400, body: { error: 'invalid_request', issues: error.issues } };
-    }
-    if (error instanceof InvalidEventData) {
-      return {
-        status: 400,
-        body: { error: 'invalid_request', issues: error.issues.map((i) => ({ ...i, path: ['events', error.index, ...i.path] })) },
-      };
-    }
-    if (error instanceof UnknownEventType) {
-      return { status: 400, body: { error: 'invalid_request', issues: [{ path: ['type'], message: error.message }] } };
-    }
-    if (error instanceof RuleViolation) {
-      return { status: 422, body: { error: 'rule_violation', issues: error.issues } };
-    }
-    if (error instanceof VersionConflict) {
-      return { status: 409, body: { error: 'version_conflict', expected: error.expected, actual: error.actual } };
-    }
-    if (error instanceof IdConflict) {
-      return { status: 409, body: { error: 'id_conflict', id: error.eventId, message: error.message } };
-    }
-    if (error instanceof RestoreRefused) {
-      return { status: 409, body: { error: 'restore_refused', message: error.message } };
-    }
-    if (error instanceof UnknownRule) {
-      return { status: 404, body: { error: 'not_found', message: error.message } };
-    }
-    if (error instanceof UnknownNegotiation) {
-      return { status: 404, body: { error: 'not_found', message: error.message } };
-    }
-    if (error instanceof RebuildRunning) {
-      return { status: 409, body: { error: 'rebuild_running', message: error.message }, headers: { 'Retry-After': '5' } };
-    }
-    if (error instanceof ProjectionLagging) {
-      return { status: 503, body: { error: 'projection_lagging', message: error.message }, headers: { 'Retry-After': '1' } };
-    }
-    if (error instanceof AppendOutcomeUnknown) {
-      return {
-        status: 503,
-        body: {
-          error: 'outcome_unknown',
-          message:
-            'The connection to the database was lost while the append committed: it may or may not be stored. ' +
-            'Retry the same request with the same event ids (retries are idempotent); events sent without an id get a new one on each try.',
-        },
-        headers: { 'Retry-After': '1' },
-      };
+    if (error instanceof DomainError) {
+      const answer = ERROR_TABLE[error.code];
+      if (answer) return answer(error);
     }
     if (isDatabaseUnavailable(error)) {
       return {

@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ReadEvents } from '../negotiation/reading/read-events.query';
-import { parseWith } from './parse';
-import { pageParams } from './query-params';
+import { parseWith } from '../negotiation/domain/parse';
+import { pageParams } from '../negotiation/reading/as-of-params';
 
 /** The whole log, every stream, in global order. */
 @Controller('events')

@@ -14,8 +14,8 @@ import { ReadEvents } from '../negotiation/reading/read-events.query';
 import { NDJSON_TYPES, requireContentType } from './content-type';
 import { POSITION_HEADER } from './read-consistency.middleware';
 import { openApiSchema } from './openapi';
-import { parseWith } from './parse';
-import { knownAtParams, pageParams } from './query-params';
+import { parseWith } from '../negotiation/domain/parse';
+import { knownAtParams, pageParams } from '../negotiation/reading/as-of-params';
 
 const importParams = z.object({
   expectedVersion: z

@@ -1,3 +1,4 @@
+import { DomainError } from '../event-store/errors';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -22,7 +23,7 @@ export interface OutboundAnswer {
   body: Buffer;
 }
 
-export class OutboundRefused extends Error {
+export class OutboundRefused extends DomainError {
   readonly code = 'OUTBOUND.REFUSED';
 }
 

@@ -1,5 +1,6 @@
+import { DomainError } from '../event-store/errors';
 /** The projection did not catch up with the log in time: the read would not see every write. */
-export class ProjectionLagging extends Error {
+export class ProjectionLagging extends DomainError {
   readonly code = 'PROJECTIONS.LAGGING';
   constructor(
     readonly target: number,
@@ -10,7 +11,7 @@ export class ProjectionLagging extends Error {
 }
 
 /** A rebuild is already under way (in this process or another): a second one would undo it. */
-export class RebuildRunning extends Error {
+export class RebuildRunning extends DomainError {
   readonly code = 'PROJECTIONS.REBUILD_RUNNING';
   constructor() {
     super('A rebuild is running; wait for it to finish');

@@ -44,3 +44,39 @@ export const setup = (): Wire[] => [
   issue('crimea'),
   issue('sanctions'),
 ];
+
+export const proposal = (id: string, sponsors: string[], positions: { issue: string; value: number }[], at: string, venue?: string): Wire => ({
+  type: 'ProposalTabled',
+  occurredAt: day(at),
+  data: { proposal: id, title: id, sponsors, positions, ...(venue ? { venue } : {}) },
+});
+
+export const meeting = (participants: string[], at: string, positions: { party: string; issue: string; value: number }[] = [], place?: string): Wire => ({
+  type: 'MeetingHeld',
+  occurredAt: day(at),
+  data: { participants, ...(place ? { place } : {}), ...(positions.length > 0 ? { positions } : {}) },
+});
+
+export const withdrawn = (p: string, i: string, at: string): Wire => ({
+  type: 'PositionWithdrawn',
+  occurredAt: day(at),
+  data: { party: p, issue: i },
+});
+
+export const redLine = (p: string, i: string, acceptable: { min?: number; max?: number }, at: string): Wire => ({
+  type: 'RedLineDeclared',
+  occurredAt: day(at),
+  data: { party: p, issue: i, acceptable },
+});
+
+export const corrected = (target: string, data: Record<string, unknown>, at: string, occurredAt?: string): Wire => ({
+  type: 'EventCorrected',
+  occurredAt: day(at),
+  data: { target, data, ...(occurredAt ? { occurredAt: day(occurredAt) } : {}) },
+});
+
+export const retracted = (target: string, at: string, reason = 'the report was wrong'): Wire => ({
+  type: 'EventRetracted',
+  occurredAt: day(at),
+  data: { target, reason },
+});

@@ -2,7 +2,7 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { compromiseOutcomes, concessions, zonesOfAgreement, type Concession, type Outcome, type Zone } from './analytics';
 import type { AsOf } from '../stances/stance';
 import { issuesKnown, partiesKnown, redLinesAt, stancesAt, timelineOf, type TimelineFact } from '../stances/stance.repository';
-import { checkParties } from './get-gaps.query';
+import { checkParties } from './check-parties';
 import { ReadModel, type AsOfQuery } from '../reading/read-model';
 
 const stamp = (asOf: AsOf) => ({ at: asOf.at.toISOString(), knownAt: asOf.knownAt.toISOString() });
@@ -81,7 +81,7 @@ export class GetConcessionsHandler implements IQueryHandler<GetConcessions> {
       stancesAt(db, negotiationId, { at: from, knownAt }),
       stancesAt(db, negotiationId, { at: to, knownAt }),
     ]);
-    checkParties([party, toward], parties.map((p) => p.party));
+    checkParties([party, toward], parties.map((p) => p.party), [['party'], ['toward']]);
     const list = concessions(party, toward, issues, before, after);
     return {
       party,
@@ -109,7 +109,7 @@ export class GetHistoryHandler implements IQueryHandler<GetHistory> {
   async execute({ negotiationId, party, knownAtQuery, issue }: GetHistory) {
     const { db, now } = await this.readModel.open(negotiationId);
     const knownAt = knownAtQuery ?? now;
-    checkParties([party], (await partiesKnown(db, negotiationId, knownAt)).map((p) => p.party));
+    checkParties([party], (await partiesKnown(db, negotiationId, knownAt)).map((p) => p.party), [['party']]);
     return { party, knownAt: knownAt.toISOString(), changes: await timelineOf(db, negotiationId, [party], knownAt, issue) };
   }
 }

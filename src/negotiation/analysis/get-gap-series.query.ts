@@ -1,7 +1,7 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { gapSeries, type SeriesPoint } from './gaps';
 import { issuesKnown, partiesKnown, timelineOf } from '../stances/stance.repository';
-import { checkParties } from './get-gaps.query';
+import { checkParties } from './check-parties';
 import { ReadModel } from '../reading/read-model';
 
 export interface SeriesAnswer {

@@ -1,8 +1,8 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { InvalidRequest } from '../domain/errors';
 import { pairGap, pairsOf, type PairGap } from './gaps';
 import { issuesKnown, partiesKnown, stancesAt } from '../stances/stance.repository';
 import { ReadModel, type AsOfQuery } from '../reading/read-model';
+import { checkParties } from './check-parties';
 
 export interface GapsAnswer {
   at: string;
@@ -41,14 +41,4 @@ export class GetGapsHandler implements IQueryHandler<GetGaps> {
       pairs: pairsOf(chosen).map(([a, b]) => pairGap(a, b, stances, issues)),
     };
   }
-}
-
-/** `between` names parties known at knownAt, each once (else 400, naming the party). */
-export function checkParties(chosen: string[], known: string[]): void {
-  const issues = chosen.flatMap((party, i) => {
-    if (!known.includes(party)) return [{ path: ['between', i], message: `Unknown party "${party}"` }];
-    if (chosen.indexOf(party) !== i) return [{ path: ['between', i], message: `Party "${party}" is listed twice` }];
-    return [];
-  });
-  if (issues.length > 0) throw new InvalidRequest(issues);
 }

@@ -1,7 +1,8 @@
+import { DomainError } from '../../event-store/errors';
 import type { Path, RuleIssue } from './rules';
 
 /** Domain errors: typed, with stable codes, mapped to HTTP once (src/http/error.filter.ts). */
-export class RuleViolation extends Error {
+export class RuleViolation extends DomainError {
   readonly code = 'NEGOTIATION.RULE_VIOLATION';
   constructor(readonly issues: (RuleIssue & { line?: number })[]) {
     super(issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
@@ -9,14 +10,14 @@ export class RuleViolation extends Error {
 }
 
 /** A request that does not have the shape we accept (HTTP 400, CLI exit 1). */
-export class InvalidRequest extends Error {
+export class InvalidRequest extends DomainError {
   readonly code = 'REQUEST.INVALID';
   constructor(readonly issues: { path: Path; message: string; line?: number }[]) {
     super(issues.map((i) => `${i.line ? `line ${i.line}: ` : ''}${i.path.join('.')}: ${i.message}`).join('; '));
   }
 }
 
-export class UnknownNegotiation extends Error {
+export class UnknownNegotiation extends DomainError {
   readonly code = 'NEGOTIATION.UNKNOWN';
   constructor(readonly negotiationId: string) {
     super(`No negotiation "${negotiationId}"`);

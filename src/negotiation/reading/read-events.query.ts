@@ -1,7 +1,7 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EventStore } from '../../event-store/event-store';
 import { UnknownNegotiation } from '../domain/errors';
-import { eventJson } from '../domain/stored-event';
+import { eventJson } from './event-json';
 
 export class ReadEvents extends Query<{ events: ReturnType<typeof eventJson>[]; next: number | null }> {
   constructor(

@@ -235,6 +235,18 @@ export function asOfBehaviour(start: () => Promise<App>) {
       expect(answer.mean).toBe(20);
     });
 
+    it('names the parameter an unknown party came from', async () => {
+      const concession = await get('/negotiations/ukraine-2025/concessions?party=china&toward=ukraine&from=2025-04-02&to=2025-04-06');
+      expect(concession.status).toBe(400);
+      expect(concession.body.issues).toEqual([{ path: ['party'], message: 'Unknown party "china"' }]);
+      const toward = await get('/negotiations/ukraine-2025/concessions?party=us&toward=china&from=2025-04-02&to=2025-04-06');
+      expect(toward.body.issues).toEqual([{ path: ['toward'], message: 'Unknown party "china"' }]);
+      const history = await get('/negotiations/ukraine-2025/parties/china/history');
+      expect(history.body.issues).toEqual([{ path: ['party'], message: 'Unknown party "china"' }]);
+      const between = await get('/negotiations/ukraine-2025/gaps?between=us,china');
+      expect(between.body.issues).toEqual([{ path: ['between', 1], message: 'Unknown party "china"' }]);
+    });
+
     it("lists a party's history on an issue with sources", async () => {
       const { changes } = (await get('/negotiations/ukraine-2025/parties/us/history?issue=crimea')).body;
       expect(changes.map((c: { value: number; occurredAt: string }) => [c.value, c.occurredAt])).toEqual([

@@ -1,7 +1,7 @@
 import { DateTime, Duration } from 'luxon';
 import { z } from 'zod';
-import { slugSchema } from '../negotiation/domain/events';
-import { instantOrDateSchema } from '../negotiation/domain/time';
+import { slugSchema } from '../domain/events';
+import { instantOrDateSchema } from '../domain/time';
 
 /**
  * `at` and `knownAt`: instants or dates (end of that UTC day). Absent means now, by the
