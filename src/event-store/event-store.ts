@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { isDeepStrictEqual } from 'node:util';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, EventRow } from '../database/schema';
 import { isDatabaseUnavailable } from '../database/errors';
-import { AppendOutcomeUnknown, IdConflict, InvalidEventData, VersionConflict } from './errors';
+import { AppendOutcomeUnknown, InvalidEventData, VersionConflict } from './errors';
+import { splitKnown, type PreparedEvent } from './idempotency';
+import { findUnstorable } from './storable';
 import type { EventRegistry } from './event-registry';
 import type {
   AppendOptions,
-  AppendedEvent,
   AppendResult,
   EventToAppend,
   ReadOptions,
@@ -19,14 +19,6 @@ const DEFAULT_PAGE = 500;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_PAGE = 10_000;
 
-interface PreparedEvent {
-  id: string;
-  type: string;
-  schemaVersion: number;
-  data: unknown;
-  metadata: Record<string, unknown>;
-  occurredAt: Date;
-}
 
 /**
  * An append-only log of events in streams.
@@ -255,42 +247,6 @@ export class EventStore {
   }
 }
 
-/** How deep event data may nest: far beyond any real event, far below any stack limit. */
-export const MAX_DEPTH = 64;
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-function unstorableText(text: string): string | undefined {
-  if (text.includes('\u0000')) return 'Contains a NUL character (\\u0000), which PostgreSQL cannot store';
-  if (LONE_SURROGATE.test(text)) return 'Contains a lone UTF-16 surrogate (e.g. \\ud800), which is not valid Unicode';
-  return undefined;
-}
-
-/**
- * The first place in `value` that jsonb cannot store (U+0000, a lone surrogate, in a string or
- * a key) or that nests deeper than MAX_DEPTH, with its path. Walked without recursion, so no
- * input can exhaust the stack.
- */
-export function findUnstorable(value: unknown, root: (string | number)[]): { path: (string | number)[]; message: string } | undefined {
-  const stack: { value: unknown; path: (string | number)[] }[] = [{ value, path: root }];
-  while (stack.length > 0) {
-    const { value: item, path } = stack.pop()!;
-    if (typeof item === 'string') {
-      const message = unstorableText(item);
-      if (message) return { path, message };
-      continue;
-    }
-    if (item === null || typeof item !== 'object') continue;
-    if (path.length - root.length >= MAX_DEPTH) return { path, message: `Nested deeper than ${MAX_DEPTH} levels` };
-    const entries = Array.isArray(item) ? item.map((v, i) => [i, v] as const) : Object.entries(item);
-    for (const [key, child] of entries.reverse()) {
-      const message = typeof key === 'string' ? unstorableText(key) : undefined;
-      if (message) return { path: [...path, key], message };
-      stack.push({ value: child, path: [...path, key] });
-    }
-  }
-  return undefined;
-}
-
 function pageSize(limit: number | undefined): number {
   return Math.min(Math.max(limit ?? DEFAULT_PAGE, 1), MAX_PAGE);
 }
@@ -312,51 +268,4 @@ function checkExpectedVersion(
   if (expected === undefined || expected === 'any') return;
   const wanted = expected === 'no_stream' ? 0 : expected;
   if (wanted !== actual) throw new VersionConflict(streamId, expected, actual);
-}
-
-/**
- * Separates events already stored (same id and same content: skipped, answered with their
- * positions) from new ones. The same id with other content, or twice in one batch with
- * different content, is an IdConflict.
- */
-function splitKnown(
-  stored: EventRow[],
-  streamId: string,
-  batch: PreparedEvent[],
-): { fresh: PreparedEvent[]; known: Map<string, AppendedEvent> } {
-  const byId = new Map(stored.map((row) => [row.id, row]));
-  const known = new Map<string, AppendedEvent>();
-  const fresh: PreparedEvent[] = [];
-  const inBatch = new Map<string, PreparedEvent>();
-  for (const event of batch) {
-    const row = byId.get(event.id);
-    if (row) {
-      if (!sameContent(row, streamId, event)) throw new IdConflict(event.id);
-      known.set(event.id, {
-        id: row.id,
-        globalPosition: Number(row.global_position),
-        streamVersion: row.stream_version,
-      });
-      continue;
-    }
-    const twin = inBatch.get(event.id);
-    if (twin) {
-      if (!isDeepStrictEqual({ ...twin }, { ...event })) throw new IdConflict(event.id);
-      continue;
-    }
-    inBatch.set(event.id, event);
-    fresh.push(event);
-  }
-  return { fresh, known };
-}
-
-function sameContent(row: EventRow, streamId: string, event: PreparedEvent): boolean {
-  return (
-    row.stream_id === streamId &&
-    row.type === event.type &&
-    row.occurred_at.getTime() === event.occurredAt.getTime() &&
-    isDeepStrictEqual(row.data, event.data) &&
-    // Other metadata (correlation ids, ...) traces the request, not the fact: a retry may differ.
-    isDeepStrictEqual(row.metadata.source ?? null, event.metadata.source ?? null)
-  );
 }

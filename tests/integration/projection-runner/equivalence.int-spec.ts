@@ -9,7 +9,9 @@ import type { AsOf } from '../../../src/negotiation/stances/stance';
 import { redLinesAsOf, stancesAsOf } from '../../support/as-of-reference';
 import { Projector } from '../../../src/projection-runner/projector';
 import { rebuildProjections } from '../../../src/projection-runner/rebuild';
-import { redLinesAt, stancesAt } from '../../../src/negotiation/stances/stance.repository';
+import { issuesKnown, redLinesAt, stancesAt, timelineOf } from '../../../src/negotiation/stances/stance.repository';
+import { gapSeries, pairGap } from '../../../src/negotiation/analysis/gaps';
+import { measure } from '../../../src/alerting/measure';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
 import { numRuns } from '../../support/property';
 import { projections } from '../../../src/app.module';
@@ -96,7 +98,7 @@ describe('stance projection equivalence (property)', () => {
   });
   afterAll(() => database.drop());
 
-  it('gives the same answers incrementally, after a rebuild, and by folding the log naively', async () => {
+  it('gives the same stances, red lines, gap series and alert measurements incrementally, after a rebuild, and by folding the log naively', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(step, { minLength: 1, maxLength: 25 }),
@@ -121,13 +123,34 @@ describe('stance projection equivalence (property)', () => {
             at: new Date(Date.parse('2025-03-31T12:00:00Z') + day * 86_400_000),
             knownAt: new Date(recorded[k % recorded.length]!.getTime() - (k % 3 === 0 ? 1 : 0)),
           }));
-          const naive = asOfs.map((asOf) => ({ stances: stancesAsOf(log, asOf), redLines: redLinesAsOf(log, asOf) }));
+          const { db } = database.connection;
+          // Every production reading of the as-of rule against the reference fold: stances and
+          // red lines (the indexed SQL), a gap series (the timeline sweep) and an alert's
+          // measurement, at the same questions.
+          const points = DAYS.map((d) => new Date(Date.parse(d) + 43_200_000));
+          const naive = await Promise.all(
+            asOfs.map(async (asOf) => {
+              const issues = await issuesKnown(db, nid, asOf.knownAt);
+              return {
+                stances: stancesAsOf(log, asOf),
+                redLines: redLinesAsOf(log, asOf),
+                series: points.map((at) => pairGap('p1', 'p2', stancesAsOf(log, { at, knownAt: asOf.knownAt }), issues).overall),
+                alert: { kind: 'gap', value: pairGap('p1', 'p3', stancesAsOf(log, asOf), issues).overall },
+              };
+            }),
+          );
           const projected = async () =>
             Promise.all(
-              asOfs.map(async (asOf) => ({
-                stances: await stancesAt(database.connection.db, nid, asOf),
-                redLines: await redLinesAt(database.connection.db, nid, asOf),
-              })),
+              asOfs.map(async (asOf) => {
+                const issues = await issuesKnown(db, nid, asOf.knownAt);
+                const timeline = await timelineOf(db, nid, ['p1', 'p2'], asOf.knownAt);
+                return {
+                  stances: await stancesAt(db, nid, asOf),
+                  redLines: await redLinesAt(db, nid, asOf),
+                  series: gapSeries('p1', 'p2', timeline, issues, points).map((p) => p.overall),
+                  alert: await measure(db, nid, { kind: 'gap_threshold', a: 'p1', b: 'p3', threshold: 50, direction: 'both' }, asOf),
+                };
+              }),
             );
           expect(await projected()).toEqual(naive);
           await rebuildProjections(database.connection, registry, projections, { batchSize: 50 });
