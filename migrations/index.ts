@@ -3,6 +3,7 @@ import * as eventStore from './20261130_1100_event_store';
 import * as stanceProjection from './20261130_1200_stance_projection';
 import * as alerts from './20261130_1300_alerts';
 import * as hardening from './20261201_0900_hardening';
+import * as appendFunction from './20261201_1000_append_function';
 
 /** Every migration, by name. Listed in code so the compiled app needs no folder scan. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '20261130_1200_stance_projection': stanceProjection,
   '20261130_1300_alerts': alerts,
   '20261201_0900_hardening': hardening,
+  '20261201_1000_append_function': appendFunction,
 };

@@ -58,3 +58,17 @@ export class AppendOutcomeUnknown extends EventStoreError {
     super('The connection to the database was lost while the append committed: it may or may not be stored');
   }
 }
+
+/**
+ * The stream moved on since the caller's checks saw it (another writer appended): nothing was
+ * written; check again against the new state and retry.
+ */
+export class StaleAppend extends EventStoreError {
+  readonly code = 'EVENT_STORE.STALE';
+  constructor(
+    readonly streamId: string,
+    readonly actual: number,
+  ) {
+    super(`Stream ${streamId} moved on to version ${actual} while the append was being checked`);
+  }
+}

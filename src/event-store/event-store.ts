@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, EventRow } from '../database/schema';
 import { isDatabaseUnavailable } from '../database/errors';
-import { AppendOutcomeUnknown, InvalidEventData, VersionConflict } from './errors';
-import { splitKnown, type PreparedEvent } from './idempotency';
+import { AppendOutcomeUnknown, IdConflict, type ExpectedVersion, InvalidEventData, StaleAppend, VersionConflict } from './errors';
+import { GroupCommit } from './group-commit';
+import { withoutTwins, type PreparedEvent } from './idempotency';
 import { findUnstorable } from './storable';
 import type { EventRegistry } from './event-registry';
 import type {
@@ -29,34 +30,27 @@ const MAX_PAGE = 10_000;
  * that commits later with a lower position, because there is none. See docs/architecture.md.
  */
 export class EventStore {
+  private readonly group: GroupCommit<AppendCall, CallResult>;
+
   constructor(
     private readonly db: Kysely<Database>,
     readonly registry: EventRegistry,
-  ) {}
+  ) {
+    this.group = new GroupCommit((calls) => appendInAutocommit(db, calls));
+  }
 
   async appendToStream(
     streamId: string,
     events: EventToAppend[],
     options: AppendOptions = {},
   ): Promise<AppendResult> {
-    const prepared = events.map((event, index) => this.prepare(event, index));
-    let committing = false;
-    try {
-      return await this.db.transaction().execute(async (trx) => {
-        const result = await this.appendPrepared(trx, streamId, prepared, options);
-        committing = true;
-        return result;
-      });
-    } catch (error) {
-      // Lost at COMMIT, the append may have committed or not: only a retry can tell.
-      if (committing && isDatabaseUnavailable(error)) throw new AppendOutcomeUnknown(error);
-      throw error;
-    }
+    const call = this.call(streamId, events, options);
+    return this.answer(call, await this.group.submit(call, call.events.length));
   }
 
   /**
    * Appends inside a transaction the caller owns, for writes that must commit together with
-   * the events (e.g. a projection checkpoint). Validation runs first, then the head lock.
+   * the events (e.g. alert firings with the projector's checkpoint).
    */
   async appendInTransaction(
     trx: Transaction<Database>,
@@ -64,8 +58,9 @@ export class EventStore {
     events: EventToAppend[],
     options: AppendOptions = {},
   ): Promise<AppendResult> {
-    const prepared = events.map((event, index) => this.prepare(event, index));
-    return this.appendPrepared(trx, streamId, prepared, options);
+    const call = this.call(streamId, events, options);
+    const [result] = await appendCalls(trx, [call]);
+    return this.answer(call, result!);
   }
 
   async readStream(streamId: string, options: ReadOptions = {}): Promise<StoredEvent[]> {
@@ -120,6 +115,13 @@ export class EventStore {
     return row !== undefined;
   }
 
+  /** Which of these ids are stored (in any stream). */
+  async storedIds(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.db.selectFrom('events').select('id').where('id', '=', sql<string>`any(${ids}::uuid[])`).execute();
+    return new Set(rows.map((r) => r.id));
+  }
+
   async headPosition(): Promise<number> {
     const row = await this.db
       .selectFrom('event_store_head')
@@ -146,89 +148,51 @@ export class EventStore {
       id: event.id ?? randomUUID(),
       type: event.type,
       schemaVersion,
-      // Normalised through JSON so comparing with what jsonb gives back is like for like.
-      data: JSON.parse(JSON.stringify(data)),
-      metadata: JSON.parse(JSON.stringify(event.metadata ?? {})),
+      data,
+      metadata: event.metadata ?? {},
       occurredAt: event.occurredAt,
     };
   }
 
-  private async appendPrepared(
-    trx: Transaction<Database>,
-    streamId: string,
-    batch: PreparedEvent[],
-    { expectedVersion = 'any', beforeAppend }: AppendOptions,
-  ): Promise<AppendResult> {
-    // The lock that orders the log: everything below runs one appender at a time. It must be
-    // its own statement: a statement's snapshot is taken before it waits for the lock, so
-    // reads in the same statement would not see the append that held the lock before us.
-    const { position } = await trx.selectFrom('event_store_head').select('position').forUpdate().executeTakeFirstOrThrow();
-    // Then one round trip reads what the append needs: the stream's version, the time, and the
-    // events of this batch already stored. recordedAt is never earlier than the previous
-    // append's, even if the clock steps back, and never ahead of the clock otherwise, so a read
-    // at "now" sees every answered append.
-    const { rows: locked } = await sql<{ version: number; recorded_at: Date; known: EventRow[] }>`
-      select
-        (select coalesce(max(stream_version), 0) from events where stream_id = ${streamId})::int as version,
-        greatest(
-          date_trunc('milliseconds', clock_timestamp()),
-          (select recorded_at from events where global_position = ${position})
-        ) as recorded_at,
-        (select coalesce(json_agg(e), '[]'::json) from events e where e.id = any(${batch.map((e) => e.id)}::uuid[])) as known`.execute(trx);
-    const head = { ...locked[0]!, position };
-    const stored = head.known.map((row) => ({ ...row, occurred_at: new Date(row.occurred_at), recorded_at: new Date(row.recorded_at) }));
-    const { fresh, known } = splitKnown(stored, streamId, batch);
-    const version = head.version;
-    if (fresh.length === 0) {
-      // A retried request: answer with the original positions, whatever version is expected now.
-      return {
-        streamVersion: version,
-        events: batch.map((e) => known.get(e.id)!),
-        appended: 0,
-        skipped: batch.length,
-      };
-    }
-    checkExpectedVersion(streamId, expectedVersion, version);
-    await beforeAppend?.({ db: trx, streamId, version, events: fresh });
-
-    const start = Number(head.position);
-    const end = start + fresh.length;
-    const rows = fresh.map((event, i) => ({
-      global_position: String(start + i + 1),
-      id: event.id,
-      stream_version: version + i + 1,
-    }));
-    // One statement writes the events, moves the head and notifies (delivered on commit).
-    await sql`
-      with inserted as (
-        insert into events (global_position, id, stream_id, stream_version, type, schema_version,
-                            data, metadata, occurred_at, recorded_at)
-        select p, i, ${streamId}, v, t, sv, d, m, o, ${head.recorded_at}::timestamptz
-        from unnest(
-          ${rows.map((r) => r.global_position)}::bigint[], ${rows.map((r) => r.id)}::uuid[],
-          ${rows.map((r) => r.stream_version)}::int[], ${fresh.map((e) => e.type)}::text[],
-          ${fresh.map((e) => e.schemaVersion)}::int[], ${fresh.map((e) => JSON.stringify(e.data))}::jsonb[],
-          ${fresh.map((e) => JSON.stringify(e.metadata))}::jsonb[], ${fresh.map((e) => e.occurredAt)}::timestamptz[]
-        ) as x(p, i, v, t, sv, d, m, o)
-        returning 1
-      ), moved as (
-        update event_store_head set position = ${end} returning 1
-      )
-      select pg_notify(${EVENTS_CHANNEL}, ${String(end)}), (select count(*) from inserted), (select count(*) from moved)`.execute(trx);
-
-    for (const row of rows) {
-      known.set(row.id, {
-        id: row.id,
-        globalPosition: Number(row.global_position),
-        streamVersion: row.stream_version,
-      });
-    }
+  /** One caller's append as parley_append takes it: validated, twins folded, ids given. */
+  private call(streamId: string, events: EventToAppend[], { expectedVersion = 'any', base }: AppendOptions): AppendCall {
+    const prepared = events.map((event, index) => this.prepare(event, index));
     return {
-      streamVersion: version + fresh.length,
-      events: batch.map((e) => known.get(e.id)!),
-      appended: fresh.length,
-      skipped: batch.length - fresh.length,
+      stream: streamId,
+      expected: expectedVersion === 'any' ? null : expectedVersion === 'no_stream' ? 0 : expectedVersion,
+      expectedAsGiven: expectedVersion,
+      base: base?.version ?? null,
+      baseLast: base?.lastEventId ?? null,
+      order: prepared.map((e) => e.id),
+      events: withoutTwins(prepared).map((e) => ({
+        id: e.id,
+        type: e.type,
+        sv: e.schemaVersion,
+        data: e.data,
+        meta: e.metadata,
+        at: e.occurredAt.toISOString(),
+      })),
     };
+  }
+
+  private answer(call: AppendCall, result: CallResult): AppendResult {
+    switch (result.status) {
+      case 'version_conflict':
+        throw new VersionConflict(call.stream, call.expectedAsGiven, result.actual);
+      case 'stale':
+        throw new StaleAppend(call.stream, result.actual);
+      case 'id_conflict':
+        throw new IdConflict(result.id);
+      default: {
+        const byId = new Map(result.events.map((e) => [e.id, { id: e.id, globalPosition: Number(e.position), streamVersion: e.version }]));
+        return {
+          streamVersion: result.version,
+          events: call.order.map((id) => byId.get(id)!),
+          appended: result.appended,
+          skipped: call.order.length - result.appended,
+        };
+      }
+    }
   }
 
   toStoredEvent(row: EventRow): StoredEvent {
@@ -260,12 +224,42 @@ async function currentVersion(db: Kysely<Database>, streamId: string): Promise<n
   return row?.version ?? 0;
 }
 
-function checkExpectedVersion(
-  streamId: string,
-  expected: AppendOptions['expectedVersion'],
-  actual: number,
-): void {
-  if (expected === undefined || expected === 'any') return;
-  const wanted = expected === 'no_stream' ? 0 : expected;
-  if (wanted !== actual) throw new VersionConflict(streamId, expected, actual);
+interface AppendCall {
+  stream: string;
+  expected: number | null;
+  expectedAsGiven: ExpectedVersion;
+  base: number | null;
+  baseLast: string | null;
+  /** The ids as the caller gave them, twins included: the answer follows this order. */
+  order: string[];
+  events: { id: string; type: string; sv: number; data: unknown; meta: Record<string, unknown>; at: string }[];
+}
+
+type CallResult =
+  | { status: 'appended' | 'stored'; version: number; appended: number; events: { id: string; position: number | string; version: number }[] }
+  | { status: 'version_conflict' | 'stale'; actual: number }
+  | { status: 'id_conflict'; id: string };
+
+/** One round trip: every call of a group, in one parley_append (see its migration). */
+async function appendCalls(db: Kysely<Database>, calls: AppendCall[]): Promise<CallResult[]> {
+  const document = JSON.stringify(calls.map(({ expectedAsGiven: _, order: __, ...call }) => call));
+  const { rows } = await sql<{ results: CallResult[] }>`select parley_append(${document}::jsonb) as results`.execute(db);
+  return rows[0]!.results;
+}
+
+/**
+ * A group's call in autocommit: no BEGIN or COMMIT round trips. A connection that fails before
+ * the call was sent wrote nothing; one lost during it may or may not have committed.
+ */
+async function appendInAutocommit(db: Kysely<Database>, calls: AppendCall[]): Promise<CallResult[]> {
+  let sent = false;
+  try {
+    return await db.connection().execute((connection) => {
+      sent = true;
+      return appendCalls(connection, calls);
+    });
+  } catch (error) {
+    if (sent && isDatabaseUnavailable(error)) throw new AppendOutcomeUnknown(error);
+    throw error;
+  }
 }

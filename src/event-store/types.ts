@@ -1,5 +1,3 @@
-import type { Transaction } from 'kysely';
-import type { Database } from '../database/schema';
 import type { ExpectedVersion } from './errors';
 
 export interface EventToAppend {
@@ -44,18 +42,11 @@ export interface AppendResult {
 export interface AppendOptions {
   expectedVersion?: ExpectedVersion;
   /**
-   * Runs under the append lock, after idempotency and the version check, with the stream's
-   * version and the events about to be written: the place for checks that must see the
-   * stream exactly as the append will extend it. Throwing writes nothing.
+   * The stream as the caller's checks saw it (its version and last event id). The append is
+   * refused with StaleAppend if the stream has moved on since: checks run outside the lock,
+   * against a cached state, and this is what makes that safe.
    */
-  beforeAppend?: (context: BeforeAppendContext) => Promise<void>;
-}
-
-export interface BeforeAppendContext {
-  db: Transaction<Database>;
-  streamId: string;
-  version: number;
-  events: { id: string; type: string; data: unknown; occurredAt: Date }[];
+  base?: { version: number; lastEventId: string | null };
 }
 
 export interface ReadOptions {

@@ -108,7 +108,7 @@ describe('kill -9 in the middle of the work', () => {
     const file = join(dir, 'big.ndjson');
     writeFileSync(file, `${[...header, ...lines].join('\n')}\n`);
     const store = new EventStore(database.connection.db, registry);
-    await killMidway(['import', file, '--negotiation', 'big'], database.url, busy(database, '%insert into events%'));
+    await killMidway(['import', file, '--negotiation', 'big'], database.url, busy(database, '%parley_append%'));
     const afterKill = await store.streamVersion('big');
     expect([0, 30_013]).toContain(afterKill);
     const rerun = await run('node', [CLI, 'import', file, '--negotiation', 'big'], { env: { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'silent' } });

@@ -8,14 +8,23 @@ export interface Scale {
 
 export const DEFAULT_SCALE: Scale = { min: 0, max: 100, labels: {} };
 
+/** The part of a Map the state needs: what an overlay can offer without copying its base. */
+export interface StateMap<K, V> {
+  get(key: K): V | undefined;
+  has(key: K): boolean;
+  set(key: K, value: V): unknown;
+}
+
 /** What the rules need to know about a negotiation: the write side's state. */
 export interface NegotiationState {
   version: number;
   opened: boolean;
-  parties: Map<string, EventData['PartyAdded']>;
-  issues: Map<string, { title: string; scale: Scale }>;
+  /** The id of the stream's last event, null before the first: what an append is checked against. */
+  lastEventId: string | null;
+  parties: StateMap<string, EventData['PartyAdded']>;
+  issues: StateMap<string, { title: string; scale: Scale }>;
   /** Position-carrying events, by id: what a correction or retraction may target. */
-  targets: Map<string, { type: NegotiationEventType; retracted: boolean }>;
+  targets: StateMap<string, { type: NegotiationEventType; retracted: boolean }>;
 }
 
 export interface EventForState {
@@ -25,25 +34,61 @@ export interface EventForState {
 }
 
 export function initialState(): NegotiationState {
-  return { version: 0, opened: false, parties: new Map(), issues: new Map(), targets: new Map() };
+  return { version: 0, opened: false, lastEventId: null, parties: new Map(), issues: new Map(), targets: new Map() };
 }
 
-/** A copy the next fold may change without touching the original (a cached state, say). */
-export function cloneState(state: NegotiationState): NegotiationState {
-  return {
-    ...state,
-    parties: new Map(state.parties),
-    issues: new Map(state.issues),
-    targets: new Map(state.targets),
+/** Reads fall through to the base; writes stay here until applied. */
+class OverlayMap<K, V> implements StateMap<K, V> {
+  private readonly own = new Map<K, V>();
+  constructor(private readonly base: StateMap<K, V>) {}
+  get(key: K): V | undefined {
+    return this.own.has(key) ? this.own.get(key) : this.base.get(key);
+  }
+  has(key: K): boolean {
+    return this.own.has(key) || this.base.has(key);
+  }
+  set(key: K, value: V): this {
+    this.own.set(key, value);
+    return this;
+  }
+  applyTo(base: StateMap<K, V>): void {
+    for (const [key, value] of this.own) base.set(key, value);
+  }
+}
+
+/**
+ * A state the next fold may change without touching `base` (a cached state, say), at a cost
+ * that follows the events folded, not the negotiation's length: reads fall through to the
+ * base, writes stay in the draft. `apply()` writes the draft into the base.
+ */
+export function draftOf(base: NegotiationState): NegotiationState & { apply(): void } {
+  const parties = new OverlayMap(base.parties);
+  const issues = new OverlayMap(base.issues);
+  const targets = new OverlayMap(base.targets);
+  const draft = {
+    version: base.version,
+    opened: base.opened,
+    lastEventId: base.lastEventId,
+    parties,
+    issues,
+    targets,
+    apply() {
+      parties.applyTo(base.parties);
+      issues.applyTo(base.issues);
+      targets.applyTo(base.targets);
+      Object.assign(base, { version: draft.version, opened: draft.opened, lastEventId: draft.lastEventId });
+    },
   };
+  return draft;
 }
 
 /**
  * Folds one event into the state. It changes `state` in place and returns it: callers fold
- * into a state they own (see cloneState), which keeps a long fold linear.
+ * into a state they own (see draftOf), which keeps a long fold linear.
  */
 export function evolve(state: NegotiationState, event: EventForState): NegotiationState {
   state.version += 1;
+  state.lastEventId = event.id;
   switch (event.type) {
     case 'NegotiationOpened':
       state.opened = true;

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../database/schema';
 import type { ExpectedVersion } from '../../event-store/errors';
+import { StaleAppend } from '../../event-store/errors';
 import { EventStore } from '../../event-store/event-store';
-import type { AppendedEvent, BeforeAppendContext, EventToAppend } from '../../event-store/types';
+import type { AppendedEvent, AppendResult, EventToAppend } from '../../event-store/types';
 import { RuleViolation } from '../domain/errors';
 import type { NegotiationEventType } from '../domain/events';
 import type { EventInput } from '../domain/requests';
 import { checkEvent, type Path, type RuleIssue } from '../domain/rules';
-import { cloneState, evolve, initialState, type NegotiationState } from '../domain/state';
+import { draftOf, evolve, initialState, type NegotiationState } from '../domain/state';
 
 export interface WriteOutcome {
   /** False when every event was already stored: a retry, answered with the original positions. */
@@ -23,16 +22,27 @@ export interface WriteOutcome {
 export type Locate = (index: number) => { path: Path; line?: number };
 
 const MAX_CACHED_STATES = 1000;
+/** Re-checks after another writer moved the stream on; each is one more round trip. */
+const MAX_ATTEMPTS = 50;
+/** A base no stream has: the append only reports idempotency and version, and writes nothing. */
+const PROBE = { version: -1, lastEventId: null };
 
 /**
- * Appends a client's events to a negotiation, checking in the contract's order: idempotency,
- * then the expected version, then the rules, event by event against the state after the
- * earlier ones. The rules run inside the append, under the log's lock, against the stream
- * exactly as the append extends it: no writer can slip in between, so a request without an
- * expected version never sees a conflict.
+ * Appends a client's events to a negotiation, in the contract's order of checks:
+ * idempotency, then the expected version, then the rules, event by event against the state
+ * after the earlier ones.
+ *
+ * The rules run here, outside the log's lock, against a cached write-side state per stream
+ * (its "tip": what this process has appended or seen, including appends still in flight). The
+ * append then says "the stream must be at the version these rules saw, after that event"; if
+ * another writer got there first the store answers StaleAppend, and the request is checked
+ * again against the fresh state. A caller that sent no expected version therefore never sees
+ * a conflict, and many writers on one stream in one process never conflict at all: each is
+ * checked against the tip the earlier ones left, and they go out in one group commit.
  */
 export class NegotiationWriter {
-  private readonly states = new Map<string, NegotiationState>();
+  private readonly tips = new Map<string, NegotiationState>();
+  private readonly loading = new Map<string, Promise<NegotiationState>>();
 
   constructor(
     private readonly store: EventStore,
@@ -46,46 +56,105 @@ export class NegotiationWriter {
     locate: Locate = (index) => ({ path: ['events', index] }),
   ): Promise<WriteOutcome> {
     const events = inputs.map(toEventToAppend);
-    const indexOf = new Map(events.map((e, i) => [e.id!, i] as const));
-    const result = await this.store.appendToStream(negotiationId, events, {
-      expectedVersion,
-      beforeAppend: (context) => this.checkRules(context, indexOf, locate),
-    });
-    return { created: result.appended > 0, ...result };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await this.attempt(negotiationId, events, expectedVersion, locate);
+        return { created: result.appended > 0, ...result };
+      } catch (error) {
+        if (!(error instanceof StaleAppend) || attempt === MAX_ATTEMPTS) throw error;
+      }
+    }
   }
 
-  /** The write-side state at the stream's current version (cached, caught up on each call). */
-  async stateOf(negotiationId: string, db?: Kysely<Database>, version?: number): Promise<NegotiationState> {
-    const cached = this.states.get(negotiationId);
-    const base = cached && (version === undefined || cached.version <= version) ? cached : initialState();
-    if (version !== undefined && base.version === version) return base;
-    const store = db ? new EventStore(db, this.store.registry) : this.store;
-    const newer = await store.readStream(negotiationId, { after: base.version });
-    if (newer.length === 0) return base;
-    const state = cloneState(base);
-    for (const event of newer) evolve(state, { id: event.id, type: event.type as NegotiationEventType, data: event.data });
-    if (this.states.size >= MAX_CACHED_STATES && !this.states.has(negotiationId)) this.states.delete(this.states.keys().next().value!);
-    this.states.set(negotiationId, state);
-    return state;
+  /** The write-side state of a negotiation, caught up with what other writers appended. */
+  async stateOf(negotiationId: string): Promise<NegotiationState> {
+    const tip = await this.tipOf(negotiationId);
+    for (const event of await this.store.readStream(negotiationId, { after: tip.version })) {
+      evolve(tip, { id: event.id, type: event.type as NegotiationEventType, data: event.data });
+    }
+    return tip;
   }
 
-  private async checkRules(
-    { db, streamId, version, events }: BeforeAppendContext,
-    indexOf: Map<string, number>,
-    locate: Locate,
-  ): Promise<void> {
-    const state = cloneState(await this.stateOf(streamId, db, version));
+  /** The state appends are checked against: loaded once, then kept up by this process. */
+  private async tipOf(negotiationId: string): Promise<NegotiationState> {
+    return this.tips.get(negotiationId) ?? (await this.load(negotiationId));
+  }
+
+  private async attempt(negotiationId: string, events: EventToAppend[], expectedVersion: ExpectedVersion, locate: Locate): Promise<AppendResult> {
+    const tip = await this.tipOf(negotiationId);
+    // From here to the submit there is no await: no other request can move the tip meanwhile.
+    const indexed = events.map((event, index) => ({ event, index }));
+    let checked = this.check(tip, indexed, locate);
+    if (checked.issues.length > 0) {
+      // Already-stored events (a retry, or a file imported again with new lines) are not
+      // judged again: judge what is new, if anything.
+      const stored = await this.store.storedIds(events.map((e) => e.id!));
+      if (stored.size === 0) return this.refuse(negotiationId, events, expectedVersion, checked.issues);
+      const latest = await this.tipOf(negotiationId);
+      checked = this.check(latest, indexed.filter(({ event }) => !stored.has(event.id!)), locate);
+      if (checked.issues.length > 0) return this.refuse(negotiationId, events, expectedVersion, checked.issues);
+    }
+    const { draft, base } = checked;
+    draft.apply();
+    try {
+      const result = await this.store.appendToStream(negotiationId, events, { expectedVersion, base });
+      // Some events turned out to be stored already: the tip counted them twice.
+      if (result.streamVersion !== draft.version) this.tips.delete(negotiationId);
+      return result;
+    } catch (error) {
+      // The tip assumed this append: it is wrong now, and so is every append checked on it
+      // (those fail as stale and are checked again).
+      this.tips.delete(negotiationId);
+      throw error;
+    }
+  }
+
+  /** Judges `judged` (events with their index in the request) against a draft over `state`. */
+  private check(state: NegotiationState, judged: { event: EventToAppend; index: number }[], locate: Locate) {
+    const base = { version: state.version, lastEventId: state.lastEventId };
+    const draft = draftOf(state);
     const now = this.clock();
     const issues: (RuleIssue & { line?: number })[] = [];
-    for (const event of events) {
+    for (const { event, index } of judged) {
       const type = event.type as NegotiationEventType;
-      const { path, line } = locate(indexOf.get(event.id)!);
-      for (const found of checkEvent(state, { type, data: event.data, occurredAt: event.occurredAt }, now)) {
+      const { path, line } = locate(index);
+      for (const found of checkEvent(draft, { type, data: event.data, occurredAt: event.occurredAt }, now)) {
         issues.push({ ...found, path: [...path, ...found.path], ...(line === undefined ? {} : { line }) });
       }
-      evolve(state, { id: event.id, type, data: event.data });
+      evolve(draft, { id: event.id!, type, data: event.data });
     }
-    if (issues.length > 0) throw new RuleViolation(issues);
+    return { draft, base, issues };
+  }
+
+  /**
+   * A rule is broken. The contract checks idempotency and the expected version first: a probe
+   * append (which can write nothing) answers those, and only then is this a 422.
+   */
+  private async refuse(negotiationId: string, events: EventToAppend[], expectedVersion: ExpectedVersion, issues: RuleIssue[]): Promise<AppendResult> {
+    try {
+      return await this.store.appendToStream(negotiationId, events, { expectedVersion, base: PROBE });
+    } catch (error) {
+      if (error instanceof StaleAppend) throw new RuleViolation(issues);
+      throw error;
+    }
+  }
+
+  private async load(negotiationId: string): Promise<NegotiationState> {
+    const pending = this.loading.get(negotiationId);
+    if (pending) return pending;
+    const loading = (async () => {
+      const state = initialState();
+      for (const event of await this.store.readStream(negotiationId)) evolve(state, { id: event.id, type: event.type as NegotiationEventType, data: event.data });
+      if (this.tips.size >= MAX_CACHED_STATES) this.tips.delete(this.tips.keys().next().value!);
+      this.tips.set(negotiationId, state);
+      return state;
+    })();
+    this.loading.set(negotiationId, loading);
+    try {
+      return await loading;
+    } finally {
+      this.loading.delete(negotiationId);
+    }
   }
 }
 
