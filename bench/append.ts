@@ -51,8 +51,8 @@ function loadEmmett(): { getPostgreSQLEventStore: (url: string, options: unknown
 export async function appendScenario(quick: boolean, repetitions: number): Promise<AppendResult[]> {
   const results: AppendResult[] = [];
   const emmettModule = loadEmmett();
-  for (const writers of [1, 8]) {
-    for (const batch of [1, 100]) {
+  for (const writers of [1, 8, 32]) {
+    for (const batch of writers === 32 ? [1] : [1, 100]) {
       const total = (batch === 1 ? 4000 : 40_000) / (quick ? 20 : 1);
       const perWriter = Math.max(batch, Math.floor(total / writers / batch) * batch);
       const runs: Omit<AppendResult, 'writers' | 'batch'>[] = [];
