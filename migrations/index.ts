@@ -4,6 +4,7 @@ import * as stanceProjection from './20261130_1200_stance_projection';
 import * as alerts from './20261130_1300_alerts';
 import * as hardening from './20261201_0900_hardening';
 import * as appendFunction from './20261201_1000_append_function';
+import * as positionDetail from './20261201_1100_position_detail';
 
 /** Every migration, by name. Listed in code so the compiled app needs no folder scan. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '20261130_1300_alerts': alerts,
   '20261201_0900_hardening': hardening,
   '20261201_1000_append_function': appendFunction,
+  '20261201_1100_position_detail': positionDetail,
 };

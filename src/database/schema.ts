@@ -58,6 +58,7 @@ export interface StanceVersionsTable {
   occurred_at: Timestamp;
   recorded_at: Timestamp;
   source: Json<Record<string, unknown> | null>;
+  date_precision: string | null;
 }
 
 export interface StanceFactsTable {
@@ -70,6 +71,11 @@ export interface StanceFactsTable {
   min: number | null;
   max: number | null;
   summary: string | null;
+  confidence: number | null;
+  quote: string | null;
+  uncertainty_low: number | null;
+  uncertainty_high: number | null;
+  basis: string | null;
   event_id: string;
   event_position: Int8;
   version_position: Int8;

@@ -1,4 +1,4 @@
-import type { EventData, NegotiationEvent, NegotiationEventType, Source } from '../../src/negotiation/domain/events';
+import type { DatePrecision, EventData, NegotiationEvent, NegotiationEventType, Source } from '../../src/negotiation/domain/events';
 import { factsOf, type AsOf, type Fact, type RedLine, type Stance } from '../../src/negotiation/stances/stance';
 
 /**
@@ -15,6 +15,7 @@ export interface EffectiveEvent {
   occurredAt: Date;
   globalPosition: number;
   source: Source | null;
+  datePrecision: DatePrecision;
 }
 
 /**
@@ -42,6 +43,7 @@ export function effectiveEvents(events: NegotiationEvent[], knownAt: Date): Effe
       occurredAt: correction?.occurredAt ? new Date(correction.occurredAt) : event.occurredAt,
       globalPosition: event.globalPosition,
       source: event.source ?? null,
+      datePrecision: event.datePrecision ?? 'instant',
     });
   }
   return effective;
@@ -98,9 +100,14 @@ export function stancesAsOf(events: NegotiationEvent[], asOf: AsOf): Stance[] {
       value: fact.value,
       salience: salience?.kind === 'set' ? salience.salience : null,
       since: event.occurredAt,
+      sincePrecision: event.datePrecision,
       eventId: event.id,
       summary: fact.summary,
       source: event.source,
+      confidence: fact.confidence,
+      quote: fact.quote,
+      uncertainty: fact.uncertainty,
+      basis: fact.basis,
     });
   }
   return stances.sort(byPartyIssue);

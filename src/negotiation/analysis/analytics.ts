@@ -1,3 +1,4 @@
+import { salienceOf } from './gaps';
 import type { RedLine, Stance } from '../stances/stance';
 import type { KnownIssue, KnownParty } from '../stances/stance.repository';
 
@@ -45,7 +46,7 @@ export function compromiseOutcomes(parties: KnownParty[], issues: KnownIssue[], 
   return issues.flatMap((issue) => {
     const on = stances.filter((s) => s.issue === issue.issue);
     if (on.length === 0) return [];
-    const weighted = on.map((s) => ({ party: s.party, value: s.value, weight: (capability.get(s.party) ?? 1) * (s.salience ?? 1) }));
+    const weighted = on.map((s) => ({ party: s.party, value: s.value, weight: (capability.get(s.party) ?? 1) * salienceOf(s) }));
     const total = weighted.reduce((sum, w) => sum + w.weight, 0);
     const outcome = total === 0 ? null : weighted.reduce((sum, w) => sum + w.weight * w.value, 0) / total;
     return [

@@ -1,11 +1,18 @@
 import type { Stance } from '../stances/stance';
 import type { KnownIssue, TimelineFact } from '../stances/stance.repository';
 
+/** The smallest and largest gap the two parties' uncertainty ranges allow (0–100). */
+export interface GapRange {
+  low: number;
+  high: number;
+}
+
 export interface IssueGap {
   issue: string;
   gap: number;
   a: number;
   b: number;
+  range: GapRange;
 }
 
 export interface PairGap {
@@ -14,14 +21,39 @@ export interface PairGap {
   overall: number | null;
   coverage: number | null;
   issues: IssueGap[];
+  /** The overall gap at the ranges' ends, with the same weights; null with `overall`. */
+  overallRange: GapRange | null;
 }
 
-type StanceLike = Pick<Stance, 'party' | 'issue' | 'value' | 'salience'>;
+type StanceLike = Pick<Stance, 'party' | 'issue' | 'value' | 'salience'> & { uncertainty?: { low: number; high: number } | null };
+
+/**
+ * The contract's range: low = max(0, max(lo_a, lo_b) − min(hi_a, hi_b)), high = max(hi_a, hi_b)
+ * − min(lo_a, lo_b), both ÷ (max − min) × 100; a stance without a range is [value, value].
+ */
+export function gapRange(x: StanceLike, y: StanceLike, scale: { min: number; max: number }): GapRange {
+  const [xl, xh] = x.uncertainty ? [x.uncertainty.low, x.uncertainty.high] : [x.value, x.value];
+  const [yl, yh] = y.uncertainty ? [y.uncertainty.low, y.uncertainty.high] : [y.value, y.value];
+  const width = scale.max - scale.min;
+  return {
+    low: (Math.max(0, Math.max(xl, yl) - Math.min(xh, yh)) * 100) / width,
+    high: ((Math.max(xh, yh) - Math.min(xl, yl)) * 100) / width,
+  };
+}
+
+/**
+ * A salience nobody coded counts as the middle of the scale (the contract): coding a high
+ * salience then raises an issue's weight and a low one lowers it. Counting it as 1, the
+ * maximum, made a coded 0.9 *lower* the weight of the issue it was coded on.
+ */
+export const NEUTRAL_SALIENCE = 0.5;
+
+export const salienceOf = (stance: { salience: number | null }) => stance.salience ?? NEUTRAL_SALIENCE;
 
 /**
  * The contract's gap formulas for one pair. gap = |a − b| / (max − min) × 100 on each shared
- * issue; overall = Σ wᵢ·gapᵢ / Σ wᵢ with wᵢ the mean of the two saliences (null counts as 1;
- * all-zero weights fall back to the plain mean); coverage = shared / issues known.
+ * issue; overall = Σ wᵢ·gapᵢ / Σ wᵢ with wᵢ the mean of the two saliences (null counts as
+ * NEUTRAL_SALIENCE; all-zero weights fall back to the plain mean); coverage = shared / issues known.
  */
 export function pairGap(a: string, b: string, stances: StanceLike[], issues: KnownIssue[]): PairGap {
   const of = (party: string) => new Map(stances.filter((s) => s.party === party).map((s) => [s.issue, s]));
@@ -34,14 +66,19 @@ export function pairGap(a: string, b: string, stances: StanceLike[], issues: Kno
     if (!x || !y) continue;
     // Multiply first: integer inputs then give exact gaps (55, not 55.00000000000001).
     const gap = (Math.abs(x.value - y.value) * 100) / (issue.scale.max - issue.scale.min);
-    gaps.push({ issue: issue.issue, gap, a: x.value, b: y.value, weight: ((x.salience ?? 1) + (y.salience ?? 1)) / 2 });
+    gaps.push({ issue: issue.issue, gap, a: x.value, b: y.value, range: gapRange(x, y, issue.scale), weight: (salienceOf(x) + salienceOf(y)) / 2 });
   }
+  const overall = overallGap(gaps);
   return {
     a,
     b,
-    overall: overallGap(gaps),
+    overall,
     coverage: issues.length === 0 ? null : gaps.length / issues.length,
     issues: gaps.map(({ weight: _weight, ...gap }) => gap),
+    overallRange:
+      overall === null
+        ? null
+        : { low: overallGap(gaps.map((g) => ({ gap: g.range.low, weight: g.weight })))!, high: overallGap(gaps.map((g) => ({ gap: g.range.high, weight: g.weight })))! },
   };
 }
 
@@ -65,6 +102,9 @@ export interface SeriesPoint {
   at: string;
   overall: number | null;
   issues: Record<string, number>;
+  /** The band a chart can draw: each issue's and the overall gap's range at this point. */
+  ranges: Record<string, GapRange>;
+  overallRange: GapRange | null;
 }
 
 /**
@@ -72,7 +112,7 @@ export interface SeriesPoint {
  * at each point is the last fact at or before it, exactly as the as-of rule reads.
  */
 export function gapSeries(a: string, b: string, timeline: TimelineFact[], issues: KnownIssue[], points: Date[]): SeriesPoint[] {
-  const values = new Map<string, number>();
+  const values = new Map<string, { value: number; uncertainty: { low: number; high: number } | null }>();
   const saliences = new Map<string, number>();
   const key = (party: string, issue: string) => `${party}\u0000${issue}`;
   let next = 0;
@@ -81,19 +121,25 @@ export function gapSeries(a: string, b: string, timeline: TimelineFact[], issues
       const fact = timeline[next++]!;
       const k = key(fact.party, fact.issue);
       if (fact.kind === 'withdraw') values.delete(k);
-      else values.set(k, fact.value!);
+      else values.set(k, { value: fact.value!, uncertainty: fact.uncertainty });
       if (fact.kind === 'set' && fact.salience !== null) saliences.set(k, fact.salience);
     }
     const stances: StanceLike[] = [];
     for (const party of [a, b]) {
       for (const issue of issues) {
-        const value = values.get(key(party, issue.issue));
-        if (value !== undefined) {
-          stances.push({ party, issue: issue.issue, value, salience: saliences.get(key(party, issue.issue)) ?? null });
+        const held = values.get(key(party, issue.issue));
+        if (held !== undefined) {
+          stances.push({ party, issue: issue.issue, ...held, salience: saliences.get(key(party, issue.issue)) ?? null });
         }
       }
     }
     const gap = pairGap(a, b, stances, issues);
-    return { at: at.toISOString(), overall: gap.overall, issues: Object.fromEntries(gap.issues.map((i) => [i.issue, i.gap])) };
+    return {
+      at: at.toISOString(),
+      overall: gap.overall,
+      issues: Object.fromEntries(gap.issues.map((i) => [i.issue, i.gap])),
+      ranges: Object.fromEntries(gap.issues.map((i) => [i.issue, i.range])),
+      overallRange: gap.overallRange,
+    };
   });
 }

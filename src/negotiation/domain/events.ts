@@ -30,6 +30,24 @@ export const sourceSchema = z
   })
   .strict();
 
+/** A range on the issue's scale that contains the coded value: how sure the coder is. */
+export const uncertaintySchema = z
+  .object({ low: value, high: value })
+  .strict()
+  .refine((u) => u.low <= u.high, { message: 'uncertainty.low must not exceed uncertainty.high', path: ['high'] });
+
+/** How the position is known: the party's words, a paraphrase, or the coder's inference. */
+export const basisSchema = z.enum(['quoted', 'paraphrased', 'inferred']);
+
+/** Uncertainty and basis, which every position may carry; the range must contain the value. */
+const positionDetail = {
+  uncertainty: uncertaintySchema.optional(),
+  basis: basisSchema.optional(),
+};
+const containsValue = (p: { value: number; uncertainty?: { low: number; high: number } | undefined }) =>
+  !p.uncertainty || (p.uncertainty.low <= p.value && p.value <= p.uncertainty.high);
+const CONTAINS_VALUE = { message: 'uncertainty must contain value (low ≤ value ≤ high)', path: ['uncertainty'] };
+
 export const negotiationOpenedSchema = z
   .object({ title: text(200), description: text(5000).optional() })
   .strict();
@@ -68,8 +86,10 @@ export const positionStatedSchema = z
     summary: text(2000).optional(),
     quote: text(2000).optional(),
     confidence: unit.optional(),
+    ...positionDetail,
   })
-  .strict();
+  .strict()
+  .refine(containsValue, CONTAINS_VALUE);
 
 const uniqueBy =
   <T>(key: (item: T) => string, what: string) =>
@@ -89,7 +109,7 @@ export const proposalTabledSchema = z
     sponsors: z.array(slugSchema).min(1).max(50).superRefine(uniqueBy((p) => p, 'Sponsor')),
     venue: text(200).optional(),
     positions: z
-      .array(z.object({ issue: slugSchema, value, summary: text(2000).optional() }).strict())
+      .array(z.object({ issue: slugSchema, value, summary: text(2000).optional(), ...positionDetail }).strict().refine(containsValue, CONTAINS_VALUE))
       .min(1)
       .max(200)
       .superRefine(uniqueBy((p) => p.issue, 'Issue')),
@@ -102,7 +122,7 @@ export const meetingHeldSchema = z
     place: text(200).optional(),
     summary: text(5000).optional(),
     positions: z
-      .array(z.object({ party: slugSchema, issue: slugSchema, value, summary: text(2000).optional() }).strict())
+      .array(z.object({ party: slugSchema, issue: slugSchema, value, summary: text(2000).optional(), ...positionDetail }).strict().refine(containsValue, CONTAINS_VALUE))
       .max(500)
       .superRefine(uniqueBy((p) => `${p.party}/${p.issue}`, 'Party and issue'))
       .optional(),
@@ -175,6 +195,10 @@ export const POSITION_CARRYING = new Set<NegotiationEventType>([
 export type EventData = { [T in NegotiationEventType]: z.infer<(typeof eventDataSchemas)[T]> };
 export type Source = z.infer<typeof sourceSchema>;
 
+/** How precisely `occurredAt` is known; it names the start of that period (default instant). */
+export const datePrecisionSchema = z.enum(['instant', 'day', 'week', 'month']);
+export type DatePrecision = z.infer<typeof datePrecisionSchema>;
+
 /** A negotiation event as the domain sees it: typed data, valid and recorded time. */
 export type NegotiationEvent = {
   [T in NegotiationEventType]: {
@@ -186,6 +210,7 @@ export type NegotiationEvent = {
     globalPosition: number;
     streamVersion: number;
     source?: Source;
+    datePrecision?: DatePrecision;
   };
 }[NegotiationEventType];
 

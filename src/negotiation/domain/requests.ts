@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventDataSchemas, slugSchema, sourceSchema, type NegotiationEventType } from './events';
+import { datePrecisionSchema, eventDataSchemas, slugSchema, sourceSchema, type NegotiationEventType } from './events';
 import { instantSchema } from './time';
 
 export const negotiationIdSchema = slugSchema;
@@ -12,6 +12,7 @@ function envelope<T extends NegotiationEventType>(type: T) {
       occurredAt: instantSchema,
       data: eventDataSchemas[type],
       source: sourceSchema.optional(),
+      datePrecision: datePrecisionSchema.optional(),
     })
     .strict();
 }

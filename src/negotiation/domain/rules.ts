@@ -54,6 +54,11 @@ function checkData(
       ? [issue('VALUE_OFF_SCALE', [...at, ...path], `${value} is outside the scale of ${slug} (${min} to ${max})`)]
       : [];
   };
+  // An uncertainty range lies on the scale too (an unknown issue is reported once, by the value).
+  const rangeOnScale = (slug: string, range: { low: number; high: number } | undefined, path: Path) =>
+    range && state.issues.has(slug)
+      ? [...onScale(slug, range.low, [...path, 'uncertainty', 'low']), ...onScale(slug, range.high, [...path, 'uncertainty', 'high'])]
+      : [];
   const knownIssue = (slug: string, path: Path) =>
     state.issues.has(slug) ? [] : [issue('UNKNOWN_ISSUE', [...at, ...path], `Unknown issue "${slug}"`)];
 
@@ -68,13 +73,13 @@ function checkData(
     }
     case 'PositionStated': {
       const d = data as EventData['PositionStated'];
-      return [...party(d.party, ['party']), ...onScale(d.issue, d.value, ['value'])];
+      return [...party(d.party, ['party']), ...onScale(d.issue, d.value, ['value']), ...rangeOnScale(d.issue, d.uncertainty, [])];
     }
     case 'ProposalTabled': {
       const d = data as EventData['ProposalTabled'];
       return [
         ...d.sponsors.flatMap((s, i) => party(s, ['sponsors', i])),
-        ...d.positions.flatMap((p, i) => onScale(p.issue, p.value, ['positions', i, 'value'])),
+        ...d.positions.flatMap((p, i) => [...onScale(p.issue, p.value, ['positions', i, 'value']), ...rangeOnScale(p.issue, p.uncertainty, ['positions', i])]),
       ];
     }
     case 'MeetingHeld': {
@@ -84,6 +89,7 @@ function checkData(
         ...(d.positions ?? []).flatMap((p, i) => [
           ...party(p.party, ['positions', i, 'party']),
           ...onScale(p.issue, p.value, ['positions', i, 'value']),
+          ...rangeOnScale(p.issue, p.uncertainty, ['positions', i]),
         ]),
       ];
     }

@@ -18,6 +18,7 @@ export function eventJson(event: StoredEvent) {
     negotiation: event.streamId,
     type: event.type,
     occurredAt: event.occurredAt.toISOString(),
+    datePrecision: (event.metadata.datePrecision as string | undefined) ?? 'instant',
     recordedAt: event.recordedAt.toISOString(),
     data: publicData(event.data),
     source: (event.metadata.source as Source | undefined) ?? null,

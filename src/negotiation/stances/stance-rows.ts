@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely';
 import type { ProjectedIssuesTable, ProjectedPartiesTable, StanceFactsTable, StanceVersionsTable } from '../../database/schema';
-import type { EventData, NegotiationEvent, NegotiationEventType, Source } from '../domain/events';
+import type { DatePrecision, EventData, NegotiationEvent, NegotiationEventType, Source } from '../domain/events';
 import { DEFAULT_SCALE } from '../domain/state';
 import { factsOf } from './stance';
 
@@ -11,6 +11,7 @@ export interface TargetInfo {
   occurredAt: Date;
   eventPosition: number;
   source: Source | null;
+  datePrecision: DatePrecision | null;
 }
 
 /** What one event adds to the stance projection's tables, as kysely inserts them. */
@@ -67,6 +68,7 @@ export function projectionRows(negotiationId: string, event: NegotiationEvent, t
         occurredAt: correction?.occurredAt ? new Date(correction.occurredAt) : target.occurredAt,
         recordedAt: event.recordedAt,
         source: target.source,
+        datePrecision: target.datePrecision,
       };
       rows.versions.push(versionRow(version));
       if (correction) rows.facts.push(...factRows(version, target.eventPosition, correction.data));
@@ -84,6 +86,7 @@ export function projectionRows(negotiationId: string, event: NegotiationEvent, t
         occurredAt: event.occurredAt,
         recordedAt: event.recordedAt,
         source: event.source ?? null,
+        datePrecision: event.datePrecision ?? null,
       };
       rows.versions.push(versionRow(version));
       rows.facts.push(...factRows(version, event.globalPosition, event.data));
@@ -102,6 +105,7 @@ interface Version {
   occurredAt: Date;
   recordedAt: Date;
   source: Source | null;
+  datePrecision: DatePrecision | null;
 }
 
 function versionRow(v: Version): Insertable<StanceVersionsTable> {
@@ -114,6 +118,7 @@ function versionRow(v: Version): Insertable<StanceVersionsTable> {
     occurred_at: v.occurredAt,
     recorded_at: v.recordedAt,
     source: JSON.stringify(v.source),
+    date_precision: v.datePrecision,
   };
 }
 
@@ -128,6 +133,11 @@ function factRows(version: Version, eventPosition: number, data: unknown): Inser
     min: fact.kind === 'red-line' ? fact.min : null,
     max: fact.kind === 'red-line' ? fact.max : null,
     summary: fact.summary,
+    confidence: fact.kind === 'set' ? fact.confidence : null,
+    quote: fact.kind === 'set' ? fact.quote : null,
+    uncertainty_low: fact.kind === 'set' ? (fact.uncertainty?.low ?? null) : null,
+    uncertainty_high: fact.kind === 'set' ? (fact.uncertainty?.high ?? null) : null,
+    basis: fact.kind === 'set' ? fact.basis : null,
     event_id: version.eventId,
     event_position: eventPosition,
     version_position: version.versionPosition,

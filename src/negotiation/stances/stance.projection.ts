@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../database/schema';
 import type { StoredEvent } from '../../event-store/types';
 import type { Projection } from '../../projection-runner/projection';
-import { isNegotiationType, type NegotiationEventType, type Source } from '../domain/events';
+import { isNegotiationType, type DatePrecision, type NegotiationEventType, type Source } from '../domain/events';
 import { toNegotiationEvent } from '../domain/stored-event';
 import { isSubStream } from '../domain/streams';
 import { projectionRows, type ProjectionRows, type TargetInfo } from './stance-rows';
@@ -33,6 +33,7 @@ async function projectStances(db: Kysely<Database>, events: StoredEvent[]): Prom
           occurredAt: version.occurred_at as Date,
           eventPosition: event.globalPosition,
           source: event.source ?? null,
+          datePrecision: event.datePrecision ?? null,
         });
       }
     }
@@ -51,7 +52,7 @@ async function loadTargets(db: Kysely<Database>, ids: string[]): Promise<Map<str
   const rows = await db
     .selectFrom('stance_versions')
     .distinctOn('event_id')
-    .select(['event_id', 'type', 'occurred_at', 'version_position', 'source'])
+    .select(['event_id', 'type', 'occurred_at', 'version_position', 'source', 'date_precision'])
     .where('event_id', 'in', ids)
     .orderBy('event_id')
     .orderBy('version_position')
@@ -63,6 +64,7 @@ async function loadTargets(db: Kysely<Database>, ids: string[]): Promise<Map<str
       occurredAt: row.occurred_at,
       eventPosition: Number(row.version_position),
       source: row.source as Source | null,
+      datePrecision: row.date_precision as DatePrecision | null,
     });
   }
   return targets;

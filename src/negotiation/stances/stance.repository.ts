@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../database/schema';
 import type { Source } from '../domain/events';
-import type { AsOf, RedLine, Stance } from './stance';
+import type { DatePrecision } from '../domain/events';
+import type { AsOf, PositionDetail, RedLine, Stance } from './stance';
 
 /**
  * As-of reads over the stance projection. Each (party, issue) pair is answered by one index
@@ -24,18 +25,34 @@ interface StanceRow {
   kind: string;
   value: number | null;
   summary: string | null;
+  confidence: number | null;
+  quote: string | null;
+  uncertainty_low: number | null;
+  uncertainty_high: number | null;
+  basis: PositionDetail['basis'];
   event_id: string;
   occurred_at: Date;
   source: Source | null;
+  date_precision: DatePrecision | null;
   salience: number | null;
 }
 
+/** A fact's detail columns as the API shows them. */
+export const detailOf = (r: Pick<StanceRow, 'confidence' | 'quote' | 'uncertainty_low' | 'uncertainty_high' | 'basis'>): PositionDetail => ({
+  confidence: r.confidence,
+  quote: r.quote,
+  uncertainty: r.uncertainty_low === null || r.uncertainty_high === null ? null : { low: r.uncertainty_low, high: r.uncertainty_high },
+  basis: r.basis,
+});
+
 export async function stancesAt(db: Kysely<Database>, negotiationId: string, { at, knownAt }: AsOf): Promise<Stance[]> {
   const { rows } = await sql<StanceRow>`
-    select k.party, k.issue, p.kind, p.value, p.summary, p.event_id, p.occurred_at, v.source, s.salience
+    select k.party, k.issue, p.kind, p.value, p.summary, p.confidence, p.quote, p.uncertainty_low, p.uncertainty_high, p.basis,
+           p.event_id, p.occurred_at, v.source, v.date_precision, s.salience
     from stance_keys k
     cross join lateral (
-      select f.kind, f.value, f.summary, f.event_id, f.occurred_at, f.version_position
+      select f.kind, f.value, f.summary, f.confidence, f.quote, f.uncertainty_low, f.uncertainty_high, f.basis,
+             f.event_id, f.occurred_at, f.version_position
       from stance_facts f
       where f.negotiation_id = k.negotiation_id and f.party = k.party and f.issue = k.issue
         and f.kind <> 'red-line'
@@ -63,9 +80,11 @@ export async function stancesAt(db: Kysely<Database>, negotiationId: string, { a
     value: r.value!,
     salience: r.salience,
     since: r.occurred_at,
+    sincePrecision: r.date_precision ?? 'instant',
     eventId: r.event_id,
     summary: r.summary,
     source: r.source,
+    ...detailOf(r),
   }));
 }
 
@@ -156,6 +175,7 @@ export interface TimelineFact {
   occurredAt: Date;
   recordedAt: Date;
   source: Source | null;
+  uncertainty: { low: number; high: number } | null;
 }
 
 /**
@@ -182,9 +202,11 @@ export async function timelineOf(
     occurred_at: Date;
     recorded_at: Date;
     source: Source | null;
+    uncertainty_low: number | null;
+    uncertainty_high: number | null;
   }>`
     select f.party, f.issue, f.kind, f.value, f.salience, f.summary, f.event_id, f.event_position,
-           f.occurred_at, f.recorded_at, v.source
+           f.occurred_at, f.recorded_at, v.source, f.uncertainty_low, f.uncertainty_high
     from stance_facts f
     join stance_versions v on v.event_id = f.event_id and v.version_position = f.version_position
     where f.negotiation_id = ${negotiationId}
@@ -206,5 +228,6 @@ export async function timelineOf(
     occurredAt: r.occurred_at,
     recordedAt: r.recorded_at,
     source: r.source,
+    uncertainty: r.uncertainty_low === null || r.uncertainty_high === null ? null : { low: r.uncertainty_low, high: r.uncertainty_high },
   }));
 }

@@ -1,4 +1,4 @@
-import type { EventData, NegotiationEventType, Source } from '../domain/events';
+import type { DatePrecision, EventData, NegotiationEventType, Source } from '../domain/events';
 
 /** Valid time (`at`) and recorded time (`knownAt`) of a question. */
 export interface AsOf {
@@ -7,8 +7,16 @@ export interface AsOf {
 }
 
 /** One party's stance-relevant statement on one issue, taken from an effective event. */
+/** How sure a coder is of a position, and how it is known; every field null when not coded. */
+export interface PositionDetail {
+  confidence: number | null;
+  quote: string | null;
+  uncertainty: { low: number; high: number } | null;
+  basis: 'quoted' | 'paraphrased' | 'inferred' | null;
+}
+
 export type Fact =
-  | { kind: 'set'; value: number; salience: number | null; summary: string | null }
+  | ({ kind: 'set'; value: number; salience: number | null; summary: string | null } & PositionDetail)
   | { kind: 'withdraw'; summary: string | null }
   | { kind: 'red-line'; min: number | null; max: number | null; summary: string | null };
 
@@ -23,7 +31,21 @@ export function factsOf(type: NegotiationEventType, data: unknown): PartyIssueFa
   switch (type) {
     case 'PositionStated': {
       const d = data as EventData['PositionStated'];
-      return [{ party: d.party, issue: d.issue, fact: { kind: 'set', value: d.value, salience: d.salience ?? null, summary: d.summary ?? null } }];
+      return [
+        {
+          party: d.party,
+          issue: d.issue,
+          fact: {
+            kind: 'set',
+            value: d.value,
+            salience: d.salience ?? null,
+            summary: d.summary ?? null,
+            confidence: d.confidence ?? null,
+            quote: d.quote ?? null,
+            ...detailOf(d),
+          },
+        },
+      ];
     }
     case 'ProposalTabled': {
       const d = data as EventData['ProposalTabled'];
@@ -31,7 +53,7 @@ export function factsOf(type: NegotiationEventType, data: unknown): PartyIssueFa
         d.positions.map((p) => ({
           party,
           issue: p.issue,
-          fact: { kind: 'set' as const, value: p.value, salience: null, summary: p.summary ?? d.title },
+          fact: { kind: 'set' as const, value: p.value, salience: null, summary: p.summary ?? d.title, confidence: null, quote: null, ...detailOf(p) },
         })),
       );
     }
@@ -40,7 +62,7 @@ export function factsOf(type: NegotiationEventType, data: unknown): PartyIssueFa
       return (d.positions ?? []).map((p) => ({
         party: p.party,
         issue: p.issue,
-        fact: { kind: 'set' as const, value: p.value, salience: null, summary: p.summary ?? d.summary ?? null },
+        fact: { kind: 'set' as const, value: p.value, salience: null, summary: p.summary ?? d.summary ?? null, confidence: null, quote: null, ...detailOf(p) },
       }));
     }
     case 'PositionWithdrawn': {
@@ -62,13 +84,19 @@ export function factsOf(type: NegotiationEventType, data: unknown): PartyIssueFa
   }
 }
 
+const detailOf = (p: { uncertainty?: { low: number; high: number } | undefined; basis?: PositionDetail['basis'] | undefined }) => ({
+  uncertainty: p.uncertainty ?? null,
+  basis: p.basis ?? null,
+});
 
-export interface Stance {
+export interface Stance extends PositionDetail {
   party: string;
   issue: string;
   value: number;
   salience: number | null;
   since: Date;
+  /** How precisely `since` is known: `week` means "the week starting `since`". */
+  sincePrecision: DatePrecision;
   eventId: string;
   summary: string | null;
   source: Source | null;

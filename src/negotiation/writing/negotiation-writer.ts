@@ -164,6 +164,10 @@ function toEventToAppend(input: EventInput): EventToAppend {
     type: input.type,
     data: input.data,
     occurredAt: input.occurredAt,
-    metadata: input.source ? { source: input.source } : {},
+    // How precisely occurredAt is known travels with the event; `instant`, the default, is not stored.
+    metadata: {
+      ...(input.source ? { source: input.source } : {}),
+      ...(input.datePrecision && input.datePrecision !== 'instant' ? { datePrecision: input.datePrecision } : {}),
+    },
   };
 }

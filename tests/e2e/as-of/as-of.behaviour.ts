@@ -75,19 +75,64 @@ export function asOfBehaviour(start: () => Promise<App>) {
     });
   });
 
-  describe('GET /negotiations/{nid}/gaps', () => {
-    it('weights by salience, counting a missing salience as 1 (US–Ukraine now)', async () => {
-      const { pairs } = (await get('/negotiations/ukraine-2025/gaps?between=us,ukraine')).body;
-      // crimea weight (0.9 + 1) / 2 = 0.95; the other four shared issues weigh 1.
-      expect(pairs[0].overall).toBeCloseTo((100 * 0.95 + 100 + 50 + 80 + 50) / 4.95, 10);
-      expect(pairs[0].coverage).toBe(5 / 8);
-      expect(pairs[0].issues).toEqual([
-        { issue: 'ceasefire-sequencing', gap: 100, a: 100, b: 0 },
-        { issue: 'crimea', gap: 100, a: 100, b: 0 },
-        { issue: 'occupied-territories', gap: 50, a: 50, b: 0 },
-        { issue: 'sanctions-relief', gap: 80, a: 100, b: 20 },
-        { issue: 'security-guarantees', gap: 50, a: 50, b: 0 },
+  describe('uncertainty, basis and date precision', () => {
+    it('returns what was coded with each stance, and the range of each gap', async () => {
+      const n = `detail-${randomUUID().slice(0, 8)}`;
+      const written = await call(app.url, 'POST', `/negotiations/${n}/events`, {
+        json: {
+          events: [
+            ...setup(),
+            { ...stated('us', 'crimea', 80, '2025-04-21T00:00:00Z', { confidence: 0.6, quote: 'we will see', basis: 'quoted', uncertainty: { low: 70, high: 90 } }), datePrecision: 'week' },
+            { type: 'ProposalTabled', occurredAt: '2025-04-23T00:00:00Z', datePrecision: 'day', data: { proposal: 'p', title: 'P', sponsors: ['ukraine'], positions: [{ issue: 'crimea', value: 10, basis: 'inferred', uncertainty: { low: 0, high: 20 } }] } },
+          ],
+        },
+      });
+      expect(written.status).toBe(201);
+      const { stances } = (await get(`/negotiations/${n}/stances?at=2025-04-24`)).body;
+      expect(stances).toEqual([
+        expect.objectContaining({ party: 'ukraine', value: 10, sincePrecision: 'day', basis: 'inferred', uncertainty: { low: 0, high: 20 }, confidence: null, quote: null }),
+        expect.objectContaining({ party: 'us', value: 80, since: '2025-04-21T00:00:00.000Z', sincePrecision: 'week', confidence: 0.6, quote: 'we will see', basis: 'quoted', uncertainty: { low: 70, high: 90 } }),
       ]);
+      const { pairs } = (await get(`/negotiations/${n}/gaps?between=us,ukraine&at=2025-04-24`)).body;
+      // us in [70, 90], ukraine in [0, 20]: at least 50 apart, at most 90.
+      expect(pairs[0].issues[0]).toEqual({ issue: 'crimea', gap: 70, a: 80, b: 10, range: { low: 50, high: 90 } });
+      expect(pairs[0].overallRange).toEqual({ low: 50, high: 90 });
+      const events = (await get(`/negotiations/${n}/events`)).body.events;
+      expect(events.slice(-2).map((e: { datePrecision: string }) => e.datePrecision)).toEqual(['week', 'day']);
+    });
+
+    it('refuses a range that excludes its value (400) or leaves the scale (422)', async () => {
+      const n = `detail-bad-${randomUUID().slice(0, 8)}`;
+      await call(app.url, 'POST', `/negotiations/${n}/events`, { json: { events: setup() } });
+      const excludes = await call(app.url, 'POST', `/negotiations/${n}/events`, { json: { events: [stated('us', 'crimea', 80, '2025-04-21', { uncertainty: { low: 0, high: 50 } })] } });
+      expect(excludes.status).toBe(400);
+      expect(excludes.body.issues[0].path).toEqual(['events', 0, 'data', 'uncertainty']);
+      const off = await call(app.url, 'POST', `/negotiations/${n}/events`, { json: { events: [stated('us', 'crimea', 80, '2025-04-21', { uncertainty: { low: 60, high: 120 } })] } });
+      expect(off.status).toBe(422);
+      expect(off.body.issues[0].path).toEqual(['events', 0, 'data', 'uncertainty', 'high']);
+      const badPrecision = await call(app.url, 'POST', `/negotiations/${n}/events`, { json: { events: [{ ...stated('us', 'crimea', 80, '2025-04-21'), datePrecision: 'year' }] } });
+      expect(badPrecision.status).toBe(400);
+      expect(badPrecision.body.issues[0].path).toEqual(['events', 0, 'datePrecision']);
+    });
+  });
+
+  describe('GET /negotiations/{nid}/gaps', () => {
+    it('weights by salience, counting a missing salience as 0.5 (US–Ukraine now)', async () => {
+      const { pairs } = (await get('/negotiations/ukraine-2025/gaps?between=us,ukraine')).body;
+      // crimea weight (0.9 + 0.5) / 2 = 0.7; the other four shared issues weigh 0.5. Trump's
+      // coded salience raises the gap from 76 to 77.78: a high salience weighs more.
+      expect(pairs[0].overall).toBeCloseTo((100 * 0.7 + 0.5 * (100 + 50 + 80 + 50)) / 2.7, 10);
+      expect(pairs[0].coverage).toBe(5 / 8);
+      // No uncertainty is coded in these positions: each range is the gap itself.
+      const exact = (gap: number) => ({ low: gap, high: gap });
+      expect(pairs[0].issues).toEqual([
+        { issue: 'ceasefire-sequencing', gap: 100, a: 100, b: 0, range: exact(100) },
+        { issue: 'crimea', gap: 100, a: 100, b: 0, range: exact(100) },
+        { issue: 'occupied-territories', gap: 50, a: 50, b: 0, range: exact(50) },
+        { issue: 'sanctions-relief', gap: 80, a: 100, b: 20, range: exact(80) },
+        { issue: 'security-guarantees', gap: 50, a: 50, b: 0, range: exact(50) },
+      ]);
+      expect(pairs[0].overallRange.low).toBeCloseTo(pairs[0].overall, 10);
     });
 
     it('is a plain mean before any salience was given (24 Apr)', async () => {
@@ -97,7 +142,7 @@ export function asOfBehaviour(start: () => Promise<App>) {
 
     it('has a null overall and zero coverage for a party that stated nothing (Russia)', async () => {
       const { pairs } = (await get('/negotiations/ukraine-2025/gaps?between=us,russia')).body;
-      expect(pairs).toEqual([{ a: 'us', b: 'russia', overall: null, coverage: 0, issues: [] }]);
+      expect(pairs).toEqual([{ a: 'us', b: 'russia', overall: null, coverage: 0, issues: [], overallRange: null }]);
     });
 
     it('lists every pair alphabetically without between, and the given order with it', async () => {
@@ -120,10 +165,10 @@ export function asOfBehaviour(start: () => Promise<App>) {
     it('follows the gap day by day through the April talks', async () => {
       const { points } = (await get('/negotiations/ukraine-2025/gaps/series?between=us,ukraine&from=2025-04-16&to=2025-04-26&step=P1D')).body;
       expect(points).toHaveLength(11);
-      expect(points[0]).toEqual({ at: '2025-04-16T23:59:59.999Z', overall: null, issues: {} });
+      expect(points[0]).toEqual({ at: '2025-04-16T23:59:59.999Z', overall: null, issues: {}, ranges: {}, overallRange: null });
       expect(points.slice(0, 7).every((p: { overall: null }) => p.overall === null)).toBe(true);
       expect(points[7].overall).toBe(76); // 23 Apr: London
-      expect(points[9].overall).toBeCloseTo(375 / 4.95, 10); // 25 Apr: Trump's salience
+      expect(points[9].overall).toBeCloseTo(210 / 2.7, 10); // 25 Apr: Trump's salience
       expect(points[9].issues.crimea).toBe(100);
     });
 
@@ -202,9 +247,9 @@ export function asOfBehaviour(start: () => Promise<App>) {
     it('computes the compromise outcome, weighting by capability × salience', async () => {
       const { outcomes } = (await get('/negotiations/ukraine-2025/outcomes')).body;
       const crimeaOutcome = outcomes.find((o: { issue: string }) => o.issue === 'crimea');
-      // us 100 at salience 0.9; ukraine and europe 0 at weight 1: 90 / 2.9.
-      expect(crimeaOutcome.outcome).toBeCloseTo(90 / 2.9, 10);
-      expect(crimeaOutcome.parties.find((p: { party: string }) => p.party === 'us').distance).toBeCloseTo(100 - 90 / 2.9, 10);
+      // us 100 at salience 0.9; ukraine and europe 0 at the neutral 0.5: 90 / 1.9.
+      expect(crimeaOutcome.outcome).toBeCloseTo(90 / 1.9, 10);
+      expect(crimeaOutcome.parties.find((p: { party: string }) => p.party === 'us').distance).toBeCloseTo(100 - 90 / 1.9, 10);
     });
 
     it("finds the zone of agreement from red lines, or the shortfall", async () => {

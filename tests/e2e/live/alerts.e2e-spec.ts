@@ -130,9 +130,9 @@ describe('alert rules', () => {
   it('replays a rule over the April 2025 example, by valid time and by recorded time', async () => {
     await call(app.url, 'POST', '/negotiations/ukraine-2025/events:import', { body: readFileSync(exampleDatasetPath(), 'utf8'), contentType: 'application/x-ndjson' });
     const replay = (rule: unknown, by: string) => call(app.url, 'POST', '/negotiations/ukraine-2025/alert-rules:replay', { json: { rule, by } });
-    const gap = await replay({ kind: 'gap_threshold', a: 'us', b: 'ukraine', threshold: 75.9, direction: 'down' }, 'valid');
+    const gap = await replay({ kind: 'gap_threshold', a: 'us', b: 'ukraine', threshold: 77, direction: 'up' }, 'valid');
     expect(gap.status).toBe(200);
-    // 76 after London; Trump's salience on 25 April brings it to 75.76.
+    // 76 after London; Trump's salience on 25 April (0.9, the others neutral 0.5) brings it to 77.78.
     expect(gap.body.firings.map((f: { at: string }) => f.at)).toEqual(['2025-04-25T12:00:00.000Z']);
     const redLine = await replay({ kind: 'red_line', mode: 'stance', party: 'russia', issue: 'foreign-forces' }, 'valid');
     expect(redLine.body.firings.map((f: { summary: string }) => f.summary)).toEqual([
@@ -140,7 +140,7 @@ describe('alert rules', () => {
       "ukraine's stance on foreign-forces (0) entered russia's unacceptable range",
     ]);
     // The example was imported in one append: judged as recorded, it is one change, no crossing.
-    expect((await replay({ kind: 'gap_threshold', a: 'us', b: 'ukraine', threshold: 75.9 }, 'recorded')).body.firings).toEqual([]);
+    expect((await replay({ kind: 'gap_threshold', a: 'us', b: 'ukraine', threshold: 77 }, 'recorded')).body.firings).toEqual([]);
     expect((await call(app.url, 'GET', '/negotiations/ukraine-2025/alerts')).body.alerts).toEqual([]);
   });
 });

@@ -31,6 +31,8 @@ const step = fc.record({
   moveDay: fc.option(fc.nat(DAYS.length - 1), { nil: undefined }),
   pick: fc.nat(),
   endBatch: fc.boolean(),
+  // Uncertainty, basis, confidence and date precision, where a position may carry them.
+  detail: fc.boolean(),
 });
 
 type Step = typeof step extends fc.Arbitrary<infer T> ? T : never;
@@ -48,7 +50,8 @@ function history(steps: Step[]): EventToAppend[][] {
   for (const s of steps) {
     const party = PARTIES[s.party]!;
     const issue = ISSUES[s.issue]!;
-    const stated = { party, issue, value: s.value, ...(s.salience === undefined ? {} : { salience: s.salience }) };
+    const detail = s.detail ? { uncertainty: { low: Math.max(0, s.value - 10), high: Math.min(100, s.value + 15) }, basis: 'inferred' } : {};
+    const stated = { party, issue, value: s.value, ...(s.salience === undefined ? {} : { salience: s.salience }), ...detail, ...(s.detail ? { confidence: 0.7, quote: 'q' } : {}) };
     const live = targets.filter((t) => !retracted.has(t.id));
     let event: EventToAppend;
     if ((s.kind === 'corrected' || s.kind === 'retracted') && live.length > 0) {
@@ -71,13 +74,13 @@ function history(steps: Step[]): EventToAppend[][] {
       const other = PARTIES[s.other]!;
       const sponsors = other === party ? [party] : [party, other];
       const byKind: Record<string, { type: string; data: unknown }> = {
-        proposal: { type: 'ProposalTabled', data: { proposal: 'x', title: 'X', sponsors, positions: [{ issue, value: s.value }] } },
-        meeting: { type: 'MeetingHeld', data: { participants: sponsors, positions: sponsors.map((p) => ({ party: p, issue, value: s.value })) } },
+        proposal: { type: 'ProposalTabled', data: { proposal: 'x', title: 'X', sponsors, positions: [{ issue, value: s.value, ...detail }] } },
+        meeting: { type: 'MeetingHeld', data: { participants: sponsors, positions: sponsors.map((p) => ({ party: p, issue, value: s.value, ...detail })) } },
         withdrawn: { type: 'PositionWithdrawn', data: { party, issue } },
         'red-line': { type: 'RedLineDeclared', data: { party, issue, acceptable: { max: s.value } } },
       };
       const { type, data } = byKind[s.kind] ?? { type: 'PositionStated', data: stated };
-      event = { id, type, data, occurredAt: at(s.day) };
+      event = { id, type, data, occurredAt: at(s.day), ...(s.detail ? { metadata: { datePrecision: 'week' } } : {}) };
       targets.push({ id, type, data });
     }
     batches[batches.length - 1]!.push(event);
@@ -134,7 +137,10 @@ describe('stance projection equivalence (property)', () => {
               return {
                 stances: stancesAsOf(log, asOf),
                 redLines: redLinesAsOf(log, asOf),
-                series: points.map((at) => pairGap('p1', 'p2', stancesAsOf(log, { at, knownAt: asOf.knownAt }), issues).overall),
+                series: points.map((at) => {
+                  const { overall, overallRange } = pairGap('p1', 'p2', stancesAsOf(log, { at, knownAt: asOf.knownAt }), issues);
+                  return { overall, overallRange };
+                }),
                 alert: { kind: 'gap', value: pairGap('p1', 'p3', stancesAsOf(log, asOf), issues).overall },
               };
             }),
@@ -147,7 +153,7 @@ describe('stance projection equivalence (property)', () => {
                 return {
                   stances: await stancesAt(db, nid, asOf),
                   redLines: await redLinesAt(db, nid, asOf),
-                  series: gapSeries('p1', 'p2', timeline, issues, points).map((p) => p.overall),
+                  series: gapSeries('p1', 'p2', timeline, issues, points).map(({ overall, overallRange }) => ({ overall, overallRange })),
                   alert: await measure(db, nid, { kind: 'gap_threshold', a: 'p1', b: 'p3', threshold: 50, direction: 'both' }, asOf),
                 };
               }),
