@@ -5,6 +5,7 @@ import * as alerts from './20261130_1300_alerts';
 import * as hardening from './20261201_0900_hardening';
 import * as appendFunction from './20261201_1000_append_function';
 import * as positionDetail from './20261201_1100_position_detail';
+import * as publicAt from './20261201_1200_public_at';
 
 /** Every migration, by name. Listed in code so the compiled app needs no folder scan. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '20261201_0900_hardening': hardening,
   '20261201_1000_append_function': appendFunction,
   '20261201_1100_position_detail': positionDetail,
+  '20261201_1200_public_at': publicAt,
 };

@@ -76,6 +76,8 @@ export interface StanceFactsTable {
   uncertainty_low: number | null;
   uncertainty_high: number | null;
   basis: string | null;
+  /** When the fact's report became public: source.publishedAt, else the report's recordedAt. */
+  public_at: Timestamp | null;
   event_id: string;
   event_position: Int8;
   version_position: Int8;

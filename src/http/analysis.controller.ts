@@ -28,8 +28,8 @@ export class AnalysisController {
 
   @Get('zones')
   zones(@Param('nid') nid: string, @Query() query: unknown) {
-    const { at, knownAt, between } = parseWith(gapsParams, query);
-    return this.queries.execute(new GetZones(parseWith(negotiationIdSchema, nid, ['nid']), { at, knownAt }, between));
+    const { between, ...asOf } = parseWith(gapsParams, query);
+    return this.queries.execute(new GetZones(parseWith(negotiationIdSchema, nid, ['nid']), asOf, between));
   }
 
   @Get('outcomes')

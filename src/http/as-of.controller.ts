@@ -23,8 +23,7 @@ export class AsOfController {
   @ApiQuery(KNOWN_AT)
   stances(@Param('nid') nid: string, @Query() query: unknown) {
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
-    const { at, knownAt } = parseWith(asOfParams, query);
-    return this.queries.execute(new GetStances(id, { at, knownAt }));
+    return this.queries.execute(new GetStances(id, parseWith(asOfParams, query)));
   }
 
   @Get('gaps')
@@ -33,8 +32,8 @@ export class AsOfController {
   @ApiQuery({ name: 'between', required: false, description: 'Parties, comma-separated: their pairs in that order' })
   gaps(@Param('nid') nid: string, @Query() query: unknown) {
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
-    const { at, knownAt, between } = parseWith(gapsParams, query);
-    return this.queries.execute(new GetGaps(id, { at, knownAt }, between));
+    const { between, ...asOf } = parseWith(gapsParams, query);
+    return this.queries.execute(new GetGaps(id, asOf, between));
   }
 
   @Get('gaps/series')
@@ -45,7 +44,7 @@ export class AsOfController {
   @ApiQuery(KNOWN_AT)
   series(@Param('nid') nid: string, @Query() query: unknown) {
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
-    const { between, points, knownAt } = parseWith(seriesParams, query);
-    return this.queries.execute(new GetGapSeries(id, between, points, knownAt));
+    const { between, points, knownAt, publicAt } = parseWith(seriesParams, query);
+    return this.queries.execute(new GetGapSeries(id, between, points, knownAt, publicAt));
   }
 }

@@ -1,5 +1,5 @@
 import type { DatePrecision, EventData, NegotiationEvent, NegotiationEventType, Source } from '../../src/negotiation/domain/events';
-import { factsOf, type AsOf, type Fact, type RedLine, type Stance } from '../../src/negotiation/stances/stance';
+import { factsOf, publicTime, type AsOf, type Fact, type RedLine, type Stance } from '../../src/negotiation/stances/stance';
 
 /**
  * The contract's as-of rule in its plainest form: fold the whole log, no index, no SQL. It is
@@ -23,7 +23,7 @@ export interface EffectiveEvent {
  * (as if never taken), corrected ones with the data and occurredAt of their latest correction
  * known at `knownAt` (latest = highest global position).
  */
-export function effectiveEvents(events: NegotiationEvent[], knownAt: Date): EffectiveEvent[] {
+export function effectiveEvents(events: NegotiationEvent[], knownAt: Date, publicAt?: Date): EffectiveEvent[] {
   const known = events.filter((e) => e.recordedAt.getTime() <= knownAt.getTime());
   const retracted = new Set<string>();
   const corrections = new Map<string, EventData['EventCorrected']>();
@@ -35,6 +35,8 @@ export function effectiveEvents(events: NegotiationEvent[], knownAt: Date): Effe
   for (const event of known) {
     if (event.type === 'EventRetracted' || event.type === 'EventCorrected') continue;
     if (retracted.has(event.id)) continue;
+    // What was public: the report itself must be out by publicAt; its corrections apply by knownAt.
+    if (publicAt && publicTime(event.source, event.recordedAt).getTime() > publicAt.getTime()) continue;
     const correction = corrections.get(event.id);
     effective.push({
       id: event.id,
@@ -63,11 +65,11 @@ function later(a: EffectiveEvent, b: EffectiveEvent): boolean {
 
 function latestPerPartyIssue(
   events: NegotiationEvent[],
-  { at, knownAt }: AsOf,
+  { at, knownAt, publicAt }: AsOf,
   keep: (fact: Fact) => boolean,
 ): Map<string, Located> {
   const latest = new Map<string, Located>();
-  for (const event of effectiveEvents(events, knownAt)) {
+  for (const event of effectiveEvents(events, knownAt, publicAt)) {
     if (event.occurredAt.getTime() > at.getTime()) continue;
     for (const { party, issue, fact } of factsOf(event.type, event.data)) {
       if (!keep(fact)) continue;

@@ -5,7 +5,7 @@ import { issuesKnown, partiesKnown, redLinesAt, stancesAt, timelineOf, type Time
 import { checkParties } from './check-parties';
 import { ReadModel, type AsOfQuery } from '../reading/read-model';
 
-const stamp = (asOf: AsOf) => ({ at: asOf.at.toISOString(), knownAt: asOf.knownAt.toISOString() });
+const stamp = (asOf: AsOf) => ({ at: asOf.at.toISOString(), knownAt: asOf.knownAt.toISOString(), publicAt: asOf.publicAt?.toISOString() ?? null });
 
 export class GetZones extends Query<{ at: string; knownAt: string; parties: string[]; zones: Zone[] }> {
   constructor(readonly negotiationId: string, readonly query: AsOfQuery, readonly between?: string[]) {

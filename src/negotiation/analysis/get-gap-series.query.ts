@@ -8,6 +8,7 @@ export interface SeriesAnswer {
   a: string;
   b: string;
   knownAt: string;
+  publicAt: string | null;
   points: SeriesPoint[];
 }
 
@@ -17,6 +18,7 @@ export class GetGapSeries extends Query<SeriesAnswer> {
     readonly between: [string, string],
     readonly points: Date[],
     readonly knownAtQuery: Date | undefined,
+    readonly publicAt?: Date,
   ) {
     super();
   }
@@ -26,16 +28,16 @@ export class GetGapSeries extends Query<SeriesAnswer> {
 export class GetGapSeriesHandler implements IQueryHandler<GetGapSeries> {
   constructor(private readonly readModel: ReadModel) {}
 
-  async execute({ negotiationId, between, points, knownAtQuery }: GetGapSeries): Promise<SeriesAnswer> {
+  async execute({ negotiationId, between, points, knownAtQuery, publicAt }: GetGapSeries): Promise<SeriesAnswer> {
     const { db, now } = await this.readModel.open(negotiationId);
     const knownAt = knownAtQuery ?? now;
     const [parties, issues, timeline] = await Promise.all([
       partiesKnown(db, negotiationId, knownAt),
       issuesKnown(db, negotiationId, knownAt),
-      timelineOf(db, negotiationId, between, knownAt),
+      timelineOf(db, negotiationId, between, knownAt, undefined, publicAt),
     ]);
     checkParties(between, parties.map((p) => p.party));
     const [a, b] = between;
-    return { a, b, knownAt: knownAt.toISOString(), points: gapSeries(a, b, timeline, issues, points) };
+    return { a, b, knownAt: knownAt.toISOString(), publicAt: publicAt?.toISOString() ?? null, points: gapSeries(a, b, timeline, issues, points) };
   }
 }

@@ -7,6 +7,7 @@ import { checkParties } from './check-parties';
 export interface GapsAnswer {
   at: string;
   knownAt: string;
+  publicAt: string | null;
   pairs: PairGap[];
 }
 
@@ -38,6 +39,7 @@ export class GetGapsHandler implements IQueryHandler<GetGaps> {
     return {
       at: asOf.at.toISOString(),
       knownAt: asOf.knownAt.toISOString(),
+      publicAt: asOf.publicAt?.toISOString() ?? null,
       pairs: pairsOf(chosen).map(([a, b]) => pairGap(a, b, stances, issues)),
     };
   }

@@ -10,6 +10,8 @@ import { instantOrDateSchema } from '../domain/time';
 export const asOfParams = z.object({
   at: instantOrDateSchema.optional(),
   knownAt: instantOrDateSchema.optional(),
+  /** What was public: only reports published (or, without a date, recorded) by then count. */
+  publicAt: instantOrDateSchema.optional(),
 });
 
 export const knownAtParams = asOfParams.pick({ knownAt: true });
@@ -46,6 +48,7 @@ export const seriesParams = z
     to: instantOrDateSchema,
     step: durationSchema.default(() => Duration.fromISO('P1D') as Duration<true>),
     knownAt: instantOrDateSchema.optional(),
+    publicAt: instantOrDateSchema.optional(),
   })
   .transform((params, ctx) => {
     if (params.to < params.from) {
@@ -62,5 +65,5 @@ export const seriesParams = z
       points.push(at.toJSDate());
       at = at.plus(params.step);
     }
-    return { between: params.between as [string, string], points, knownAt: params.knownAt };
+    return { between: params.between as [string, string], points, knownAt: params.knownAt, publicAt: params.publicAt };
   });

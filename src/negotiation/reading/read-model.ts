@@ -14,6 +14,7 @@ import { readConsistency } from './read-consistency';
 export interface AsOfQuery {
   at?: Date | undefined;
   knownAt?: Date | undefined;
+  publicAt?: Date | undefined;
 }
 
 export interface OpenRead {
@@ -35,6 +36,6 @@ export class ReadModel {
   async open(negotiationId: string): Promise<OpenRead> {
     if ((await this.store.streamVersion(negotiationId)) === 0) throw new UnknownNegotiation(negotiationId);
     const now = await this.projections.caughtUp([negotiationId, rulesStream(negotiationId)], readConsistency().minPosition);
-    return { db: this.connection.db, now, asOf: (query) => ({ at: query.at ?? now, knownAt: query.knownAt ?? now }) };
+    return { db: this.connection.db, now, asOf: (query) => ({ at: query.at ?? now, knownAt: query.knownAt ?? now, publicAt: query.publicAt }) };
   }
 }

@@ -6,6 +6,7 @@ import { ReadModel, type AsOfQuery } from '../reading/read-model';
 export interface StancesAnswer {
   at: string;
   knownAt: string;
+  publicAt: string | null;
   stances: Stance[];
 }
 
@@ -29,6 +30,7 @@ export class GetStancesHandler implements IQueryHandler<GetStances> {
     return {
       at: asOf.at.toISOString(),
       knownAt: asOf.knownAt.toISOString(),
+      publicAt: asOf.publicAt?.toISOString() ?? null,
       stances: await stancesAt(db, negotiationId, asOf),
     };
   }

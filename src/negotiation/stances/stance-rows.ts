@@ -2,7 +2,7 @@ import type { Insertable } from 'kysely';
 import type { ProjectedIssuesTable, ProjectedPartiesTable, StanceFactsTable, StanceVersionsTable } from '../../database/schema';
 import type { DatePrecision, EventData, NegotiationEvent, NegotiationEventType, Source } from '../domain/events';
 import { DEFAULT_SCALE } from '../domain/state';
-import { factsOf } from './stance';
+import { factsOf, publicTime } from './stance';
 
 /** The original version of a position-carrying event: what corrections and retractions need. */
 export interface TargetInfo {
@@ -12,6 +12,8 @@ export interface TargetInfo {
   eventPosition: number;
   source: Source | null;
   datePrecision: DatePrecision | null;
+  /** When the original report became public (see publicTime). */
+  publicAt: Date;
 }
 
 /** What one event adds to the stance projection's tables, as kysely inserts them. */
@@ -71,7 +73,7 @@ export function projectionRows(negotiationId: string, event: NegotiationEvent, t
         datePrecision: target.datePrecision,
       };
       rows.versions.push(versionRow(version));
-      if (correction) rows.facts.push(...factRows(version, target.eventPosition, correction.data));
+      if (correction) rows.facts.push(...factRows(version, target.eventPosition, correction.data, target.publicAt));
       return rows;
     }
     case 'NegotiationOpened':
@@ -89,7 +91,7 @@ export function projectionRows(negotiationId: string, event: NegotiationEvent, t
         datePrecision: event.datePrecision ?? null,
       };
       rows.versions.push(versionRow(version));
-      rows.facts.push(...factRows(version, event.globalPosition, event.data));
+      rows.facts.push(...factRows(version, event.globalPosition, event.data, publicTime(event.source, event.recordedAt)));
       return rows;
     }
   }
@@ -122,7 +124,7 @@ function versionRow(v: Version): Insertable<StanceVersionsTable> {
   };
 }
 
-function factRows(version: Version, eventPosition: number, data: unknown): Insertable<StanceFactsTable>[] {
+function factRows(version: Version, eventPosition: number, data: unknown, publicAt: Date): Insertable<StanceFactsTable>[] {
   return factsOf(version.type, data).map(({ party, issue, fact }) => ({
     negotiation_id: version.negotiationId,
     party,
@@ -138,6 +140,7 @@ function factRows(version: Version, eventPosition: number, data: unknown): Inser
     uncertainty_low: fact.kind === 'set' ? (fact.uncertainty?.low ?? null) : null,
     uncertainty_high: fact.kind === 'set' ? (fact.uncertainty?.high ?? null) : null,
     basis: fact.kind === 'set' ? fact.basis : null,
+    public_at: publicAt,
     event_id: version.eventId,
     event_position: eventPosition,
     version_position: version.versionPosition,

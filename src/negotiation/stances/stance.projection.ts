@@ -5,6 +5,7 @@ import type { Projection } from '../../projection-runner/projection';
 import { isNegotiationType, type DatePrecision, type NegotiationEventType, type Source } from '../domain/events';
 import { toNegotiationEvent } from '../domain/stored-event';
 import { isSubStream } from '../domain/streams';
+import { publicTime } from './stance';
 import { projectionRows, type ProjectionRows, type TargetInfo } from './stance-rows';
 
 /** Only negotiation streams feed the stance projection (not `<nid>.rules`, `<nid>.alerts`). */
@@ -34,6 +35,7 @@ async function projectStances(db: Kysely<Database>, events: StoredEvent[]): Prom
           eventPosition: event.globalPosition,
           source: event.source ?? null,
           datePrecision: event.datePrecision ?? null,
+          publicAt: publicTime(event.source, event.recordedAt),
         });
       }
     }
@@ -52,7 +54,7 @@ async function loadTargets(db: Kysely<Database>, ids: string[]): Promise<Map<str
   const rows = await db
     .selectFrom('stance_versions')
     .distinctOn('event_id')
-    .select(['event_id', 'type', 'occurred_at', 'version_position', 'source', 'date_precision'])
+    .select(['event_id', 'type', 'occurred_at', 'version_position', 'source', 'date_precision', 'recorded_at'])
     .where('event_id', 'in', ids)
     .orderBy('event_id')
     .orderBy('version_position')
@@ -65,6 +67,8 @@ async function loadTargets(db: Kysely<Database>, ids: string[]): Promise<Map<str
       eventPosition: Number(row.version_position),
       source: row.source as Source | null,
       datePrecision: row.date_precision as DatePrecision | null,
+      // The original version's recordedAt is the report's own.
+      publicAt: publicTime(row.source as Source | null, row.recorded_at),
     });
   }
   return targets;

@@ -11,6 +11,9 @@ import type { AsOf, PositionDetail, RedLine, Stance } from './stance';
  * of pairs, not the length of the log (docs/architecture.md has the plan).
  */
 
+// Only reports public by publicAt count, when it is asked (rows from before the column: when recorded).
+const publicBy = (publicAt: Date | undefined) => (publicAt ? sql`and coalesce(f.public_at, f.recorded_at) <= ${publicAt}` : sql``);
+
 // A version is in force at knownAt when no later version of its event was known by then.
 const inForce = (knownAt: Date) => sql`
   not exists (
@@ -45,7 +48,7 @@ export const detailOf = (r: Pick<StanceRow, 'confidence' | 'quote' | 'uncertaint
   basis: r.basis,
 });
 
-export async function stancesAt(db: Kysely<Database>, negotiationId: string, { at, knownAt }: AsOf): Promise<Stance[]> {
+export async function stancesAt(db: Kysely<Database>, negotiationId: string, { at, knownAt, publicAt }: AsOf): Promise<Stance[]> {
   const { rows } = await sql<StanceRow>`
     select k.party, k.issue, p.kind, p.value, p.summary, p.confidence, p.quote, p.uncertainty_low, p.uncertainty_high, p.basis,
            p.event_id, p.occurred_at, v.source, v.date_precision, s.salience
@@ -57,6 +60,7 @@ export async function stancesAt(db: Kysely<Database>, negotiationId: string, { a
       where f.negotiation_id = k.negotiation_id and f.party = k.party and f.issue = k.issue
         and f.kind <> 'red-line'
         and f.occurred_at <= ${at} and f.recorded_at <= ${knownAt}
+        ${publicBy(publicAt)}
         and ${inForce(knownAt)}
       order by f.occurred_at desc, f.event_position desc
       limit 1
@@ -68,6 +72,7 @@ export async function stancesAt(db: Kysely<Database>, negotiationId: string, { a
       where f.negotiation_id = k.negotiation_id and f.party = k.party and f.issue = k.issue
         and f.kind = 'set' and f.salience is not null
         and f.occurred_at <= ${at} and f.recorded_at <= ${knownAt}
+        ${publicBy(publicAt)}
         and ${inForce(knownAt)}
       order by f.occurred_at desc, f.event_position desc
       limit 1
@@ -99,7 +104,7 @@ interface RedLineRow {
   source: Source | null;
 }
 
-export async function redLinesAt(db: Kysely<Database>, negotiationId: string, { at, knownAt }: AsOf): Promise<RedLine[]> {
+export async function redLinesAt(db: Kysely<Database>, negotiationId: string, { at, knownAt, publicAt }: AsOf): Promise<RedLine[]> {
   const { rows } = await sql<RedLineRow>`
     select k.party, k.issue, r.min, r.max, r.summary, r.event_id, r.occurred_at, v.source
     from stance_keys k
@@ -109,6 +114,7 @@ export async function redLinesAt(db: Kysely<Database>, negotiationId: string, { 
       where f.negotiation_id = k.negotiation_id and f.party = k.party and f.issue = k.issue
         and f.kind = 'red-line'
         and f.occurred_at <= ${at} and f.recorded_at <= ${knownAt}
+        ${publicBy(publicAt)}
         and ${inForce(knownAt)}
       order by f.occurred_at desc, f.event_position desc
       limit 1
@@ -188,6 +194,7 @@ export async function timelineOf(
   parties: string[],
   knownAt: Date,
   issue?: string,
+  publicAt?: Date,
 ): Promise<TimelineFact[]> {
   if (parties.length === 0) return [];
   const { rows } = await sql<{
@@ -213,6 +220,7 @@ export async function timelineOf(
       and f.party in (${sql.join(parties)})
       and f.kind <> 'red-line'
       and f.recorded_at <= ${knownAt}
+      ${publicBy(publicAt)}
       and ${inForce(knownAt)}
       ${issue === undefined ? sql`` : sql`and f.issue = ${issue}`}
     order by f.occurred_at, f.event_position`.execute(db);

@@ -1,9 +1,21 @@
 import type { DatePrecision, EventData, NegotiationEventType, Source } from '../domain/events';
 
-/** Valid time (`at`) and recorded time (`knownAt`) of a question. */
+/**
+ * Valid time (`at`) and recorded time (`knownAt`) of a question, and optionally `publicAt`:
+ * only position-carrying events whose report was public by then count (source.publishedAt,
+ * or recordedAt without one); corrections and retractions still apply by knownAt alone.
+ */
 export interface AsOf {
   at: Date;
   knownAt: Date;
+  publicAt?: Date | undefined;
+}
+
+/** When a report became public: its source's publishedAt (a date alone: that day's start), else its recordedAt. */
+export function publicTime(source: Source | null | undefined, recordedAt: Date): Date {
+  const published = source?.publishedAt;
+  if (!published) return recordedAt;
+  return new Date(published.length === 10 ? `${published}T00:00:00Z` : published);
 }
 
 /** One party's stance-relevant statement on one issue, taken from an effective event. */

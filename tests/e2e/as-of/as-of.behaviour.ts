@@ -75,6 +75,27 @@ export function asOfBehaviour(start: () => Promise<App>) {
     });
   });
 
+  describe('publicAt: what was public on a date', () => {
+    it('counts a position only once its report was published, and echoes publicAt', async () => {
+      // The example cites the Reuters report of 25 April for the Paris and London texts.
+      const before = (await get('/negotiations/ukraine-2025/stances?at=2025-04-24&publicAt=2025-04-20')).body;
+      expect(before.publicAt).toBe('2025-04-20T23:59:59.999Z');
+      expect(before.stances.filter((s: { issue: string }) => s.issue === 'crimea')).toEqual([]);
+      const after = (await get('/negotiations/ukraine-2025/stances?at=2025-04-24&publicAt=2025-04-25')).body;
+      expect(after.stances.filter((s: { issue: string }) => s.issue === 'crimea').map((s: { party: string }) => s.party)).toEqual(['europe', 'ukraine', 'us']);
+      expect((await get('/negotiations/ukraine-2025/stances?at=2025-04-24')).body.publicAt).toBeNull();
+    });
+
+    it('falls back to recordedAt for a report without a publication date', async () => {
+      const n = `public-${randomUUID().slice(0, 8)}`;
+      await call(app.url, 'POST', `/negotiations/${n}/events`, { json: { events: [...setup(), stated('us', 'crimea', 40, '2025-04-21')] } });
+      expect((await get(`/negotiations/${n}/stances?publicAt=2025-04-22`)).body.stances).toEqual([]);
+      expect((await get(`/negotiations/${n}/stances?publicAt=${encodeURIComponent(new Date().toISOString())}`)).body.stances).toHaveLength(1);
+      const series = (await get(`/negotiations/${n}/gaps/series?between=us,ukraine&from=2025-04-20&to=2025-04-22&publicAt=2025-04-22`)).body;
+      expect(series.publicAt).toBe('2025-04-22T23:59:59.999Z');
+    });
+  });
+
   describe('uncertainty, basis and date precision', () => {
     it('returns what was coded with each stance, and the range of each gap', async () => {
       const n = `detail-${randomUUID().slice(0, 8)}`;

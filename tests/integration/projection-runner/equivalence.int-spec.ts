@@ -80,7 +80,9 @@ function history(steps: Step[]): EventToAppend[][] {
         'red-line': { type: 'RedLineDeclared', data: { party, issue, acceptable: { max: s.value } } },
       };
       const { type, data } = byKind[s.kind] ?? { type: 'PositionStated', data: stated };
-      event = { id, type, data, occurredAt: at(s.day), ...(s.detail ? { metadata: { datePrecision: 'week' } } : {}) };
+      // Some reports carry a publication date (a day after the fact), some none.
+      const source = s.pick % 3 === 0 ? { source: { publisher: 'P', publishedAt: DAYS[Math.min(s.day + 1, DAYS.length - 1)]!.slice(0, 10) } } : {};
+      event = { id, type, data, occurredAt: at(s.day), metadata: { ...(s.detail ? { datePrecision: 'week' } : {}), ...source } };
       targets.push({ id, type, data });
     }
     batches[batches.length - 1]!.push(event);
@@ -105,7 +107,7 @@ describe('stance projection equivalence (property)', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(step, { minLength: 1, maxLength: 25 }),
-        fc.array(fc.tuple(fc.nat(DAYS.length + 1), fc.nat(40)), { minLength: 3, maxLength: 6 }),
+        fc.array(fc.tuple(fc.nat(DAYS.length + 1), fc.nat(40), fc.option(fc.nat(DAYS.length + 1), { nil: undefined })), { minLength: 3, maxLength: 6 }),
         fc.integer({ min: 1, max: 7 }),
         async (steps, questions, batchSize) => {
           const nid = `prop-${randomUUID().slice(0, 8)}`;
@@ -122,9 +124,11 @@ describe('stance projection equivalence (property)', () => {
           while ((await projector.runBatch()) > 0);
 
           const log = (await store.readStream(nid)).map(toNegotiationEvent);
-          const asOfs: AsOf[] = questions.map(([day, k]) => ({
+          // publicAt, when asked, falls between publication days or at the end of the log.
+          const asOfs: AsOf[] = questions.map(([day, k, pub]) => ({
             at: new Date(Date.parse('2025-03-31T12:00:00Z') + day * 86_400_000),
             knownAt: new Date(recorded[k % recorded.length]!.getTime() - (k % 3 === 0 ? 1 : 0)),
+            ...(pub === undefined ? {} : { publicAt: pub > DAYS.length ? new Date(recorded[recorded.length - 1]!.getTime()) : new Date(Date.parse('2025-03-31T12:00:00Z') + pub * 86_400_000) }),
           }));
           const { db } = database.connection;
           // Every production reading of the as-of rule against the reference fold: stances and
@@ -138,7 +142,7 @@ describe('stance projection equivalence (property)', () => {
                 stances: stancesAsOf(log, asOf),
                 redLines: redLinesAsOf(log, asOf),
                 series: points.map((at) => {
-                  const { overall, overallRange } = pairGap('p1', 'p2', stancesAsOf(log, { at, knownAt: asOf.knownAt }), issues);
+                  const { overall, overallRange } = pairGap('p1', 'p2', stancesAsOf(log, { ...asOf, at }), issues);
                   return { overall, overallRange };
                 }),
                 alert: { kind: 'gap', value: pairGap('p1', 'p3', stancesAsOf(log, asOf), issues).overall },
@@ -149,7 +153,7 @@ describe('stance projection equivalence (property)', () => {
             Promise.all(
               asOfs.map(async (asOf) => {
                 const issues = await issuesKnown(db, nid, asOf.knownAt);
-                const timeline = await timelineOf(db, nid, ['p1', 'p2'], asOf.knownAt);
+                const timeline = await timelineOf(db, nid, ['p1', 'p2'], asOf.knownAt, undefined, asOf.publicAt);
                 return {
                   stances: await stancesAt(db, nid, asOf),
                   redLines: await redLinesAt(db, nid, asOf),

@@ -89,7 +89,7 @@ describe('the stance fold', () => {
       expect(rows.facts).toEqual([expect.objectContaining({ party: 'us', issue: 'crimea', kind: 'set', value: 100, salience: 0.9 })]);
 
       const [, retraction] = given(stated('us', 'crimea', 100, '2025-04-17'), retracted(statement!.id, '2025-04-30'));
-      const target = { eventId: statement!.id, type: 'PositionStated' as const, occurredAt: statement!.occurredAt, eventPosition: 1, source: null, datePrecision: null };
+      const target = { eventId: statement!.id, type: 'PositionStated' as const, occurredAt: statement!.occurredAt, eventPosition: 1, source: null, datePrecision: null, publicAt: statement!.recordedAt };
       const undone = projectionRows('n', retraction!, target);
       expect(undone.versions).toEqual([expect.objectContaining({ event_id: statement!.id, version_position: 2, retracted: true })]);
       expect(undone.facts).toEqual([]);
