@@ -21,11 +21,22 @@ export async function createServer(config: Config): Promise<NestExpressApplicati
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  if (config.PARLEY_TRUST_PROXY) app.set('trust proxy', true);
   // Security headers everywhere; Swagger UI (/docs) needs its inline scripts, so no CSP there.
+  // Parley is often served over plain HTTP on a LAN or a compose network: no
+  // `upgrade-insecure-requests` (a browser would rewrite the page's assets to https and hang),
+  // and HSTS only on requests that really came over TLS.
   const secure = helmet({
-    contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'connect-src': ["'self'"] } },
+    contentSecurityPolicy: {
+      directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'connect-src': ["'self'"], 'upgrade-insecure-requests': null },
+    },
+    strictTransportSecurity: false,
   });
-  const docs = helmet({ contentSecurityPolicy: false });
+  const docs = helmet({ contentSecurityPolicy: false, strictTransportSecurity: false });
+  app.use((req: { secure?: boolean }, res: { setHeader(name: string, value: string): void }, next: () => void) => {
+    if (req.secure) res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    next();
+  });
   app.use((req: IncomingMessage, res: never, next: () => void) => (req.url?.startsWith('/docs') ? docs : secure)(req as never, res, next));
   if (config.PARLEY_CORS_ORIGINS.length > 0) app.enableCors({ origin: config.PARLEY_CORS_ORIGINS, exposedHeaders: ['Retry-After', 'Parley-Position'] });
   // JSON up to the contract's size (at least 1 MB); NDJSON imports may be whole archives.

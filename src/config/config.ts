@@ -22,6 +22,17 @@ const apiKeys = z
     return keys;
   });
 
+/** A yes/no variable: 1/0, true/false, yes/no, on/off (any case). */
+const booleanVariable = z
+  .string()
+  .transform((raw, ctx) => {
+    const value = raw.trim().toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+    if (['0', 'false', 'no', 'off'].includes(value)) return false;
+    ctx.addIssue({ code: 'custom', message: `expected 1/0, true/false, yes/no or on/off, got "${raw}"` });
+    return z.NEVER;
+  });
+
 export const configSchema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   PARLEY_DATA_DIR: z.string().min(1).default('./data'),
@@ -54,7 +65,9 @@ export const configSchema = z.object({
   /** How Parley links to itself in webhook payloads; default http://HOST:PORT. */
   PARLEY_PUBLIC_URL: z.url().optional(),
   /** `/metrics` without a key, for a Prometheus that cannot send one. */
-  PARLEY_METRICS_PUBLIC: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  PARLEY_METRICS_PUBLIC: booleanVariable.default(false),
+  /** Behind a TLS-terminating proxy: trust X-Forwarded-Proto/-For (HSTS then goes out on https). */
+  PARLEY_TRUST_PROXY: booleanVariable.default(false),
   /** Requests per minute per reader key, feed token or anonymous address; 0 turns it off. */
   PARLEY_RATE_LIMIT: z.coerce.number().int().min(0).default(1200),
   /** Requests per minute per writer or admin key; 0 (the default) means unthrottled. */
@@ -87,8 +100,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, processKind: Pr
   const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   const parsed = configSchema.safeParse(given);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')} (fix the environment variable and start again)`);
   }
   const config = parsed.data;
   // Without keys nobody is authenticated, so we only listen on loopback.

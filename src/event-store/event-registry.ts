@@ -33,6 +33,11 @@ export class EventRegistry {
     return this;
   }
 
+  /** Every registered type, in registration order. */
+  types(): string[] {
+    return [...this.definitions.keys()];
+  }
+
   has(type: string): boolean {
     return this.definitions.has(type);
   }

@@ -6,8 +6,7 @@ import { Metrics } from './metrics';
 export class AppendMetricsHandler implements IEventHandler<EventsAppended> {
   constructor(private readonly metrics: Metrics) {}
 
-  handle({ types, durationMs }: EventsAppended): void {
-    for (const type of types) this.metrics.eventsAppended.inc({ type });
+  handle({ durationMs }: EventsAppended): void {
     this.metrics.appendDuration.observe(durationMs / 1000);
   }
 }

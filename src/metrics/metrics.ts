@@ -62,5 +62,19 @@ export class Metrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'parley_' });
+    // prom-client names three gauges `…_total`, which Prometheus reserves for counters
+    // (`promtool check metrics` refuses them): they go, the rest of the defaults stay.
+    for (const name of ['active_handles_total', 'active_requests_total', 'active_resources_total']) {
+      this.registry.removeSingleMetric(`parley_nodejs_${name}`);
+    }
+  }
+
+  /**
+   * Labelled counters start at zero for every label value known up front, so `rate()` sees
+   * the first increase rather than a series that appears from nowhere.
+   */
+  initialise(eventTypes: string[]): void {
+    for (const type of eventTypes) this.eventsAppended.inc({ type }, 0);
+    for (const outcome of ['delivered', 'failed', 'dead']) this.webhookDeliveries.inc({ outcome }, 0);
   }
 }

@@ -5,6 +5,7 @@ import type { DatabaseConnection } from '../database/connection';
 import type { Database } from '../database/schema';
 import { DATABASE } from '../database/database.module';
 import { EventStore } from '../event-store/event-store';
+import type { StoredEvent } from '../event-store/types';
 import { ProjectionLagging } from './errors';
 import type { Projection } from './projection';
 import { Projector } from './projector';
@@ -23,6 +24,7 @@ const READ_YOUR_WRITES_TIMEOUT_MS = 10_000;
 export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Projector');
   readonly projector: Projector;
+  private readonly listeners: ((events: StoredEvent[]) => void)[] = [];
   private readonly batchSteps: ((trx: Transaction<Database>, checkpoint: number) => Promise<void>)[] = [];
 
   constructor(
@@ -38,12 +40,20 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
       },
       onError: (error) => this.logger.error({ err: error }, 'projector batch failed; retrying'),
       onSkipped: (skipped) => this.logger.error(skipped, 'projector passed over an event it could not process (see projection_skipped)'),
+      onProjected: (events) => {
+        for (const listener of this.listeners) listener(events);
+      },
     });
   }
 
   /** Rebuilds every projection from the log while reads keep answering from the old tables. */
   rebuild(options: RebuildOptions = {}): Promise<RebuildProgress> {
     return rebuildProjections(this.connection, this.store.registry, this.projections, options);
+  }
+
+  /** Called after each committed batch with its events (metrics); register before bootstrap. */
+  onProjected(listener: (events: StoredEvent[]) => void): void {
+    this.listeners.push(listener);
   }
 
   /** Work that must commit with each projector batch (alert evaluation); register before bootstrap. */

@@ -6,6 +6,7 @@ import type { EventRegistry } from '../event-store/event-registry';
 import { NotifiedLoop } from '../event-store/notified-loop';
 import { lockProjections, readCheckpoint, writeCheckpoint } from './checkpoints';
 import { projectOrSkip } from './project-or-skip';
+import type { StoredEvent } from '../event-store/types';
 import type { Projection, SkippedEvent } from './projection';
 
 export interface ProjectorOptions {
@@ -14,6 +15,8 @@ export interface ProjectorOptions {
   onError?: (error: unknown) => void;
   /** An event the projection cannot process was skipped (and recorded in projection_skipped). */
   onSkipped?: (skipped: SkippedEvent) => void;
+  /** After each committed batch, with its events: what was appended, by any writer, anywhere. */
+  onProjected?: (events: StoredEvent[]) => void;
   /** Runs inside each batch's transaction, after the projection: commits with it or not at all. */
   inBatch?: (trx: Transaction<Database>, checkpoint: number) => Promise<void>;
 }
@@ -60,23 +63,24 @@ export class Projector {
   /** Projects one batch; returns how many events it read (0: caught up). */
   async runBatch(): Promise<number> {
     const limit = this.options.batchSize ?? 1000;
-    const { checkpoint, count, skipped } = await this.connection.db.transaction().execute(async (trx) => {
+    const { checkpoint, count, skipped, events } = await this.connection.db.transaction().execute(async (trx) => {
       await lockProjections(trx);
       const after = await readCheckpoint(trx);
       const events = await new EventStore(trx as Kysely<Database>, this.registry).readAll({ after, limit });
       if (events.length === 0) {
         await this.options.inBatch?.(trx, after);
-        return { checkpoint: after, count: 0, skipped: [] };
+        return { checkpoint: after, count: 0, skipped: [], events: [] };
       }
       const skipped = await projectOrSkip(trx, trx, this.projections, events);
       const last = events[events.length - 1]!.globalPosition;
       await writeCheckpoint(trx, last);
       await this.options.inBatch?.(trx, last);
-      return { checkpoint: last, count: events.length, skipped };
+      return { checkpoint: last, count: events.length, skipped, events };
     });
     // Only once committed: a reader trusting this number must find the rows.
     this.checkpoint = checkpoint;
     for (const event of skipped) this.options.onSkipped?.(event);
+    if (events.length > 0) this.options.onProjected?.(events);
     return count;
   }
 

@@ -117,6 +117,9 @@ describe('hardening', () => {
       const plain = await fetch(`${closed.url}/negotiations`, { headers: { origin: 'https://dash.example.org' } });
       expect(plain.headers.get('x-content-type-options')).toBe('nosniff');
       expect(plain.headers.get('content-security-policy')).toContain("script-src 'self'");
+      // Plain HTTP on any host name must keep working: no upgrade to https, no HSTS.
+      expect(plain.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
+      expect(plain.headers.get('strict-transport-security')).toBeNull();
       expect(plain.headers.get('access-control-allow-origin')).toBeNull();
       const allowed = await fetch(`${open.url}/negotiations`, { headers: { origin: 'https://dash.example.org' } });
       expect(allowed.headers.get('access-control-allow-origin')).toBe('https://dash.example.org');

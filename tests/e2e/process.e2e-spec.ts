@@ -102,3 +102,19 @@ describe('the embedded data dir', () => {
     }
   });
 });
+
+describe('configuration errors', () => {
+  it('are one line naming the variable, exit 1, no stack trace', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const result = spawnSync(process.execPath, [require('node:path').join(__dirname, '../../dist/src/main.js')], {
+      env: { ...process.env, PORT: 'not-a-port', PARLEY_METRICS_PUBLIC: 'maybe', DATABASE_URL: '' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^parley: invalid configuration: .*PORT: .*PARLEY_METRICS_PUBLIC: expected 1\/0, true\/false, yes\/no or on\/off, got "maybe"/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
