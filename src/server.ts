@@ -85,6 +85,13 @@ const isJson = (req: IncomingMessage) => typeis(req, ['application/json']) !== f
 // The import route takes NDJSON only: a JSON body there is a 415, not a JSON parse error.
 const isImport = (req: IncomingMessage) => /events(:|%3A)import(\?|$)/i.test(req.url ?? '');
 
+/** What the log says about who may call: true to the address actually listened on. */
+function authSummary(config: Config): string {
+  if (config.PARLEY_API_KEYS.length > 0) return 'api keys';
+  const loopback = ['127.0.0.1', 'localhost', '::1'].includes(config.host);
+  return loopback ? 'none (PARLEY_API_KEYS unset): listening on loopback only' : `none (PARLEY_API_KEYS unset) on ${config.host}: anyone who reaches it may read and write`;
+}
+
 export async function startServer(config: Config): Promise<NestExpressApplication> {
   const app = await createServer(config);
   await app.listen(config.PORT, config.host);
@@ -94,7 +101,7 @@ export async function startServer(config: Config): Promise<NestExpressApplicatio
     msg: `Parley listening on ${url}`,
     url,
     database: config.DATABASE_URL ? 'postgres' : `embedded (${config.PARLEY_DATA_DIR})`,
-    auth: config.PARLEY_API_KEYS.length > 0 ? 'api keys' : 'none (PARLEY_API_KEYS unset): listening on loopback only',
+    auth: authSummary(config),
   });
   stopOnSignals(app, logger);
   return app;

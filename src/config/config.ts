@@ -39,7 +39,8 @@ export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).optional(),
   PARLEY_API_KEYS: apiKeys,
-  PARLEY_LOAD_EXAMPLE: z.enum(['auto', 'never']).default('auto'),
+  /** The April 2025 example into an empty log: `auto` (embedded only), `always`, `never`. */
+  PARLEY_LOAD_EXAMPLE: z.enum(['auto', 'always', 'never']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PARLEY_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, 'Expected a size like 2mb or 512kb').default('2mb'),
   PARLEY_IMPORT_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, 'Expected a size like 64mb').default('64mb'),

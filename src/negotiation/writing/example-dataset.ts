@@ -22,7 +22,9 @@ export class ExampleDataset implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.config.DATABASE_URL || this.config.PARLEY_LOAD_EXAMPLE === 'never') return;
+    // `auto`: on the embedded database only; `always`: on any empty log (docker compose).
+    const { PARLEY_LOAD_EXAMPLE: mode } = this.config;
+    if (mode === 'never' || (mode === 'auto' && this.config.DATABASE_URL)) return;
     if ((await this.store.headPosition()) > 0) return;
     const lines = parseNdjson(readFileSync(exampleDatasetPath(), 'utf8'), EXAMPLE_NEGOTIATION);
     const outcome = await this.commands.execute(new ImportEvents(EXAMPLE_NEGOTIATION, lines));
