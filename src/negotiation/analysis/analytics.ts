@@ -35,7 +35,7 @@ export function zonesOfAgreement(parties: string[], issues: KnownIssue[], redLin
 
 export interface Outcome {
   issue: string;
-  /** x̂ = Σ cᵢ·sᵢ·xᵢ / Σ cᵢ·sᵢ over the parties with a stance (null c or s counts as 1). */
+  /** x̂ = Σ cᵢ·sᵢ·xᵢ / Σ cᵢ·sᵢ over the parties with a stance (a null c counts as 1, a null s as 0.5). */
   outcome: number | null;
   parties: { party: string; value: number; weight: number; distance: number | null }[];
 }
