@@ -33,6 +33,7 @@ export const ERROR_TABLE: Record<string, (error: DomainError) => Answer> = {
   'PROJECTIONS.REBUILD_RUNNING': (e) => ({ status: 409, body: { error: 'rebuild_running', ...message(e) }, headers: { 'Retry-After': '5' } }),
   'ALERTS.UNKNOWN_RULE': (e) => ({ status: 404, body: { error: 'not_found', ...message(e) } }),
   'NEGOTIATION.UNKNOWN': (e) => ({ status: 404, body: { error: 'not_found', ...message(e) } }),
+  'NEGOTIATION.UNKNOWN_VERSION': (e) => ({ status: 404, body: { error: 'not_found', ...message(e) } }),
   // Only after many re-checks lost to other writers: a retry will do.
   'EVENT_STORE.STALE': (e) => ({ status: 503, body: { error: 'contention', ...message(e) }, headers: { 'Retry-After': '1' } }),
   'PROJECTIONS.LAGGING': (e) => ({ status: 503, body: { error: 'projection_lagging', ...message(e) }, headers: { 'Retry-After': '1' } }),

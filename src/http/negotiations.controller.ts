@@ -11,6 +11,7 @@ import { appendRequestSchema, expectedVersionSchema, negotiationIdSchema } from 
 import { GetNegotiation } from '../negotiation/reading/get-negotiation.query';
 import { ListNegotiations } from '../negotiation/reading/list-negotiations.query';
 import { ReadEvents } from '../negotiation/reading/read-events.query';
+import { GetVersion } from '../negotiation/reading/get-version.query';
 import { NDJSON_TYPES, requireContentType } from './content-type';
 import { POSITION_HEADER } from './read-consistency.middleware';
 import { openApiSchema } from './openapi';
@@ -44,6 +45,13 @@ export class NegotiationsController {
   get(@Param('nid') nid: string, @Query() query: unknown) {
     const { knownAt } = parseWith(knownAtParams, query);
     return this.queries.execute(new GetNegotiation(parseWith(negotiationIdSchema, nid, ['nid']), knownAt));
+  }
+
+  /** A citable version: the SHA-256 of events 1..n as facts, equal on any installation. */
+  @Get(':nid/versions/:n')
+  version(@Param('nid') nid: string, @Param('n') n: string) {
+    const version = parseWith(z.coerce.number().int().min(1).max(2_147_483_647), n, ['n']);
+    return this.queries.execute(new GetVersion(parseWith(negotiationIdSchema, nid, ['nid']), version));
   }
 
   @Get(':nid/events')

@@ -4,12 +4,14 @@ import { GetGapsHandler } from '../analysis/get-gaps.query';
 import { GetNegotiationHandler } from './get-negotiation.query';
 import { GetStancesHandler } from '../stances/get-stances.query';
 import { ListNegotiationsHandler } from './list-negotiations.query';
+import { GetVersionHandler } from './get-version.query';
 import { ReadEventsHandler } from './read-events.query';
 
 export const queryHandlers = [
   ListNegotiationsHandler,
   GetNegotiationHandler,
   ReadEventsHandler,
+  GetVersionHandler,
   GetStancesHandler,
   GetGapsHandler,
   GetGapSeriesHandler,

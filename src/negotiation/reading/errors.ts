@@ -1,0 +1,12 @@
+import { DomainError } from '../../event-store/errors';
+
+export class UnknownVersion extends DomainError {
+  readonly code = 'NEGOTIATION.UNKNOWN_VERSION';
+  constructor(
+    readonly negotiationId: string,
+    readonly version: number,
+    readonly current: number,
+  ) {
+    super(`"${negotiationId}" has no version ${version}: it is at version ${current}`);
+  }
+}

@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import canonicalize from 'canonicalize';
+import { EventStore } from '../../event-store/event-store';
+import { UnknownNegotiation } from '../domain/errors';
+import { UnknownVersion } from './errors';
+
+export interface VersionAnswer {
+  version: number;
+  sha256: string;
+  citation: string;
+}
+
+export class GetVersion extends Query<VersionAnswer> {
+  constructor(
+    readonly negotiationId: string,
+    readonly version: number,
+  ) {
+    super();
+  }
+}
+
+/**
+ * A citable version of a negotiation: the SHA-256 of the canonical JSON (RFC 8785) of its
+ * events 1..n as facts (type, occurredAt, datePrecision, data, source), without what an
+ * installation assigns (ids, positions, recordedAt), so any copy that imported the same
+ * events gives the same hash.
+ */
+@QueryHandler(GetVersion)
+export class GetVersionHandler implements IQueryHandler<GetVersion> {
+  constructor(private readonly store: EventStore) {}
+
+  async execute({ negotiationId, version }: GetVersion): Promise<VersionAnswer> {
+    const current = await this.store.streamVersion(negotiationId);
+    if (current === 0) throw new UnknownNegotiation(negotiationId);
+    if (version > current) throw new UnknownVersion(negotiationId, version, current);
+    const events = await this.store.readStream(negotiationId, { limit: version });
+    const facts = events.map((e) => ({
+      type: e.type,
+      occurredAt: e.occurredAt.toISOString(),
+      datePrecision: (e.metadata.datePrecision as string | undefined) ?? 'instant',
+      data: e.data,
+      source: (e.metadata.source as unknown) ?? null,
+    }));
+    const sha256 = createHash('sha256').update(canonicalize(facts) ?? '').digest('hex');
+    return { version, sha256, citation: `Parley negotiation "${negotiationId}", version ${version}, SHA-256 ${sha256}` };
+  }
+}

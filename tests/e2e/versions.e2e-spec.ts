@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { exampleDatasetPath } from '../../src/config/paths';
+import { call, startEmbeddedTestApp, startTestApp } from '../support/app';
+
+/** Citable versions: the same events give the same hash on any installation (issue 17). */
+describe('GET /negotiations/{nid}/versions/{n}', () => {
+  it('gives the same SHA-256 on two installations fed the same NDJSON, and another for another version', async () => {
+    const [postgres, embedded] = await Promise.all([startTestApp(), startEmbeddedTestApp()]);
+    try {
+      const body = readFileSync(exampleDatasetPath(), 'utf8');
+      for (const app of [postgres, embedded]) {
+        expect((await call(app.url, 'POST', '/negotiations/ukraine-2025/events:import', { body, contentType: 'application/x-ndjson' })).status).toBe(201);
+      }
+      const [a, b] = await Promise.all([postgres, embedded].map((app) => call(app.url, 'GET', '/negotiations/ukraine-2025/versions/20')));
+      expect(a.status).toBe(200);
+      expect(a.body).toEqual({ version: 20, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), citation: expect.stringContaining(a.body.sha256) });
+      expect(b.body.sha256).toBe(a.body.sha256);
+      const earlier = await call(postgres.url, 'GET', '/negotiations/ukraine-2025/versions/19');
+      expect(earlier.body.sha256).not.toBe(a.body.sha256);
+      expect((await call(postgres.url, 'GET', '/negotiations/ukraine-2025/versions/21')).status).toBe(404);
+      const zero = await call(postgres.url, 'GET', '/negotiations/ukraine-2025/versions/0');
+      expect(zero.status).toBe(400);
+      expect(zero.body.issues[0].path).toEqual(['n']);
+    } finally {
+      await Promise.all([postgres.close(), embedded.close()]);
+    }
+  });
+});
