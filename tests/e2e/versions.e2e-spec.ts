@@ -11,7 +11,8 @@ describe('GET /negotiations/{nid}/versions/{n}', () => {
       for (const app of [postgres, embedded]) {
         expect((await call(app.url, 'POST', '/negotiations/ukraine-2025/events:import', { body, contentType: 'application/x-ndjson' })).status).toBe(201);
       }
-      const [a, b] = await Promise.all([postgres, embedded].map((app) => call(app.url, 'GET', '/negotiations/ukraine-2025/versions/20')));
+      const a = await call(postgres.url, 'GET', '/negotiations/ukraine-2025/versions/20');
+      const b = await call(embedded.url, 'GET', '/negotiations/ukraine-2025/versions/20');
       expect(a.status).toBe(200);
       expect(a.body).toEqual({ version: 20, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), citation: expect.stringContaining(a.body.sha256) });
       expect(b.body.sha256).toBe(a.body.sha256);
