@@ -18,9 +18,7 @@ export class GetZonesHandler implements IQueryHandler<GetZones> {
   constructor(private readonly readModel: ReadModel) {}
 
   async execute({ negotiationId, query, between }: GetZones) {
-    const read = await this.readModel.open(negotiationId);
-    const { db } = read;
-    const asOf = read.asOf(query);
+    const { db, asOf } = await this.readModel.openAsOf(negotiationId, query);
     const [parties, issues, redLines] = await Promise.all([
       partiesKnown(db, negotiationId, asOf.knownAt),
       issuesKnown(db, negotiationId, asOf.knownAt),
@@ -43,9 +41,7 @@ export class GetOutcomesHandler implements IQueryHandler<GetOutcomes> {
   constructor(private readonly readModel: ReadModel) {}
 
   async execute({ negotiationId, query }: GetOutcomes) {
-    const read = await this.readModel.open(negotiationId);
-    const { db } = read;
-    const asOf = read.asOf(query);
+    const { db, asOf } = await this.readModel.openAsOf(negotiationId, query);
     const [parties, issues, stances] = await Promise.all([
       partiesKnown(db, negotiationId, asOf.knownAt),
       issuesKnown(db, negotiationId, asOf.knownAt),

@@ -26,9 +26,7 @@ export class GetGapsHandler implements IQueryHandler<GetGaps> {
   constructor(private readonly readModel: ReadModel) {}
 
   async execute({ negotiationId, query, between }: GetGaps): Promise<GapsAnswer> {
-    const read = await this.readModel.open(negotiationId);
-    const { db } = read;
-    const asOf = read.asOf(query);
+    const { db, asOf } = await this.readModel.openAsOf(negotiationId, query);
     const [parties, issues, stances] = await Promise.all([
       partiesKnown(db, negotiationId, asOf.knownAt),
       issuesKnown(db, negotiationId, asOf.knownAt),

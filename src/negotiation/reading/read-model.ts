@@ -38,4 +38,10 @@ export class ReadModel {
     const now = await this.projections.caughtUp([negotiationId, rulesStream(negotiationId)], readConsistency().minPosition);
     return { db: this.connection.db, now, asOf: (query) => ({ at: query.at ?? now, knownAt: query.knownAt ?? now, publicAt: query.publicAt }) };
   }
+
+  /** open(), with the question's missing times filled in from the database's clock. */
+  async openAsOf(negotiationId: string, query: AsOfQuery): Promise<{ db: Kysely<Database>; asOf: AsOf }> {
+    const read = await this.open(negotiationId);
+    return { db: read.db, asOf: read.asOf(query) };
+  }
 }

@@ -24,9 +24,7 @@ export class GetStancesHandler implements IQueryHandler<GetStances> {
   constructor(private readonly readModel: ReadModel) {}
 
   async execute({ negotiationId, query }: GetStances): Promise<StancesAnswer> {
-    const read = await this.readModel.open(negotiationId);
-    const { db } = read;
-    const asOf = read.asOf(query);
+    const { db, asOf } = await this.readModel.openAsOf(negotiationId, query);
     return {
       at: asOf.at.toISOString(),
       knownAt: asOf.knownAt.toISOString(),
