@@ -15,10 +15,16 @@ export interface DatabaseConnection {
   listen(channel: string, handler: NotificationHandler): Promise<() => Promise<void>>;
   /**
    * Takes a lock named `name` for as long as the caller holds it, across processes, without
-   * waiting: the release function, or undefined when someone else holds it.
+   * waiting: the held lock, or undefined when someone else holds it.
    */
-  tryLock(name: string): Promise<(() => Promise<void>) | undefined>;
+  tryLock(name: string): Promise<HeldLock | undefined>;
   close(): Promise<void>;
+}
+
+export interface HeldLock {
+  release(): Promise<void>;
+  /** Whether the lock is still ours: false once its connection has gone (PostgreSQL freed it). */
+  alive(): Promise<boolean>;
 }
 
 /** For the embedded database: its data dir lock already keeps other processes out. */
@@ -27,8 +33,11 @@ export function inProcessLocks(): DatabaseConnection['tryLock'] {
   return async (name) => {
     if (held.has(name)) return undefined;
     held.add(name);
-    return async () => {
-      held.delete(name);
+    return {
+      release: async () => {
+        held.delete(name);
+      },
+      alive: async () => held.has(name),
     };
   };
 }
@@ -65,7 +74,7 @@ export function connectPostgres(url: string, poolSize = 10): DatabaseConnection 
  * A session-level advisory lock on a connection of its own, held until released (or until
  * that connection dies, when PostgreSQL frees it).
  */
-async function trySessionLock(pool: Pool, name: string): Promise<(() => Promise<void>) | undefined> {
+async function trySessionLock(pool: Pool, name: string): Promise<HeldLock | undefined> {
   const client = await pool.connect();
   try {
     const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtext($1)) as locked', [name]);
@@ -77,13 +86,37 @@ async function trySessionLock(pool: Pool, name: string): Promise<(() => Promise<
     client.release(error as Error);
     throw error;
   }
-  return async () => {
-    try {
-      await client.query('select pg_advisory_unlock(hashtext($1))', [name]);
-      client.release();
-    } catch (error) {
-      client.release(error as Error);
-    }
+  let lost = false;
+  // A dead session is given back to the pool at once (destroyed), or its slot would leak.
+  client.on('error', (error) => {
+    if (lost) return;
+    lost = true;
+    client.release(error);
+  });
+  return {
+    async release() {
+      if (lost) return;
+      lost = true;
+      try {
+        await client.query('select pg_advisory_unlock(hashtext($1))', [name]);
+        client.release();
+      } catch (error) {
+        client.release(error as Error);
+      }
+    },
+    // The heartbeat: a query on the lock's own session. If it fails, the session (and with it
+    // the lock) is gone: whoever holds it now is someone else.
+    async alive() {
+      if (lost) return false;
+      try {
+        await client.query('select 1');
+        return true;
+      } catch (error) {
+        lost = true;
+        client.release(error as Error);
+        return false;
+      }
+    },
   };
 }
 

@@ -31,6 +31,7 @@ export class NotifiedLoop {
 
   /** Listens first, then runs: a commit between the two still wakes the loop. */
   async start(): Promise<void> {
+    this.stopped = false; // a loop may be started again after a stop (a leader again)
     this.unlisten = await this.connection.listen(this.channel, () => this.waker.wake());
     this.loop = this.run();
   }

@@ -3,6 +3,7 @@ import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { Access } from './auth/access';
 import { DatabaseHealthIndicator } from './health/database.health';
+import { ProjectionsService } from '../projection-runner/projections.service';
 import { ProjectionsHealthIndicator } from './health/projections.health';
 
 /** Liveness (the process answers) and readiness (the database answers): 200 or 503. */
@@ -14,11 +15,14 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: DatabaseHealthIndicator,
     private readonly projections: ProjectionsHealthIndicator,
+    private readonly runner: ProjectionsService,
   ) {}
 
   @Get()
   @HealthCheck()
-  check() {
-    return this.health.check([() => this.database.isReady(), () => this.projections.status()]);
+  async check() {
+    const result = await this.health.check([() => this.database.isReady(), () => this.projections.status()]);
+    // Whether this instance leads (runs the projector and alert evaluation).
+    return { ...result, leader: this.runner.leading };
   }
 }

@@ -5,6 +5,7 @@ import type { DatabaseConnection } from '../database/connection';
 import { DATABASE } from '../database/database.module';
 import { Access } from './auth/access';
 import { projectionStatus } from '../projection-runner/checkpoints';
+import { ProjectionsService } from '../projection-runner/projections.service';
 import { GetGaps } from '../negotiation/analysis/get-gaps.query';
 import { ListNegotiations } from '../negotiation/reading/list-negotiations.query';
 import { FeedHub } from '../feed/feed.hub';
@@ -19,6 +20,7 @@ export class MetricsController {
     private readonly hub: FeedHub,
     private readonly queries: QueryBus,
     @Inject(DATABASE) private readonly database: DatabaseConnection,
+    private readonly runner: ProjectionsService,
   ) {}
 
   @Get()
@@ -29,6 +31,7 @@ export class MetricsController {
     this.metrics.headPosition.set(head);
     this.metrics.projectorLag.set(Math.max(0, head - checkpoint));
     this.metrics.projectionSkipped.set(skipped);
+    this.metrics.leader.set(this.runner.leading ? 1 : 0);
     this.metrics.sseClients.set(this.hub.size);
     const dead = await this.database.db
       .selectFrom('webhook_outbox')

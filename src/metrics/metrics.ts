@@ -33,6 +33,8 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly leader = new Gauge({ name: 'parley_leader', help: '1 when this instance leads (runs the projector and alert evaluation), else 0', registers: [this.registry] });
+
   readonly headPosition = new Gauge({ name: 'parley_log_head_position', help: 'Global position of the last event', registers: [this.registry] });
 
   readonly sseClients = new Gauge({ name: 'parley_sse_clients', help: 'Connected feed clients', registers: [this.registry] });

@@ -8,6 +8,7 @@ import { EventStore } from '../event-store/event-store';
 import type { StoredEvent } from '../event-store/types';
 import { ProjectionLagging } from './errors';
 import type { Projection } from './projection';
+import { Leadership } from './leadership';
 import { Projector } from './projector';
 import { rebuildProjections, type RebuildOptions, type RebuildProgress } from './rebuild';
 
@@ -24,6 +25,7 @@ const READ_YOUR_WRITES_TIMEOUT_MS = 10_000;
 export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Projector');
   readonly projector: Projector;
+  private readonly leadership: Leadership;
   private readonly listeners: ((events: StoredEvent[]) => void)[] = [];
   private readonly batchSteps: ((trx: Transaction<Database>, checkpoint: number) => Promise<void>)[] = [];
 
@@ -33,6 +35,16 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
     @Inject(PROJECTIONS) private readonly projections: readonly Projection[],
     private readonly store: EventStore,
   ) {
+    this.leadership = new Leadership(connection, {
+      retryMs: config.PARLEY_LEADER_RETRY_MS,
+      heartbeatMs: config.PARLEY_LEADER_HEARTBEAT_MS,
+      onChange: async (leading) => {
+        this.logger.log({ leading }, leading ? 'this instance leads: projecting' : 'this instance follows');
+        if (leading) await this.projector.start();
+        else await this.projector.stop();
+      },
+      onError: (error) => this.logger.warn({ err: error }, 'leadership check failed; retrying'),
+    });
     this.projector = new Projector(connection, store.registry, projections, {
       batchSize: config.PARLEY_PROJECTOR_BATCH,
       inBatch: async (trx, checkpoint) => {
@@ -61,13 +73,18 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
     this.batchSteps.push(step);
   }
 
+  /** Whether this process leads: runs the projector and, inside its batches, alert evaluation. */
+  get leading(): boolean {
+    return this.leadership.leading;
+  }
+
   async onApplicationBootstrap(): Promise<void> {
-    await this.projector.start();
+    await this.leadership.start();
   }
 
   // Before the database closes (onApplicationShutdown): the loop must not outlive it.
   async onModuleDestroy(): Promise<void> {
-    await this.projector.stop();
+    await this.leadership.stop();
   }
 
   /**

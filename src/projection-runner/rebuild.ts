@@ -34,12 +34,12 @@ export async function rebuildProjections(
   options: RebuildOptions = {},
 ): Promise<RebuildProgress> {
   // Two rebuilds would drop each other's shadow schema: the second is refused, not run.
-  const release = await connection.tryLock('parley.rebuild');
-  if (!release) throw new RebuildRunning();
+  const lock = await connection.tryLock('parley.rebuild');
+  if (!lock) throw new RebuildRunning();
   try {
     return await rebuildUnderLock(connection, registry, projections, options);
   } finally {
-    await release();
+    await lock.release();
   }
 }
 

@@ -163,14 +163,14 @@ export function hostileBehaviour(start: () => Promise<App>) {
 
   describe('rebuild', () => {
     it('answers 409 while another rebuild runs, and rebuilds once it is done', async () => {
-      const release = await db.tryLock('parley.rebuild');
-      expect(release).toBeDefined();
+      const lock = await db.tryLock('parley.rebuild');
+      expect(lock).toBeDefined();
       try {
         const answer = await call(app.url, 'POST', '/admin/rebuild');
         expect(answer.status).toBe(409);
         expect(answer.body.error).toBe('rebuild_running');
       } finally {
-        await release!();
+        await lock!.release();
       }
       expect((await call(app.url, 'POST', '/admin/rebuild')).status).toBe(200);
     });
