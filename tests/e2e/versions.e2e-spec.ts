@@ -26,4 +26,27 @@ describe('GET /negotiations/{nid}/versions/{n}', () => {
       await Promise.all([postgres.close(), embedded.close()]);
     }
   });
+
+  it('answers as-of reads at a cited version as if only events 1..n had been imported', async () => {
+    const app = await startTestApp();
+    try {
+      const lines = readFileSync(exampleDatasetPath(), 'utf8').trim().split('\n');
+      await call(app.url, 'POST', '/negotiations/whole/events:import', { body: lines.join('\n'), contentType: 'application/x-ndjson' });
+      await call(app.url, 'POST', '/negotiations/first14/events:import', { body: lines.slice(0, 14).join('\n'), contentType: 'application/x-ndjson' });
+      for (const route of ['stances?at=2025-04-30', 'gaps?at=2025-04-30&between=us,ukraine', 'outcomes?at=2025-04-30']) {
+        const cited = (await call(app.url, 'GET', `/negotiations/whole/${route}&version=14`)).body;
+        const cut = (await call(app.url, 'GET', `/negotiations/first14/${route}`)).body;
+        const strip = (answer: Record<string, unknown>) => JSON.parse(JSON.stringify({ ...answer, knownAt: undefined }).replace(/"eventId":"[^"]+"/g, ''));
+        expect(strip(cited)).toEqual(strip(cut));
+      }
+      // And the cited version is not the latest: the later events do change the gap.
+      const latest = (await call(app.url, 'GET', '/negotiations/whole/gaps?at=2025-04-30&between=us,ukraine')).body.pairs[0].overall;
+      const atFourteen = (await call(app.url, 'GET', '/negotiations/whole/gaps?at=2025-04-30&between=us,ukraine&version=14')).body.pairs[0].overall;
+      expect(atFourteen).not.toBe(latest);
+      expect((await call(app.url, 'GET', '/negotiations/whole/stances?version=21')).status).toBe(404);
+      expect((await call(app.url, 'GET', '/negotiations/whole/stances?version=0')).body.issues[0].path).toEqual(['version']);
+    } finally {
+      await app.close();
+    }
+  });
 });

@@ -20,8 +20,8 @@ export class GetZonesHandler implements IQueryHandler<GetZones> {
   async execute({ negotiationId, query, between }: GetZones) {
     const { db, asOf } = await this.readModel.openAsOf(negotiationId, query);
     const [parties, issues, redLines] = await Promise.all([
-      partiesKnown(db, negotiationId, asOf.knownAt),
-      issuesKnown(db, negotiationId, asOf.knownAt),
+      partiesKnown(db, negotiationId, asOf.knownAt, asOf.upTo),
+      issuesKnown(db, negotiationId, asOf.knownAt, asOf.upTo),
       redLinesAt(db, negotiationId, asOf),
     ]);
     const chosen = between ?? parties.map((p) => p.party).sort();
@@ -43,8 +43,8 @@ export class GetOutcomesHandler implements IQueryHandler<GetOutcomes> {
   async execute({ negotiationId, query }: GetOutcomes) {
     const { db, asOf } = await this.readModel.openAsOf(negotiationId, query);
     const [parties, issues, stances] = await Promise.all([
-      partiesKnown(db, negotiationId, asOf.knownAt),
-      issuesKnown(db, negotiationId, asOf.knownAt),
+      partiesKnown(db, negotiationId, asOf.knownAt, asOf.upTo),
+      issuesKnown(db, negotiationId, asOf.knownAt, asOf.upTo),
       stancesAt(db, negotiationId, asOf),
     ]);
     return { ...stamp(asOf), outcomes: compromiseOutcomes(parties, issues, stances) };

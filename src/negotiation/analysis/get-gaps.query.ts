@@ -28,8 +28,8 @@ export class GetGapsHandler implements IQueryHandler<GetGaps> {
   async execute({ negotiationId, query, between }: GetGaps): Promise<GapsAnswer> {
     const { db, asOf } = await this.readModel.openAsOf(negotiationId, query);
     const [parties, issues, stances] = await Promise.all([
-      partiesKnown(db, negotiationId, asOf.knownAt),
-      issuesKnown(db, negotiationId, asOf.knownAt),
+      partiesKnown(db, negotiationId, asOf.knownAt, asOf.upTo),
+      issuesKnown(db, negotiationId, asOf.knownAt, asOf.upTo),
       stancesAt(db, negotiationId, asOf),
     ]);
     const chosen = between ?? parties.map((p) => p.party).sort();

@@ -12,6 +12,8 @@ export const asOfParams = z.object({
   knownAt: instantOrDateSchema.optional(),
   /** What was public: only reports published (or, without a date, recorded) by then count. */
   publicAt: instantOrDateSchema.optional(),
+  /** A cited version: only the stream's events 1..n count (GET …/versions/{n}). */
+  version: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
 });
 
 export const knownAtParams = asOfParams.pick({ knownAt: true });

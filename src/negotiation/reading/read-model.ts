@@ -8,6 +8,7 @@ import { UnknownNegotiation } from '../domain/errors';
 import type { AsOf } from '../stances/stance';
 import { ProjectionsService } from '../../projection-runner/projections.service';
 import { rulesStream } from '../domain/streams';
+import { UnknownVersion } from './errors';
 import { readConsistency } from './read-consistency';
 
 /** An as-of question as asked: what is not given means "now", by the database's clock. */
@@ -15,6 +16,8 @@ export interface AsOfQuery {
   at?: Date | undefined;
   knownAt?: Date | undefined;
   publicAt?: Date | undefined;
+  /** Only the stream's events 1..version count (a cited version). */
+  version?: number | undefined;
 }
 
 export interface OpenRead {
@@ -42,6 +45,20 @@ export class ReadModel {
   /** open(), with the question's missing times filled in from the database's clock. */
   async openAsOf(negotiationId: string, query: AsOfQuery): Promise<{ db: Kysely<Database>; asOf: AsOf }> {
     const read = await this.open(negotiationId);
-    return { db: read.db, asOf: read.asOf(query) };
+    const asOf = read.asOf(query);
+    if (query.version === undefined) return { db: read.db, asOf };
+    return { db: read.db, asOf: { ...asOf, upTo: await this.positionOf(negotiationId, query.version) } };
+  }
+
+  /** The global position of a stream's n-th event: what "version n" bounds reads by. */
+  private async positionOf(negotiationId: string, version: number): Promise<number> {
+    const row = await this.connection.db
+      .selectFrom('events')
+      .select('global_position')
+      .where('stream_id', '=', negotiationId)
+      .where('stream_version', '=', version)
+      .executeTakeFirst();
+    if (!row) throw new UnknownVersion(negotiationId, version, await this.store.streamVersion(negotiationId));
+    return Number(row.global_position);
   }
 }

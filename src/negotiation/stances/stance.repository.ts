@@ -14,13 +14,18 @@ import type { AsOf, PositionDetail, RedLine, Stance } from './stance';
 // Only reports public by publicAt count, when it is asked (rows from before the column: when recorded).
 const publicBy = (publicAt: Date | undefined) => (publicAt ? sql`and coalesce(f.public_at, f.recorded_at) <= ${publicAt}` : sql``);
 
-// A version is in force at knownAt when no later version of its event was known by then.
-const inForce = (knownAt: Date) => sql`
+// At a cited version only the stream's events up to it count (their last global position).
+const upToVersion = (upTo: number | undefined) => (upTo === undefined ? sql`` : sql`and f.version_position <= ${upTo}`);
+
+// A version is in force at knownAt when no later version of its event was known by then
+// (and, at a cited version, was part of it).
+const inForce = (knownAt: Date, upTo?: number) => sql`
   not exists (
     select 1 from stance_versions later
     where later.event_id = f.event_id
       and later.version_position > f.version_position
-      and later.recorded_at <= ${knownAt})`;
+      and later.recorded_at <= ${knownAt}
+      ${upTo === undefined ? sql`` : sql`and later.version_position <= ${upTo}`})`;
 
 interface StanceRow {
   party: string;
@@ -48,7 +53,7 @@ export const detailOf = (r: Pick<StanceRow, 'confidence' | 'quote' | 'uncertaint
   basis: r.basis,
 });
 
-export async function stancesAt(db: Kysely<Database>, negotiationId: string, { at, knownAt, publicAt }: AsOf): Promise<Stance[]> {
+export async function stancesAt(db: Kysely<Database>, negotiationId: string, { at, knownAt, publicAt, upTo }: AsOf): Promise<Stance[]> {
   const { rows } = await sql<StanceRow>`
     select k.party, k.issue, p.kind, p.value, p.summary, p.confidence, p.quote, p.uncertainty_low, p.uncertainty_high, p.basis,
            p.event_id, p.occurred_at, v.source, v.date_precision, s.salience
@@ -61,7 +66,8 @@ export async function stancesAt(db: Kysely<Database>, negotiationId: string, { a
         and f.kind <> 'red-line'
         and f.occurred_at <= ${at} and f.recorded_at <= ${knownAt}
         ${publicBy(publicAt)}
-        and ${inForce(knownAt)}
+        ${upToVersion(upTo)}
+        and ${inForce(knownAt, upTo)}
       order by f.occurred_at desc, f.event_position desc
       limit 1
     ) p
@@ -73,7 +79,8 @@ export async function stancesAt(db: Kysely<Database>, negotiationId: string, { a
         and f.kind = 'set' and f.salience is not null
         and f.occurred_at <= ${at} and f.recorded_at <= ${knownAt}
         ${publicBy(publicAt)}
-        and ${inForce(knownAt)}
+        ${upToVersion(upTo)}
+        and ${inForce(knownAt, upTo)}
       order by f.occurred_at desc, f.event_position desc
       limit 1
     ) s on true
@@ -104,7 +111,7 @@ interface RedLineRow {
   source: Source | null;
 }
 
-export async function redLinesAt(db: Kysely<Database>, negotiationId: string, { at, knownAt, publicAt }: AsOf): Promise<RedLine[]> {
+export async function redLinesAt(db: Kysely<Database>, negotiationId: string, { at, knownAt, publicAt, upTo }: AsOf): Promise<RedLine[]> {
   const { rows } = await sql<RedLineRow>`
     select k.party, k.issue, r.min, r.max, r.summary, r.event_id, r.occurred_at, v.source
     from stance_keys k
@@ -115,7 +122,8 @@ export async function redLinesAt(db: Kysely<Database>, negotiationId: string, { 
         and f.kind = 'red-line'
         and f.occurred_at <= ${at} and f.recorded_at <= ${knownAt}
         ${publicBy(publicAt)}
-        and ${inForce(knownAt)}
+        ${upToVersion(upTo)}
+        and ${inForce(knownAt, upTo)}
       order by f.occurred_at desc, f.event_position desc
       limit 1
     ) r
@@ -147,23 +155,25 @@ export interface KnownIssue {
   scale: { min: number; max: number; labels: Record<string, string> };
 }
 
-export async function partiesKnown(db: Kysely<Database>, negotiationId: string, knownAt: Date): Promise<KnownParty[]> {
+export async function partiesKnown(db: Kysely<Database>, negotiationId: string, knownAt: Date, upTo?: number): Promise<KnownParty[]> {
   const rows = await db
     .selectFrom('projected_parties')
     .select(['party', 'name', 'aliases', 'capability'])
     .where('negotiation_id', '=', negotiationId)
     .where('recorded_at', '<=', knownAt)
+    .$if(upTo !== undefined, (q) => q.where('position', '<=', String(upTo)))
     .orderBy('position')
     .execute();
   return rows.map((r) => ({ party: r.party, name: r.name, aliases: r.aliases, capability: r.capability }));
 }
 
-export async function issuesKnown(db: Kysely<Database>, negotiationId: string, knownAt: Date): Promise<KnownIssue[]> {
+export async function issuesKnown(db: Kysely<Database>, negotiationId: string, knownAt: Date, upTo?: number): Promise<KnownIssue[]> {
   const rows = await db
     .selectFrom('projected_issues')
     .select(['issue', 'title', 'scale_min', 'scale_max', 'labels'])
     .where('negotiation_id', '=', negotiationId)
     .where('recorded_at', '<=', knownAt)
+    .$if(upTo !== undefined, (q) => q.where('position', '<=', String(upTo)))
     .orderBy('position')
     .execute();
   return rows.map((r) => ({ issue: r.issue, title: r.title, scale: { min: r.scale_min, max: r.scale_max, labels: r.labels } }));

@@ -9,6 +9,8 @@ export interface AsOf {
   at: Date;
   knownAt: Date;
   publicAt?: Date | undefined;
+  /** A cited version: the global position of the stream's n-th event; later events do not count. */
+  upTo?: number | undefined;
 }
 
 /** When a report became public: its source's publishedAt (a date alone: that day's start), else its recordedAt. */
