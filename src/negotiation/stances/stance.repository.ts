@@ -11,21 +11,25 @@ import type { AsOf, PositionDetail, RedLine, Stance } from './stance';
  * of pairs, not the length of the log (docs/architecture.md has the plan).
  */
 
-// Only reports public by publicAt count, when it is asked (rows from before the column: when recorded).
-const publicBy = (publicAt: Date | undefined) => (publicAt ? sql`and coalesce(f.public_at, f.recorded_at) <= ${publicAt}` : sql``);
-
-// At a cited version only the stream's events up to it count (their last global position).
-const upToVersion = (upTo: number | undefined) => (upTo === undefined ? sql`` : sql`and f.version_position <= ${upTo}`);
-
-// A version is in force at knownAt when no later version of its event was known by then
-// (and, at a cited version, was part of it).
-const inForce = (knownAt: Date, upTo?: number) => sql`
-  not exists (
-    select 1 from stance_versions later
-    where later.event_id = f.event_id
-      and later.version_position > f.version_position
-      and later.recorded_at <= ${knownAt}
-      ${upTo === undefined ? sql`` : sql`and later.version_position <= ${upTo}`})`;
+/**
+ * Which facts `f` a question counts, whatever its valid time: recorded by knownAt; public by
+ * publicAt when asked (rows projected before the column count as public when recorded);
+ * within a cited version (its last global position) when asked; and in force, i.e. no later
+ * version of its event was known by then (and, at a cited version, part of it). One place for
+ * every query of this projection.
+ */
+function counted({ knownAt, publicAt, upTo }: Pick<AsOf, 'knownAt' | 'publicAt' | 'upTo'>) {
+  const withinVersion = (column: string) => (upTo === undefined ? sql`` : sql`and ${sql.ref(column)} <= ${upTo}`);
+  return sql`f.recorded_at <= ${knownAt}
+    ${publicAt ? sql`and coalesce(f.public_at, f.recorded_at) <= ${publicAt}` : sql``}
+    ${withinVersion('f.version_position')}
+    and not exists (
+      select 1 from stance_versions later
+      where later.event_id = f.event_id
+        and later.version_position > f.version_position
+        and later.recorded_at <= ${knownAt}
+        ${withinVersion('later.version_position')})`;
+}
 
 interface StanceRow {
   party: string;
@@ -53,7 +57,8 @@ export const detailOf = (r: Pick<StanceRow, 'confidence' | 'quote' | 'uncertaint
   basis: r.basis,
 });
 
-export async function stancesAt(db: Kysely<Database>, negotiationId: string, { at, knownAt, publicAt, upTo }: AsOf): Promise<Stance[]> {
+export async function stancesAt(db: Kysely<Database>, negotiationId: string, asOf: AsOf): Promise<Stance[]> {
+  const { at } = asOf;
   const { rows } = await sql<StanceRow>`
     select k.party, k.issue, p.kind, p.value, p.summary, p.confidence, p.quote, p.uncertainty_low, p.uncertainty_high, p.basis,
            p.event_id, p.occurred_at, v.source, v.date_precision, s.salience
@@ -64,10 +69,7 @@ export async function stancesAt(db: Kysely<Database>, negotiationId: string, { a
       from stance_facts f
       where f.negotiation_id = k.negotiation_id and f.party = k.party and f.issue = k.issue
         and f.kind <> 'red-line'
-        and f.occurred_at <= ${at} and f.recorded_at <= ${knownAt}
-        ${publicBy(publicAt)}
-        ${upToVersion(upTo)}
-        and ${inForce(knownAt, upTo)}
+        and f.occurred_at <= ${at} and ${counted(asOf)}
       order by f.occurred_at desc, f.event_position desc
       limit 1
     ) p
@@ -77,10 +79,7 @@ export async function stancesAt(db: Kysely<Database>, negotiationId: string, { a
       from stance_facts f
       where f.negotiation_id = k.negotiation_id and f.party = k.party and f.issue = k.issue
         and f.kind = 'set' and f.salience is not null
-        and f.occurred_at <= ${at} and f.recorded_at <= ${knownAt}
-        ${publicBy(publicAt)}
-        ${upToVersion(upTo)}
-        and ${inForce(knownAt, upTo)}
+        and f.occurred_at <= ${at} and ${counted(asOf)}
       order by f.occurred_at desc, f.event_position desc
       limit 1
     ) s on true
@@ -111,7 +110,8 @@ interface RedLineRow {
   source: Source | null;
 }
 
-export async function redLinesAt(db: Kysely<Database>, negotiationId: string, { at, knownAt, publicAt, upTo }: AsOf): Promise<RedLine[]> {
+export async function redLinesAt(db: Kysely<Database>, negotiationId: string, asOf: AsOf): Promise<RedLine[]> {
+  const { at } = asOf;
   const { rows } = await sql<RedLineRow>`
     select k.party, k.issue, r.min, r.max, r.summary, r.event_id, r.occurred_at, v.source
     from stance_keys k
@@ -120,10 +120,7 @@ export async function redLinesAt(db: Kysely<Database>, negotiationId: string, { 
       from stance_facts f
       where f.negotiation_id = k.negotiation_id and f.party = k.party and f.issue = k.issue
         and f.kind = 'red-line'
-        and f.occurred_at <= ${at} and f.recorded_at <= ${knownAt}
-        ${publicBy(publicAt)}
-        ${upToVersion(upTo)}
-        and ${inForce(knownAt, upTo)}
+        and f.occurred_at <= ${at} and ${counted(asOf)}
       order by f.occurred_at desc, f.event_position desc
       limit 1
     ) r
@@ -229,9 +226,7 @@ export async function timelineOf(
     where f.negotiation_id = ${negotiationId}
       and f.party in (${sql.join(parties)})
       and f.kind <> 'red-line'
-      and f.recorded_at <= ${knownAt}
-      ${publicBy(publicAt)}
-      and ${inForce(knownAt)}
+      and ${counted({ knownAt, publicAt })}
       ${issue === undefined ? sql`` : sql`and f.issue = ${issue}`}
     order by f.occurred_at, f.event_position`.execute(db);
   return rows.map((r) => ({

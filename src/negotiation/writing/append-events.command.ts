@@ -22,7 +22,7 @@ export class AppendEventsHandler implements ICommandHandler<AppendEvents, WriteO
   ) {}
 
   execute({ negotiationId, events, expectedVersion }: AppendEvents): Promise<WriteOutcome> {
-    return timedWrite(this.eventBus, negotiationId, events.map((e) => e.type), () =>
+    return timedWrite(this.eventBus, negotiationId, () =>
       this.writer.append(negotiationId, events, expectedVersion),
     );
   }

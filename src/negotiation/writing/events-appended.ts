@@ -5,7 +5,6 @@ import type { WriteOutcome } from './negotiation-writer';
 export class EventsAppended {
   constructor(
     readonly negotiationId: string,
-    readonly types: string[],
     readonly durationMs: number,
   ) {}
 }
@@ -14,11 +13,10 @@ export class EventsAppended {
 export async function timedWrite(
   eventBus: EventBus,
   negotiationId: string,
-  types: string[],
   write: () => Promise<WriteOutcome>,
 ): Promise<WriteOutcome> {
   const started = performance.now();
   const outcome = await write();
-  if (outcome.appended > 0) eventBus.publish(new EventsAppended(negotiationId, types, performance.now() - started));
+  if (outcome.appended > 0) eventBus.publish(new EventsAppended(negotiationId, performance.now() - started));
   return outcome;
 }

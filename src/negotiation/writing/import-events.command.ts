@@ -23,7 +23,7 @@ export class ImportEventsHandler implements ICommandHandler<ImportEvents, WriteO
   ) {}
 
   execute({ negotiationId, lines, expectedVersion }: ImportEvents): Promise<WriteOutcome> {
-    return timedWrite(this.eventBus, negotiationId, lines.map((l) => l.event.type), () =>
+    return timedWrite(this.eventBus, negotiationId, () =>
       this.writer.append(
         negotiationId,
         lines.map((l) => l.event),
