@@ -101,27 +101,7 @@ export async function restoreLog(
   text: string,
   inTransaction: (trx: Transaction<Database>, head: number) => Promise<void> = async () => undefined,
 ): Promise<RestoreResult> {
-  const events: ExportedEvent[] = [];
-  const { body, problem } = checkTrailer(text);
-  const problems: string[] = problem ? [problem] : [];
-  const versions = new Map<string, number>();
-  body.split(/\r?\n/).forEach((raw, index) => {
-    if (raw.trim() === '') return;
-    const line = index + 1;
-    let parsed: ExportedEvent;
-    try {
-      parsed = exportedEventSchema.parse(JSON.parse(raw));
-    } catch (error) {
-      problems.push(`line ${line}: ${error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (error as Error).message}`);
-      return;
-    }
-    if (parsed.globalPosition !== events.length + 1) problems.push(`line ${line}: position ${parsed.globalPosition}, expected ${events.length + 1}`);
-    const expected = (versions.get(parsed.streamId) ?? 0) + 1;
-    if (parsed.streamVersion !== expected) problems.push(`line ${line}: ${parsed.streamId} version ${parsed.streamVersion}, expected ${expected}`);
-    versions.set(parsed.streamId, parsed.streamVersion);
-    events.push(parsed);
-  });
-  if (problems.length > 0) throw new RestoreRefused(`The export is not valid:\n${problems.slice(0, 20).join('\n')}`);
+  const events = parseExport(text);
   await db.transaction().execute(async (trx) => {
     const head = await trx.selectFrom('event_store_head').select('position').forUpdate().executeTakeFirstOrThrow();
     if (Number(head.position) > 0) throw new RestoreRefused('Restore needs an empty database: this one already holds events');
@@ -160,6 +140,32 @@ export async function restoreLog(
               `their deliveries are dead letters. Rules: ${hooks.join(', ')}`,
           ],
   };
+}
+
+/** Every line of an export, checked (shape, positions 1…n, contiguous stream versions); refused whole on any problem. */
+function parseExport(text: string): ExportedEvent[] {
+  const events: ExportedEvent[] = [];
+  const { body, problem } = checkTrailer(text);
+  const problems: string[] = problem ? [problem] : [];
+  const versions = new Map<string, number>();
+  body.split(/\r?\n/).forEach((raw, index) => {
+    if (raw.trim() === '') return;
+    const line = index + 1;
+    let parsed: ExportedEvent;
+    try {
+      parsed = exportedEventSchema.parse(JSON.parse(raw));
+    } catch (error) {
+      problems.push(`line ${line}: ${error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (error as Error).message}`);
+      return;
+    }
+    if (parsed.globalPosition !== events.length + 1) problems.push(`line ${line}: position ${parsed.globalPosition}, expected ${events.length + 1}`);
+    const expected = (versions.get(parsed.streamId) ?? 0) + 1;
+    if (parsed.streamVersion !== expected) problems.push(`line ${line}: ${parsed.streamId} version ${parsed.streamVersion}, expected ${expected}`);
+    versions.set(parsed.streamId, parsed.streamVersion);
+    events.push(parsed);
+  });
+  if (problems.length > 0) throw new RestoreRefused(`The export is not valid:\n${problems.slice(0, 20).join('\n')}`);
+  return events;
 }
 
 export interface RestoreResult {

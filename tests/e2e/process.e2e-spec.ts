@@ -2,7 +2,9 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exampleDatasetPath } from '../../src/config/paths';
+import { sql } from 'kysely';
 import { call } from '../support/app';
+import { eventually } from '../support/receiver';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { EMBEDDED_TEMPLATE_ENV } from '../support/embedded';
 import { startChild as start } from '../support/child-server';
@@ -26,7 +28,13 @@ describe('graceful shutdown (SIGTERM)', () => {
       JSON.stringify({ type: 'PositionStated', occurredAt: '2025-04-20T00:00:00Z', data: { party: 'us', issue: 'crimea', value: i % 101, summary: `n${i}` } }),
     ).join('\n');
     const inFlight = call(server.url, 'POST', '/negotiations/big/events:import', { body: many, contentType: 'application/x-ndjson' });
-    await new Promise((r) => setTimeout(r, 150));
+    // In flight: the import's transaction has started writing (it holds a transaction id).
+    await eventually(async () => {
+      const { rows } = await sql<{ n: string }>`
+        select count(*) as n from pg_stat_activity
+        where datname = current_database() and pid <> pg_backend_pid() and backend_xid is not null`.execute(database.connection.db);
+      return Number(rows[0]!.n) > 0;
+    }, 'the import to start writing');
     server.child.kill('SIGTERM');
     const answer = await inFlight;
     const exit = await server.exited;
@@ -57,7 +65,7 @@ describe('logs', () => {
       token = (await call(server.url, 'POST', '/feed/tokens', { key })).body.token;
       const feed = await openSse(`${server.url}/feed?token=${encodeURIComponent(token)}`);
       feed.close();
-      await new Promise((r) => setTimeout(r, 200));
+      await eventually(async () => server.stdout().includes('"url":"/feed?'), 'the feed request to be logged');
     } finally {
       server.child.kill('SIGTERM');
       await server.exited;

@@ -37,13 +37,8 @@ export function checkEvent(state: NegotiationState, event: EventToCheck, now: Da
   return [...issues, ...checkData(state, event.type, event.data, ['data'], now)];
 }
 
-function checkData(
-  state: NegotiationState,
-  type: NegotiationEventType,
-  data: unknown,
-  at: Path,
-  now: Date,
-): RuleIssue[] {
+/** The checks every event type draws on, with paths under `at` (the event's data, or a correction's). */
+function checksAt(state: NegotiationState, at: Path) {
   const party = (slug: string, path: Path) =>
     state.parties.has(slug) ? [] : [issue('UNKNOWN_PARTY', [...at, ...path], `Unknown party "${slug}"`)];
   const onScale = (slug: string, value: number, path: Path) => {
@@ -61,7 +56,22 @@ function checkData(
       : [];
   const knownIssue = (slug: string, path: Path) =>
     state.issues.has(slug) ? [] : [issue('UNKNOWN_ISSUE', [...at, ...path], `Unknown issue "${slug}"`)];
+  const position = (p: { party?: string; issue: string; value: number; uncertainty?: { low: number; high: number } }, path: Path) => [
+    ...(p.party === undefined ? [] : party(p.party, [...path, 'party'])),
+    ...onScale(p.issue, p.value, [...path, 'value']),
+    ...rangeOnScale(p.issue, p.uncertainty, path),
+  ];
+  return { party, onScale, knownIssue, position };
+}
 
+function checkData(
+  state: NegotiationState,
+  type: NegotiationEventType,
+  data: unknown,
+  at: Path,
+  now: Date,
+): RuleIssue[] {
+  const { party, onScale, knownIssue, position } = checksAt(state, at);
   switch (type) {
     case 'PartyAdded': {
       const d = data as EventData['PartyAdded'];
@@ -73,24 +83,20 @@ function checkData(
     }
     case 'PositionStated': {
       const d = data as EventData['PositionStated'];
-      return [...party(d.party, ['party']), ...onScale(d.issue, d.value, ['value']), ...rangeOnScale(d.issue, d.uncertainty, [])];
+      return position(d, []);
     }
     case 'ProposalTabled': {
       const d = data as EventData['ProposalTabled'];
       return [
         ...d.sponsors.flatMap((s, i) => party(s, ['sponsors', i])),
-        ...d.positions.flatMap((p, i) => [...onScale(p.issue, p.value, ['positions', i, 'value']), ...rangeOnScale(p.issue, p.uncertainty, ['positions', i])]),
+        ...d.positions.flatMap((p, i) => position(p, ['positions', i])),
       ];
     }
     case 'MeetingHeld': {
       const d = data as EventData['MeetingHeld'];
       return [
         ...d.participants.flatMap((p, i) => party(p, ['participants', i])),
-        ...(d.positions ?? []).flatMap((p, i) => [
-          ...party(p.party, ['positions', i, 'party']),
-          ...onScale(p.issue, p.value, ['positions', i, 'value']),
-          ...rangeOnScale(p.issue, p.uncertainty, ['positions', i]),
-        ]),
+        ...(d.positions ?? []).flatMap((p, i) => position(p, ['positions', i])),
       ];
     }
     case 'PositionWithdrawn': {

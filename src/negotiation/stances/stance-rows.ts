@@ -58,24 +58,8 @@ export function projectionRows(negotiationId: string, event: NegotiationEvent, t
       return rows;
     }
     case 'EventCorrected':
-    case 'EventRetracted': {
-      if (!target) throw new Error(`${event.type} ${event.id}: its target ${event.data.target} is not projected`);
-      const correction = event.type === 'EventCorrected' ? (event.data as EventData['EventCorrected']) : undefined;
-      const version: Version = {
-        eventId: target.eventId,
-        versionPosition: event.globalPosition,
-        negotiationId,
-        type: target.type,
-        retracted: event.type === 'EventRetracted',
-        occurredAt: correction?.occurredAt ? new Date(correction.occurredAt) : target.occurredAt,
-        recordedAt: event.recordedAt,
-        source: target.source,
-        datePrecision: target.datePrecision,
-      };
-      rows.versions.push(versionRow(version));
-      if (correction) rows.facts.push(...factRows(version, target.eventPosition, correction.data, target.publicAt));
-      return rows;
-    }
+    case 'EventRetracted':
+      return amendmentRows(negotiationId, event, target);
     case 'NegotiationOpened':
       return rows;
     default: {
@@ -95,6 +79,31 @@ export function projectionRows(negotiationId: string, event: NegotiationEvent, t
       return rows;
     }
   }
+}
+
+/** A correction or retraction: a new version of its target, from the amendment's recordedAt on. */
+function amendmentRows(
+  negotiationId: string,
+  event: Extract<NegotiationEvent, { type: 'EventCorrected' | 'EventRetracted' }>,
+  target: TargetInfo | undefined,
+): ProjectionRows {
+  const rows = none();
+  if (!target) throw new Error(`${event.type} ${event.id}: its target ${event.data.target} is not projected`);
+  const correction = event.type === 'EventCorrected' ? (event.data as EventData['EventCorrected']) : undefined;
+  const version: Version = {
+    eventId: target.eventId,
+    versionPosition: event.globalPosition,
+    negotiationId,
+    type: target.type,
+    retracted: event.type === 'EventRetracted',
+    occurredAt: correction?.occurredAt ? new Date(correction.occurredAt) : target.occurredAt,
+    recordedAt: event.recordedAt,
+    source: target.source,
+    datePrecision: target.datePrecision,
+  };
+  rows.versions.push(versionRow(version));
+  if (correction) rows.facts.push(...factRows(version, target.eventPosition, correction.data, target.publicAt));
+  return rows;
 }
 
 /** One version of a position-carrying event, as the fold reasons about it. */
