@@ -6,6 +6,8 @@ import * as hardening from './20261201_0900_hardening';
 import * as appendFunction from './20261201_1000_append_function';
 import * as positionDetail from './20261201_1100_position_detail';
 import * as publicAt from './20261201_1200_public_at';
+import * as alertLevels from './20261201_1300_alert_levels';
+import * as news from './20261201_1400_news';
 
 /** Every migration, by name. Listed in code so the compiled app needs no folder scan. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +18,6 @@ export const migrations: Record<string, Migration> = {
   '20261201_1000_append_function': appendFunction,
   '20261201_1100_position_detail': positionDetail,
   '20261201_1200_public_at': publicAt,
+  '20261201_1300_alert_levels': alertLevels,
+  '20261201_1400_news': news,
 };

@@ -12,10 +12,16 @@ import { NegotiationModule } from './negotiation/negotiation.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ProjectionsModule } from './projection-runner/projections.module';
 import { ruleVersionsProjection } from './alerting/rule-versions.projection';
+import { openAlertsProjection } from './alerting/open-alerts.projection';
 import { stanceProjection } from './negotiation/stances/stance.projection';
+import { newsEventDefinitions } from './news/news-events';
+import { newsProjection } from './news/news.projection';
 
 /** Every read model, from the context that owns it: the projection runner itself knows none. */
-export const projections = [stanceProjection, ruleVersionsProjection] as const;
+export const projections = [stanceProjection, ruleVersionsProjection, openAlertsProjection, newsProjection] as const;
+
+/** Every event type the log holds, by context. */
+export const eventDefinitions = [...negotiationEventDefinitions, ...alertEventDefinitions, ...newsEventDefinitions];
 
 @Module({})
 export class AppModule {
@@ -37,7 +43,7 @@ export class AppModule {
         }),
         CqrsModule.forRoot(),
         DatabaseModule,
-        EventStoreModule.forRoot([...negotiationEventDefinitions, ...alertEventDefinitions]),
+        EventStoreModule.forRoot(eventDefinitions),
         MetricsModule,
         NegotiationModule,
         ProjectionsModule.forRoot(projections),

@@ -72,6 +72,13 @@ function checkRule(state: NegotiationState, input: Omit<RuleInput, 'id'>, allow:
       message: 'The webhook host is not in PARLEY_WEBHOOK_ALLOW (rules may not aim at arbitrary hosts)',
     });
   }
+  if (input.alertmanager && !hostAllowed(input.alertmanager.url, allow)) {
+    problems.push({
+      code: 'ALERTS.WEBHOOK_NOT_ALLOWED',
+      path: ['alertmanager', 'url'],
+      message: 'The Alertmanager host is not in PARLEY_WEBHOOK_ALLOW (rules may not aim at arbitrary hosts)',
+    });
+  }
   if (problems.length > 0) throw new RuleViolation(problems);
 }
 
@@ -98,7 +105,7 @@ export class SaveAlertRuleHandler implements ICommandHandler<SaveAlertRule> {
           type: change ? 'AlertRuleChanged' : 'AlertRuleCreated',
           occurredAt: new Date(),
           // History keeps where alerts go (scheme and host), not the credential in the URL.
-          data: { rule: ruleId, name: input.name, definition: input.rule, webhookUrl: input.webhook ? redactUrl(input.webhook.url) : null },
+          data: { rule: ruleId, name: input.name, definition: input.rule, webhookUrl: input.webhook ? redactUrl(input.webhook.url) : null, alertmanagerUrl: input.alertmanager?.url ?? null },
         },
       ]);
       const secret = input.webhook?.secret ?? generated;

@@ -66,16 +66,30 @@ export const webhookSchema = z
   })
   .strict();
 
+export const alertmanagerSchema = z
+  .object({
+    /** Alertmanager's base URL; alerts go to `<url>/api/v2/alerts`. Kept in the rule's events, so no credentials. */
+    url: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .refine((u) => !new URL(u).username && !new URL(u).password, 'An Alertmanager URL may not carry credentials (they would be stored in history)'),
+  })
+  .strict();
+
 export const createRuleSchema = z
   .object({
     id: z.uuid().optional(),
     name: z.string().min(1).max(200),
     rule: ruleDefinitionSchema,
     webhook: webhookSchema.optional(),
+    alertmanager: alertmanagerSchema.optional(),
   })
   .strict();
 
-export const changeRuleSchema = createRuleSchema.omit({ id: true }).partial().extend({ webhook: webhookSchema.nullable().optional() });
+export const changeRuleSchema = createRuleSchema
+  .omit({ id: true })
+  .partial()
+  .extend({ webhook: webhookSchema.nullable().optional(), alertmanager: alertmanagerSchema.nullable().optional() });
 
 const firingSchema = z.object({
   rule: z.uuid(),
@@ -87,16 +101,28 @@ const firingSchema = z.object({
   before: z.unknown(),
   after: z.unknown(),
   summary: z.string(),
+  /** Level rules only: which condition opened (`""`, or the party for red lines); it stays open until resolved. */
+  key: z.string().optional(),
+});
+
+const ruleSchema = z.object({
+  rule: z.uuid(),
+  name: z.string(),
+  definition: ruleDefinitionSchema,
+  webhookUrl: z.string().nullable(),
+  alertmanagerUrl: z.string().nullable().optional(),
 });
 
 /** Events of `<nid>.rules` and `<nid>.alerts`: rules and firings are history too. */
 export const alertEventSchemas = {
-  AlertRuleCreated: z.object({ rule: z.uuid(), name: z.string(), definition: ruleDefinitionSchema, webhookUrl: z.string().nullable() }),
-  AlertRuleChanged: z.object({ rule: z.uuid(), name: z.string(), definition: ruleDefinitionSchema, webhookUrl: z.string().nullable() }),
+  AlertRuleCreated: ruleSchema,
+  AlertRuleChanged: ruleSchema,
   AlertRuleRemoved: z.object({ rule: z.uuid() }),
   AlertFired: firingSchema,
   /** A back-dated event changed a past value: said once, instead of re-firing old alerts. */
   AlertRestated: firingSchema.extend({ from: z.string() }),
+  /** A level rule's condition cleared: closes the firing `firing`. */
+  AlertResolved: firingSchema.extend({ key: z.string(), firing: z.uuid() }),
 };
 
 export const alertEventDefinitions: EventDefinition[] = Object.entries(alertEventSchemas).map(([type, schema]) => ({ type, schema }));

@@ -7,12 +7,15 @@ import { ProjectionsService } from '../projection-runner/projections.service';
 import { Metrics } from '../metrics/metrics';
 import { evaluateAlerts } from './evaluate-batch';
 import { WebhookDeliverer } from './webhook-deliverer';
+import { AlertmanagerResender } from './alertmanager-resender';
+import { redactUrl } from '../outbound/allow-list';
 
 /** Wires alert evaluation into the projector's batches, and runs webhook delivery. */
 @Injectable()
 export class AlertingService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Alerts');
   readonly deliverer: WebhookDeliverer;
+  readonly resender: AlertmanagerResender;
 
   constructor(
     @Inject(DATABASE) connection: DatabaseConnection,
@@ -30,13 +33,25 @@ export class AlertingService implements OnModuleInit, OnApplicationBootstrap, On
       onOutcome: (outcome) => metrics.webhookDeliveries.inc({ outcome }),
       onError: (error) => this.logger.error({ err: error }, 'webhook delivery loop failed; retrying'),
     });
+    this.resender = new AlertmanagerResender(connection, {
+      externalUrl: this.externalUrl,
+      resendMs: config.PARLEY_ALERTMANAGER_RESEND_MS,
+      allow: config.PARLEY_WEBHOOK_ALLOW,
+      timeoutMs: config.PARLEY_WEBHOOK_TIMEOUT_MS,
+      leading: () => projections.leading,
+      onError: (error, url) => this.logger.warn({ err: error, url: redactUrl(url) }, 'could not re-send open alerts to Alertmanager; trying again next interval'),
+    });
+  }
+
+  private get externalUrl(): string {
+    return (this.config.PARLEY_PUBLIC_URL ?? `http://${this.config.host}:${this.config.PORT}`).replace(/\/$/, '');
   }
 
   onModuleInit(): void {
-    const externalUrl = this.config.PARLEY_PUBLIC_URL ?? `http://${this.config.host}:${this.config.PORT}`;
     this.projections.addBatchStep((trx, checkpoint) =>
       evaluateAlerts(trx, this.store.registry, checkpoint, {
-        externalUrl: externalUrl.replace(/\/$/, ''),
+        externalUrl: this.externalUrl,
+        resendMs: this.config.PARLEY_ALERTMANAGER_RESEND_MS,
         onFiring: (firing) => this.metrics.alertFirings.inc({ kind: firing.rule.definition.kind, type: firing.type }),
       }),
     );
@@ -45,10 +60,13 @@ export class AlertingService implements OnModuleInit, OnApplicationBootstrap, On
   // A CLI command delivers nothing: deliveries belong to the servers (issue: the CLI once
   // marked deliveries dead by its own PARLEY_WEBHOOK_ALLOW).
   async onApplicationBootstrap(): Promise<void> {
-    if (this.config.processKind === 'server') await this.deliverer.start();
+    if (this.config.processKind !== 'server') return;
+    await this.deliverer.start();
+    this.resender.start();
   }
 
   async onModuleDestroy(): Promise<void> {
+    await this.resender.stop();
     await this.deliverer.stop();
   }
 }

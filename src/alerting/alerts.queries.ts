@@ -36,6 +36,7 @@ export class ListAlertRulesHandler implements IQueryHandler<ListAlertRules> {
         name: r.name,
         rule: r.definition,
         webhook: r.webhook ? { url: reveal && r.webhook.target ? r.webhook.target : r.webhook.shown, stored: r.webhook.target !== null } : null,
+        alertmanager: r.alertmanager ? { url: r.alertmanager } : null,
       })),
     };
   }
@@ -124,9 +125,10 @@ export class ReplayAlertRuleHandler implements IQueryHandler<ReplayAlertRule> {
 
   async execute({ negotiationId, rule, by, from }: ReplayAlertRule) {
     const { db, now } = await this.readModel.open(negotiationId);
-    const candidate: RuleInForce = { ruleId: '00000000-0000-0000-0000-000000000000', negotiationId, name: 'replay', definition: rule, webhook: null };
+    const candidate: RuleInForce = { ruleId: '00000000-0000-0000-0000-000000000000', negotiationId, name: 'replay', definition: rule, webhook: null, alertmanager: null };
     const firings: unknown[] = [];
     if (by === 'recorded') {
+      const open = new Set<string>();
       const { rows } = await sql<{ recorded_at: Date; first: string; last: string; id: string; type: string }>`
         select recorded_at, min(global_position) as first, max(global_position) as last,
                (array_agg(id order by global_position desc))[1] as id, (array_agg(type order by global_position desc))[1] as type
@@ -140,6 +142,9 @@ export class ReplayAlertRuleHandler implements IQueryHandler<ReplayAlertRule> {
           last: { id: row.id, globalPosition: Number(row.last), type: row.type },
         };
         for (const f of await judgeAppend(db, group, [candidate])) {
+          // As live: a resolution counts only for a condition that fired and is still open.
+          if (f.type === 'AlertResolved' && !open.delete(f.key!)) continue;
+          if (f.type === 'AlertFired' && f.key !== undefined) open.add(f.key);
           firings.push({
             type: f.type,
             at: f.at.toISOString(),
@@ -149,6 +154,7 @@ export class ReplayAlertRuleHandler implements IQueryHandler<ReplayAlertRule> {
             after: f.after,
             triggeringEvent: f.triggeringEvent,
             ...(f.from ? { from: f.from.toISOString() } : {}),
+            ...(f.key !== undefined ? { key: f.key } : {}),
           });
         }
       }

@@ -1,5 +1,8 @@
-import { sql, type Transaction } from 'kysely';
-import type { Database } from '../database/schema';
+import { sql, type Insertable, type Transaction } from 'kysely';
+import { v5 as uuidv5 } from 'uuid';
+import type { Database, WebhookOutboxTable } from '../database/schema';
+import type { StoredEvent } from '../event-store/types';
+import { alertmanagerAlertsUrl, postableAlert } from './alertmanager-payload';
 import { EventStore } from '../event-store/event-store';
 import type { EventRegistry } from '../event-store/event-registry';
 import { isNegotiationType } from '../negotiation/domain/events';
@@ -8,8 +11,13 @@ import { alertsStream, isSubStream } from '../negotiation/domain/streams';
 import { OUTBOX_CHANNEL } from './webhook-deliverer';
 import { webhookPayload } from './webhook-payload';
 
+/** Namespace of Alertmanager delivery ids: UUIDv5(firing id + "/alertmanager"). */
+const ALERTMANAGER_DELIVERY = '6f1d4c52-8b0e-4f7a-9f3e-2d1c0b9a8e71';
+
 export interface AlertingOptions {
   externalUrl: string;
+  /** How often open level alerts are re-sent to Alertmanager (their endsAt lies a few of these ahead). */
+  resendMs: number;
   onFiring?: (firing: Firing) => void;
 }
 
@@ -73,7 +81,39 @@ function appendGroups(rows: { global_position: string; id: string; stream_id: st
   return groups;
 }
 
-async function record(trx: Transaction<Database>, store: EventStore, negotiationId: string, firings: Firing[], options: AlertingOptions) {
+/**
+ * The open firing of a level rule's condition, read from the alerts stream itself (so a
+ * firing earlier in this transaction counts): the latest AlertFired or AlertResolved of it.
+ */
+async function openFiring(trx: Transaction<Database>, negotiationId: string, ruleId: string, key: string) {
+  const last = await trx
+    .selectFrom('events')
+    .select(['id', 'type', sql<string>`data->>'at'`.as('at')])
+    .where('stream_id', '=', alertsStream(negotiationId))
+    .where('type', 'in', ['AlertFired', 'AlertResolved'])
+    .where(sql<boolean>`data->>'rule' = ${ruleId} and data->>'key' = ${key}`)
+    .orderBy('global_position', 'desc')
+    .executeTakeFirst();
+  return last?.type === 'AlertFired' ? { id: last.id, startsAt: new Date(last.at) } : null;
+}
+
+/** Resolutions count only for a condition whose firing is still open. */
+async function withOpenFirings(trx: Transaction<Database>, negotiationId: string, firings: Firing[]): Promise<Firing[]> {
+  const kept: Firing[] = [];
+  for (const firing of firings) {
+    if (firing.type !== 'AlertResolved') {
+      kept.push(firing);
+      continue;
+    }
+    const open = await openFiring(trx, negotiationId, firing.rule.ruleId, firing.key!);
+    if (open) kept.push({ ...firing, resolves: open.id, startsAt: open.startsAt });
+  }
+  return kept;
+}
+
+async function record(trx: Transaction<Database>, store: EventStore, negotiationId: string, candidates: Firing[], options: AlertingOptions) {
+  const firings = await withOpenFirings(trx, negotiationId, candidates);
+  if (firings.length === 0) return;
   const result = await store.appendInTransaction(
     trx,
     alertsStream(negotiationId),
@@ -91,36 +131,53 @@ async function record(trx: Transaction<Database>, store: EventStore, negotiation
         after: f.after,
         summary: f.summary,
         ...(f.from ? { from: f.from.toISOString() } : {}),
+        ...(f.key !== undefined ? { key: f.key } : {}),
+        ...(f.resolves ? { firing: f.resolves } : {}),
       },
     })),
   );
   const stored = await store.readAll({ after: result.events[0]!.globalPosition - 1, limit: firings.length });
   const outbox = firings.flatMap((firing, i) => {
     options.onFiring?.(firing);
-    const event = stored[i]!;
-    const { webhook } = firing.rule;
-    if (!webhook) return [];
-    // A restored log has the rule but not its URL and secret (never exported): the delivery
-    // is a dead letter that says so, rather than an unsigned post or a silent gap.
-    const missing = webhook.target === null;
-    return [
-      {
-        id: event.id,
-        negotiation_id: negotiationId,
-        rule_id: firing.rule.ruleId,
-        url: webhook.target ?? webhook.shown,
-        payload: JSON.stringify(webhookPayload(firing, event, options.externalUrl)),
-        status: missing ? ('dead' as const) : ('pending' as const),
-        last_error: missing ? `the webhook URL and secret are not stored here (a restored log?): set them again with PUT /negotiations/${negotiationId}/alert-rules/${firing.rule.ruleId}` : null,
-        next_attempt_at: event.recordedAt,
-        created_at: event.recordedAt,
-      },
-    ];
+    return outboxRows(negotiationId, firing, stored[i]!, options);
   });
   if (outbox.length > 0) {
     await trx.insertInto('webhook_outbox').values(outbox).execute();
     await sql`select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(trx);
   }
+}
+
+/** A firing's deliveries: its webhook notification and its Alertmanager alert, as the rule asks. */
+function outboxRows(negotiationId: string, firing: Firing, event: StoredEvent, options: AlertingOptions): Insertable<WebhookOutboxTable>[] {
+  const rows: Insertable<WebhookOutboxTable>[] = [];
+  const base = { negotiation_id: negotiationId, rule_id: firing.rule.ruleId, next_attempt_at: event.recordedAt, created_at: event.recordedAt };
+  const { webhook, alertmanager } = firing.rule;
+  if (webhook) {
+    // A restored log has the rule but not its URL and secret (never exported): the delivery
+    // is a dead letter that says so, rather than an unsigned post or a silent gap.
+    const missing = webhook.target === null;
+    rows.push({
+      ...base,
+      id: event.id,
+      kind: 'webhook',
+      url: webhook.target ?? webhook.shown,
+      payload: JSON.stringify(webhookPayload(firing, event, options.externalUrl)),
+      status: missing ? 'dead' : 'pending',
+      last_error: missing ? `the webhook URL and secret are not stored here (a restored log?): set them again with PUT /negotiations/${negotiationId}/alert-rules/${firing.rule.ruleId}` : null,
+    });
+  }
+  if (alertmanager) {
+    rows.push({
+      ...base,
+      id: uuidv5(`${event.id}/alertmanager`, ALERTMANAGER_DELIVERY),
+      kind: 'alertmanager',
+      url: alertmanagerAlertsUrl(alertmanager),
+      payload: JSON.stringify([postableAlert(firing, { externalUrl: options.externalUrl, resendMs: options.resendMs })]),
+      status: 'pending',
+      last_error: null,
+    });
+  }
+  return rows;
 }
 
 /** Alerts were judged when restored events were first recorded: a restore never fires them again. */

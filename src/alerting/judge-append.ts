@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../database/schema';
 import type { AsOf } from '../negotiation/stances/stance';
-import { judge, type Measure } from './verdicts';
+import { judge, resolutions, type Measure } from './verdicts';
 import { measure } from './measure';
 import { redactUrl } from '../outbound/allow-list';
 import { ruleDefinitionSchema, type RuleDefinition } from './alert-rules';
@@ -17,6 +17,8 @@ export interface RuleInForce {
    * the full URL kept beside its secret, or null when it is not stored here (a restored log).
    */
   webhook: { shown: string; target: string | null } | null;
+  /** Alertmanager's base URL, or null. */
+  alertmanager: string | null;
 }
 
 /**
@@ -31,7 +33,8 @@ export interface AppendGroup {
 }
 
 export interface Firing {
-  type: 'AlertFired' | 'AlertRestated';
+  /** AlertResolved: a level condition that held before this change cleared (recorded only if it fired). */
+  type: 'AlertFired' | 'AlertRestated' | 'AlertResolved';
   rule: RuleInForce;
   triggeringEvent: AppendGroup['last'];
   at: Date;
@@ -40,6 +43,11 @@ export interface Firing {
   after: Measure;
   summary: string;
   from?: Date;
+  /** Level rules: the condition's key (see verdicts `conditions`). */
+  key?: string;
+  /** AlertResolved: the firing it closes, and when that firing started. */
+  resolves?: string;
+  startsAt?: Date;
 }
 
 
@@ -67,6 +75,7 @@ export async function rulesInForce(db: Kysely<Database>, negotiationId: string, 
     name: r.name,
     definition: ruleDefinitionSchema.parse(r.params),
     webhook: r.webhook_url === null ? null : { shown: redactUrl(r.webhook_url), target: targets.get(r.rule_id) ?? legacyTarget(r.webhook_url) },
+    alertmanager: r.alertmanager_url,
   }));
 }
 
@@ -89,9 +98,9 @@ export async function judgeAppend(db: Kysely<Database>, group: AppendGroup, rule
   const firings: Firing[] = [];
   for (const rule of rules) {
     const [b, a] = [await measure(db, group.negotiationId, rule.definition, before), await measure(db, group.negotiationId, rule.definition, after)];
-    for (const verdict of judge(rule.definition, b, a)) {
-      firings.push({ type: 'AlertFired', rule, triggeringEvent: group.last, at, knownAt: at, before: b, after: a, summary: verdict.summary });
-    }
+    const change = { rule, triggeringEvent: group.last, at, knownAt: at, before: b, after: a };
+    for (const verdict of resolutions(rule.definition, b, a)) firings.push({ type: 'AlertResolved', ...change, ...verdict });
+    for (const verdict of judge(rule.definition, b, a)) firings.push({ type: 'AlertFired', ...change, ...verdict });
     if (backdatedFrom) {
       const pastBefore = await measure(db, group.negotiationId, rule.definition, { at: backdatedFrom, knownAt: before.knownAt });
       const pastAfter = await measure(db, group.negotiationId, rule.definition, { at: backdatedFrom, knownAt: at });

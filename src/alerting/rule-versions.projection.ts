@@ -11,6 +11,7 @@ interface RuleEventData {
   name?: string;
   definition?: { kind: string } & Record<string, unknown>;
   webhookUrl?: string | null;
+  alertmanagerUrl?: string | null;
 }
 
 /** Alert rules as they stood at each position, projected from the `<nid>.rules` streams. */
@@ -28,6 +29,7 @@ async function projectRuleVersions(db: Kysely<Database>, events: StoredEvent[]):
         kind: removed ? 'removed' : data.definition!.kind,
         params: JSON.stringify(removed ? {} : data.definition),
         webhook_url: removed ? null : (data.webhookUrl ?? null),
+        alertmanager_url: removed ? null : (data.alertmanagerUrl ?? null),
         removed,
       };
     });

@@ -10,6 +10,8 @@ export type Measure =
 
 export interface Verdict {
   summary: string;
+  /** For a level rule, which condition became true: open until a resolution with the same key. */
+  key?: string;
 }
 
 const fmt = (v: number | null) => (v === null ? 'none' : String(Math.round(v * 100) / 100));
@@ -24,11 +26,12 @@ export function judge(rule: RuleDefinition, before: Measure, after: Measure): Ve
       const [b, a] = [(before as { value: number | null }).value, (after as { value: number | null }).value];
       if (b === null || a === null) return [];
       const what = `gap ${rule.a}–${rule.b}${rule.issue ? ` on ${rule.issue}` : ''}`;
+      const level = rule.direction === 'both' ? {} : { key: '' };
       if (b < rule.threshold && a >= rule.threshold && rule.direction !== 'down') {
-        return [{ summary: `${what} rose to ${fmt(a)}, crossing ${rule.threshold} (was ${fmt(b)})` }];
+        return [{ summary: `${what} rose to ${fmt(a)}, crossing ${rule.threshold} (was ${fmt(b)})`, ...level }];
       }
       if (b >= rule.threshold && a < rule.threshold && rule.direction !== 'up') {
-        return [{ summary: `${what} fell to ${fmt(a)}, crossing ${rule.threshold} (was ${fmt(b)})` }];
+        return [{ summary: `${what} fell to ${fmt(a)}, crossing ${rule.threshold} (was ${fmt(b)})`, ...level }];
       }
       return [];
     }
@@ -61,9 +64,43 @@ export function judge(rule: RuleDefinition, before: Measure, after: Measure): Ve
       const a = after as Extract<Measure, { kind: 'red_line' }>;
       return Object.entries(a.values)
         .filter(([party, value]) => outside(value, a.line) && !(party in b.values && outside(b.values[party]!, b.line)))
-        .map(([party, value]) => ({ summary: `${party}'s stance on ${rule.issue} (${fmt(value)}) entered ${rule.party}'s unacceptable range` }));
+        .map(([party, value]) => ({ summary: `${party}'s stance on ${rule.issue} (${fmt(value)}) entered ${rule.party}'s unacceptable range`, key: party }));
     }
   }
+}
+
+/**
+ * The conditions a level rule holds true at one measure, by key; null for an edge rule (a
+ * crossing either way, a change, a shift, a zone opening or closing), which never resolves.
+ * `gap_threshold` up: gap ≥ threshold; down: gap < threshold. `red_line` stance: a party's
+ * stance outside the red line, one key per party.
+ */
+export function conditions(rule: RuleDefinition, m: Measure): Map<string, boolean> | null {
+  if (rule.kind === 'gap_threshold' && rule.direction !== 'both') {
+    const value = (m as { value: number | null }).value;
+    return new Map([['', value !== null && (rule.direction === 'up' ? value >= rule.threshold : value < rule.threshold)]]);
+  }
+  if (rule.kind === 'red_line' && rule.mode === 'stance') {
+    const r = m as Extract<Measure, { kind: 'red_line' }>;
+    return new Map(Object.entries(r.values).map(([party, value]) => [party, outside(value, r.line)]));
+  }
+  return null;
+}
+
+/** The level conditions that held before and no longer do after: what resolves (if it fired). */
+export function resolutions(rule: RuleDefinition, before: Measure, after: Measure): Verdict[] {
+  const was = conditions(rule, before);
+  if (!was) return [];
+  const now = conditions(rule, after)!;
+  return [...was]
+    .filter(([key, held]) => held && now.get(key) !== true)
+    .map(([key]) => ({ key, summary: rule.kind === 'red_line' && rule.mode === 'stance' ? `${key}'s stance on ${rule.issue} is no longer in ${rule.party}'s unacceptable range` : `the condition cleared (${describe(rule, after)})` }));
+}
+
+function describe(rule: RuleDefinition, m: Measure): string {
+  if (rule.kind !== 'gap_threshold') return '';
+  const value = (m as { value: number | null }).value;
+  return `gap ${rule.a}–${rule.b}${rule.issue ? ` on ${rule.issue}` : ''} ${value === null ? 'no longer measured' : `at ${fmt(value)}, ${rule.direction === 'up' ? 'below' : 'at or above'} ${rule.threshold}`}`;
 }
 
 export function outside(value: number, line: { min: number | null; max: number | null } | null): boolean {

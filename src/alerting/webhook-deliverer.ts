@@ -18,6 +18,15 @@ export interface DelivererOptions {
 }
 
 export const OUTBOX_CHANNEL = 'parley_outbox';
+
+interface OutboxRow {
+  id: string;
+  kind: 'webhook' | 'alertmanager';
+  rule_id: string;
+  url: string;
+  payload: unknown;
+  attempts: number;
+}
 const MAX_BACKOFF_MS = 3_600_000;
 
 /**
@@ -51,7 +60,7 @@ export class WebhookDeliverer {
 
   /** Claims and sends the rows that are due; returns how many it tried. */
   async deliverDue(limit = 10): Promise<number> {
-    const { rows } = await sql<{ id: string; rule_id: string; url: string; payload: unknown; attempts: number }>`
+    const { rows } = await sql<OutboxRow>`
       update webhook_outbox set attempts = attempts + 1, next_attempt_at = now() + ${`${this.options.leaseMs} milliseconds`}::interval
       where id in (
         select id from webhook_outbox
@@ -59,12 +68,12 @@ export class WebhookDeliverer {
         order by next_attempt_at
         limit ${limit}
         for update skip locked)
-      returning id, rule_id, url, payload, attempts`.execute(this.connection.db);
+      returning id, kind, rule_id, url, payload, attempts`.execute(this.connection.db);
     for (const row of rows) await this.send(row);
     return rows.length;
   }
 
-  private async send(row: { id: string; rule_id: string; url: string; payload: unknown; attempts: number }): Promise<void> {
+  private async send(row: OutboxRow): Promise<void> {
     const { db } = this.connection;
     if (!hostAllowed(row.url, this.options.allow)) {
       // This process's own configuration says no; another instance's may say yes. Leave the
@@ -72,7 +81,8 @@ export class WebhookDeliverer {
       await this.release(row, 'target not allowed by this instance\'s PARLEY_WEBHOOK_ALLOW; left for an instance that allows it');
       return;
     }
-    const secret = await db.selectFrom('webhook_secrets').select('secret').where('rule_id', '=', row.rule_id).executeTakeFirst();
+    // Alertmanager takes no signature; the webhook secret signs webhook notifications only.
+    const secret = row.kind === 'alertmanager' ? undefined : await db.selectFrom('webhook_secrets').select('secret').where('rule_id', '=', row.rule_id).executeTakeFirst();
     const body = JSON.stringify(row.payload);
     const headers: Record<string, string> = {
       'content-type': 'application/json',

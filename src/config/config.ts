@@ -58,11 +58,23 @@ export const configSchema = z.object({
     .string()
     .optional()
     .transform((v) => (v ?? '').split(',').map((p) => p.trim().toLowerCase()).filter(Boolean)),
+  /** Host patterns news feed URLs must match (same form as PARLEY_WEBHOOK_ALLOW). */
+  PARLEY_FEED_ALLOW: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(',').map((p) => p.trim().toLowerCase()).filter(Boolean)),
+  PARLEY_NEWS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** A feed larger than this is refused (the poll fails and says so). */
+  PARLEY_NEWS_MAX_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
+  /** How often the poller looks for due sources. */
+  PARLEY_NEWS_TICK_MS: z.coerce.number().int().min(50).default(1000),
   PARLEY_WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(1).default(1000),
   PARLEY_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
   /** How long a claimed delivery waits before another attempt may take it (a crash mid-call). */
   PARLEY_WEBHOOK_LEASE_MS: z.coerce.number().int().min(100).default(60_000),
   PARLEY_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** How often open level alerts are re-sent to Alertmanager. */
+  PARLEY_ALERTMANAGER_RESEND_MS: z.coerce.number().int().min(100).default(60_000),
   /** How Parley links to itself in webhook payloads; default http://HOST:PORT. */
   PARLEY_PUBLIC_URL: z.url().optional(),
   /** `/metrics` without a key, for a Prometheus that cannot send one. */

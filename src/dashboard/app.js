@@ -379,7 +379,7 @@ async function connectFeed() {
       await refresh();
     }, 150);
   };
-  const types = ['NegotiationOpened', 'PartyAdded', 'IssueDefined', 'PositionStated', 'ProposalTabled', 'MeetingHeld', 'PositionWithdrawn', 'RedLineDeclared', 'EventCorrected', 'EventRetracted', 'AlertFired', 'AlertRestated', 'AlertRuleCreated', 'AlertRuleChanged', 'AlertRuleRemoved'];
+  const types = ['NegotiationOpened', 'PartyAdded', 'IssueDefined', 'PositionStated', 'ProposalTabled', 'MeetingHeld', 'PositionWithdrawn', 'RedLineDeclared', 'EventCorrected', 'EventRetracted', 'AlertFired', 'AlertRestated', 'AlertResolved', 'AlertRuleCreated', 'AlertRuleChanged', 'AlertRuleRemoved'];
   for (const type of types) source.addEventListener(type, onEvent);
 }
 

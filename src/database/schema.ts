@@ -99,6 +99,7 @@ export interface AlertRuleVersionsTable {
   kind: string;
   params: Json<Record<string, unknown>>;
   webhook_url: string | null;
+  alertmanager_url: string | null;
   removed: boolean;
 }
 
@@ -126,6 +127,7 @@ export interface ProjectionSkippedTable {
 
 export interface WebhookOutboxTable {
   id: string;
+  kind: Generated<'webhook' | 'alertmanager'>;
   negotiation_id: string;
   rule_id: string;
   url: string;
@@ -136,6 +138,63 @@ export interface WebhookOutboxTable {
   last_error: string | null;
   created_at: Timestamp;
   delivered_at: Timestamp | null;
+}
+
+export interface OpenAlertsTable {
+  firing_id: string;
+  negotiation_id: string;
+  rule_id: string;
+  key: string;
+  summary: string;
+  starts_at: Timestamp;
+}
+
+export interface NewsSourcesTable {
+  id: string;
+  url: string;
+  poll_interval: string;
+  negotiations: Json<string[]>;
+  removed: boolean;
+  position: Int8;
+}
+
+export interface NewsSourceStatusTable {
+  source_id: string;
+  etag: string | null;
+  last_modified: string | null;
+  last_fetched_at: Timestamp | null;
+  last_error: string | null;
+  failures: Generated<number>;
+  next_poll_at: Timestamp;
+}
+
+export interface NewsItemsTable {
+  item_id: string;
+  version_position: Int8;
+  event_id: string;
+  source_id: string | null;
+  negotiation_id: string | null;
+  guid: string | null;
+  url: string | null;
+  title: string;
+  publisher: string | null;
+  published_at: Timestamp | null;
+  summary: string | null;
+  content_hash: string;
+  recorded_at: Timestamp;
+}
+
+export interface NewsWatchTable {
+  negotiation_id: string;
+  terms: Json<string[]>;
+  position: Int8;
+}
+
+export interface NewsDismissalsTable {
+  negotiation_id: string;
+  item_id: string;
+  reason: string;
+  position: Int8;
 }
 
 /** Mirrors migrations/: one interface per table. */
@@ -152,6 +211,12 @@ export interface Database {
   webhook_secrets: WebhookSecretsTable;
   alerting_checkpoint: AlertingCheckpointTable;
   webhook_outbox: WebhookOutboxTable;
+  open_alerts: OpenAlertsTable;
+  news_sources: NewsSourcesTable;
+  news_source_status: NewsSourceStatusTable;
+  news_items: NewsItemsTable;
+  news_watch: NewsWatchTable;
+  news_dismissals: NewsDismissalsTable;
   projection_skipped: ProjectionSkippedTable;
 }
 

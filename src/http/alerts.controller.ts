@@ -54,10 +54,9 @@ export class AlertsController {
   @Put('alert-rules/:rule')
   @ApiBody({ schema: openApiSchema(fullRuleSchema) })
   change(@Param('nid') nid: string, @Param('rule') rule: string, @Body() body: unknown) {
-    const { webhook, ...input } = parseWith(fullRuleSchema, body);
-    return this.commands.execute(
-      new SaveAlertRule(parseWith(negotiationIdSchema, nid, ['nid']), parseWith(z.uuid(), rule, ['rule']), { ...input, ...(webhook ? { webhook } : {}) }, true),
-    );
+    const { webhook, alertmanager, ...input } = parseWith(fullRuleSchema, body);
+    const targets = { ...(webhook ? { webhook } : {}), ...(alertmanager ? { alertmanager } : {}) };
+    return this.commands.execute(new SaveAlertRule(parseWith(negotiationIdSchema, nid, ['nid']), parseWith(z.uuid(), rule, ['rule']), { ...input, ...targets }, true));
   }
 
   @Delete('alert-rules/:rule')

@@ -32,6 +32,8 @@ export const ERROR_TABLE: Record<string, (error: DomainError) => Answer> = {
   'EVENT_STORE.RESTORE_REFUSED': (e) => ({ status: 409, body: { error: 'restore_refused', ...message(e) } }),
   'PROJECTIONS.REBUILD_RUNNING': (e) => ({ status: 409, body: { error: 'rebuild_running', ...message(e) }, headers: { 'Retry-After': '5' } }),
   'ALERTS.UNKNOWN_RULE': (e) => ({ status: 404, body: { error: 'not_found', ...message(e) } }),
+  'NEWS.UNKNOWN_SOURCE': (e) => ({ status: 404, body: { error: 'not_found', ...message(e) } }),
+  'NEWS.SOURCE_EXISTS': (e) => ({ status: 409, body: { error: 'source_exists', ...message(e) } }),
   'NEGOTIATION.UNKNOWN': (e) => ({ status: 404, body: { error: 'not_found', ...message(e) } }),
   'NEGOTIATION.UNKNOWN_VERSION': (e) => ({ status: 404, body: { error: 'not_found', ...message(e) } }),
   // Only after many re-checks lost to other writers: a retry will do.

@@ -7,6 +7,8 @@ import { AsOfController } from './as-of.controller';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AlertingModule } from '../alerting/alerting.module';
+import { NewsModule } from '../news/news.module';
+import { NewsController } from './news.controller';
 import { FeedModule } from '../feed/feed.module';
 import { ReadingModule } from '../negotiation/reading/reading.module';
 import { AlertsController } from './alerts.controller';
@@ -26,6 +28,7 @@ import { readConsistencyMiddleware } from './read-consistency.middleware';
 @Module({
   imports: [
     AlertingModule,
+    NewsModule,
     FeedModule,
     ReadingModule,
     TerminusModule.forRoot({ logger: false }),
@@ -47,6 +50,7 @@ import { readConsistencyMiddleware } from './read-consistency.middleware';
     EventsController,
     AdminController,
     AlertsController,
+    NewsController,
     FeedController,
     MetricsController,
     HealthController,

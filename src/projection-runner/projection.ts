@@ -5,8 +5,8 @@ import type { StoredEvent } from '../event-store/types';
 /**
  * A read model the runner keeps up to date. The runner knows no context: it hands every
  * batch to every projection, inside one transaction with the checkpoint, and a rebuild fills
- * `tables` anew in a shadow schema. `project` must only add rows, and must be a function of
- * the events and what earlier batches wrote.
+ * `tables` anew in a shadow schema. `project` must be a function of the events and what
+ * earlier batches wrote (so a rebuild writes the same rows).
  */
 export interface Projection {
   name: string;

@@ -93,12 +93,13 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
    * waited for, so a read of one negotiation never waits for a large import into another.
    * Resolves to the database's clock at the call.
    */
-  async caughtUp(streams: string[], minPosition?: number): Promise<Date> {
+  async caughtUp(streams: string[] | 'all', minPosition?: number): Promise<Date> {
     const head = await this.store.head();
     const { now } = head;
     // A read that names the position it needs (its own write) waits for that, not the head.
     const position = minPosition ?? head.position;
-    const ready = async (checkpoint: number) => checkpoint >= position || !(await this.store.anyBetween(checkpoint, position, streams));
+    const ready = async (checkpoint: number) =>
+      checkpoint >= position || (streams !== 'all' && !(await this.store.anyBetween(checkpoint, position, streams)));
     if (!(await this.projector.waitFor(position, READ_YOUR_WRITES_TIMEOUT_MS, ready))) {
       throw new ProjectionLagging(position, READ_YOUR_WRITES_TIMEOUT_MS);
     }

@@ -27,6 +27,8 @@ export const sourceSchema = z
     url: z.url({ protocol: /^https?$/ }).max(2000).optional(),
     publisher: text(200).optional(),
     publishedAt: instantOrDateTextSchema.optional(),
+    /** The news item this was coded from; url, publisher and publishedAt are filled in from it. */
+    itemId: z.uuid().optional(),
   })
   .strict();
 
@@ -162,6 +164,11 @@ export const eventRetractedSchema = z
   .object({ target: z.uuid(), reason: text(2000) })
   .strict();
 
+/** An analyst takes a news item out of the negotiation's inbox (it informs no position). */
+export const newsItemDismissedSchema = z
+  .object({ item: z.uuid(), reason: text(2000) })
+  .strict();
+
 export const eventDataSchemas = {
   NegotiationOpened: negotiationOpenedSchema,
   PartyAdded: partyAddedSchema,
@@ -173,6 +180,7 @@ export const eventDataSchemas = {
   RedLineDeclared: redLineDeclaredSchema,
   EventCorrected: eventCorrectedSchema,
   EventRetracted: eventRetractedSchema,
+  NewsItemDismissed: newsItemDismissedSchema,
 } as const;
 
 export type NegotiationEventType = keyof typeof eventDataSchemas;

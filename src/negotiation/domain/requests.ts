@@ -29,6 +29,7 @@ export const eventInputSchema = z.discriminatedUnion('type', [
   envelope('RedLineDeclared'),
   envelope('EventCorrected'),
   envelope('EventRetracted'),
+  envelope('NewsItemDismissed'),
 ]);
 
 export const expectedVersionSchema = z.union([

@@ -118,6 +118,8 @@ function checkData(
     case 'EventRetracted':
       return checkTarget(state, (data as EventData['EventRetracted']).target, [...at, 'target']);
     case 'NegotiationOpened':
+    // Whether the item exists is the news context's to say (NegotiationWriter's citation check).
+    case 'NewsItemDismissed':
       return [];
   }
 }

@@ -5,6 +5,14 @@
  */
 export const rulesStream = (negotiationId: string) => `${negotiationId}.rules`;
 export const alertsStream = (negotiationId: string) => `${negotiationId}.alerts`;
+/** News pushed to a negotiation, and its watch terms. */
+export const newsStream = (negotiationId: string) => `${negotiationId}.news`;
+/**
+ * A registered feed: its registration and the items polled from it. The colon keeps it apart
+ * from every negotiation (slugs hold none) and from their sub-streams.
+ */
+export const sourceStream = (sourceId: string) => `sources:${sourceId}`;
+export const isSourceStream = (streamId: string) => streamId.startsWith('sources:');
 
 /** True for `<nid>.rules` and `<nid>.alerts`, false for a negotiation's own stream. */
 export const isSubStream = (streamId: string) => streamId.includes('.');

@@ -61,6 +61,7 @@ export function projectionRows(negotiationId: string, event: NegotiationEvent, t
     case 'EventRetracted':
       return amendmentRows(negotiationId, event, target);
     case 'NegotiationOpened':
+    case 'NewsItemDismissed':
       return rows;
     default: {
       const version: Version = {

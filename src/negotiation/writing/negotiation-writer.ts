@@ -18,6 +18,12 @@ export interface WriteOutcome {
   skipped: number;
 }
 
+/**
+ * What the news context knows of cited items: an item's url, publisher and publishedAt, or
+ * nothing for an unknown one. Registered by the news module (negotiation imports no context).
+ */
+export type CitationLookup = (itemIds: string[]) => Promise<Map<string, { url: string | null; publisher: string | null; publishedAt: string | null }>>;
+
 /** Where an event of the request sits, for error paths: `events.3` or line 7 of a file. */
 export type Locate = (index: number) => { path: Path; line?: number };
 
@@ -43,6 +49,7 @@ const PROBE = { version: -1, lastEventId: null };
 export class NegotiationWriter {
   private readonly tips = new Map<string, NegotiationState>();
   private readonly loading = new Map<string, Promise<NegotiationState>>();
+  private citations: CitationLookup = async () => new Map();
 
   constructor(
     private readonly store: EventStore,
@@ -55,7 +62,7 @@ export class NegotiationWriter {
     expectedVersion: ExpectedVersion = 'any',
     locate: Locate = (index) => ({ path: ['events', index] }),
   ): Promise<WriteOutcome> {
-    const events = inputs.map(toEventToAppend);
+    const events = (await this.cite(inputs, locate)).map(toEventToAppend);
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await this.attempt(negotiationId, events, expectedVersion, locate);
@@ -64,6 +71,38 @@ export class NegotiationWriter {
         if (!(error instanceof StaleAppend) || attempt === MAX_ATTEMPTS) throw error;
       }
     }
+  }
+
+  citeWith(lookup: CitationLookup): void {
+    this.citations = lookup;
+  }
+
+  /**
+   * Events citing a news item (`source.itemId`) get the item's url, publisher and publishedAt
+   * where they give none; a dismissal names its item. An unknown item is a rule violation.
+   */
+  private async cite(inputs: EventInput[], locate: Locate): Promise<EventInput[]> {
+    const cited = (input: EventInput) => (input.type === 'NewsItemDismissed' ? (input.data as { item: string }).item : input.source?.itemId);
+    const ids = [...new Set(inputs.flatMap((i) => cited(i) ?? []))];
+    if (ids.length === 0) return inputs;
+    const items = await this.citations(ids);
+    const issues: (RuleIssue & { line?: number })[] = [];
+    const filled = inputs.map((input, index) => {
+      const id = cited(input);
+      if (id === undefined) return input;
+      const item = items.get(id);
+      if (!item) {
+        const { path, line } = locate(index);
+        const where = input.type === 'NewsItemDismissed' ? ['data', 'item'] : ['source', 'itemId'];
+        issues.push({ code: 'NEGOTIATION.UNKNOWN_NEWS_ITEM', path: [...path, ...where], message: `No news item ${id}`, ...(line === undefined ? {} : { line }) });
+        return input;
+      }
+      if (input.type === 'NewsItemDismissed') return input;
+      const fill = { ...(item.url ? { url: item.url } : {}), ...(item.publisher ? { publisher: item.publisher } : {}), ...(item.publishedAt ? { publishedAt: item.publishedAt } : {}) };
+      return { ...input, source: { ...fill, ...input.source } };
+    });
+    if (issues.length > 0) throw new RuleViolation(issues);
+    return filled;
   }
 
   /** The write-side state of a negotiation, caught up with what other writers appended. */

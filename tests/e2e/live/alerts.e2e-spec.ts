@@ -26,13 +26,15 @@ describe('alert rules', () => {
     expect(created.status).toBe(201);
     await post('cross', [stated('us', 'crimea', 100, '2025-04-02')]); // 10 → 60: crosses up
     await post('cross', [stated('us', 'crimea', 90, '2025-04-03')]); // 50: still above
-    await post('cross', [stated('us', 'crimea', 60, '2025-04-04')]); // 20: down, not watched
+    await post('cross', [stated('us', 'crimea', 60, '2025-04-04')]); // 20: below again, the level alert resolves
     await post('cross', [stated('us', 'crimea', 95, '2025-04-05')]); // 55: crosses up again
     const fired = await alerts('cross');
     expect(fired.map((a) => [a.type, a.data.before.value, a.data.after.value])).toEqual([
       ['AlertFired', 10, 60],
+      ['AlertResolved', 50, 20],
       ['AlertFired', 20, 55],
     ]);
+    expect(fired[1]!.data.firing).toBe((fired[0] as unknown as { id: string }).id);
     expect(fired[0]!.data).toMatchObject({ rule: created.body.id, kind: 'gap_threshold', triggeringEvent: { type: 'PositionStated' } });
     expect(fired[0]!.data.at).toBe(fired[0]!.data.knownAt);
     // Firings live in a stream of their own: the negotiation's version is untouched.

@@ -1,5 +1,5 @@
 import type { RuleDefinition } from '../../../src/alerting/alert-rules';
-import { judge, type Measure } from '../../../src/alerting/verdicts';
+import { judge, resolutions, type Measure } from '../../../src/alerting/verdicts';
 
 const gap = (value: number | null): Measure => ({ kind: 'gap', value });
 const threshold = (direction: 'up' | 'down' | 'both'): RuleDefinition => ({ kind: 'gap_threshold', a: 'us', b: 'ukraine', threshold: 50, direction });
@@ -7,8 +7,8 @@ const threshold = (direction: 'up' | 'down' | 'both'): RuleDefinition => ({ kind
 describe('judge', () => {
   describe('gap_threshold (edge-triggered)', () => {
     it('fires when the gap crosses the threshold in a watched direction', () => {
-      expect(judge(threshold('up'), gap(40), gap(60))).toEqual([{ summary: 'gap us–ukraine rose to 60, crossing 50 (was 40)' }]);
-      expect(judge(threshold('down'), gap(60), gap(40))).toEqual([{ summary: 'gap us–ukraine fell to 40, crossing 50 (was 60)' }]);
+      expect(judge(threshold('up'), gap(40), gap(60))).toEqual([{ summary: 'gap us–ukraine rose to 60, crossing 50 (was 40)', key: '' }]);
+      expect(judge(threshold('down'), gap(60), gap(40))).toEqual([{ summary: 'gap us–ukraine fell to 40, crossing 50 (was 60)', key: '' }]);
       expect(judge(threshold('both'), gap(60), gap(40))).toHaveLength(1);
     });
 
@@ -51,5 +51,35 @@ describe('judge', () => {
     expect(judge(rule, zone(-5), zone(10))).toEqual([{ summary: 'a zone of agreement on crimea opened between us and russia (10 wide)' }]);
     expect(judge(rule, zone(10), zone(-5))).toEqual([{ summary: 'the zone of agreement on crimea between us and russia closed (short by 5)' }]);
     expect(judge(rule, zone(10), zone(3))).toEqual([]);
+  });
+});
+
+describe('resolutions (level rules)', () => {
+  it('given an up threshold that held, when the gap falls below it or is no longer measured, then it resolves', () => {
+    expect(resolutions(threshold('up'), gap(60), gap(40))).toEqual([{ key: '', summary: 'the condition cleared (gap us–ukraine at 40, below 50)' }]);
+    expect(resolutions(threshold('up'), gap(60), gap(null))).toHaveLength(1);
+    expect(resolutions(threshold('up'), gap(60), gap(50))).toEqual([]);
+  });
+
+  it('given a down threshold, when the gap rises back to it, then it resolves', () => {
+    expect(resolutions(threshold('down'), gap(40), gap(50))).toHaveLength(1);
+    expect(resolutions(threshold('down'), gap(40), gap(45))).toEqual([]);
+  });
+
+  it('given an edge rule (either direction, a shift, a change, a zone), then nothing ever resolves', () => {
+    expect(resolutions(threshold('both'), gap(60), gap(40))).toEqual([]);
+    const shift: RuleDefinition = { kind: 'position_shift', party: 'us', issue: 'crimea', delta: 10 };
+    expect(resolutions(shift, { kind: 'stance', value: 10 }, { kind: 'stance', value: 50 })).toEqual([]);
+    const zone: RuleDefinition = { kind: 'red_line', mode: 'zone', parties: ['us', 'russia'], issue: 'nato' };
+    expect(resolutions(zone, { kind: 'zone', z: 5 }, { kind: 'zone', z: -5 })).toEqual([]);
+  });
+
+  it("given a red line, when a party's stance comes back inside it or is withdrawn, then that party's alert resolves", () => {
+    const rule: RuleDefinition = { kind: 'red_line', mode: 'stance', party: 'russia', issue: 'nato' };
+    const line = { min: null, max: 20 };
+    const before: Measure = { kind: 'red_line', line, values: { us: 30, ukraine: 90 } };
+    const after: Measure = { kind: 'red_line', line, values: { us: 10 } };
+    expect(resolutions(rule, before, after).map((r) => r.key).sort()).toEqual(['ukraine', 'us']);
+    expect(judge(rule, { kind: 'red_line', line, values: { us: 10 } }, before).map((v) => v.key).sort()).toEqual(['ukraine', 'us']);
   });
 });

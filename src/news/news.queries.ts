@@ -1,0 +1,126 @@
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import type { Kysely } from 'kysely';
+import type { Database } from '../database/schema';
+import { issuesKnown, partiesKnown } from '../negotiation/stances/stance.repository';
+import { ReadModel } from '../negotiation/reading/read-model';
+import { ProjectionsService } from '../projection-runner/projections.service';
+import { Inject } from '@nestjs/common';
+import { DATABASE } from '../database/database.module';
+import type { DatabaseConnection } from '../database/connection';
+import { defaultTerms, matchedTerms } from './matching';
+import { citationsIn, dismissalsOf, itemsFor, sourcesOf, watchTermsOf, type SourceView } from './news.repository';
+
+export type InboxStatus = 'new' | 'coded' | 'dismissed';
+
+/** The terms items are matched against: the negotiation's own, or the default ones. */
+export async function termsFor(db: Kysely<Database>, negotiationId: string): Promise<string[]> {
+  const own = await watchTermsOf(db, negotiationId);
+  if (own) return own;
+  const now = new Date();
+  const [parties, issues] = await Promise.all([partiesKnown(db, negotiationId, now), issuesKnown(db, negotiationId, now)]);
+  return defaultTerms(parties, issues);
+}
+
+export class ListSources extends Query<{ sources: SourceView[] }> {
+  constructor(readonly sourceId?: string) {
+    super();
+  }
+}
+
+@QueryHandler(ListSources)
+export class ListSourcesHandler implements IQueryHandler<ListSources> {
+  constructor(
+    @Inject(DATABASE) private readonly database: DatabaseConnection,
+    private readonly projections: ProjectionsService,
+  ) {}
+
+  async execute({ sourceId }: ListSources) {
+    await this.projections.caughtUp('all');
+    return { sources: await sourcesOf(this.database.db, sourceId) };
+  }
+}
+
+export class GetWatchTerms extends Query<{ terms: string[]; default: boolean }> {
+  constructor(readonly negotiationId: string) {
+    super();
+  }
+}
+
+/**
+ * A news read of one negotiation: 404 for an unknown one, and every write answered before it
+ * included (news lives on `<nid>.news` and on source streams, beyond the negotiation's own).
+ */
+async function openNews(readModel: ReadModel, projections: ProjectionsService, negotiationId: string): Promise<Kysely<Database>> {
+  const { db } = await readModel.open(negotiationId);
+  await projections.caughtUp('all');
+  return db;
+}
+
+@QueryHandler(GetWatchTerms)
+export class GetWatchTermsHandler implements IQueryHandler<GetWatchTerms> {
+  constructor(
+    private readonly readModel: ReadModel,
+    private readonly projections: ProjectionsService,
+  ) {}
+
+  async execute({ negotiationId }: GetWatchTerms) {
+    const db = await openNews(this.readModel, this.projections, negotiationId);
+    const own = await watchTermsOf(db, negotiationId);
+    return { terms: own ?? (await termsFor(db, negotiationId)), default: own === null };
+  }
+}
+
+export class GetInbox extends Query<{ items: unknown[] }> {
+  constructor(readonly negotiationId: string, readonly status?: InboxStatus) {
+    super();
+  }
+}
+
+/**
+ * The items that concern a negotiation: those matching its watch terms, and any it coded or
+ * dismissed. Coded (an event cites it) wins over dismissed; newest first.
+ */
+@QueryHandler(GetInbox)
+export class GetInboxHandler implements IQueryHandler<GetInbox> {
+  constructor(
+    private readonly readModel: ReadModel,
+    private readonly projections: ProjectionsService,
+  ) {}
+
+  async execute({ negotiationId, status }: GetInbox) {
+    const db = await openNews(this.readModel, this.projections, negotiationId);
+    const [items, terms, dismissals, citations] = await Promise.all([
+      itemsFor(db, negotiationId),
+      termsFor(db, negotiationId),
+      dismissalsOf(db, negotiationId),
+      citationsIn(db, negotiationId),
+    ]);
+    const inbox = items.flatMap((item) => {
+      const matched = matchedTerms(terms, item);
+      const events = citations.get(item.itemId) ?? [];
+      const itemStatus: InboxStatus = events.length > 0 ? 'coded' : dismissals.has(item.itemId) ? 'dismissed' : 'new';
+      if (matched.length === 0 && itemStatus === 'new') return [];
+      if (status && itemStatus !== status) return [];
+      return [
+        {
+          id: item.itemId,
+          title: item.title,
+          url: item.url,
+          publisher: item.publisher,
+          publishedAt: item.publishedAt?.toISOString() ?? null,
+          summary: item.summary,
+          source: item.sourceId,
+          receivedAt: item.recordedAt.toISOString(),
+          matchedTerms: matched,
+          status: itemStatus,
+          events,
+          dismissedFor: itemStatus === 'dismissed' ? dismissals.get(item.itemId)! : null,
+        },
+      ];
+    });
+    inbox.sort((a, b) => (b.publishedAt ?? b.receivedAt).localeCompare(a.publishedAt ?? a.receivedAt));
+    return { items: inbox };
+  }
+}
+
+export const newsQueryHandlers = [ListSourcesHandler, GetWatchTermsHandler, GetInboxHandler];

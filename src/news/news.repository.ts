@@ -1,0 +1,112 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../database/schema';
+import type { NewsItemReceived } from './news-events';
+
+export interface SourceView {
+  id: string;
+  url: string;
+  pollInterval: string;
+  negotiations: string[];
+  lastFetchedAt: Date | null;
+  lastError: string | null;
+  /** Items seen from it (each item once, however many versions). */
+  items: number;
+}
+
+/** Registered, not removed sources with how their polling goes. */
+export async function sourcesOf(db: Kysely<Database>, id?: string): Promise<SourceView[]> {
+  const { rows } = await sql<{ id: string; url: string; poll_interval: string; negotiations: string[]; last_fetched_at: Date | null; last_error: string | null; items: string }>`
+    select s.id, s.url, s.poll_interval, s.negotiations, st.last_fetched_at, st.last_error,
+           (select count(distinct i.item_id) from news_items i where i.source_id = s.id) as items
+    from news_sources s left join news_source_status st on st.source_id = s.id
+    where not s.removed ${id === undefined ? sql`` : sql`and s.id = ${id}`}
+    order by s.id`.execute(db);
+  return rows.map((r) => ({
+    id: r.id,
+    url: r.url,
+    pollInterval: r.poll_interval,
+    negotiations: r.negotiations,
+    lastFetchedAt: r.last_fetched_at,
+    lastError: r.last_error,
+    items: Number(r.items),
+  }));
+}
+
+export interface ItemRow {
+  itemId: string;
+  sourceId: string | null;
+  guid: string | null;
+  url: string | null;
+  title: string;
+  publisher: string | null;
+  publishedAt: Date | null;
+  summary: string | null;
+  recordedAt: Date;
+}
+
+/**
+ * The latest version of every item that may concern a negotiation: pushed to it, or from a
+ * source registered for it (also one removed since: its items stay evidence).
+ */
+export async function itemsFor(db: Kysely<Database>, negotiationId: string): Promise<ItemRow[]> {
+  const { rows } = await sql<{
+    item_id: string;
+    source_id: string | null;
+    guid: string | null;
+    url: string | null;
+    title: string;
+    publisher: string | null;
+    published_at: Date | null;
+    summary: string | null;
+    recorded_at: Date;
+  }>`
+    select distinct on (i.item_id) i.item_id, i.source_id, i.guid, i.url, i.title, i.publisher, i.published_at, i.summary, i.recorded_at
+    from news_items i
+    where i.negotiation_id = ${negotiationId}
+       or i.source_id in (select s.id from news_sources s where s.negotiations ? ${negotiationId})
+    order by i.item_id, i.version_position desc`.execute(db);
+  return rows.map((r) => ({
+    itemId: r.item_id,
+    sourceId: r.source_id,
+    guid: r.guid,
+    url: r.url,
+    title: r.title,
+    publisher: r.publisher,
+    publishedAt: r.published_at,
+    summary: r.summary,
+    recordedAt: r.recorded_at,
+  }));
+}
+
+/** The negotiation's own watch terms, or null when it keeps the default ones. */
+export async function watchTermsOf(db: Kysely<Database>, negotiationId: string): Promise<string[] | null> {
+  const row = await db.selectFrom('news_watch').select('terms').where('negotiation_id', '=', negotiationId).executeTakeFirst();
+  return row ? row.terms : null;
+}
+
+/** Items dismissed from the negotiation's inbox, with the latest reason. */
+export async function dismissalsOf(db: Kysely<Database>, negotiationId: string): Promise<Map<string, string>> {
+  const rows = await db.selectFrom('news_dismissals').select(['item_id', 'reason']).where('negotiation_id', '=', negotiationId).orderBy('position').execute();
+  return new Map(rows.map((r) => [r.item_id, r.reason]));
+}
+
+/** The negotiation's events that cite a news item (`source.itemId`), by item, in log order. */
+export async function citationsIn(db: Kysely<Database>, negotiationId: string): Promise<Map<string, string[]>> {
+  const { rows } = await sql<{ item: string; id: string }>`
+    select metadata->'source'->>'itemId' as item, id from events
+    where stream_id = ${negotiationId} and metadata->'source'->>'itemId' is not null
+    order by global_position`.execute(db);
+  const byItem = new Map<string, string[]>();
+  for (const r of rows) byItem.set(r.item, [...(byItem.get(r.item) ?? []), r.id]);
+  return byItem;
+}
+
+/** The latest version of each item, read from the log itself (what citing an item is checked against). */
+export async function storedItems(db: Kysely<Database>, ids: string[]): Promise<Map<string, NewsItemReceived>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await sql<{ data: NewsItemReceived }>`
+    select distinct on (data->>'item') data from events
+    where type = 'NewsItemReceived' and data->>'item' in (${sql.join(ids)})
+    order by data->>'item', global_position desc`.execute(db);
+  return new Map(rows.map((r) => [r.data.item, r.data]));
+}

@@ -1,0 +1,73 @@
+import { call, startEmbeddedTestApp, startTestApp } from '../../support/app';
+import { setup, stated } from '../../support/builders';
+
+type App = { url: string; close(): Promise<void> };
+
+const inboxBehaviour = (start: () => Promise<App>) => () => {
+  let app: App;
+  const post = (path: string, json: unknown) => call(app.url, 'POST', path, { json });
+  const inbox = async (status?: string) => (await call(app.url, 'GET', `/negotiations/desk/inbox${status ? `?status=${status}` : ''}`)).body.items;
+
+  beforeAll(async () => {
+    app = await start();
+    await post('/negotiations/desk/events', { events: setup() });
+  });
+  afterAll(() => app.close());
+
+  it('takes pushed items once, matches them on the watch terms, and codes one into a position that cites it', async () => {
+    const items = [
+      { guid: 'r-1', url: 'https://reuters.example/paris', title: 'US offers to recognise Crimea as Russian', publisher: 'Reuters', publishedAt: '2025-04-25T10:00:00Z' },
+      { url: 'https://wire.example/weather', title: 'Rain in London' },
+    ];
+    const pushed = await post('/negotiations/desk/news', { items });
+    expect(pushed.status).toBe(201);
+    expect(pushed.body.items.map((i: { matched: boolean }) => i.matched)).toEqual([true, false]);
+    const again = await post('/negotiations/desk/news', { items });
+    expect(again.body.items.map((i: { id: string }) => i.id)).toEqual(pushed.body.items.map((i: { id: string }) => i.id));
+    expect(again.body.appended).toBe(0);
+
+    const [item] = await inbox('new');
+    expect(item).toMatchObject({ id: pushed.body.items[0].id, title: items[0]!.title, status: 'new' });
+    expect(item.matchedTerms.sort()).toEqual(['US', 'crimea']);
+
+    // Coding: the position cites the item; url, publisher and publishedAt come from it.
+    const coded = await post('/negotiations/desk/events', { events: [{ ...stated('us', 'sanctions', 30, '2025-04-17'), source: { itemId: item.id } }] });
+    expect(coded.status).toBe(201);
+    const [event] = (await call(app.url, 'GET', '/negotiations/desk/events')).body.events.slice(-1);
+    expect(event.source).toEqual({ itemId: item.id, url: items[0]!.url, publisher: 'Reuters', publishedAt: '2025-04-25T10:00:00.000Z' });
+    const [codedItem] = await inbox('coded');
+    expect(codedItem).toMatchObject({ id: item.id, status: 'coded', events: [event.id] });
+    expect(await inbox('new')).toEqual([]);
+    // What was public before the report came out: not this position.
+    const before = await call(app.url, 'GET', '/negotiations/desk/stances?publicAt=2025-04-24');
+    expect(before.body.stances.find((s: { issue: string }) => s.issue === 'sanctions')).toBeUndefined();
+  });
+
+  it('refuses an unknown item, naming the field, and writes nothing', async () => {
+    const version = (await call(app.url, 'GET', '/negotiations/desk')).body.version;
+    const answer = await post('/negotiations/desk/events', { events: [{ ...stated('us', 'crimea', 50, '2025-04-18'), source: { itemId: '00000000-0000-4000-8000-000000000000' } }] });
+    expect(answer.status).toBe(422);
+    expect(answer.body.issues[0].path).toEqual(['events', 0, 'source', 'itemId']);
+    expect((await call(app.url, 'GET', '/negotiations/desk')).body.version).toBe(version);
+  });
+
+  it('sets watch terms, and dismisses an item with a reason', async () => {
+    expect((await call(app.url, 'GET', '/negotiations/desk/watch')).body).toMatchObject({ default: true });
+    const set = await call(app.url, 'PUT', '/negotiations/desk/watch', { json: { terms: ['London', 'london', 'ceasefire'] } });
+    expect(set.body.terms).toEqual(['london', 'ceasefire']);
+    expect((await call(app.url, 'GET', '/negotiations/desk/watch')).body).toEqual({ terms: ['london', 'ceasefire'], default: false });
+    const [rain] = await inbox('new');
+    expect(rain).toMatchObject({ title: 'Rain in London', matchedTerms: ['london'] });
+
+    const dismissed = await post('/negotiations/desk/events', { events: [{ type: 'NewsItemDismissed', occurredAt: '2025-04-26T00:00:00Z', data: { item: rain.id, reason: 'weather, not talks' } }] });
+    expect(dismissed.status).toBe(201);
+    expect(await inbox('new')).toEqual([]);
+    expect(await inbox('dismissed')).toEqual([expect.objectContaining({ id: rain.id, status: 'dismissed', dismissedFor: 'weather, not talks' })]);
+    const bad = await call(app.url, 'GET', '/negotiations/desk/inbox?status=maybe');
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues[0].path).toEqual(['status']);
+  });
+};
+
+describe('the news inbox on PostgreSQL', inboxBehaviour(() => startTestApp()));
+describe('the news inbox on the embedded database', inboxBehaviour(() => startEmbeddedTestApp()));
