@@ -6,6 +6,7 @@ import { openDatabase } from './database/open';
 import { registerAlerts } from './cli/alerts.command';
 import { registerBackup } from './cli/backup.commands';
 import { registerImport } from './cli/import.command';
+import { registerNews } from './cli/news.command';
 import { registerReads } from './cli/read.commands';
 import { registerRebuild } from './cli/rebuild.command';
 import { startServer } from './server';
@@ -38,6 +39,7 @@ program
   });
 
 registerImport(program);
+registerNews(program);
 registerReads(program);
 registerRebuild(program);
 registerAlerts(program);

@@ -32,6 +32,16 @@ export const ruleDefinitionSchema = z.discriminatedUnion('kind', [
     })
     .strict(),
   z.object({ kind: z.literal('position_shift'), party: slugSchema, issue: slugSchema, delta: z.number().positive() }).strict(),
+  z
+    .object({
+      kind: z.literal('news'),
+      /** Whole-word, case-insensitive; default: the negotiation's watch terms. */
+      terms: z.array(z.string().trim().min(1).max(200)).min(1).max(100).optional(),
+      /** Only items that also name this party (its name or an alias) / this issue (its title). */
+      party: slugSchema.optional(),
+      issue: slugSchema.optional(),
+    })
+    .strict(),
   // Two shapes share kind red_line; zod 4 nests a union on `mode` inside the one on `kind`.
   z.discriminatedUnion('mode', [
     z

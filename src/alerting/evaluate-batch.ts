@@ -7,6 +7,7 @@ import { EventStore } from '../event-store/event-store';
 import type { EventRegistry } from '../event-store/event-registry';
 import { isNegotiationType } from '../negotiation/domain/events';
 import { judgeAppend, rulesInForce, type AppendGroup, type Firing } from './judge-append';
+import { judgeNews } from './judge-news';
 import { alertsStream, isSubStream } from '../negotiation/domain/streams';
 import { OUTBOX_CHANNEL } from './webhook-deliverer';
 import { webhookPayload } from './webhook-payload';
@@ -59,6 +60,7 @@ export async function evaluateAlerts(
     const firings = await judgeAppend(trx, group, await rulesInForce(trx, group.negotiationId, group.firstPosition));
     if (firings.length > 0) await record(trx, store, group.negotiationId, firings, options);
   }
+  for (const [negotiationId, firings] of await judgeNews(trx, checkpoint, upTo)) await record(trx, store, negotiationId, firings, options);
   await trx
     .updateTable('alerting_checkpoint')
     .set({ position: String(upTo), pending_from: unfinished ? String(tail.firstPosition) : null })

@@ -11,6 +11,8 @@ import type { RuleDefinition } from './alert-rules';
 /** Reads what a rule watches from the projection, as of one (at, knownAt). */
 export async function measure(db: Kysely<Database>, negotiationId: string, rule: RuleDefinition, asOf: AsOf): Promise<Measure> {
   switch (rule.kind) {
+    case 'news':
+      return { kind: 'news' };
     case 'gap_threshold':
       return { kind: 'gap', value: await gap(db, negotiationId, rule, asOf) };
     case 'gap_change': {

@@ -6,7 +6,9 @@ export type Measure =
   | { kind: 'gap_change'; now: number | null; then: number | null; change: number | null }
   | { kind: 'stance'; value: number | null }
   | { kind: 'red_line'; line: { min: number | null; max: number | null } | null; values: Record<string, number> }
-  | { kind: 'zone'; z: number | null };
+  | { kind: 'zone'; z: number | null }
+  /** News rules watch arriving items, not the projection: nothing to measure on an append. */
+  | { kind: 'news'; item?: string; title?: string; matchedTerms?: string[] };
 
 export interface Verdict {
   summary: string;
@@ -22,6 +24,8 @@ const fmt = (v: number | null) => (v === null ? 'none' : String(Math.round(v * 1
  */
 export function judge(rule: RuleDefinition, before: Measure, after: Measure): Verdict[] {
   switch (rule.kind) {
+    case 'news':
+      return [];
     case 'gap_threshold': {
       const [b, a] = [(before as { value: number | null }).value, (after as { value: number | null }).value];
       if (b === null || a === null) return [];

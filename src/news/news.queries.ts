@@ -13,11 +13,10 @@ import { citationsIn, dismissalsOf, itemsFor, sourcesOf, watchTermsOf, type Sour
 export type InboxStatus = 'new' | 'coded' | 'dismissed';
 
 /** The terms items are matched against: the negotiation's own, or the default ones. */
-export async function termsFor(db: Kysely<Database>, negotiationId: string): Promise<string[]> {
+export async function termsFor(db: Kysely<Database>, negotiationId: string, knownAt = new Date()): Promise<string[]> {
   const own = await watchTermsOf(db, negotiationId);
   if (own) return own;
-  const now = new Date();
-  const [parties, issues] = await Promise.all([partiesKnown(db, negotiationId, now), issuesKnown(db, negotiationId, now)]);
+  const [parties, issues] = await Promise.all([partiesKnown(db, negotiationId, knownAt), issuesKnown(db, negotiationId, knownAt)]);
   return defaultTerms(parties, issues);
 }
 

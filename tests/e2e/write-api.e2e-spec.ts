@@ -98,7 +98,8 @@ describe('POST /negotiations/{nid}/events', () => {
     expect(body.required).toEqual(['events']);
     const types = body.properties.events.items.oneOf.map((o: { properties: { type: { enum: string[] } } }) => o.properties.type.enum[0]);
     expect(types).toContain('ProposalTabled');
-    expect(types).toHaveLength(10);
+    expect(types).toHaveLength(11);
+    expect(types).toContain('NewsItemDismissed');
   });
 
   describe('bad input: a clear error naming the field, and nothing written', () => {

@@ -80,3 +80,9 @@ export const retracted = (target: string, at: string, reason = 'the report was w
   occurredAt: day(at),
   data: { target, reason },
 });
+
+export const dismissed = (item: string, at: string, reason = 'not about the talks'): Wire => ({
+  type: 'NewsItemDismissed',
+  occurredAt: day(at),
+  data: { item, reason },
+});

@@ -1,5 +1,5 @@
 import { call, startEmbeddedTestApp, startTestApp } from '../../support/app';
-import { setup, stated } from '../../support/builders';
+import { dismissed, setup, stated } from '../../support/builders';
 
 type App = { url: string; close(): Promise<void> };
 
@@ -59,8 +59,8 @@ const inboxBehaviour = (start: () => Promise<App>) => () => {
     const [rain] = await inbox('new');
     expect(rain).toMatchObject({ title: 'Rain in London', matchedTerms: ['london'] });
 
-    const dismissed = await post('/negotiations/desk/events', { events: [{ type: 'NewsItemDismissed', occurredAt: '2025-04-26T00:00:00Z', data: { item: rain.id, reason: 'weather, not talks' } }] });
-    expect(dismissed.status).toBe(201);
+    const dismissal = await post('/negotiations/desk/events', { events: [dismissed(rain.id, '2025-04-26', 'weather, not talks')] });
+    expect(dismissal.status).toBe(201);
     expect(await inbox('new')).toEqual([]);
     expect(await inbox('dismissed')).toEqual([expect.objectContaining({ id: rain.id, status: 'dismissed', dismissedFor: 'weather, not talks' })]);
     const bad = await call(app.url, 'GET', '/negotiations/desk/inbox?status=maybe');
@@ -71,3 +71,27 @@ const inboxBehaviour = (start: () => Promise<App>) => () => {
 
 describe('the news inbox on PostgreSQL', inboxBehaviour(() => startTestApp()));
 describe('the news inbox on the embedded database', inboxBehaviour(() => startEmbeddedTestApp()));
+
+describe('news alerts', () => {
+  let app: Awaited<ReturnType<typeof startTestApp>>;
+  beforeAll(async () => {
+    app = await startTestApp();
+    await call(app.url, 'POST', '/negotiations/wire/events', { json: { events: setup() } });
+  });
+  afterAll(() => app.close());
+
+  it('fire once on a new item naming the rule’s terms and party, not on others or on a repeat', async () => {
+    const rule = await call(app.url, 'POST', '/negotiations/wire/alert-rules', { json: { name: 'ceasefire news', rule: { kind: 'news', terms: ['ceasefire'], party: 'russia' } } });
+    expect(rule.status).toBe(201);
+    const push = (title: string) => call(app.url, 'POST', '/negotiations/wire/news', { json: { items: [{ guid: title, title }] } });
+    await push('RUSSIA proposes a ceasefire');
+    await push('Ceasefire in another war');
+    await push('RUSSIA and the weather');
+    await push('RUSSIA proposes a ceasefire');
+    const alerts = (await call(app.url, 'GET', '/negotiations/wire/alerts')).body.alerts;
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].data).toMatchObject({ rule: rule.body.id, kind: 'news', triggeringEvent: { type: 'NewsItemReceived' }, after: { title: 'RUSSIA proposes a ceasefire', matchedTerms: ['ceasefire'] } });
+    const unknown = await call(app.url, 'POST', '/negotiations/wire/alert-rules', { json: { name: 'x', rule: { kind: 'news', party: 'china' } } });
+    expect(unknown.status).toBe(422);
+  });
+});
