@@ -7,6 +7,7 @@ import { registerAlerts } from './cli/alerts.command';
 import { registerBackup } from './cli/backup.commands';
 import { registerImport } from './cli/import.command';
 import { registerNews } from './cli/news.command';
+import { registerPanel } from './cli/panel.command';
 import { registerReads } from './cli/read.commands';
 import { registerRebuild } from './cli/rebuild.command';
 import { startServer } from './server';
@@ -40,6 +41,7 @@ program
 
 registerImport(program);
 registerNews(program);
+registerPanel(program);
 registerReads(program);
 registerRebuild(program);
 registerAlerts(program);

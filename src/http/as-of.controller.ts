@@ -1,4 +1,5 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
@@ -6,7 +7,23 @@ import { GetGapSeries } from '../negotiation/analysis/get-gap-series.query';
 import { GetGaps } from '../negotiation/analysis/get-gaps.query';
 import { GetStances } from '../negotiation/stances/get-stances.query';
 import { parseWith } from '../negotiation/domain/parse';
-import { asOfParams, gapsParams, seriesParams } from '../negotiation/reading/as-of-params';
+import { asOfParams, gapsParams, panelParams, seriesParams } from '../negotiation/reading/as-of-params';
+import { GetPanel, PANEL_COLUMNS, flatPanelRow } from '../negotiation/stances/get-panel.query';
+import type { SeriesPoint } from '../negotiation/analysis/gaps';
+import { csvFile, jsonStream, wantsCsv } from './tabular';
+
+const FORMAT = { name: 'format', required: false, description: '`csv` for CSV (as `Accept: text/csv`), else JSON' };
+const SERIES_COLUMNS = ['at', 'scope', 'issue', 'gap', 'low', 'high'] as const;
+
+/** A series point as long CSV rows: the overall gap (scope overall), then each issue's. */
+function* seriesRows(points: SeriesPoint[]): Generator<Record<(typeof SERIES_COLUMNS)[number], string | number | null>> {
+  for (const p of points) {
+    yield { at: p.at, scope: 'overall', issue: null, gap: p.overall, low: p.overallRange?.low ?? null, high: p.overallRange?.high ?? null };
+    for (const [issue, gap] of Object.entries(p.issues)) {
+      yield { at: p.at, scope: 'issue', issue, gap, low: p.ranges[issue]?.low ?? null, high: p.ranges[issue]?.high ?? null };
+    }
+  }
+}
 
 const AT = { name: 'at', required: false, description: 'Valid time: instant or date (end of that UTC day); default now' };
 const KNOWN_AT = { name: 'knownAt', required: false, description: 'Recorded time: instant or date; default now' };
@@ -42,9 +59,30 @@ export class AsOfController {
   @ApiQuery({ name: 'to', required: true })
   @ApiQuery({ name: 'step', required: false, description: 'ISO 8601 duration, default P1D' })
   @ApiQuery(KNOWN_AT)
-  series(@Param('nid') nid: string, @Query() query: unknown) {
+  @ApiQuery(FORMAT)
+  async series(@Param('nid') nid: string, @Query() query: unknown, @Req() request: Request) {
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
-    const { between, points, knownAt, publicAt } = parseWith(seriesParams, query);
-    return this.queries.execute(new GetGapSeries(id, between, points, knownAt, publicAt));
+    const { between, points, knownAt, publicAt, format } = parseWith(seriesParams, query);
+    const series = await this.queries.execute(new GetGapSeries(id, between, points, knownAt, publicAt));
+    return wantsCsv(request, format) ? csvFile(seriesRows(series.points), SERIES_COLUMNS, `${id}-${between.join('-')}-series.csv`) : series;
   }
+
+  /** Party × issue × point, for R or pandas: JSON or CSV, streamed. */
+  @Get('panel')
+  @ApiQuery({ name: 'from', required: true })
+  @ApiQuery({ name: 'to', required: true })
+  @ApiQuery({ name: 'step', required: false, description: 'ISO 8601 duration, default P1D' })
+  @ApiQuery(KNOWN_AT)
+  @ApiQuery(FORMAT)
+  async panel(@Param('nid') nid: string, @Query() query: unknown, @Req() request: Request) {
+    const id = parseWith(negotiationIdSchema, nid, ['nid']);
+    const { points, knownAt, publicAt, format } = parseWith(panelParams, query);
+    const panel = await this.queries.execute(new GetPanel(id, points, knownAt, publicAt));
+    if (wantsCsv(request, format)) return csvFile(mapped(panel.rows, flatPanelRow), PANEL_COLUMNS, `${id}-panel.csv`);
+    return jsonStream({ knownAt: panel.knownAt, publicAt: panel.publicAt }, 'rows', panel.rows);
+  }
+}
+
+function* mapped<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
+  for (const item of items) yield f(item);
 }

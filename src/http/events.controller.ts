@@ -1,8 +1,10 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { QueryBus } from '@nestjs/cqrs';
 import { ReadEvents } from '../negotiation/reading/read-events.query';
 import { parseWith } from '../negotiation/domain/parse';
-import { pageParams } from '../negotiation/reading/as-of-params';
+import { pageFormatParams } from '../negotiation/reading/as-of-params';
+import { EVENT_COLUMNS, csvFile, eventRows, wantsCsv } from './tabular';
 
 /** The whole log, every stream, in global order. */
 @Controller('events')
@@ -10,8 +12,12 @@ export class EventsController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
-  page(@Query() query: unknown) {
-    const { after, limit } = parseWith(pageParams, query);
-    return this.queries.execute(new ReadEvents(after, limit));
+  async page(@Query() query: unknown, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    const { after, limit, format } = parseWith(pageFormatParams, query);
+    const page = await this.queries.execute(new ReadEvents(after, limit));
+    if (!wantsCsv(request, format)) return page;
+    // CSV has no room for `next`: it rides in a header.
+    response.setHeader('Parley-Next', page.next === null ? '' : String(page.next));
+    return csvFile(eventRows(page.events), EVENT_COLUMNS, 'events.csv');
   }
 }

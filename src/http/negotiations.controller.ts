@@ -16,7 +16,8 @@ import { NDJSON_TYPES, requireContentType } from './content-type';
 import { POSITION_HEADER } from './read-consistency.middleware';
 import { openApiSchema } from './openapi';
 import { parseWith } from '../negotiation/domain/parse';
-import { knownAtParams, pageParams } from '../negotiation/reading/as-of-params';
+import { knownAtParams, pageFormatParams } from '../negotiation/reading/as-of-params';
+import { EVENT_COLUMNS, csvFile, eventRows, wantsCsv } from './tabular';
 
 const importParams = z.object({
   expectedVersion: z
@@ -57,9 +58,14 @@ export class NegotiationsController {
   @Get(':nid/events')
   @ApiQuery({ name: 'after', required: false, description: 'Global position, exclusive' })
   @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 100' })
-  events(@Param('nid') nid: string, @Query() query: unknown) {
-    const { after, limit } = parseWith(pageParams, query);
-    return this.queries.execute(new ReadEvents(after, limit, parseWith(negotiationIdSchema, nid, ['nid'])));
+  @ApiQuery({ name: 'format', required: false, description: '`csv` for CSV (as `Accept: text/csv`); `next` is then the Parley-Next header' })
+  async events(@Param('nid') nid: string, @Query() query: unknown, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    const { after, limit, format } = parseWith(pageFormatParams, query);
+    const id = parseWith(negotiationIdSchema, nid, ['nid']);
+    const page = await this.queries.execute(new ReadEvents(after, limit, id));
+    if (!wantsCsv(request, format)) return page;
+    response.setHeader('Parley-Next', page.next === null ? '' : String(page.next));
+    return csvFile(eventRows(page.events), EVENT_COLUMNS, `${id}-events.csv`);
   }
 
   @Post(':nid/events')

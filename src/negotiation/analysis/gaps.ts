@@ -1,5 +1,6 @@
 import type { Stance } from '../stances/stance';
 import type { KnownIssue, TimelineFact } from '../stances/stance.repository';
+import { heldKey, stancesAlong } from '../stances/stance-sweep';
 
 /** The smallest and largest gap the two parties' uncertainty ranges allow (0–100). */
 export interface GapRange {
@@ -107,39 +108,25 @@ export interface SeriesPoint {
   overallRange: GapRange | null;
 }
 
-/**
- * Sweeps a timeline (in valid-time order, ties by position) once for all points: the stance
- * at each point is the last fact at or before it, exactly as the as-of rule reads.
- */
+/** The gap between a and b at each point, from one sweep of their timeline (stancesAlong). */
 export function gapSeries(a: string, b: string, timeline: TimelineFact[], issues: KnownIssue[], points: Date[]): SeriesPoint[] {
-  const values = new Map<string, { value: number; uncertainty: { low: number; high: number } | null }>();
-  const saliences = new Map<string, number>();
-  const key = (party: string, issue: string) => `${party}\u0000${issue}`;
-  let next = 0;
-  return points.map((at) => {
-    while (next < timeline.length && timeline[next]!.occurredAt.getTime() <= at.getTime()) {
-      const fact = timeline[next++]!;
-      const k = key(fact.party, fact.issue);
-      if (fact.kind === 'withdraw') values.delete(k);
-      else values.set(k, { value: fact.value!, uncertainty: fact.uncertainty });
-      if (fact.kind === 'set' && fact.salience !== null) saliences.set(k, fact.salience);
-    }
+  const series: SeriesPoint[] = [];
+  for (const { at, held } of stancesAlong(timeline, points)) {
     const stances: StanceLike[] = [];
     for (const party of [a, b]) {
       for (const issue of issues) {
-        const held = values.get(key(party, issue.issue));
-        if (held !== undefined) {
-          stances.push({ party, issue: issue.issue, ...held, salience: saliences.get(key(party, issue.issue)) ?? null });
-        }
+        const stance = held.get(heldKey(party, issue.issue));
+        if (stance) stances.push({ party, issue: issue.issue, value: stance.value, uncertainty: stance.uncertainty, salience: stance.salience });
       }
     }
     const gap = pairGap(a, b, stances, issues);
-    return {
+    series.push({
       at: at.toISOString(),
       overall: gap.overall,
       issues: Object.fromEntries(gap.issues.map((i) => [i.issue, i.gap])),
       ranges: Object.fromEntries(gap.issues.map((i) => [i.issue, i.range])),
       overallRange: gap.overallRange,
-    };
-  });
+    });
+  }
+  return series;
 }

@@ -42,30 +42,53 @@ const durationSchema = z.string().transform((value, ctx) => {
   return duration;
 });
 
+/** from, from + step, … up to and including to; an issue (and undefined) when they are unfit. */
+function pointsOf(
+  range: { from: Date; to: Date; step: Duration },
+  ctx: z.RefinementCtx,
+): Date[] | undefined {
+  if (range.to < range.from) {
+    ctx.addIssue({ code: 'custom', path: ['to'], message: '`to` is before `from`' });
+    return undefined;
+  }
+  const points: Date[] = [];
+  let at = DateTime.fromJSDate(range.from, { zone: 'utc' });
+  while (at.toMillis() <= range.to.getTime()) {
+    if (points.length === MAX_SERIES_POINTS) {
+      ctx.addIssue({ code: 'custom', path: ['step'], message: `More than ${MAX_SERIES_POINTS} points: use a larger step or a shorter range` });
+      return undefined;
+    }
+    points.push(at.toJSDate());
+    at = at.plus(range.step);
+  }
+  return points;
+}
+
+const pointsFields = {
+  from: instantOrDateSchema,
+  to: instantOrDateSchema,
+  step: durationSchema.default(() => Duration.fromISO('P1D') as Duration<true>),
+  knownAt: instantOrDateSchema.optional(),
+  publicAt: instantOrDateSchema.optional(),
+};
+
+/** `format=csv` asks for CSV, like `Accept: text/csv`. */
+const formatField = { format: z.enum(['json', 'csv']).optional() };
+
 /** The points of a series: from, from + step, … up to and including to. */
 export const seriesParams = z
-  .object({
-    between: partyListSchema.refine((p) => p.length === 2, 'A series is for one pair: between=a,b'),
-    from: instantOrDateSchema,
-    to: instantOrDateSchema,
-    step: durationSchema.default(() => Duration.fromISO('P1D') as Duration<true>),
-    knownAt: instantOrDateSchema.optional(),
-    publicAt: instantOrDateSchema.optional(),
-  })
+  .object({ between: partyListSchema.refine((p) => p.length === 2, 'A series is for one pair: between=a,b'), ...pointsFields, ...formatField })
   .transform((params, ctx) => {
-    if (params.to < params.from) {
-      ctx.addIssue({ code: 'custom', path: ['to'], message: '`to` is before `from`' });
-      return z.NEVER;
-    }
-    const points: Date[] = [];
-    let at = DateTime.fromJSDate(params.from, { zone: 'utc' });
-    while (at.toMillis() <= params.to.getTime()) {
-      if (points.length === MAX_SERIES_POINTS) {
-        ctx.addIssue({ code: 'custom', path: ['step'], message: `More than ${MAX_SERIES_POINTS} points: use a larger step or a shorter range` });
-        return z.NEVER;
-      }
-      points.push(at.toJSDate());
-      at = at.plus(params.step);
-    }
-    return { between: params.between as [string, string], points, knownAt: params.knownAt, publicAt: params.publicAt };
+    const points = pointsOf(params, ctx);
+    if (!points) return z.NEVER;
+    return { between: params.between as [string, string], points, knownAt: params.knownAt, publicAt: params.publicAt, format: params.format };
   });
+
+/** The panel's points, as a series'. */
+export const panelParams = z.object({ ...pointsFields, ...formatField }).transform((params, ctx) => {
+  const points = pointsOf(params, ctx);
+  if (!points) return z.NEVER;
+  return { points, knownAt: params.knownAt, publicAt: params.publicAt, format: params.format };
+});
+
+export const pageFormatParams = pageParams.extend(formatField);

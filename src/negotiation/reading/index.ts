@@ -6,6 +6,7 @@ import { GetStancesHandler } from '../stances/get-stances.query';
 import { ListNegotiationsHandler } from './list-negotiations.query';
 import { GetVersionHandler } from './get-version.query';
 import { ReadEventsHandler } from './read-events.query';
+import { GetPanelHandler } from '../stances/get-panel.query';
 
 export const queryHandlers = [
   ListNegotiationsHandler,
@@ -15,5 +16,6 @@ export const queryHandlers = [
   GetStancesHandler,
   GetGapsHandler,
   GetGapSeriesHandler,
+  GetPanelHandler,
   ...analysisHandlers,
 ];

@@ -189,6 +189,9 @@ export interface TimelineFact {
   recordedAt: Date;
   source: Source | null;
   uncertainty: { low: number; high: number } | null;
+  confidence: number | null;
+  basis: string | null;
+  datePrecision: string | null;
 }
 
 /**
@@ -218,9 +221,13 @@ export async function timelineOf(
     source: Source | null;
     uncertainty_low: number | null;
     uncertainty_high: number | null;
+    confidence: number | null;
+    basis: string | null;
+    date_precision: string | null;
   }>`
     select f.party, f.issue, f.kind, f.value, f.salience, f.summary, f.event_id, f.event_position,
-           f.occurred_at, f.recorded_at, v.source, f.uncertainty_low, f.uncertainty_high
+           f.occurred_at, f.recorded_at, v.source, f.uncertainty_low, f.uncertainty_high,
+           f.confidence, f.basis, v.date_precision
     from stance_facts f
     join stance_versions v on v.event_id = f.event_id and v.version_position = f.version_position
     where f.negotiation_id = ${negotiationId}
@@ -242,5 +249,8 @@ export async function timelineOf(
     recordedAt: r.recorded_at,
     source: r.source,
     uncertainty: r.uncertainty_low === null || r.uncertainty_high === null ? null : { low: r.uncertainty_low, high: r.uncertainty_high },
+    confidence: r.confidence,
+    basis: r.basis,
+    datePrecision: r.date_precision,
   }));
 }

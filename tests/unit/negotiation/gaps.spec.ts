@@ -75,7 +75,7 @@ describe('gap ranges (uncertainty)', () => {
 describe('gapSeries', () => {
   const fact = (party: string, value: number | null, day: number, position: number, kind: 'set' | 'withdraw' = 'set'): TimelineFact => ({
     party, issue: 'x', kind, value, salience: null, summary: null, eventId: `e${position}`, eventPosition: position,
-    occurredAt: new Date(Date.UTC(2025, 3, day)), recordedAt: new Date(), source: null, uncertainty: null,
+    occurredAt: new Date(Date.UTC(2025, 3, day)), recordedAt: new Date(), source: null, uncertainty: null, confidence: null, basis: null, datePrecision: null,
   });
 
   it('reads the last fact at or before each point, and forgets a withdrawn stance', () => {

@@ -1,0 +1,102 @@
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { ReadModel } from '../reading/read-model';
+import type { Source } from '../domain/events';
+import { issuesKnown, partiesKnown, timelineOf } from './stance.repository';
+import { heldKey, stancesAlong } from './stance-sweep';
+
+/** One party's stance on one issue at one point of the panel. */
+export interface PanelRow {
+  at: string;
+  party: string;
+  issue: string;
+  value: number;
+  salience: number | null;
+  confidence: number | null;
+  uncertainty: { low: number; high: number } | null;
+  basis: string | null;
+  since: string;
+  sincePrecision: string;
+  eventId: string;
+  source: Source | null;
+  recordedAt: string;
+  scale: { min: number; max: number };
+}
+
+export interface Panel {
+  knownAt: string;
+  publicAt: string | null;
+  /** Produced as they are read: a long panel is never held in memory whole. */
+  rows: Iterable<PanelRow>;
+}
+
+export class GetPanel extends Query<Panel> {
+  constructor(
+    readonly negotiationId: string,
+    readonly points: Date[],
+    readonly knownAtQuery: Date | undefined,
+    readonly publicAt?: Date,
+  ) {
+    super();
+  }
+}
+
+/** Every party × issue × point with a stance, by the one sweep series use (stancesAlong). */
+@QueryHandler(GetPanel)
+export class GetPanelHandler implements IQueryHandler<GetPanel> {
+  constructor(private readonly readModel: ReadModel) {}
+
+  async execute({ negotiationId, points, knownAtQuery, publicAt }: GetPanel): Promise<Panel> {
+    const { db, now } = await this.readModel.open(negotiationId);
+    const knownAt = knownAtQuery ?? now;
+    const [parties, issues] = await Promise.all([partiesKnown(db, negotiationId, knownAt), issuesKnown(db, negotiationId, knownAt)]);
+    const timeline = await timelineOf(db, negotiationId, parties.map((p) => p.party), knownAt, undefined, publicAt);
+    function* rows(): Generator<PanelRow> {
+      for (const { at, held } of stancesAlong(timeline, points)) {
+        for (const party of parties) {
+          for (const issue of issues) {
+            const stance = held.get(heldKey(party.party, issue.issue));
+            if (!stance) continue;
+            yield {
+              at: at.toISOString(),
+              party: party.party,
+              issue: issue.issue,
+              value: stance.value,
+              salience: stance.salience,
+              confidence: stance.confidence,
+              uncertainty: stance.uncertainty,
+              basis: stance.basis,
+              since: stance.occurredAt.toISOString(),
+              sincePrecision: stance.datePrecision ?? 'instant',
+              eventId: stance.eventId,
+              source: stance.source,
+              recordedAt: stance.recordedAt.toISOString(),
+              scale: { min: issue.scale.min, max: issue.scale.max },
+            };
+          }
+        }
+      }
+    }
+    return { knownAt: knownAt.toISOString(), publicAt: publicAt?.toISOString() ?? null, rows: rows() };
+  }
+}
+
+/** A panel row as a flat CSV record (the column order of PANEL_COLUMNS). */
+export const PANEL_COLUMNS = [
+  'at', 'party', 'issue', 'value', 'salience', 'confidence', 'uncertaintyLow', 'uncertaintyHigh', 'basis', 'since', 'sincePrecision',
+  'eventId', 'sourceUrl', 'sourcePublisher', 'sourcePublishedAt', 'sourceItemId', 'recordedAt', 'scaleMin', 'scaleMax',
+] as const;
+
+export function flatPanelRow(row: PanelRow): Record<(typeof PANEL_COLUMNS)[number], string | number | null> {
+  const { uncertainty, source, scale, ...plain } = row;
+  return {
+    ...plain,
+    uncertaintyLow: uncertainty?.low ?? null,
+    uncertaintyHigh: uncertainty?.high ?? null,
+    sourceUrl: source?.url ?? null,
+    sourcePublisher: source?.publisher ?? null,
+    sourcePublishedAt: source?.publishedAt ?? null,
+    sourceItemId: source?.itemId ?? null,
+    scaleMin: scale.min,
+    scaleMax: scale.max,
+  };
+}
