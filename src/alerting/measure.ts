@@ -1,7 +1,7 @@
 import { Duration } from 'luxon';
 import type { Kysely } from 'kysely';
 import type { Database } from '../database/schema';
-import { zonesOfAgreement } from '../negotiation/analysis/analytics';
+import { zonesOfAgreement } from '../negotiation/analysis/zones';
 import type { AsOf } from '../negotiation/stances/stance';
 import { pairGap } from '../negotiation/analysis/gaps';
 import { issuesKnown, redLinesAt, stancesAt } from '../negotiation/stances/stance.repository';

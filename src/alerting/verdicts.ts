@@ -1,4 +1,5 @@
 import type { RuleDefinition } from './alert-rules';
+import { outsideLine } from '../negotiation/analysis/red-lines';
 
 /** What a rule watches, measured at one (at, knownAt). */
 export type Measure =
@@ -67,7 +68,7 @@ export function judge(rule: RuleDefinition, before: Measure, after: Measure): Ve
       const b = before as Extract<Measure, { kind: 'red_line' }>;
       const a = after as Extract<Measure, { kind: 'red_line' }>;
       return Object.entries(a.values)
-        .filter(([party, value]) => outside(value, a.line) && !(party in b.values && outside(b.values[party]!, b.line)))
+        .filter(([party, value]) => outsideLine(value, a.line) && !(party in b.values && outsideLine(b.values[party]!, b.line)))
         .map(([party, value]) => ({ summary: `${party}'s stance on ${rule.issue} (${fmt(value)}) entered ${rule.party}'s unacceptable range`, key: party }));
     }
   }
@@ -86,7 +87,7 @@ export function conditions(rule: RuleDefinition, m: Measure): Map<string, boolea
   }
   if (rule.kind === 'red_line' && rule.mode === 'stance') {
     const r = m as Extract<Measure, { kind: 'red_line' }>;
-    return new Map(Object.entries(r.values).map(([party, value]) => [party, outside(value, r.line)]));
+    return new Map(Object.entries(r.values).map(([party, value]) => [party, outsideLine(value, r.line)]));
   }
   return null;
 }
@@ -105,9 +106,4 @@ function describe(rule: RuleDefinition, m: Measure): string {
   if (rule.kind !== 'gap_threshold') return '';
   const value = (m as { value: number | null }).value;
   return `gap ${rule.a}–${rule.b}${rule.issue ? ` on ${rule.issue}` : ''} ${value === null ? 'no longer measured' : `at ${fmt(value)}, ${rule.direction === 'up' ? 'below' : 'at or above'} ${rule.threshold}`}`;
-}
-
-export function outside(value: number, line: { min: number | null; max: number | null } | null): boolean {
-  if (!line) return false;
-  return (line.min !== null && value < line.min) || (line.max !== null && value > line.max);
 }

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { slugSchema } from '../negotiation/domain/events';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
@@ -18,6 +18,7 @@ const concessionParams = z.object({
 });
 
 const historyParams = knownAtParams.extend({ issue: slugSchema.optional() });
+const outcomeParams = asOfParams.extend({ model: z.enum(['compromise', 'weighted-median']).default('compromise') });
 
 /** Analyses beyond the contract (docs/metrics.md): zones of agreement, outcomes, concessions, histories. */
 @ApiTags('analysis')
@@ -33,9 +34,10 @@ export class AnalysisController {
   }
 
   @Get('outcomes')
+  @ApiQuery({ name: 'model', required: false, description: '`compromise` (weighted mean, default) or `weighted-median`' })
   outcomes(@Param('nid') nid: string, @Query() query: unknown) {
-    const asOf = parseWith(asOfParams, query);
-    return this.queries.execute(new GetOutcomes(parseWith(negotiationIdSchema, nid, ['nid']), asOf));
+    const { model, ...asOf } = parseWith(outcomeParams, query);
+    return this.queries.execute(new GetOutcomes(parseWith(negotiationIdSchema, nid, ['nid']), asOf, model));
   }
 
   @Get('concessions')

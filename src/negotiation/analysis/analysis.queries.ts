@@ -1,5 +1,7 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { compromiseOutcomes, concessions, zonesOfAgreement, type Concession, type Outcome, type Zone } from './analytics';
+import { concessions, type Concession } from './concessions';
+import { outcomes, type Outcome, type OutcomeModel } from './outcomes';
+import { zonesOfAgreement, type Zone } from './zones';
 import type { AsOf } from '../stances/stance';
 import { issuesKnown, partiesKnown, redLinesAt, stancesAt, timelineOf, type TimelineFact } from '../stances/stance.repository';
 import { checkParties } from './check-parties';
@@ -19,19 +21,20 @@ export class GetZonesHandler implements IQueryHandler<GetZones> {
 
   async execute({ negotiationId, query, between }: GetZones) {
     const { db, asOf } = await this.readModel.openAsOf(negotiationId, query);
-    const [parties, issues, redLines] = await Promise.all([
+    const [parties, issues, redLines, stances] = await Promise.all([
       partiesKnown(db, negotiationId, asOf.knownAt, asOf.upTo),
       issuesKnown(db, negotiationId, asOf.knownAt, asOf.upTo),
       redLinesAt(db, negotiationId, asOf),
+      stancesAt(db, negotiationId, asOf),
     ]);
     const chosen = between ?? parties.map((p) => p.party).sort();
     checkParties(chosen, parties.map((p) => p.party));
-    return { ...stamp(asOf), parties: chosen, zones: zonesOfAgreement(chosen, issues, redLines) };
+    return { ...stamp(asOf), parties: chosen, zones: zonesOfAgreement(chosen, issues, redLines, stances) };
   }
 }
 
-export class GetOutcomes extends Query<{ at: string; knownAt: string; outcomes: Outcome[] }> {
-  constructor(readonly negotiationId: string, readonly query: AsOfQuery) {
+export class GetOutcomes extends Query<{ at: string; knownAt: string; model: OutcomeModel; outcomes: Outcome[] }> {
+  constructor(readonly negotiationId: string, readonly query: AsOfQuery, readonly model: OutcomeModel = 'compromise') {
     super();
   }
 }
@@ -40,14 +43,15 @@ export class GetOutcomes extends Query<{ at: string; knownAt: string; outcomes: 
 export class GetOutcomesHandler implements IQueryHandler<GetOutcomes> {
   constructor(private readonly readModel: ReadModel) {}
 
-  async execute({ negotiationId, query }: GetOutcomes) {
+  async execute({ negotiationId, query, model }: GetOutcomes) {
     const { db, asOf } = await this.readModel.openAsOf(negotiationId, query);
-    const [parties, issues, stances] = await Promise.all([
+    const [parties, issues, stances, redLines] = await Promise.all([
       partiesKnown(db, negotiationId, asOf.knownAt, asOf.upTo),
       issuesKnown(db, negotiationId, asOf.knownAt, asOf.upTo),
       stancesAt(db, negotiationId, asOf),
+      redLinesAt(db, negotiationId, asOf),
     ]);
-    return { ...stamp(asOf), outcomes: compromiseOutcomes(parties, issues, stances) };
+    return { ...stamp(asOf), model, outcomes: outcomes(model, parties, issues, stances, redLines) };
   }
 }
 

@@ -1,4 +1,6 @@
-import { compromiseOutcomes, concessions, zonesOfAgreement } from '../../../src/negotiation/analysis/analytics';
+import { concessions } from '../../../src/negotiation/analysis/concessions';
+import { outcomes, weightedMedian } from '../../../src/negotiation/analysis/outcomes';
+import { zonesOfAgreement } from '../../../src/negotiation/analysis/zones';
 import type { RedLine, Stance } from '../../../src/negotiation/stances/stance';
 import type { KnownIssue, KnownParty } from '../../../src/negotiation/stances/stance.repository';
 
@@ -35,18 +37,50 @@ describe('zonesOfAgreement', () => {
   it('leaves out issues on which nobody drew a line', () => {
     expect(zonesOfAgreement(['us', 'russia'], [issue('nato')], [])).toEqual([]);
   });
+
+  it('given only Russia declared a line and Ukraine states 0, then the zone is not determined, Ukraine is assumed, and its stance lies outside', () => {
+    // The issue's case: only Russia draws a line (here: at least 100); the others are assumed to accept anything.
+    const [zone] = zonesOfAgreement(['russia', 'ukraine'], [issue('foreign-forces')], [line('russia', 'foreign-forces', 100, null)], [stance('ukraine', 'foreign-forces', 0), stance('russia', 'foreign-forces', 100)]);
+    expect(zone).toMatchObject({ zone: { from: 100, to: 100 }, determined: false, assumed: ['ukraine'], outside: [{ party: 'ukraine', value: 0 }] });
+    expect(zone!.bounds).toEqual([
+      { party: 'russia', min: 100, max: 100, declared: true, redLine: true },
+      { party: 'ukraine', min: 0, max: 100, declared: false, redLine: false },
+    ]);
+  });
+
+  it('given every party with a stance declared its range, then the zone is determined', () => {
+    const [zone] = zonesOfAgreement(['us', 'russia'], [issue('crimea')], [line('us', 'crimea', null, 90), line('russia', 'crimea', 70, null)], [stance('us', 'crimea', 80), stance('russia', 'crimea', 95)]);
+    expect(zone).toMatchObject({ determined: true, assumed: [], outside: [{ party: 'russia', value: 95 }] });
+  });
 });
 
-describe('compromiseOutcomes', () => {
+describe('outcomes: weighted median', () => {
+  it('is the first value whose cumulative weight reaches half, and the midpoint on an exact half', () => {
+    expect(weightedMedian([{ value: 0, weight: 1 }, { value: 50, weight: 1 }, { value: 100, weight: 3 }])).toBe(100);
+    expect(weightedMedian([{ value: 0, weight: 2 }, { value: 50, weight: 1 }, { value: 100, weight: 1 }])).toBe(25);
+    expect(weightedMedian([{ value: 10, weight: 1 }, { value: 30, weight: 1 }, { value: 90, weight: 1 }])).toBe(30);
+    expect(weightedMedian([{ value: 10, weight: 0 }])).toBeNull();
+  });
+
+  it('reports coverage, feasibility against declared red lines and gaps on the 0–100 scale', () => {
+    const scale = issue('crimea', 0, 10);
+    const [result] = outcomes('weighted-median', [party('us'), party('ukraine'), party('russia')], [scale], [stance('us', 'crimea', 9, 0.9), stance('ukraine', 'crimea', 0, 0.5)], [line('ukraine', 'crimea', null, 5)]);
+    // Weights 0.9 and 0.5: the median is the US stance, 9, beyond Ukraine's line (max 5).
+    expect(result).toMatchObject({ model: 'weighted-median', outcome: 9, feasible: false, breaks: ['ukraine'], coverage: { counted: ['us', 'ukraine'], missing: ['russia'] } });
+    expect(result!.parties.find((p) => p.party === 'ukraine')).toMatchObject({ distance: 9, gap: 90 });
+  });
+});
+
+describe('outcomes: compromise model', () => {
   it('weights each stance by capability × salience, a missing salience counting as 0.5', () => {
-    const [outcome] = compromiseOutcomes([party('us', 1), party('ukraine', 0.5)], [issue('crimea')], [stance('us', 'crimea', 100, 0.9), stance('ukraine', 'crimea', 0)]);
+    const [outcome] = outcomes('compromise', [party('us', 1), party('ukraine', 0.5)], [issue('crimea')], [stance('us', 'crimea', 100, 0.9), stance('ukraine', 'crimea', 0)]);
     // us weight 1 × 0.9, ukraine 0.5 × 0.5: 90 / 1.15.
     expect(outcome!.outcome).toBeCloseTo(90 / 1.15, 12);
     expect(outcome!.parties.find((p) => p.party === 'ukraine')!.distance).toBeCloseTo(90 / 1.15, 12);
   });
 
   it('has no outcome when every weight is zero', () => {
-    const [outcome] = compromiseOutcomes([party('us', 0)], [issue('crimea')], [stance('us', 'crimea', 100, 0.9)]);
+    const [outcome] = outcomes('compromise', [party('us', 0)], [issue('crimea')], [stance('us', 'crimea', 100, 0.9)]);
     expect(outcome!.outcome).toBeNull();
   });
 });
