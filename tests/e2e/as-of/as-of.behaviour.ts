@@ -47,7 +47,11 @@ export function asOfBehaviour(start: () => Promise<App>) {
       expect(us).toMatchObject({
         value: 100,
         salience: 0.9,
-        since: '2025-04-25T12:00:00.000Z',
+        // Coded to the day (no time is invented): in force from the start of 25 April, UTC.
+        since: '2025-04-25T00:00:00.000Z',
+        sincePrecision: 'day',
+        basis: 'quoted',
+        uncertainty: { low: 50, high: 100 },
         source: { publisher: 'Reuters', publishedAt: '2025-04-25' },
       });
       const events = (await get('/negotiations/ukraine-2025/events?limit=100')).body.events;
@@ -144,16 +148,18 @@ export function asOfBehaviour(start: () => Promise<App>) {
       // coded salience raises the gap from 76 to 77.78: a high salience weighs more.
       expect(pairs[0].overall).toBeCloseTo((100 * 0.7 + 0.5 * (100 + 50 + 80 + 50)) / 2.7, 10);
       expect(pairs[0].coverage).toBe(5 / 8);
-      // No uncertainty is coded in these positions: each range is the gap itself.
+      // Two US values carry a range (50–100: the inferred sequencing, Trump's words on Crimea)
+      // against Ukraine's exact 0: their gap lies between 50 and 100. The others are exact.
       const exact = (gap: number) => ({ low: gap, high: gap });
       expect(pairs[0].issues).toEqual([
-        { issue: 'ceasefire-sequencing', gap: 100, a: 100, b: 0, range: exact(100) },
-        { issue: 'crimea', gap: 100, a: 100, b: 0, range: exact(100) },
+        { issue: 'ceasefire-sequencing', gap: 100, a: 100, b: 0, range: { low: 50, high: 100 } },
+        { issue: 'crimea', gap: 100, a: 100, b: 0, range: { low: 50, high: 100 } },
         { issue: 'occupied-territories', gap: 50, a: 50, b: 0, range: exact(50) },
         { issue: 'sanctions-relief', gap: 80, a: 100, b: 20, range: exact(80) },
         { issue: 'security-guarantees', gap: 50, a: 50, b: 0, range: exact(50) },
       ]);
-      expect(pairs[0].overallRange.low).toBeCloseTo(pairs[0].overall, 10);
+      expect(pairs[0].overallRange.low).toBeCloseTo((50 * 0.7 + 0.5 * (50 + 50 + 80 + 50)) / 2.7, 10);
+      expect(pairs[0].overallRange.high).toBeCloseTo(pairs[0].overall, 10);
     });
 
     it('is a plain mean before any salience was given (24 Apr)', async () => {
@@ -316,8 +322,8 @@ export function asOfBehaviour(start: () => Promise<App>) {
     it("lists a party's history on an issue with sources", async () => {
       const { changes } = (await get('/negotiations/ukraine-2025/parties/us/history?issue=crimea')).body;
       expect(changes.map((c: { value: number; occurredAt: string }) => [c.value, c.occurredAt])).toEqual([
-        [100, '2025-04-17T10:00:00.000Z'],
-        [100, '2025-04-25T12:00:00.000Z'],
+        [100, '2025-04-17T00:00:00.000Z'],
+        [100, '2025-04-25T00:00:00.000Z'],
       ]);
       expect(changes[0].source.publisher).toBe('Reuters');
     });

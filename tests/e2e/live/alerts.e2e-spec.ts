@@ -135,7 +135,7 @@ describe('alert rules', () => {
     const gap = await replay({ kind: 'gap_threshold', a: 'us', b: 'ukraine', threshold: 77, direction: 'up' }, 'valid');
     expect(gap.status).toBe(200);
     // 76 after London; Trump's salience on 25 April (0.9, the others neutral 0.5) brings it to 77.78.
-    expect(gap.body.firings.map((f: { at: string }) => f.at)).toEqual(['2025-04-25T12:00:00.000Z']);
+    expect(gap.body.firings.map((f: { at: string }) => f.at)).toEqual(['2025-04-25T00:00:00.000Z']);
     const redLine = await replay({ kind: 'red_line', mode: 'stance', party: 'russia', issue: 'foreign-forces' }, 'valid');
     expect(redLine.body.firings.map((f: { summary: string }) => f.summary)).toEqual([
       "europe's stance on foreign-forces (0) entered russia's unacceptable range",
