@@ -41,12 +41,12 @@ export function registerPanel(program: Command): void {
         ...(options.knownAt ? { knownAt: options.knownAt } : {}),
         ...(options.publicAt ? { publicAt: options.publicAt } : {}),
       };
-      const { points, knownAt, publicAt } = parseWith(panelParams, query);
+      const { points, query: asOf } = parseWith(panelParams, query);
       const out: Writable = options.output ? createWriteStream(options.output) : process.stdout;
       const target = await openTarget();
       try {
         if (target.kind === 'local') {
-          const panel = await target.app.get(QueryBus).execute(new GetPanel(id, points, knownAt, publicAt));
+          const panel = await target.app.get(QueryBus).execute(new GetPanel(id, points, asOf));
           await pipeline(csvStream(flat(panel.rows), PANEL_COLUMNS), out);
         } else {
           // Through the server that holds the data dir: its CSV, streamed to the file.

@@ -7,19 +7,32 @@ import { negotiationIdSchema } from '../negotiation/domain/requests';
 import { GetGaps, type GapsAnswer } from '../negotiation/analysis/get-gaps.query';
 import { GetStances, type StancesAnswer } from '../negotiation/stances/get-stances.query';
 import { callRemote, closeTarget, openTarget } from './context';
+import { GetOutcomes, GetZones } from '../negotiation/analysis/analysis.queries';
+import { outcomeParams } from '../negotiation/reading/as-of-params';
+import type { Outcome } from '../negotiation/analysis/outcomes';
+import type { Zone } from '../negotiation/analysis/zones';
+import { GetVersion, versionSchema } from '../negotiation/reading/get-version.query';
 
 interface ReadOptions {
   negotiation: string;
   at?: string;
   knownAt?: string;
+  publicAt?: string;
+  version?: string;
   between?: string;
+  model?: string;
   json?: boolean;
 }
 
 // Colours only where a person reads them.
 const PLAIN = process.stdout.isTTY ? {} : { head: [], border: [] };
 const fmt = (n: number | null) => (n === null ? '–' : String(Math.round(n * 100) / 100));
-const query = (o: ReadOptions) => ({ ...(o.at ? { at: o.at } : {}), ...(o.knownAt ? { knownAt: o.knownAt } : {}) });
+const query = (o: ReadOptions): Record<string, string> => ({
+  ...(o.at ? { at: o.at } : {}),
+  ...(o.knownAt ? { knownAt: o.knownAt } : {}),
+  ...(o.publicAt ? { publicAt: o.publicAt } : {}),
+  ...(o.version ? { version: o.version } : {}),
+});
 
 /** `parley stances` and `parley gaps`: the as-of reads, as a table or --json. */
 export function registerReads(program: Command): void {
@@ -28,6 +41,8 @@ export function registerReads(program: Command): void {
       .requiredOption('-n, --negotiation <nid>', 'negotiation id')
       .option('--at <when>', 'valid time: instant or date (end of that UTC day); default now')
       .option('--known-at <when>', 'recorded time: instant or date; default now')
+      .option('--public-at <when>', 'only reports public by then')
+      .option('--version <n>', 'a cited version: only the first n events count')
       .option('--json', 'print the JSON answer instead of a table');
 
   common(program.command('stances').description("each party's stance on each issue, as of a date")).action(
@@ -49,8 +64,8 @@ export function registerReads(program: Command): void {
     .action(async (options: ReadOptions) => {
       const params = { ...query(options), ...(options.between ? { between: options.between } : {}) };
       const answer = await read<GapsAnswer>(options, 'gaps', (bus, id) => {
-        const { at, knownAt, between } = parseWith(gapsParams, params);
-        return bus.execute(new GetGaps(id, { at, knownAt }, between));
+        const { between, ...asOf } = parseWith(gapsParams, params);
+        return bus.execute(new GetGaps(id, asOf, between));
       }, params);
       if (options.json) return print(answer);
       const table = new Table({ head: ['a', 'b', 'overall', 'coverage', 'issues (gap)'], style: PLAIN });
@@ -58,6 +73,54 @@ export function registerReads(program: Command): void {
         table.push([p.a, p.b, fmt(p.overall), fmt(p.coverage), p.issues.map((i) => `${i.issue} ${fmt(i.gap)}`).join(', ')]);
       }
       print(`gaps at ${answer.at}, as known at ${answer.knownAt}\n${table.toString()}`);
+    });
+
+  registerAnalyses(program, common);
+}
+
+/** `parley zones`, `parley outcomes`, `parley version`: the analyses and citations of docs/metrics.md. */
+function registerAnalyses(program: Command, common: (command: Command) => Command): void {
+  common(program.command('zones').description('zones of possible agreement from declared red lines, as of a date'))
+    .option('--between <parties>', 'comma-separated parties; default every party')
+    .action(async (options: ReadOptions) => {
+      const params = { ...query(options), ...(options.between ? { between: options.between } : {}) };
+      const answer = await read<{ zones: Zone[] }>(options, 'zones', (bus, id) => {
+        const { between, ...asOf } = parseWith(gapsParams, params);
+        return bus.execute(new GetZones(id, asOf, between));
+      }, params);
+      if (options.json) return print(answer);
+      const table = new Table({ head: ['issue', 'zone', 'determined', 'assumed', 'outside'], style: PLAIN });
+      for (const z of answer.zones) {
+        table.push([z.issue, z.zone ? `${fmt(z.zone.from)}–${fmt(z.zone.to)}` : `none (short by ${fmt(z.shortfall)})`, z.determined ? 'yes' : 'no', z.assumed.join(', '), z.outside.map((o) => `${o.party} ${fmt(o.value)}`).join(', ')]);
+      }
+      print(table.toString());
+    });
+
+  common(program.command('outcomes').description('predicted outcomes per issue (compromise or weighted-median model)'))
+    .option('--model <model>', 'compromise or weighted-median', 'compromise')
+    .action(async (options: ReadOptions) => {
+      const params = { ...query(options), model: options.model ?? 'compromise' };
+      const answer = await read<{ model: string; outcomes: Outcome[] }>(options, 'outcomes', (bus, id) => {
+        const { model, ...asOf } = parseWith(outcomeParams, params);
+        return bus.execute(new GetOutcomes(id, asOf, model));
+      }, params);
+      if (options.json) return print(answer);
+      const table = new Table({ head: ['issue', 'outcome', 'feasible', 'counted', 'missing'], style: PLAIN });
+      for (const o of answer.outcomes) {
+        table.push([o.issue, fmt(o.outcome), o.feasible === null ? '–' : o.feasible ? 'yes' : `no (${o.breaks.join(', ')})`, o.coverage.counted.join(', '), o.coverage.missing.join(', ')]);
+      }
+      print(`${answer.model} model\n${table.toString()}`);
+    });
+
+  program
+    .command('version')
+    .description('the SHA-256 and citation of a negotiation at version n')
+    .requiredOption('-n, --negotiation <nid>', 'negotiation id')
+    .argument('<n>', 'version: the first n events of the stream')
+    .action(async (n: string, options: ReadOptions) => {
+      const version = parseWith(versionSchema, n, ['n']);
+      const answer = await read<{ citation: string }>(options, `versions/${version}`, (bus, id) => bus.execute(new GetVersion(id, version)), {});
+      print(answer);
     });
 }
 

@@ -1,24 +1,21 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
 import { slugSchema } from '../negotiation/domain/events';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
 import { instantOrDateSchema } from '../negotiation/domain/time';
 import { GetConcessions, GetHistory, GetOutcomes, GetZones } from '../negotiation/analysis/analysis.queries';
 import { parseWith } from '../negotiation/domain/parse';
-import { asOfParams, gapsParams, knownAtParams } from '../negotiation/reading/as-of-params';
+import { gapsParams, outcomeParams, recordedParams } from '../negotiation/reading/as-of-params';
 
-const concessionParams = z.object({
+const concessionParams = recordedParams.extend({
   party: slugSchema,
   toward: slugSchema,
   from: instantOrDateSchema,
   to: instantOrDateSchema,
-  knownAt: instantOrDateSchema.optional(),
 });
 
-const historyParams = knownAtParams.extend({ issue: slugSchema.optional() });
-const outcomeParams = asOfParams.extend({ model: z.enum(['compromise', 'weighted-median']).default('compromise') });
+const historyParams = recordedParams.extend({ issue: slugSchema.optional() });
 
 /** Analyses beyond the contract (docs/metrics.md): zones of agreement, outcomes, concessions, histories. */
 @ApiTags('analysis')
@@ -42,15 +39,13 @@ export class AnalysisController {
 
   @Get('concessions')
   concessions(@Param('nid') nid: string, @Query() query: unknown) {
-    const { party, toward, from, to, knownAt } = parseWith(concessionParams, query);
-    return this.queries.execute(new GetConcessions(parseWith(negotiationIdSchema, nid, ['nid']), party, toward, from, to, knownAt));
+    const { party, toward, from, to, ...asOf } = parseWith(concessionParams, query);
+    return this.queries.execute(new GetConcessions(parseWith(negotiationIdSchema, nid, ['nid']), party, toward, from, to, asOf));
   }
 
   @Get('parties/:party/history')
   history(@Param('nid') nid: string, @Param('party') party: string, @Query() query: unknown) {
-    const { knownAt, issue } = parseWith(historyParams, query);
-    return this.queries.execute(
-      new GetHistory(parseWith(negotiationIdSchema, nid, ['nid']), parseWith(slugSchema, party, ['party']), knownAt, issue),
-    );
+    const { issue, ...asOf } = parseWith(historyParams, query);
+    return this.queries.execute(new GetHistory(parseWith(negotiationIdSchema, nid, ['nid']), parseWith(slugSchema, party, ['party']), asOf, issue));
   }
 }

@@ -62,8 +62,8 @@ export class AsOfController {
   @ApiQuery(FORMAT)
   async series(@Param('nid') nid: string, @Query() query: unknown, @Req() request: Request) {
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
-    const { between, points, knownAt, publicAt, format } = parseWith(seriesParams, query);
-    const series = await this.queries.execute(new GetGapSeries(id, between, points, knownAt, publicAt));
+    const { between, points, query: asOf, format } = parseWith(seriesParams, query);
+    const series = await this.queries.execute(new GetGapSeries(id, between, points, asOf));
     return wantsCsv(request, format) ? csvFile(seriesRows(series.points), SERIES_COLUMNS, `${id}-${between.join('-')}-series.csv`) : series;
   }
 
@@ -76,8 +76,8 @@ export class AsOfController {
   @ApiQuery(FORMAT)
   async panel(@Param('nid') nid: string, @Query() query: unknown, @Req() request: Request) {
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
-    const { points, knownAt, publicAt, format } = parseWith(panelParams, query);
-    const panel = await this.queries.execute(new GetPanel(id, points, knownAt, publicAt));
+    const { points, query: asOf, format } = parseWith(panelParams, query);
+    const panel = await this.queries.execute(new GetPanel(id, points, asOf));
     if (wantsCsv(request, format)) return csvFile(mapped(panel.rows, flatPanelRow), PANEL_COLUMNS, `${id}-panel.csv`);
     return jsonStream({ knownAt: panel.knownAt, publicAt: panel.publicAt }, 'rows', panel.rows);
   }

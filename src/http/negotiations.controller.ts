@@ -11,12 +11,12 @@ import { appendRequestSchema, expectedVersionSchema, negotiationIdSchema } from 
 import { GetNegotiation } from '../negotiation/reading/get-negotiation.query';
 import { ListNegotiations } from '../negotiation/reading/list-negotiations.query';
 import { ReadEvents } from '../negotiation/reading/read-events.query';
-import { GetVersion } from '../negotiation/reading/get-version.query';
+import { GetVersion, versionSchema } from '../negotiation/reading/get-version.query';
 import { NDJSON_TYPES, requireContentType } from './content-type';
 import { POSITION_HEADER } from './read-consistency.middleware';
 import { openApiSchema } from './openapi';
 import { parseWith } from '../negotiation/domain/parse';
-import { knownAtParams, pageFormatParams } from '../negotiation/reading/as-of-params';
+import { asOfParams, knownAtParams, pageFormatParams } from '../negotiation/reading/as-of-params';
 import { EVENT_COLUMNS, csvFile, eventRows, wantsCsv } from './tabular';
 
 const importParams = z.object({
@@ -44,14 +44,14 @@ export class NegotiationsController {
   @Get(':nid')
   @ApiQuery({ name: 'knownAt', required: false, description: 'Recorded time: instant or date (end of that UTC day); default now' })
   get(@Param('nid') nid: string, @Query() query: unknown) {
-    const { knownAt } = parseWith(knownAtParams, query);
-    return this.queries.execute(new GetNegotiation(parseWith(negotiationIdSchema, nid, ['nid']), knownAt));
+    const { knownAt, version } = parseWith(knownAtParams.extend({ version: asOfParams.shape.version }), query);
+    return this.queries.execute(new GetNegotiation(parseWith(negotiationIdSchema, nid, ['nid']), knownAt, version));
   }
 
   /** A citable version: the SHA-256 of events 1..n as facts, equal on any installation. */
   @Get(':nid/versions/:n')
   version(@Param('nid') nid: string, @Param('n') n: string) {
-    const version = parseWith(z.coerce.number().int().min(1).max(2_147_483_647), n, ['n']);
+    const version = parseWith(versionSchema, n, ['n']);
     return this.queries.execute(new GetVersion(parseWith(negotiationIdSchema, nid, ['nid']), version));
   }
 

@@ -100,3 +100,24 @@ describe('parley panel', () => {
     }
   });
 });
+
+describe('parley zones, outcomes and version', () => {
+  it('answer what HTTP answers, at a cited version too', async () => {
+    const app = await startTestApp();
+    try {
+      await call(app.url, 'POST', '/negotiations/cli-reads/events:import', { body: example, contentType: 'application/x-ndjson' });
+      const cli = join(__dirname, '../../dist/src/cli.js');
+      const run = async (...args: string[]) =>
+        JSON.parse((await promisify(execFile)('node', [cli, ...args], { env: { ...process.env, DATABASE_URL: app.database.url, LOG_LEVEL: 'silent' } })).stdout);
+      const at = 'at=2025-04-30&knownAt=2099-01-01';
+      const zones = await run('zones', '-n', 'cli-reads', '--at', '2025-04-30', '--known-at', '2099-01-01', '--json');
+      expect(zones.zones).toEqual((await call(app.url, 'GET', `/negotiations/cli-reads/zones?${at}`)).body.zones);
+      expect(zones.zones[0]).toMatchObject({ issue: 'foreign-forces', determined: false });
+      const outcomes = await run('outcomes', '-n', 'cli-reads', '--model', 'weighted-median', '--version', '17', '--at', '2025-04-30', '--known-at', '2099-01-01', '--json');
+      expect(outcomes).toEqual((await call(app.url, 'GET', `/negotiations/cli-reads/outcomes?${at}&model=weighted-median&version=17`)).body);
+      expect(await run('version', '-n', 'cli-reads', '17')).toEqual((await call(app.url, 'GET', '/negotiations/cli-reads/versions/17')).body);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -62,7 +62,7 @@ export class GetConcessions extends Query<{ party: string; toward: string; from:
     readonly toward: string,
     readonly from: Date,
     readonly to: Date,
-    readonly knownAtQuery: Date | undefined,
+    readonly query: Omit<AsOfQuery, 'at'>,
   ) {
     super();
   }
@@ -72,14 +72,14 @@ export class GetConcessions extends Query<{ party: string; toward: string; from:
 export class GetConcessionsHandler implements IQueryHandler<GetConcessions> {
   constructor(private readonly readModel: ReadModel) {}
 
-  async execute({ negotiationId, party, toward, from, to, knownAtQuery }: GetConcessions) {
-    const { db, now } = await this.readModel.open(negotiationId);
-    const knownAt = knownAtQuery ?? now;
+  async execute({ negotiationId, party, toward, from, to, query }: GetConcessions) {
+    const { db, asOf } = await this.readModel.openAsOf(negotiationId, query);
+    const { knownAt } = asOf;
     const [parties, issues, before, after] = await Promise.all([
-      partiesKnown(db, negotiationId, knownAt),
-      issuesKnown(db, negotiationId, knownAt),
-      stancesAt(db, negotiationId, { at: from, knownAt }),
-      stancesAt(db, negotiationId, { at: to, knownAt }),
+      partiesKnown(db, negotiationId, knownAt, asOf.upTo),
+      issuesKnown(db, negotiationId, knownAt, asOf.upTo),
+      stancesAt(db, negotiationId, { ...asOf, at: from }),
+      stancesAt(db, negotiationId, { ...asOf, at: to }),
     ]);
     checkParties([party, toward], parties.map((p) => p.party), [['party'], ['toward']]);
     const list = concessions(party, toward, issues, before, after);
@@ -96,7 +96,7 @@ export class GetConcessionsHandler implements IQueryHandler<GetConcessions> {
 }
 
 export class GetHistory extends Query<{ party: string; knownAt: string; changes: TimelineFact[] }> {
-  constructor(readonly negotiationId: string, readonly party: string, readonly knownAtQuery: Date | undefined, readonly issue?: string) {
+  constructor(readonly negotiationId: string, readonly party: string, readonly query: Omit<AsOfQuery, 'at'>, readonly issue?: string) {
     super();
   }
 }
@@ -106,11 +106,10 @@ export class GetHistory extends Query<{ party: string; knownAt: string; changes:
 export class GetHistoryHandler implements IQueryHandler<GetHistory> {
   constructor(private readonly readModel: ReadModel) {}
 
-  async execute({ negotiationId, party, knownAtQuery, issue }: GetHistory) {
-    const { db, now } = await this.readModel.open(negotiationId);
-    const knownAt = knownAtQuery ?? now;
-    checkParties([party], (await partiesKnown(db, negotiationId, knownAt)).map((p) => p.party), [['party']]);
-    return { party, knownAt: knownAt.toISOString(), changes: await timelineOf(db, negotiationId, [party], knownAt, issue) };
+  async execute({ negotiationId, party, query, issue }: GetHistory) {
+    const { db, asOf } = await this.readModel.openAsOf(negotiationId, query);
+    checkParties([party], (await partiesKnown(db, negotiationId, asOf.knownAt, asOf.upTo)).map((p) => p.party), [['party']]);
+    return { party, knownAt: asOf.knownAt.toISOString(), changes: await timelineOf(db, negotiationId, [party], asOf, issue) };
   }
 }
 

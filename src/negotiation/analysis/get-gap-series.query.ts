@@ -2,7 +2,7 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { gapSeries, type SeriesPoint } from './gaps';
 import { issuesKnown, partiesKnown, timelineOf } from '../stances/stance.repository';
 import { checkParties } from './check-parties';
-import { ReadModel } from '../reading/read-model';
+import { ReadModel, type AsOfQuery } from '../reading/read-model';
 
 export interface SeriesAnswer {
   a: string;
@@ -17,8 +17,7 @@ export class GetGapSeries extends Query<SeriesAnswer> {
     readonly negotiationId: string,
     readonly between: [string, string],
     readonly points: Date[],
-    readonly knownAtQuery: Date | undefined,
-    readonly publicAt?: Date,
+    readonly query: Omit<AsOfQuery, 'at'>,
   ) {
     super();
   }
@@ -28,16 +27,15 @@ export class GetGapSeries extends Query<SeriesAnswer> {
 export class GetGapSeriesHandler implements IQueryHandler<GetGapSeries> {
   constructor(private readonly readModel: ReadModel) {}
 
-  async execute({ negotiationId, between, points, knownAtQuery, publicAt }: GetGapSeries): Promise<SeriesAnswer> {
-    const { db, now } = await this.readModel.open(negotiationId);
-    const knownAt = knownAtQuery ?? now;
+  async execute({ negotiationId, between, points, query }: GetGapSeries): Promise<SeriesAnswer> {
+    const { db, asOf } = await this.readModel.openAsOf(negotiationId, query);
     const [parties, issues, timeline] = await Promise.all([
-      partiesKnown(db, negotiationId, knownAt),
-      issuesKnown(db, negotiationId, knownAt),
-      timelineOf(db, negotiationId, between, knownAt, undefined, publicAt),
+      partiesKnown(db, negotiationId, asOf.knownAt, asOf.upTo),
+      issuesKnown(db, negotiationId, asOf.knownAt, asOf.upTo),
+      timelineOf(db, negotiationId, between, asOf),
     ]);
     checkParties(between, parties.map((p) => p.party));
     const [a, b] = between;
-    return { a, b, knownAt: knownAt.toISOString(), publicAt: publicAt?.toISOString() ?? null, points: gapSeries(a, b, timeline, issues, points) };
+    return { a, b, knownAt: asOf.knownAt.toISOString(), publicAt: asOf.publicAt?.toISOString() ?? null, points: gapSeries(a, b, timeline, issues, points) };
   }
 }

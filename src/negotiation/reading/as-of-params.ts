@@ -18,6 +18,9 @@ export const asOfParams = z.object({
 
 export const knownAtParams = asOfParams.pick({ knownAt: true });
 
+/** knownAt, publicAt and version: reads that span valid time (histories, concessions). */
+export const recordedParams = asOfParams.omit({ at: true });
+
 export const pageParams = z.object({
   after: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -30,6 +33,8 @@ export const partyListSchema = z
   .pipe(z.array(slugSchema).min(2, 'Name at least two parties'));
 
 export const gapsParams = asOfParams.extend({ between: partyListSchema.optional() });
+
+export const outcomeParams = asOfParams.extend({ model: z.enum(['compromise', 'weighted-median']).default('compromise') });
 
 export const MAX_SERIES_POINTS = 10_000;
 
@@ -70,7 +75,15 @@ const pointsFields = {
   step: durationSchema.default(() => Duration.fromISO('P1D') as Duration<true>),
   knownAt: instantOrDateSchema.optional(),
   publicAt: instantOrDateSchema.optional(),
+  version: asOfParams.shape.version,
 };
+
+/** The recorded-time half of an as-of question, which series, panels and histories share. */
+const recordedQuery = (p: { knownAt?: Date | undefined; publicAt?: Date | undefined; version?: number | undefined }) => ({
+  knownAt: p.knownAt,
+  publicAt: p.publicAt,
+  version: p.version,
+});
 
 /** `format=csv` asks for CSV, like `Accept: text/csv`. */
 const formatField = { format: z.enum(['json', 'csv']).optional() };
@@ -81,14 +94,14 @@ export const seriesParams = z
   .transform((params, ctx) => {
     const points = pointsOf(params, ctx);
     if (!points) return z.NEVER;
-    return { between: params.between as [string, string], points, knownAt: params.knownAt, publicAt: params.publicAt, format: params.format };
+    return { between: params.between as [string, string], points, query: recordedQuery(params), format: params.format };
   });
 
 /** The panel's points, as a series'. */
 export const panelParams = z.object({ ...pointsFields, ...formatField }).transform((params, ctx) => {
   const points = pointsOf(params, ctx);
   if (!points) return z.NEVER;
-  return { points, knownAt: params.knownAt, publicAt: params.publicAt, format: params.format };
+  return { points, query: recordedQuery(params), format: params.format };
 });
 
 export const pageFormatParams = pageParams.extend(formatField);

@@ -18,6 +18,8 @@ export class GetNegotiation extends Query<NegotiationDetails> {
   constructor(
     readonly negotiationId: string,
     readonly knownAtQuery: Date | undefined,
+    /** A cited version: the negotiation as its events 1..version make it. */
+    readonly versionQuery?: number,
   ) {
     super();
   }
@@ -28,9 +30,9 @@ export class GetNegotiation extends Query<NegotiationDetails> {
 export class GetNegotiationHandler implements IQueryHandler<GetNegotiation> {
   constructor(private readonly readModel: ReadModel) {}
 
-  async execute({ negotiationId, knownAtQuery }: GetNegotiation): Promise<NegotiationDetails> {
-    const { db, now } = await this.readModel.open(negotiationId);
-    const knownAt = knownAtQuery ?? now;
+  async execute({ negotiationId, knownAtQuery, versionQuery }: GetNegotiation): Promise<NegotiationDetails> {
+    const { db, asOf } = await this.readModel.openAsOf(negotiationId, { knownAt: knownAtQuery, version: versionQuery });
+    const { knownAt, upTo } = asOf;
     const [opened, version, parties, issues, redLines] = await Promise.all([
       db
         .selectFrom('events')
@@ -38,16 +40,18 @@ export class GetNegotiationHandler implements IQueryHandler<GetNegotiation> {
         .where('stream_id', '=', negotiationId)
         .where('type', '=', 'NegotiationOpened')
         .where('recorded_at', '<=', knownAt)
+        .$if(upTo !== undefined, (q) => q.where('global_position', '<=', String(upTo)))
         .executeTakeFirst(),
       db
         .selectFrom('events')
         .select((eb) => eb.fn.max('stream_version').as('version'))
         .where('stream_id', '=', negotiationId)
         .where('recorded_at', '<=', knownAt)
+        .$if(upTo !== undefined, (q) => q.where('global_position', '<=', String(upTo)))
         .executeTakeFirst(),
-      partiesKnown(db, negotiationId, knownAt),
-      issuesKnown(db, negotiationId, knownAt),
-      redLinesAt(db, negotiationId, { at: knownAt, knownAt }),
+      partiesKnown(db, negotiationId, knownAt, upTo),
+      issuesKnown(db, negotiationId, knownAt, upTo),
+      redLinesAt(db, negotiationId, { at: knownAt, knownAt, upTo }),
     ]);
     const data = opened?.data as { title?: string; description?: string } | undefined;
     return {

@@ -1,9 +1,13 @@
+import { z } from 'zod';
 import { createHash } from 'node:crypto';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import canonicalize from 'canonicalize';
 import { EventStore } from '../../event-store/event-store';
 import { UnknownNegotiation } from '../domain/errors';
 import { UnknownVersion } from './errors';
+
+/** A version number as a path or CLI argument: 1 or more. */
+export const versionSchema = z.coerce.number().int().min(1).max(2_147_483_647);
 
 export interface VersionAnswer {
   version: number;

@@ -1,5 +1,5 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { ReadModel } from '../reading/read-model';
+import { ReadModel, type AsOfQuery } from '../reading/read-model';
 import type { Source } from '../domain/events';
 import { issuesKnown, partiesKnown, timelineOf } from './stance.repository';
 import { heldKey, stancesAlong } from './stance-sweep';
@@ -33,8 +33,7 @@ export class GetPanel extends Query<Panel> {
   constructor(
     readonly negotiationId: string,
     readonly points: Date[],
-    readonly knownAtQuery: Date | undefined,
-    readonly publicAt?: Date,
+    readonly query: Omit<AsOfQuery, 'at'>,
   ) {
     super();
   }
@@ -45,11 +44,10 @@ export class GetPanel extends Query<Panel> {
 export class GetPanelHandler implements IQueryHandler<GetPanel> {
   constructor(private readonly readModel: ReadModel) {}
 
-  async execute({ negotiationId, points, knownAtQuery, publicAt }: GetPanel): Promise<Panel> {
-    const { db, now } = await this.readModel.open(negotiationId);
-    const knownAt = knownAtQuery ?? now;
-    const [parties, issues] = await Promise.all([partiesKnown(db, negotiationId, knownAt), issuesKnown(db, negotiationId, knownAt)]);
-    const timeline = await timelineOf(db, negotiationId, parties.map((p) => p.party), knownAt, undefined, publicAt);
+  async execute({ negotiationId, points, query }: GetPanel): Promise<Panel> {
+    const { db, asOf } = await this.readModel.openAsOf(negotiationId, query);
+    const [parties, issues] = await Promise.all([partiesKnown(db, negotiationId, asOf.knownAt, asOf.upTo), issuesKnown(db, negotiationId, asOf.knownAt, asOf.upTo)]);
+    const timeline = await timelineOf(db, negotiationId, parties.map((p) => p.party), asOf);
     function* rows(): Generator<PanelRow> {
       for (const { at, held } of stancesAlong(timeline, points)) {
         for (const party of parties) {
@@ -76,7 +74,7 @@ export class GetPanelHandler implements IQueryHandler<GetPanel> {
         }
       }
     }
-    return { knownAt: knownAt.toISOString(), publicAt: publicAt?.toISOString() ?? null, rows: rows() };
+    return { knownAt: asOf.knownAt.toISOString(), publicAt: asOf.publicAt?.toISOString() ?? null, rows: rows() };
   }
 }
 

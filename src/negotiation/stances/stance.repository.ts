@@ -202,9 +202,8 @@ export async function timelineOf(
   db: Kysely<Database>,
   negotiationId: string,
   parties: string[],
-  knownAt: Date,
+  asOf: Pick<AsOf, 'knownAt' | 'publicAt' | 'upTo'>,
   issue?: string,
-  publicAt?: Date,
 ): Promise<TimelineFact[]> {
   if (parties.length === 0) return [];
   const { rows } = await sql<{
@@ -233,7 +232,7 @@ export async function timelineOf(
     where f.negotiation_id = ${negotiationId}
       and f.party in (${sql.join(parties)})
       and f.kind <> 'red-line'
-      and ${counted({ knownAt, publicAt })}
+      and ${counted(asOf)}
       ${issue === undefined ? sql`` : sql`and f.issue = ${issue}`}
     order by f.occurred_at, f.event_position`.execute(db);
   return rows.map((r) => ({

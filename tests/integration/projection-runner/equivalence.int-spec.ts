@@ -153,7 +153,7 @@ describe('stance projection equivalence (property)', () => {
             Promise.all(
               asOfs.map(async (asOf) => {
                 const issues = await issuesKnown(db, nid, asOf.knownAt);
-                const timeline = await timelineOf(db, nid, ['p1', 'p2'], asOf.knownAt, undefined, asOf.publicAt);
+                const timeline = await timelineOf(db, nid, ['p1', 'p2'], asOf);
                 return {
                   stances: await stancesAt(db, nid, asOf),
                   redLines: await redLinesAt(db, nid, asOf),
