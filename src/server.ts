@@ -10,7 +10,7 @@ import { AppModule } from './app.module';
 import type { Config } from './config/config';
 import { projectRoot } from './config/paths';
 import { NDJSON_TYPES } from './http/content-type';
-import { setupOpenApi } from './http/openapi';
+import { setupOpenApi } from './http/openapi/document';
 
 /** Builds the HTTP application; main.ts, the CLI's `serve` and e2e tests all start it here. */
 export async function createServer(config: Config): Promise<NestExpressApplication> {
@@ -42,7 +42,7 @@ export async function createServer(config: Config): Promise<NestExpressApplicati
   // JSON up to the contract's size (at least 1 MB); NDJSON imports may be whole archives.
   app.use(json({ limit: config.PARLEY_BODY_LIMIT, type: (req) => isJson(req) && !isImport(req) }));
   app.use(text({ type: NDJSON_TYPES, limit: config.PARLEY_IMPORT_LIMIT }));
-  setupOpenApi(app);
+  setupOpenApi(app, (config.PARLEY_PUBLIC_URL ?? `http://${config.host}:${config.PORT}`).replace(/\/$/, ''));
   serveDashboard(app);
   return app;
 }

@@ -1,29 +1,18 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { Access } from './auth/access';
 import { callerOf } from './auth/caller';
-import { openApiSchema } from './openapi';
 import { parseWith } from '../negotiation/domain/parse';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
-import { instantOrDateSchema } from '../negotiation/domain/time';
 import { RemoveAlertRule, SaveAlertRule } from '../alerting/alert-rules.commands';
 import { ListAlertRules, ListAlerts, ListDeliveries, ReplayAlertRule } from '../alerting/alerts.queries';
-import { changeRuleSchema, createRuleSchema, ruleDefinitionSchema } from '../alerting/alert-rules';
+import { changeRuleSchema, createRuleSchema } from '../alerting/alert-rules';
+import { alertsParams, deliveriesParams, replaySchema } from './params';
 
-const replaySchema = z
-  .object({
-    rule: ruleDefinitionSchema,
-    by: z.enum(['recorded', 'valid']).default('recorded'),
-    from: instantOrDateSchema.optional(),
-  })
-  .strict();
-
-const alertsParams = z.object({ from: instantOrDateSchema.optional(), to: instantOrDateSchema.optional() });
-const deliveriesParams = z.object({ status: z.enum(['pending', 'delivered', 'dead']).optional() });
 const fullRuleSchema = changeRuleSchema.required({ name: true, rule: true });
 
 /** Full webhook URLs carry credentials: only admins (or everyone, on a server without keys) see them. */
@@ -39,7 +28,6 @@ export class AlertsController {
   ) {}
 
   @Post('alert-rules')
-  @ApiBody({ schema: openApiSchema(createRuleSchema) })
   async create(@Param('nid') nid: string, @Body() body: unknown) {
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
     const { id: ruleId, ...input } = parseWith(createRuleSchema, body);
@@ -52,7 +40,6 @@ export class AlertsController {
   }
 
   @Put('alert-rules/:rule')
-  @ApiBody({ schema: openApiSchema(fullRuleSchema) })
   change(@Param('nid') nid: string, @Param('rule') rule: string, @Body() body: unknown) {
     const { webhook, alertmanager, ...input } = parseWith(fullRuleSchema, body);
     const targets = { ...(webhook ? { webhook } : {}), ...(alertmanager ? { alertmanager } : {}) };
@@ -69,7 +56,6 @@ export class AlertsController {
   @Post('alert-rules\\:replay')
   @Access('reader')
   @HttpCode(200)
-  @ApiBody({ schema: openApiSchema(replaySchema) })
   replay(@Param('nid') nid: string, @Body() body: unknown) {
     const { rule, by, from } = parseWith(replaySchema, body);
     return this.queries.execute(new ReplayAlertRule(parseWith(negotiationIdSchema, nid, ['nid']), rule, by, from));

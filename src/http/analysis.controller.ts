@@ -1,21 +1,13 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { slugSchema } from '../negotiation/domain/events';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
-import { instantOrDateSchema } from '../negotiation/domain/time';
 import { GetConcessions, GetHistory, GetOutcomes, GetZones } from '../negotiation/analysis/analysis.queries';
 import { parseWith } from '../negotiation/domain/parse';
-import { gapsParams, outcomeParams, recordedParams } from '../negotiation/reading/as-of-params';
+import { gapsParams, outcomeParams } from '../negotiation/reading/as-of-params';
+import { concessionParams, historyParams } from './params';
 
-const concessionParams = recordedParams.extend({
-  party: slugSchema,
-  toward: slugSchema,
-  from: instantOrDateSchema,
-  to: instantOrDateSchema,
-});
-
-const historyParams = recordedParams.extend({ issue: slugSchema.optional() });
 
 /** Analyses beyond the contract (docs/metrics.md): zones of agreement, outcomes, concessions, histories. */
 @ApiTags('analysis')
@@ -31,7 +23,6 @@ export class AnalysisController {
   }
 
   @Get('outcomes')
-  @ApiQuery({ name: 'model', required: false, description: '`compromise` (weighted mean, default) or `weighted-median`' })
   outcomes(@Param('nid') nid: string, @Query() query: unknown) {
     const { model, ...asOf } = parseWith(outcomeParams, query);
     return this.queries.execute(new GetOutcomes(parseWith(negotiationIdSchema, nid, ['nid']), asOf, model));

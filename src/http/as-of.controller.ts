@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
 import { GetGapSeries } from '../negotiation/analysis/get-gap-series.query';
 import { GetGaps } from '../negotiation/analysis/get-gaps.query';
@@ -12,7 +12,6 @@ import { GetPanel, PANEL_COLUMNS, flatPanelRow } from '../negotiation/stances/ge
 import type { SeriesPoint } from '../negotiation/analysis/gaps';
 import { csvFile, jsonStream, wantsCsv } from './tabular';
 
-const FORMAT = { name: 'format', required: false, description: '`csv` for CSV (as `Accept: text/csv`), else JSON' };
 const SERIES_COLUMNS = ['at', 'scope', 'issue', 'gap', 'low', 'high'] as const;
 
 /** A series point as long CSV rows: the overall gap (scope overall), then each issue's. */
@@ -25,8 +24,6 @@ function* seriesRows(points: SeriesPoint[]): Generator<Record<(typeof SERIES_COL
   }
 }
 
-const AT = { name: 'at', required: false, description: 'Valid time: instant or date (end of that UTC day); default now' };
-const KNOWN_AT = { name: 'knownAt', required: false, description: 'Recorded time: instant or date; default now' };
 
 /** Stances and gaps as of any (at, knownAt): the bitemporal reads. */
 @ApiTags('as-of')
@@ -36,17 +33,12 @@ export class AsOfController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get('stances')
-  @ApiQuery(AT)
-  @ApiQuery(KNOWN_AT)
   stances(@Param('nid') nid: string, @Query() query: unknown) {
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
     return this.queries.execute(new GetStances(id, parseWith(asOfParams, query)));
   }
 
   @Get('gaps')
-  @ApiQuery(AT)
-  @ApiQuery(KNOWN_AT)
-  @ApiQuery({ name: 'between', required: false, description: 'Parties, comma-separated: their pairs in that order' })
   gaps(@Param('nid') nid: string, @Query() query: unknown) {
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
     const { between, ...asOf } = parseWith(gapsParams, query);
@@ -54,12 +46,6 @@ export class AsOfController {
   }
 
   @Get('gaps/series')
-  @ApiQuery({ name: 'between', required: true, description: 'Two parties: a,b' })
-  @ApiQuery({ name: 'from', required: true })
-  @ApiQuery({ name: 'to', required: true })
-  @ApiQuery({ name: 'step', required: false, description: 'ISO 8601 duration, default P1D' })
-  @ApiQuery(KNOWN_AT)
-  @ApiQuery(FORMAT)
   async series(@Param('nid') nid: string, @Query() query: unknown, @Req() request: Request) {
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
     const { between, points, query: asOf, format } = parseWith(seriesParams, query);
@@ -69,11 +55,6 @@ export class AsOfController {
 
   /** Party × issue × point, for R or pandas: JSON or CSV, streamed. */
   @Get('panel')
-  @ApiQuery({ name: 'from', required: true })
-  @ApiQuery({ name: 'to', required: true })
-  @ApiQuery({ name: 'step', required: false, description: 'ISO 8601 duration, default P1D' })
-  @ApiQuery(KNOWN_AT)
-  @ApiQuery(FORMAT)
   async panel(@Param('nid') nid: string, @Query() query: unknown, @Req() request: Request) {
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
     const { points, query: asOf, format } = parseWith(panelParams, query);

@@ -1,6 +1,6 @@
 import { SkipThrottle } from '@nestjs/throttler';
 import { Controller, Get, Headers, HttpCode, HttpException, Inject, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { CONFIG, type Config } from '../config/config';
@@ -8,20 +8,11 @@ import { EventStore } from '../event-store/event-store';
 import { Access, FeedTokenAccepted } from './auth/access';
 import { callerOf } from './auth/caller';
 import { parseWith } from '../negotiation/domain/parse';
-import { slugSchema } from '../negotiation/domain/events';
 import { FeedConnection } from '../feed/feed-connection';
 import { FeedTokens } from '../feed/feed-tokens';
 import { FeedHub } from '../feed/feed.hub';
+import { feedParams } from './params';
 
-const feedParams = z.object({
-  after: z.coerce.number().int().min(0).optional(),
-  negotiation: slugSchema.optional(),
-  types: z
-    .string()
-    .transform((v) => v.split(',').map((t) => t.trim()).filter(Boolean))
-    .optional(),
-  token: z.string().optional(),
-});
 
 @ApiTags('live')
 @ApiBearerAuth()
@@ -43,10 +34,6 @@ export class FeedController {
   @Get()
   @Access('reader')
   @FeedTokenAccepted()
-  @ApiQuery({ name: 'after', required: false })
-  @ApiQuery({ name: 'negotiation', required: false })
-  @ApiQuery({ name: 'types', required: false, description: 'Event types, comma-separated' })
-  @ApiQuery({ name: 'token', required: false, description: 'From POST /feed/tokens, for EventSource' })
   async feed(@Query() query: unknown, @Headers('last-event-id') lastEventId: string | undefined, @Req() request: Request, @Res() response: Response) {
     const params = parseWith(feedParams, query);
     const caller = callerOf(request).id;

@@ -1,31 +1,23 @@
 import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
-import { z } from 'zod';
 import { AppendEvents } from '../negotiation/writing/append-events.command';
 import { ImportEvents } from '../negotiation/writing/import-events.command';
 import { parseNdjson } from '../negotiation/writing/ndjson';
 import type { WriteOutcome } from '../negotiation/writing/negotiation-writer';
-import { appendRequestSchema, expectedVersionSchema, negotiationIdSchema } from '../negotiation/domain/requests';
+import { appendRequestSchema, negotiationIdSchema } from '../negotiation/domain/requests';
 import { GetNegotiation } from '../negotiation/reading/get-negotiation.query';
 import { ListNegotiations } from '../negotiation/reading/list-negotiations.query';
 import { ReadEvents } from '../negotiation/reading/read-events.query';
 import { GetVersion, versionSchema } from '../negotiation/reading/get-version.query';
 import { NDJSON_TYPES, requireContentType } from './content-type';
 import { POSITION_HEADER } from './read-consistency.middleware';
-import { openApiSchema } from './openapi';
 import { parseWith } from '../negotiation/domain/parse';
-import { asOfParams, knownAtParams, pageFormatParams } from '../negotiation/reading/as-of-params';
+import { pageFormatParams } from '../negotiation/reading/as-of-params';
 import { EVENT_COLUMNS, csvFile, eventRows, wantsCsv } from './tabular';
+import { importParams, negotiationParams } from './params';
 
-const importParams = z.object({
-  expectedVersion: z
-    .string()
-    .optional()
-    .transform((v) => (v === undefined ? undefined : /^\d+$/.test(v) ? Number(v) : v))
-    .pipe(expectedVersionSchema.optional()),
-});
 
 @ApiTags('negotiations')
 @ApiBearerAuth()
@@ -42,9 +34,8 @@ export class NegotiationsController {
   }
 
   @Get(':nid')
-  @ApiQuery({ name: 'knownAt', required: false, description: 'Recorded time: instant or date (end of that UTC day); default now' })
   get(@Param('nid') nid: string, @Query() query: unknown) {
-    const { knownAt, version } = parseWith(knownAtParams.extend({ version: asOfParams.shape.version }), query);
+    const { knownAt, version } = parseWith(negotiationParams, query);
     return this.queries.execute(new GetNegotiation(parseWith(negotiationIdSchema, nid, ['nid']), knownAt, version));
   }
 
@@ -56,9 +47,6 @@ export class NegotiationsController {
   }
 
   @Get(':nid/events')
-  @ApiQuery({ name: 'after', required: false, description: 'Global position, exclusive' })
-  @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 100' })
-  @ApiQuery({ name: 'format', required: false, description: '`csv` for CSV (as `Accept: text/csv`); `next` is then the Parley-Next header' })
   async events(@Param('nid') nid: string, @Query() query: unknown, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     const { after, limit, format } = parseWith(pageFormatParams, query);
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
@@ -69,13 +57,6 @@ export class NegotiationsController {
   }
 
   @Post(':nid/events')
-  @ApiConsumes('application/json')
-  @ApiBody({ schema: openApiSchema(appendRequestSchema) })
-  @ApiResponse({ status: 201, description: 'Appended: {streamVersion, events: [{id, globalPosition, streamVersion}]}' })
-  @ApiResponse({ status: 200, description: 'Every event was already stored: the original positions' })
-  @ApiResponse({ status: 400, description: '{error: "invalid_request", issues: [{path, message}]}' })
-  @ApiResponse({ status: 409, description: 'version_conflict {expected, actual} or id_conflict' })
-  @ApiResponse({ status: 422, description: '{error: "rule_violation", issues: [{code, path, message}]}' })
   async append(@Param('nid') nid: string, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     requireContentType(request, ['application/json']);
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
@@ -86,13 +67,6 @@ export class NegotiationsController {
 
   // Express 5 would read ":import" as a route parameter: the colon is escaped.
   @Post(':nid/events\\:import')
-  @ApiConsumes('application/x-ndjson')
-  @ApiQuery({ name: 'expectedVersion', required: false })
-  @ApiBody({
-    description: 'One event per line, each shaped as an item of `events` in POST …/events; a line without id gets a UUIDv5',
-    schema: { type: 'string' },
-  })
-  @ApiResponse({ status: 400, description: '{error: "invalid_request", issues: [{line, path, message}]}' })
   async import(
     @Param('nid') nid: string,
     @Query() query: unknown,

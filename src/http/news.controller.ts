@@ -1,18 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Access } from './auth/access';
-import { openApiSchema } from './openapi';
 import { parseWith } from '../negotiation/domain/parse';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
 import { slugSchema } from '../negotiation/domain/events';
-import { newsItemInputSchema, registerSourceSchema, watchTermsSchema } from '../news/news-events';
+import { registerSourceSchema, watchTermsSchema } from '../news/news-events';
 import { ReceiveNews, RegisterSource, RemoveSource, SetWatchTerms, UnknownSource } from '../news/news.commands';
 import { GetInbox, GetWatchTerms, ListSources } from '../news/news.queries';
+import { inboxParams, newsSchema } from './params';
 
-const newsSchema = z.object({ items: z.array(newsItemInputSchema).min(1).max(1000) }).strict();
-const inboxParams = z.object({ status: z.enum(['new', 'coded', 'dismissed']).optional() });
 
 /** Feeds (admin), pushed news (writer), watch terms and the inbox (see docs/news.md). */
 @ApiTags('news')
@@ -26,7 +23,6 @@ export class NewsController {
 
   @Post('sources')
   @Access('admin')
-  @ApiBody({ schema: openApiSchema(registerSourceSchema) })
   register(@Body() body: unknown) {
     return this.commands.execute(new RegisterSource(parseWith(registerSourceSchema, body)));
   }
@@ -52,13 +48,11 @@ export class NewsController {
   }
 
   @Post('negotiations/:nid/news')
-  @ApiBody({ schema: openApiSchema(newsSchema) })
   news(@Param('nid') nid: string, @Body() body: unknown) {
     return this.commands.execute(new ReceiveNews(parseWith(negotiationIdSchema, nid, ['nid']), parseWith(newsSchema, body).items));
   }
 
   @Put('negotiations/:nid/watch')
-  @ApiBody({ schema: openApiSchema(watchTermsSchema) })
   setWatch(@Param('nid') nid: string, @Body() body: unknown) {
     return this.commands.execute(new SetWatchTerms(parseWith(negotiationIdSchema, nid, ['nid']), parseWith(watchTermsSchema, body).terms));
   }

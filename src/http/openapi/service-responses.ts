@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { ruleDefinitionSchema } from '../../alerting/alert-rules';
+import { eventSchema } from './negotiation-responses';
+
+/** Answers of alerting, news, admin, feed and health routes (see negotiation-responses.ts). */
+const instant = z.string().describe('ISO 8601 instant, UTC');
+
+export const ruleCreatedSchema = z.object({ id: z.uuid(), secret: z.string().optional().describe('generated webhook secret, answered this once') });
+
+export const rulesAnswerSchema = z.object({
+  rules: z.array(
+    z.object({
+      id: z.uuid(),
+      name: z.string(),
+      rule: ruleDefinitionSchema,
+      webhook: z.object({ url: z.string(), stored: z.boolean() }).nullable(),
+      alertmanager: z.object({ url: z.string() }).nullable(),
+    }),
+  ),
+});
+
+export const alertsAnswerSchema = z.object({ alerts: z.array(eventSchema) });
+
+export const replayAnswerSchema = z.object({
+  by: z.enum(['recorded', 'valid']),
+  firings: z.array(
+    z.object({
+      type: z.string(),
+      at: instant,
+      knownAt: instant,
+      summary: z.string(),
+      before: z.unknown(),
+      after: z.unknown(),
+      triggeringEvent: z.object({ id: z.uuid(), globalPosition: z.number().int(), type: z.string() }),
+      from: instant.optional(),
+      key: z.string().optional(),
+    }),
+  ),
+});
+
+export const deliveriesAnswerSchema = z.object({
+  deliveries: z.array(
+    z.object({
+      id: z.uuid(),
+      rule: z.uuid(),
+      url: z.string(),
+      status: z.enum(['pending', 'delivered', 'dead']),
+      attempts: z.number().int(),
+      nextAttemptAt: instant.nullable(),
+      lastError: z.string().nullable(),
+      createdAt: instant,
+      deliveredAt: instant.nullable(),
+    }),
+  ),
+});
+
+export const sourceSchema = z.object({
+  id: z.string(),
+  url: z.string(),
+  pollInterval: z.string(),
+  negotiations: z.array(z.string()),
+  lastFetchedAt: instant.nullable(),
+  lastError: z.string().nullable(),
+  items: z.number().int(),
+});
+export const sourceCreatedSchema = sourceSchema.pick({ id: true, url: true, pollInterval: true, negotiations: true });
+export const sourcesAnswerSchema = z.object({ sources: z.array(sourceSchema) });
+
+export const newsAnswerSchema = z.object({
+  items: z.array(z.object({ id: z.uuid(), matched: z.boolean(), matchedTerms: z.array(z.string()) })),
+  appended: z.number().int(),
+});
+export const watchAnswerSchema = z.object({ terms: z.array(z.string()), default: z.boolean().optional() });
+export const inboxAnswerSchema = z.object({
+  items: z.array(
+    z.object({
+      id: z.uuid(),
+      title: z.string(),
+      url: z.string().nullable(),
+      publisher: z.string().nullable(),
+      publishedAt: instant.nullable(),
+      summary: z.string().nullable(),
+      source: z.string().nullable(),
+      receivedAt: instant,
+      matchedTerms: z.array(z.string()),
+      status: z.enum(['new', 'coded', 'dismissed']),
+      events: z.array(z.uuid()),
+      dismissedFor: z.string().nullable(),
+    }),
+  ),
+});
+
+export const restoreAnswerSchema = z.object({ events: z.number().int(), warnings: z.array(z.string()) });
+export const rebuildAnswerSchema = z.object({ events: z.number().int(), position: z.number().int(), ms: z.number() });
+export const feedTokenSchema = z.object({ token: z.string(), expiresAt: instant });
+
+const component = z.object({ status: z.string() }).catchall(z.unknown());
+export const healthSchema = z.object({
+  status: z.enum(['ok', 'error', 'shutting_down']),
+  info: z.record(z.string(), component).optional(),
+  error: z.record(z.string(), component).optional(),
+  details: z.record(z.string(), component),
+  leader: z.boolean().optional(),
+});
+
+/** Every error answer: `error` a stable code; `issues` name the field and the reason. */
+export const errorSchema = z.object({
+  error: z.string(),
+  message: z.string().optional(),
+  issues: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string(), code: z.string().optional(), line: z.number().int().optional() })).optional(),
+  expected: z.unknown().optional(),
+  actual: z.unknown().optional(),
+  id: z.string().optional(),
+});

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { ruleDefinitionSchema } from '../alerting/alert-rules';
+import { slugSchema } from '../negotiation/domain/events';
+import { expectedVersionSchema } from '../negotiation/domain/requests';
+import { instantOrDateSchema } from '../negotiation/domain/time';
+import { asOfParams, knownAtParams, recordedParams } from '../negotiation/reading/as-of-params';
+import { newsItemInputSchema } from '../news/news-events';
+
+/**
+ * Query and body schemas of the HTTP edge that no context owns: each controller parses with
+ * them, and the OpenAPI document (openapi/operations.ts) publishes them.
+ */
+
+export const negotiationParams = knownAtParams.extend({ version: asOfParams.shape.version });
+
+export const replaySchema = z
+  .object({
+    rule: ruleDefinitionSchema,
+    by: z.enum(['recorded', 'valid']).default('recorded'),
+    from: instantOrDateSchema.optional(),
+  })
+  .strict();
+
+export const alertsParams = z.object({ from: instantOrDateSchema.optional(), to: instantOrDateSchema.optional() });
+export const deliveriesParams = z.object({ status: z.enum(['pending', 'delivered', 'dead']).optional() });
+
+export const concessionParams = recordedParams.extend({
+  party: slugSchema,
+  toward: slugSchema,
+  from: instantOrDateSchema,
+  to: instantOrDateSchema,
+});
+
+export const historyParams = recordedParams.extend({ issue: slugSchema.optional() });
+
+export const feedParams = z.object({
+  after: z.coerce.number().int().min(0).optional(),
+  negotiation: slugSchema.optional(),
+  types: z
+    .string()
+    .transform((v) => v.split(',').map((t) => t.trim()).filter(Boolean))
+    .optional(),
+  token: z.string().optional(),
+});
+
+export const importParams = z.object({
+  expectedVersion: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined ? undefined : /^\d+$/.test(v) ? Number(v) : v))
+    .pipe(expectedVersionSchema.optional()),
+});
+
+export const newsSchema = z.object({ items: z.array(newsItemInputSchema).min(1).max(1000) }).strict();
+export const inboxParams = z.object({ status: z.enum(['new', 'coded', 'dismissed']).optional() });
