@@ -45,6 +45,8 @@ export const configSchema = z.object({
   PARLEY_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, 'Expected a size like 2mb or 512kb').default('2mb'),
   PARLEY_IMPORT_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, 'Expected a size like 64mb').default('64mb'),
   PARLEY_PROJECTOR_BATCH: z.coerce.number().int().min(1).max(100_000).default(1000),
+  /** How long a feed token from POST /feed/tokens opens connections. */
+  PARLEY_FEED_TOKEN_TTL_MS: z.coerce.number().int().min(1000).default(60_000),
   PARLEY_FEED_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
   PARLEY_FEED_MAX_BUFFER: z.coerce.number().int().min(1024).default(1024 * 1024),
   /** Feed connections one caller (key, token address or client address) may hold at once. */

@@ -85,7 +85,7 @@ async function openNegotiation() {
   fillPairSelects(parties);
   setUpSlider();
   renderTimeline();
-  connectFeed();
+  connectFeed().catch(reconnectLater);
   await refresh();
 }
 
@@ -359,16 +359,45 @@ function renderTimeline() {
 }
 
 // ---------- live ----------
+// The feed survives restarts and token expiry: on any error the page closes the stream itself
+// (EventSource would retry with the same, possibly expired, token and give up on a 401), gets a
+// fresh token and reconnects after the last event it saw, backing off up to 15 s.
+let lastSeen = 0;
+let retries = 0;
+let reconnectTimer;
+
+async function freshToken() {
+  if (!sessionStorage.getItem('parley-key')) return undefined;
+  return (await api('/feed/tokens', { method: 'POST' })).token;
+}
+
+function reconnectLater() {
+  clearTimeout(reconnectTimer);
+  const delay = Math.min(1000 * 2 ** retries++, 15000);
+  reconnectTimer = setTimeout(() => connectFeed().catch(reconnectLater), delay);
+}
+
 async function connectFeed() {
   source?.close();
-  const head = events.length ? Math.max(...events.map((e) => e.globalPosition)) : 0;
+  clearTimeout(reconnectTimer);
+  const head = Math.max(lastSeen, ...events.map((e) => e.globalPosition), 0);
   let url = `/feed?negotiation=${state.n}&after=${head}`;
-  if (sessionStorage.getItem('parley-key')) url += `&token=${encodeURIComponent((await api('/feed/tokens', { method: 'POST' })).token)}`;
-  source = new EventSource(url);
-  source.onopen = () => $('live').classList.add('on');
-  source.onerror = () => $('live').classList.remove('on');
-  source.onmessage = null;
+  const token = await freshToken();
+  if (token) url += `&token=${encodeURIComponent(token)}`;
+  const current = new EventSource(url);
+  source = current;
+  current.onopen = () => {
+    retries = 0;
+    $('live').classList.add('on');
+  };
+  current.onerror = () => {
+    $('live').classList.remove('on');
+    if (source !== current) return;
+    current.close();
+    reconnectLater();
+  };
   const onEvent = (message) => {
+    lastSeen = Math.max(lastSeen, Number(message.lastEventId) || 0);
     const event = JSON.parse(message.data).data;
     if (events.some((e) => e.id === event.id)) return;
     events.push(event);
@@ -379,8 +408,8 @@ async function connectFeed() {
       await refresh();
     }, 150);
   };
-  const types = ['NegotiationOpened', 'PartyAdded', 'IssueDefined', 'PositionStated', 'ProposalTabled', 'MeetingHeld', 'PositionWithdrawn', 'RedLineDeclared', 'EventCorrected', 'EventRetracted', 'AlertFired', 'AlertRestated', 'AlertResolved', 'AlertRuleCreated', 'AlertRuleChanged', 'AlertRuleRemoved'];
-  for (const type of types) source.addEventListener(type, onEvent);
+  const types = ['NegotiationOpened', 'PartyAdded', 'IssueDefined', 'PositionStated', 'ProposalTabled', 'MeetingHeld', 'PositionWithdrawn', 'RedLineDeclared', 'EventCorrected', 'EventRetracted', 'NewsItemDismissed', 'AlertFired', 'AlertRestated', 'AlertResolved', 'AlertRuleCreated', 'AlertRuleChanged', 'AlertRuleRemoved'];
+  for (const type of types) current.addEventListener(type, onEvent);
 }
 
 // ---------- controls ----------

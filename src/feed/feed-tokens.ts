@@ -1,6 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
-export const FEED_TOKEN_TTL_MS = 60_000;
 
 /**
  * Short-lived tokens for `/feed?token=`, because browsers' EventSource cannot send headers.
@@ -10,12 +9,15 @@ export const FEED_TOKEN_TTL_MS = 60_000;
 export class FeedTokens {
   private readonly secret: Buffer;
 
-  constructor(apiKeys: { key: string }[]) {
+  constructor(
+    apiKeys: { key: string }[],
+    private readonly ttlMs = 60_000,
+  ) {
     this.secret = createHash('sha256').update(apiKeys.map((k) => k.key).sort().join('\n')).digest();
   }
 
   issue(now = Date.now()): { token: string; expiresAt: string } {
-    const expires = now + FEED_TOKEN_TTL_MS;
+    const expires = now + this.ttlMs;
     return { token: `${expires}.${this.sign(expires)}`, expiresAt: new Date(expires).toISOString() };
   }
 

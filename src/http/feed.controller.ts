@@ -63,9 +63,13 @@ export class FeedController {
     await this.hub.serve(connection, caller);
   }
 
-  /** A token valid for 60 s, for `GET /feed?token=` from a browser's EventSource. */
+  /**
+   * A token valid for PARLEY_FEED_TOKEN_TTL_MS (60 s), for `GET /feed?token=` from a browser's
+   * EventSource. A valid token renews itself here (`?token=`), so a page can keep one fresh.
+   */
   @Post('tokens')
   @Access('reader')
+  @FeedTokenAccepted()
   @HttpCode(201)
   token() {
     return this.tokens.issue();

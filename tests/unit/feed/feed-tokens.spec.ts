@@ -1,4 +1,6 @@
-import { FEED_TOKEN_TTL_MS, FeedTokens } from '../../../src/feed/feed-tokens';
+import { FeedTokens } from '../../../src/feed/feed-tokens';
+
+const FEED_TOKEN_TTL_MS = 60_000;
 
 describe('FeedTokens', () => {
   const keys = [{ key: 'reader-key-0123456789' }];
