@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { exampleDatasetPath } from '../../src/config/paths';
 import { call } from '../support/app';
 import { startChild, type Running } from '../support/child-server';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { freePort } from '../support/free-port';
 
 const CHROMIUM = '/usr/bin/chromium';
 if (!existsSync(CHROMIUM) && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
@@ -13,13 +13,6 @@ const describeInBrowser = existsSync(CHROMIUM) ? describe : describe.skip;
 const READER = 'reader-key-for-the-live-dashboard';
 const WRITER = 'writer-key-for-the-live-dashboard';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describeInBrowser('the live dashboard with keys, in Chromium on a non-loopback host name', () => {
   let database: TestDatabase;

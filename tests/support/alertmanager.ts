@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually } from './receiver';
+import { freePort } from './free-port';
 
 /** Debian's prometheus-alertmanager, installed by .ci/run: a missing binary fails the test. */
 const BINARY = '/usr/bin/prometheus-alertmanager';
@@ -18,13 +18,6 @@ export interface AlertmanagerAlert {
   status: { state: string };
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A real Alertmanager on loopback, with one receiver that sends nowhere and no clustering. */
 export async function startAlertmanager(): Promise<{ url: string; alerts(): Promise<AlertmanagerAlert[]>; close(): Promise<void> }> {
