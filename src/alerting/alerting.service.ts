@@ -30,7 +30,10 @@ export class AlertingService implements OnModuleInit, OnApplicationBootstrap, On
       maxAttempts: config.PARLEY_WEBHOOK_MAX_ATTEMPTS,
       timeoutMs: config.PARLEY_WEBHOOK_TIMEOUT_MS,
       leaseMs: config.PARLEY_WEBHOOK_LEASE_MS,
-      onOutcome: (outcome) => metrics.webhookDeliveries.inc({ outcome }),
+      onOutcome: (outcome, delivered) => {
+        metrics.webhookDeliveries.inc({ outcome });
+        if (delivered) metrics.deliveryLatency.observe({ kind: delivered.kind }, delivered.latencyMs / 1000);
+      },
       onError: (error) => this.logger.error({ err: error }, 'webhook delivery loop failed; retrying'),
     });
     this.resender = new AlertmanagerResender(connection, {

@@ -13,7 +13,7 @@ export interface DelivererOptions {
   /** A claimed row is due again after this long, should the process die mid-call. */
   leaseMs: number;
   pollIntervalMs?: number;
-  onOutcome?: (outcome: 'delivered' | 'failed' | 'dead') => void;
+  onOutcome?: (outcome: 'delivered' | 'failed' | 'dead', delivered?: { kind: 'webhook' | 'alertmanager'; latencyMs: number }) => void;
   onError?: (error: unknown) => void;
 }
 
@@ -26,6 +26,7 @@ interface OutboxRow {
   url: string;
   payload: unknown;
   attempts: number;
+  created_at: Date;
 }
 const MAX_BACKOFF_MS = 3_600_000;
 
@@ -68,7 +69,7 @@ export class WebhookDeliverer {
         order by next_attempt_at
         limit ${limit}
         for update skip locked)
-      returning id, kind, rule_id, url, payload, attempts`.execute(this.connection.db);
+      returning id, kind, rule_id, url, payload, attempts, created_at`.execute(this.connection.db);
     for (const row of rows) await this.send(row);
     return rows.length;
   }
@@ -95,7 +96,7 @@ export class WebhookDeliverer {
       const response = await outboundRequest(row.url, { method: 'POST', headers, body, timeoutMs: this.options.timeoutMs, maxBytes: 64 * 1024, allow: this.options.allow });
       if (response.status >= 200 && response.status < 300) {
         await sql`update webhook_outbox set status = 'delivered', delivered_at = now(), last_error = null where id = ${row.id}`.execute(db);
-        this.options.onOutcome?.('delivered');
+        this.options.onOutcome?.('delivered', { kind: row.kind, latencyMs: Date.now() - new Date(row.created_at).getTime() });
         return;
       }
       await this.fail(row, `HTTP ${response.status}`);

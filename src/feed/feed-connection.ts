@@ -16,6 +16,7 @@ export interface FeedOptions {
   heartbeatMs: number;
   /** A client whose unsent output passes this is dropped rather than buffered without bound. */
   maxBufferedBytes: number;
+  onDropped?: () => void;
   retryMs: number;
 }
 
@@ -94,6 +95,7 @@ export class FeedConnection {
     if (this.response.writableLength > this.options.maxBufferedBytes) {
       this.close('slow consumer: reconnect with Last-Event-ID to resume');
       this.response.destroy();
+      this.options.onDropped?.();
       return false;
     }
     return true;

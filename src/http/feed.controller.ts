@@ -11,6 +11,7 @@ import { parseWith } from '../negotiation/domain/parse';
 import { FeedConnection } from '../feed/feed-connection';
 import { FeedTokens } from '../feed/feed-tokens';
 import { FeedHub } from '../feed/feed.hub';
+import { Metrics } from '../metrics/metrics';
 import { feedParams } from './params';
 
 
@@ -24,6 +25,7 @@ export class FeedController {
     private readonly store: EventStore,
     private readonly tokens: FeedTokens,
     @Inject(CONFIG) private readonly config: Config,
+    private readonly metrics: Metrics,
   ) {}
 
   /**
@@ -59,6 +61,7 @@ export class FeedController {
       heartbeatMs: this.config.PARLEY_FEED_HEARTBEAT_MS,
       maxBufferedBytes: this.config.PARLEY_FEED_MAX_BUFFER,
       retryMs: 1000,
+      onDropped: () => this.metrics.sseDropped.inc(),
     });
     await this.hub.serve(connection, caller);
   }

@@ -24,6 +24,7 @@ import { ErrorFilter } from './error.filter';
 import { EventsController } from './events.controller';
 import { NegotiationsController } from './negotiations.controller';
 import { readConsistencyMiddleware } from './read-consistency.middleware';
+import { HttpMetricsMiddleware } from './http-metrics.middleware';
 
 @Module({
   imports: [
@@ -66,6 +67,7 @@ import { readConsistencyMiddleware } from './read-consistency.middleware';
 })
 export class HttpModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
     consumer
       .apply(readConsistencyMiddleware)
       .forRoutes({ path: 'negotiations/*path', method: RequestMethod.GET }, { path: 'events', method: RequestMethod.GET });

@@ -39,12 +39,21 @@ export class MetricsController {
       .where('status', '=', 'dead')
       .executeTakeFirstOrThrow();
     this.metrics.webhooksDead.set(Number(dead.count));
+    const pending = await this.database.db
+      .selectFrom('webhook_outbox')
+      .select((eb) => [eb.fn.countAll<string>().as('count'), eb.fn.min('created_at').as('oldest')])
+      .where('status', '=', 'pending')
+      .executeTakeFirstOrThrow();
+    this.metrics.outboxPending.set(Number(pending.count));
+    this.metrics.outboxOldest.set(pending.oldest ? Math.max(0, (Date.now() - new Date(pending.oldest).getTime()) / 1000) : 0);
     this.metrics.overallGap.reset();
+    this.metrics.issueGap.reset();
     const { negotiations } = await this.queries.execute(new ListNegotiations());
     for (const { id } of negotiations) {
       const { pairs } = await this.queries.execute(new GetGaps(id, {}));
       for (const pair of pairs) {
         if (pair.overall !== null) this.metrics.overallGap.set({ negotiation: id, a: pair.a, b: pair.b }, pair.overall);
+        for (const issue of pair.issues) this.metrics.issueGap.set({ negotiation: id, a: pair.a, b: pair.b, issue: issue.issue }, issue.gap);
       }
     }
     return this.metrics.registry.metrics();

@@ -55,6 +55,42 @@ export class Metrics {
 
   readonly webhooksDead = new Gauge({ name: 'parley_webhooks_dead', help: 'Deliveries given up on (dead letters)', registers: [this.registry] });
 
+  readonly sseDropped = new Counter({ name: 'parley_sse_dropped_total', help: 'Feed clients dropped for falling too far behind (they resume with Last-Event-ID)', registers: [this.registry] });
+
+  readonly httpRequests = new Counter({
+    name: 'parley_http_requests_total',
+    help: 'HTTP requests answered, by route (the route pattern, not the URL) and status',
+    labelNames: ['method', 'route', 'status'],
+    registers: [this.registry],
+  });
+
+  readonly httpDuration = new Histogram({
+    name: 'parley_http_request_duration_seconds',
+    help: 'Time to answer an HTTP request (the SSE feed is left out: its requests last as long as the client stays)',
+    labelNames: ['method', 'route'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly outboxPending = new Gauge({ name: 'parley_outbox_pending', help: 'Webhook and Alertmanager deliveries not yet delivered (nor dead)', registers: [this.registry] });
+
+  readonly outboxOldest = new Gauge({ name: 'parley_outbox_oldest_pending_seconds', help: 'Age of the oldest pending delivery (0 when none)', registers: [this.registry] });
+
+  readonly deliveryLatency = new Histogram({
+    name: 'parley_delivery_latency_seconds',
+    help: 'From a firing to its delivery being acknowledged, by target kind',
+    labelNames: ['kind'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600],
+    registers: [this.registry],
+  });
+
+  readonly issueGap = new Gauge({
+    name: 'parley_gap_issue',
+    help: 'Current gap (0–100) between two parties of a negotiation on one issue',
+    labelNames: ['negotiation', 'a', 'b', 'issue'],
+    registers: [this.registry],
+  });
+
   readonly overallGap = new Gauge({
     name: 'parley_gap_overall',
     help: 'Current overall gap (0–100) between two parties of a negotiation',
@@ -78,5 +114,6 @@ export class Metrics {
   initialise(eventTypes: string[]): void {
     for (const type of eventTypes) this.eventsAppended.inc({ type }, 0);
     for (const outcome of ['delivered', 'failed', 'dead']) this.webhookDeliveries.inc({ outcome }, 0);
+    this.sseDropped.inc(0);
   }
 }

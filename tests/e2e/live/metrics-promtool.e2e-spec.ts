@@ -29,6 +29,22 @@ describe('GET /metrics with a real Prometheus client', () => {
     const checked = await promtoolCheck(metrics);
     expect(checked.output).toBe('');
     expect(checked.code).toBe(0);
+    for (const name of ['parley_http_requests_total', 'parley_http_request_duration_seconds', 'parley_outbox_pending', 'parley_outbox_oldest_pending_seconds', 'parley_delivery_latency_seconds', 'parley_sse_dropped_total', 'parley_gap_issue', 'parley_sse_clients']) {
+      expect(metrics).toContain(`# TYPE ${name} `);
+    }
+  });
+
+  it('counts HTTP requests by route pattern and status, never by raw URL', async () => {
+    await call(app.url, 'POST', '/negotiations/scraped/events', { json: { events: [stated('ukraine', 'crimea', 60, '2025-04-20')] } });
+    await call(app.url, 'GET', '/negotiations/scraped/stances?at=2025-04-21');
+    await call(app.url, 'GET', '/negotiations/nowhere/stances');
+    await call(app.url, 'GET', '/no/such/route');
+    const metrics = (await call(app.url, 'GET', '/metrics')).body as string;
+    expect(metrics).toMatch(/^parley_http_requests_total\{method="GET",route="\/negotiations\/:nid\/stances",status="200"\} [1-9]/m);
+    expect(metrics).toMatch(/^parley_http_requests_total\{method="GET",route="\/negotiations\/:nid\/stances",status="404"\} [1-9]/m);
+    expect(metrics).toMatch(/^parley_http_requests_total\{method="GET",route="unmatched",status="404"\} [1-9]/m);
+    expect(metrics).not.toContain('route="/negotiations/scraped');
+    expect(metrics).toMatch(/^parley_gap_issue\{negotiation="scraped",a="ukraine",b="us",issue="crimea"\} 50$/m);
   });
 
   it('counts appends from the log, whoever wrote them, with every type starting at zero', async () => {
