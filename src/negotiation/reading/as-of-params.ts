@@ -38,10 +38,19 @@ export const outcomeParams = asOfParams.extend({ model: z.enum(['compromise', 'w
 
 export const MAX_SERIES_POINTS = 10_000;
 
+/** Grafana's `$__interval` units: `30s`, `5m`, `1h`, `1d`, `1w`, `1y`, `500ms`. */
+const GRAFANA_UNITS = { ms: 'milliseconds', s: 'seconds', m: 'minutes', h: 'hours', d: 'days', w: 'weeks', y: 'years' } as const;
+
+function parseDuration(value: string): Duration {
+  const grafana = /^(\d+)(ms|s|m|h|d|w|y)$/.exec(value);
+  if (grafana) return Duration.fromObject({ [GRAFANA_UNITS[grafana[2] as keyof typeof GRAFANA_UNITS]]: Number(grafana[1]) });
+  return Duration.fromISO(value);
+}
+
 const durationSchema = z.string().transform((value, ctx) => {
-  const duration = Duration.fromISO(value);
+  const duration = parseDuration(value);
   if (!duration.isValid || duration.toMillis() <= 0) {
-    ctx.addIssue({ code: 'custom', message: 'Expected a positive ISO 8601 duration, e.g. P1D or PT6H' });
+    ctx.addIssue({ code: 'custom', message: 'Expected a positive ISO 8601 duration (P1D, PT6H) or a Grafana interval (6h, 30m)' });
     return z.NEVER;
   }
   return duration;
