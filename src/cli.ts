@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { loadConfig } from './config/config';
+import { explainStartupError } from './config/startup-errors';
 import { migrateToLatest } from './database/migrate';
 import { openDatabase } from './database/open';
 import { registerAlerts } from './cli/alerts.command';
@@ -48,6 +49,12 @@ registerAlerts(program);
 registerBackup(program);
 
 program.parseAsync().catch((error: Error) => {
-  process.stderr.write(`parley: ${error.message}\n`);
+  let config: ReturnType<typeof loadConfig> | undefined;
+  try {
+    config = loadConfig({ LOG_LEVEL: 'silent', ...process.env }, 'cli');
+  } catch {
+    config = undefined;
+  }
+  process.stderr.write(`parley: ${explainStartupError(error, config)}\n`);
   process.exit(1);
 });

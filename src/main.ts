@@ -1,11 +1,13 @@
-import { loadConfig } from './config/config';
+import { loadConfig, type Config } from './config/config';
+import { explainStartupError } from './config/startup-errors';
 import { startServer } from './server';
 
 // Expected failures (a bad variable, a taken port, a database that does not answer) are one
 // line naming what to fix, never a stack trace.
+let config: Config | undefined;
 Promise.resolve()
-  .then(() => startServer(loadConfig()))
+  .then(() => startServer((config = loadConfig())))
   .catch((error: Error) => {
-    process.stderr.write(`parley: ${error.message}\n`);
+    process.stderr.write(`parley: ${explainStartupError(error, config)}\n`);
     process.exit(1);
   });

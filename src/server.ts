@@ -11,6 +11,7 @@ import type { Config } from './config/config';
 import { projectRoot } from './config/paths';
 import { NDJSON_TYPES } from './http/content-type';
 import { setupOpenApi } from './http/openapi/document';
+import { recordServerAddress } from './database/server-address';
 
 /** Builds the HTTP application; main.ts, the CLI's `serve` and e2e tests all start it here. */
 export async function createServer(config: Config): Promise<NestExpressApplication> {
@@ -103,6 +104,8 @@ export async function startServer(config: Config): Promise<NestExpressApplicatio
     database: config.DATABASE_URL ? 'postgres' : `embedded (${config.PARLEY_DATA_DIR})`,
     auth: authSummary(config),
   });
+  // The CLI finds this server through its data dir, whatever PORT and HOST say.
+  if (!config.DATABASE_URL) recordServerAddress(config.PARLEY_DATA_DIR, url.replace('[::1]', '127.0.0.1'));
   stopOnSignals(app, logger);
   return app;
 }

@@ -6,7 +6,7 @@ import { ListAlertRules, ReplayAlertRule } from '../alerting/alerts.queries';
 import { ruleDefinitionSchema, type RuleDefinition } from '../alerting/alert-rules';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
 import { instantOrDateSchema } from '../negotiation/domain/time';
-import { callRemote, closeTarget, openTarget } from './context';
+import { callRemote, closeTarget, openTarget, serverError } from './context';
 
 interface ReplayOptions {
   negotiation: string;
@@ -52,7 +52,7 @@ export function registerAlerts(program: Command): void {
             headers: { 'content-type': 'application/json' },
             body: JSON.stringify({ rule, by: options.by, ...(options.from ? { from: options.from } : {}) }),
           });
-          if (status !== 200) throw new Error(`The server answered ${status}: ${JSON.stringify(body)}`);
+          if (status !== 200) throw serverError(status, body);
           firings = body.firings as Firing[];
         }
         if (options.json) {

@@ -6,7 +6,7 @@ import type { DatabaseConnection } from '../database/connection';
 import { DATABASE } from '../database/database.module';
 import { exportLog, restoreLog } from '../event-store/backup';
 import { markJudged } from '../alerting/evaluate-batch';
-import { callRemote, closeTarget, openTarget, type Target } from './context';
+import { callRemote, closeTarget, openTarget, type Target, serverError } from './context';
 
 export function registerBackup(program: Command): void {
   program
@@ -52,7 +52,7 @@ export function registerBackup(program: Command): void {
             headers: { 'content-type': 'application/x-ndjson' },
             body: text,
           });
-          if (status !== 200) throw new Error(`The server answered ${status}: ${JSON.stringify(body)}`);
+          if (status !== 200) throw serverError(status, body);
           count = body.events as number;
           warnings = (body.warnings as string[] | undefined) ?? [];
         }
@@ -68,6 +68,6 @@ export function registerBackup(program: Command): void {
 async function remoteExport(target: Extract<Target, { kind: 'remote' }>): Promise<Readable> {
   const headers = target.apiKey ? { authorization: `Bearer ${target.apiKey}` } : undefined;
   const response = await fetch(new URL('/admin/export', target.url), { ...(headers ? { headers } : {}) });
-  if (!response.ok || !response.body) throw new Error(`The server answered ${response.status}: ${await response.text()}`);
+  if (!response.ok || !response.body) throw serverError(response.status, await response.text());
   return Readable.fromWeb(response.body as import('node:stream/web').ReadableStream);
 }

@@ -3,6 +3,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { AppModule } from '../app.module';
 import { loadConfig, type Config } from '../config/config';
 import { DataDirLocked } from '../database/embedded';
+import { serverAddress } from '../database/server-address';
 
 export type Target =
   | { kind: 'local'; app: INestApplicationContext; config: Config }
@@ -11,7 +12,8 @@ export type Target =
 /**
  * Where a CLI command runs: in-process on the database (PostgreSQL, or the embedded one when
  * no server holds it), or through a running server's HTTP API when that server holds the
- * embedded data dir (PARLEY_URL, default http://127.0.0.1:3000).
+ * embedded data dir: PARLEY_URL, else the URL that server recorded in the data dir, else
+ * http://127.0.0.1:3000.
  */
 export async function openTarget(): Promise<Target> {
   const config = loadConfig({ LOG_LEVEL: 'warn', PARLEY_LOAD_EXAMPLE: 'never', ...process.env }, 'cli');
@@ -20,7 +22,7 @@ export async function openTarget(): Promise<Target> {
     return { kind: 'local', app, config };
   } catch (error) {
     if (!(error instanceof DataDirLocked)) throw error;
-    const url = process.env.PARLEY_URL ?? 'http://127.0.0.1:3000';
+    const url = process.env.PARLEY_URL ?? serverAddress(config.PARLEY_DATA_DIR) ?? 'http://127.0.0.1:3000';
     process.stderr.write(`parley: ${config.PARLEY_DATA_DIR} is held by a running server; going through ${url}\n`);
     return { kind: 'remote', url, ...(process.env.PARLEY_API_KEY ? { apiKey: process.env.PARLEY_API_KEY } : {}) };
   }
@@ -46,4 +48,25 @@ export async function callRemote(
   }
   const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   return { status: response.status, body };
+}
+
+/** A server's error answer as one readable line: what went wrong and what to do. */
+export function serverError(status: number, body: Record<string, unknown> | string): Error {
+  const answer = typeof body === 'string' ? parsed(body) : body;
+  if (status === 401) return new Error('the server needs an API key: set PARLEY_API_KEY to a key from its PARLEY_API_KEYS');
+  if (status === 403) return new Error("the server refused: PARLEY_API_KEY's role is too weak for this command");
+  const issues = Array.isArray(answer.issues) ? (answer.issues as { path?: unknown[]; message?: string; line?: number }[]) : [];
+  const detail = issues.length > 0
+    ? issues.map((i) => `${i.line ? `line ${i.line}: ` : ''}${(i.path ?? []).join('.')}: ${i.message}`).join('; ')
+    : String(answer.message ?? answer.error ?? (typeof body === 'string' ? body : JSON.stringify(body)));
+  return new Error(`the server answered ${status}${answer.error ? ` (${String(answer.error)})` : ''}: ${detail}`);
+}
+
+function parsed(text: string): Record<string, unknown> {
+  try {
+    const value = JSON.parse(text) as unknown;
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }

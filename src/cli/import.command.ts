@@ -7,7 +7,7 @@ import { ImportEvents } from '../negotiation/writing/import-events.command';
 import { InvalidRequest, RuleViolation } from '../negotiation/domain/errors';
 import { parseNdjson } from '../negotiation/writing/ndjson';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
-import { callRemote, closeTarget, openTarget, type Target } from './context';
+import { callRemote, closeTarget, openTarget, type Target, serverError } from './context';
 
 interface Summary {
   appended: number;
@@ -84,7 +84,7 @@ async function importInto(
       body: text,
     });
     if (status === 400 || status === 422) throw new ImportRejected(body.issues as LineIssue[]);
-    if (status >= 300) throw new Error(`The server answered ${status}: ${JSON.stringify(body)}`);
+    if (status >= 300) throw serverError(status, body);
     return body as unknown as Summary;
   }
   const bar = process.stderr.isTTY

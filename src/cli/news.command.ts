@@ -5,7 +5,7 @@ import { negotiationIdSchema } from '../negotiation/domain/requests';
 import { feedItems } from '../news/feed-parsing';
 import { newsItemInputSchema, type NewsItemInput } from '../news/news-events';
 import { ReceiveNews } from '../news/news.commands';
-import { callRemote, closeTarget, openTarget } from './context';
+import { callRemote, closeTarget, openTarget, serverError } from './context';
 
 /** A JSON Feed document is one JSON object with `items`; NDJSON is one object per line. */
 const isJsonFeed = (text: string) => {
@@ -83,6 +83,6 @@ async function remote(target: Parameters<typeof callRemote>[0], negotiation: str
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ items }),
   });
-  if (status >= 300) throw new Error(`The server answered ${status}: ${JSON.stringify(body)}`);
+  if (status >= 300) throw serverError(status, body);
   return body as unknown as { appended: number; items: { matched: boolean }[] };
 }

@@ -8,7 +8,7 @@ import { negotiationIdSchema } from '../negotiation/domain/requests';
 import { panelParams } from '../negotiation/reading/as-of-params';
 import { csvStream } from '../negotiation/reading/csv';
 import { GetPanel, PANEL_COLUMNS, flatPanelRow } from '../negotiation/stances/get-panel.query';
-import { closeTarget, openTarget } from './context';
+import { closeTarget, openTarget, serverError } from './context';
 
 interface PanelOptions {
   negotiation: string;
@@ -54,7 +54,7 @@ export function registerPanel(program: Command): void {
           const response = await fetch(url, { headers: target.apiKey ? { authorization: `Bearer ${target.apiKey}` } : {} }).catch((error: Error) => {
             throw new Error(`Cannot reach the server at ${target.url}: ${error.message}`);
           });
-          if (!response.ok || !response.body) throw new Error(`The server answered ${response.status}: ${await response.text()}`);
+          if (!response.ok || !response.body) throw serverError(response.status, await response.text());
           await pipeline(Readable.fromWeb(response.body as never), out);
         }
       } finally {

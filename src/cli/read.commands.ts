@@ -6,7 +6,7 @@ import { asOfParams, gapsParams } from '../negotiation/reading/as-of-params';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
 import { GetGaps, type GapsAnswer } from '../negotiation/analysis/get-gaps.query';
 import { GetStances, type StancesAnswer } from '../negotiation/stances/get-stances.query';
-import { callRemote, closeTarget, openTarget } from './context';
+import { callRemote, closeTarget, openTarget, serverError } from './context';
 import { GetOutcomes, GetZones } from '../negotiation/analysis/analysis.queries';
 import { outcomeParams } from '../negotiation/reading/as-of-params';
 import type { Outcome } from '../negotiation/analysis/outcomes';
@@ -135,7 +135,7 @@ async function read<T>(
   try {
     if (target.kind === 'local') return await local(target.app.get(QueryBus), id);
     const { status, body } = await callRemote(target, `/negotiations/${id}/${route}?${new URLSearchParams(params)}`);
-    if (status !== 200) throw new Error(`The server answered ${status}: ${JSON.stringify(body)}`);
+    if (status !== 200) throw serverError(status, body);
     return body as T;
   } finally {
     await closeTarget(target);

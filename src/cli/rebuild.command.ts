@@ -1,7 +1,7 @@
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { ProjectionsService } from '../projection-runner/projections.service';
-import { callRemote, closeTarget, openTarget } from './context';
+import { callRemote, closeTarget, openTarget, serverError } from './context';
 
 export function registerRebuild(program: Command): void {
   program
@@ -13,7 +13,7 @@ export function registerRebuild(program: Command): void {
       try {
         if (target.kind === 'remote') {
           const { status, body } = await callRemote(target, '/admin/rebuild', { method: 'POST' });
-          if (status !== 200) throw new Error(`The server answered ${status}: ${JSON.stringify(body)}`);
+          if (status !== 200) throw serverError(status, body);
           process.stdout.write(`rebuilt from ${body.events} events up to position ${body.position} (${body.ms} ms)\n`);
           return;
         }

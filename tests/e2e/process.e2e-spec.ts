@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exampleDatasetPath } from '../../src/config/paths';
@@ -104,14 +104,30 @@ describe('the embedded data dir', () => {
         { id: 'kept', title: 'Kept', version: 1 },
         { id: 'ukraine-2025', title: 'Ukraine peace framework, April 2025', version: 20 },
       ]);
+      // The CLI finds this server (on a random port) through the address it recorded in the dir.
+      const { execFile } = await import('node:child_process');
+      const { promisify } = await import('node:util');
+      const cli = join(__dirname, '../../dist/src/cli.js');
+      const env2 = { ...process.env, ...env, PARLEY_URL: '', LOG_LEVEL: 'silent' };
+      delete (env2 as Record<string, string | undefined>).PARLEY_URL;
+      const { stdout, stderr } = await promisify(execFile)('node', [cli, 'stances', '-n', 'ukraine-2025', '--json'], { env: env2 });
+      expect(stderr).toContain(`going through ${third.url}`);
+      expect(JSON.parse(stdout).stances.length).toBeGreaterThan(10);
     } finally {
       third.child.kill('SIGTERM');
       expect((await third.exited).code).toBe(0);
     }
+    expect(existsSync(join(dir, 'parley-server.json'))).toBe(false);
   });
 });
 
 describe('configuration errors', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database.drop());
+
   it('are one line naming the variable, exit 1, no stack trace', async () => {
     const { spawnSync } = await import('node:child_process');
     const result = spawnSync(process.execPath, [require('node:path').join(__dirname, '../../dist/src/main.js')], {
@@ -124,5 +140,25 @@ describe('configuration errors', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^parley: invalid configuration: .*PORT: .*PARLEY_METRICS_PUBLIC: expected 1\/0, true\/false, yes\/no or on\/off, got "maybe"/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('say which port is taken, or that DATABASE_URL does not answer (password hidden), in one line', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { createServer } = await import('node:net');
+    const main = join(__dirname, '../../dist/src/main.js');
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as { port: number }).port;
+    try {
+      const taken = spawnSync(process.execPath, [main], { env: { ...process.env, PORT: String(port), DATABASE_URL: database.url }, encoding: 'utf8', timeout: 30_000 });
+      expect(taken.status).toBe(1);
+      expect(taken.stderr).toMatch(new RegExp(`^parley: port ${port} on 127\\.0\\.0\\.1 is already in use: set PORT`, 'm'));
+    } finally {
+      holder.close();
+    }
+    const away = spawnSync(process.execPath, [main], { env: { ...process.env, DATABASE_URL: 'postgres://postgres:hunter2@127.0.0.1:1/none' }, encoding: 'utf8', timeout: 30_000 });
+    expect(away.status).toBe(1);
+    expect(away.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^parley: cannot reach PostgreSQL at DATABASE_URL \(postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/none\): .*ECONNREFUSED/)]);
+    expect(away.stderr).not.toContain('hunter2');
   });
 });
