@@ -10,7 +10,13 @@ export interface AlertRule {
   ruleId: string;
   negotiationId: string;
   name: string;
-  definition: { kind: string };
+  definition: { kind: string; a?: string; b?: string; party?: string; parties?: [string, string]; issue?: string };
+}
+
+/** The pair and issue a rule watches, when it names them: labels Alertmanager can route on. */
+function scope(definition: AlertRule['definition']): Record<string, string> {
+  const pair = definition.a && definition.b ? `${definition.a}-${definition.b}` : definition.parties ? definition.parties.join('-') : undefined;
+  return { ...(pair ? { pair } : {}), ...(definition.issue ? { issue: definition.issue } : {}) };
 }
 
 /**
@@ -24,6 +30,7 @@ export function alertLabels(rule: AlertRule, type: Firing['type'], key?: string)
     rule: rule.ruleId,
     kind: rule.definition.kind,
     severity: type === 'AlertRestated' ? 'info' : 'warning',
+    ...scope(rule.definition),
     ...(key ? { party: key } : {}),
   };
 }

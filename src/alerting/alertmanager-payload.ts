@@ -18,7 +18,7 @@ export const alertmanagerAlertsUrl = (base: string) => `${base.replace(/\/+$/, '
  * An edge alert (a crossing, a change, a restatement) is held for an hour and never re-sent.
  */
 export function postableAlert(
-  firing: Pick<Firing, 'type' | 'key' | 'summary' | 'at'> & { rule: AlertRule; startsAt?: Date },
+  firing: Pick<Firing, 'type' | 'key' | 'summary' | 'at'> & { rule: AlertRule; startsAt?: Date; before?: unknown; after?: unknown; triggeringEvent?: Firing['triggeringEvent'] },
   options: { externalUrl: string; resendMs: number; now?: Date },
 ): PostableAlert {
   const starts = firing.startsAt ?? firing.at;
@@ -31,7 +31,12 @@ export function postableAlert(
         : new Date(starts.getTime() + EDGE_ALERT_HOLD_MS);
   return {
     labels: alertLabels(firing.rule, firing.type === 'AlertResolved' ? 'AlertFired' : firing.type, firing.key),
-    annotations: { summary: firing.summary },
+    annotations: {
+      summary: firing.summary,
+      ...(firing.before !== undefined ? { before: JSON.stringify(firing.before) } : {}),
+      ...(firing.after !== undefined ? { after: JSON.stringify(firing.after) } : {}),
+      ...(firing.triggeringEvent ? { event: `${options.externalUrl}/negotiations/${firing.rule.negotiationId}/events?after=${firing.triggeringEvent.globalPosition - 1}&limit=1` } : {}),
+    },
     startsAt: starts.toISOString(),
     endsAt: ends.toISOString(),
     generatorURL: `${options.externalUrl}/negotiations/${firing.rule.negotiationId}/alerts`,

@@ -3,6 +3,7 @@ import type { DatabaseConnection } from '../database/connection';
 import { Periodic } from '../outbound/periodic';
 import { outboundRequest } from '../outbound/request';
 import { alertmanagerAlertsUrl, postableAlert, type PostableAlert } from './alertmanager-payload';
+import type { AlertRule } from './alert-labels';
 
 export interface ResenderOptions {
   externalUrl: string;
@@ -41,7 +42,8 @@ export class AlertmanagerResender {
   async resend(now = new Date()): Promise<number> {
     const byTarget = new Map<string, PostableAlert[]>();
     for (const row of await this.openAlerts()) {
-      const rule = { ruleId: row.rule_id, negotiationId: row.negotiation_id, name: row.name, definition: { kind: row.kind } };
+      // The same labels as the firing's (they are the alert's identity in Alertmanager).
+      const rule = { ruleId: row.rule_id, negotiationId: row.negotiation_id, name: row.name, definition: row.params };
       const alert = postableAlert({ rule, type: 'AlertFired', key: row.key, summary: row.summary, at: row.starts_at }, { ...this.options, now });
       const url = alertmanagerAlertsUrl(row.alertmanager_url);
       byTarget.set(url, [...(byTarget.get(url) ?? []), alert]);
@@ -72,16 +74,16 @@ export class AlertmanagerResender {
       rule_id: string;
       negotiation_id: string;
       name: string;
-      kind: string;
+      params: AlertRule['definition'];
       key: string;
       summary: string;
       starts_at: Date;
       alertmanager_url: string;
     }>`
-      select o.rule_id, o.negotiation_id, r.name, r.kind, o.key, o.summary, o.starts_at, r.alertmanager_url
+      select o.rule_id, o.negotiation_id, r.name, r.params, o.key, o.summary, o.starts_at, r.alertmanager_url
       from open_alerts o
       cross join lateral (
-        select v.name, v.kind, v.alertmanager_url, v.removed from alert_rule_versions v
+        select v.name, v.params, v.alertmanager_url, v.removed from alert_rule_versions v
         where v.rule_id = o.rule_id order by v.position desc limit 1) r
       where not r.removed and r.alertmanager_url is not null
       order by o.starts_at`.execute(this.connection.db);

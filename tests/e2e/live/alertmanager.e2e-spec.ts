@@ -35,12 +35,15 @@ describe('a level alert, end to end with a real Alertmanager and a webhook recei
     await post([stated('us', 'crimea', 100, '2025-04-02')]); // gap 10 → 60: fires
     const mine = async () => (await alertmanager.alerts()).filter((a) => a.labels.rule === rule.body.id);
     const [active] = await eventually(async () => ((await mine()).length === 1 ? mine() : undefined), 'the alert in Alertmanager');
-    expect(active!.labels).toEqual({ alertname: 'Crimea apart', negotiation: 'am', rule: rule.body.id, kind: 'gap_threshold', severity: 'warning' });
+    expect(active!.labels).toEqual({ alertname: 'Crimea apart', negotiation: 'am', rule: rule.body.id, kind: 'gap_threshold', severity: 'warning', pair: 'us-ukraine', issue: 'crimea' });
+    expect(active!.annotations).toMatchObject({ summary: expect.stringContaining('rose to 60'), before: '{"kind":"gap","value":10}', after: '{"kind":"gap","value":60}', event: expect.stringContaining('/negotiations/am/events?after=') });
     expect(active!.status.state).toBe('active');
     expect(new Date(active!.endsAt).getTime()).toBeGreaterThan(Date.now());
 
     // While it lasts, the leader posts it again (Alertmanager stamps updatedAt on each post).
     await eventually(async () => (await mine()).some((a) => a.updatedAt !== active!.updatedAt), 'a re-send');
+    // The re-send is the same alert (same labels, so one alert in Alertmanager, not two).
+    expect(await mine()).toHaveLength(1);
 
     await post([stated('us', 'crimea', 80, '2025-04-03')]); // gap 40: the condition clears
     await eventually(async () => (await mine()).length === 0, 'Alertmanager to see it resolved');
