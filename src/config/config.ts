@@ -35,6 +35,14 @@ const booleanVariable = z
 
 export const configSchema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /** PostgreSQL hot standbys as-of reads may go to (comma-separated postgres:// URLs). */
+  DATABASE_REPLICA_URLS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(',').map((u) => u.trim()).filter(Boolean))
+    .pipe(z.array(z.url({ protocol: /^postgres(ql)?$/ }))),
+  /** How long a read waits for a replica to catch up before the primary answers it. */
+  PARLEY_REPLICA_MAX_WAIT_MS: z.coerce.number().int().min(0).default(2000),
   PARLEY_DATA_DIR: z.string().min(1).default('./data'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).optional(),

@@ -3,6 +3,7 @@ import { CONFIG, type Config } from '../config/config';
 import type { DatabaseConnection } from './connection';
 import { migrateToLatest } from './migrate';
 import { openDatabase } from './open';
+import { REPLICAS, Replicas } from './replicas';
 
 export const DATABASE = Symbol('DATABASE');
 
@@ -24,13 +25,23 @@ export const DATABASE = Symbol('DATABASE');
         return connection;
       },
     },
+    {
+      provide: REPLICAS,
+      inject: [CONFIG],
+      // Standbys are read-only and replicate the primary's schema: nothing to migrate there.
+      useFactory: (config: Config) => Replicas.connect(config.DATABASE_REPLICA_URLS, config.PARLEY_POOL_SIZE),
+    },
   ],
-  exports: [DATABASE],
+  exports: [DATABASE, REPLICAS],
 })
 export class DatabaseModule implements OnApplicationShutdown {
-  constructor(@Inject(DATABASE) private readonly connection: DatabaseConnection) {}
+  constructor(
+    @Inject(DATABASE) private readonly connection: DatabaseConnection,
+    @Inject(REPLICAS) private readonly replicas: Replicas,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    await this.replicas.close();
     await this.connection.close();
   }
 }

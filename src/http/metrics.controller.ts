@@ -3,6 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import type { DatabaseConnection } from '../database/connection';
 import { DATABASE } from '../database/database.module';
+import { REPLICAS, type Replicas } from '../database/replicas';
 import { Access } from './auth/access';
 import { projectionStatus } from '../projection-runner/checkpoints';
 import { ProjectionsService } from '../projection-runner/projections.service';
@@ -21,6 +22,7 @@ export class MetricsController {
     private readonly queries: QueryBus,
     @Inject(DATABASE) private readonly database: DatabaseConnection,
     private readonly runner: ProjectionsService,
+    @Inject(REPLICAS) private readonly replicas: Replicas,
   ) {}
 
   @Get()
@@ -46,6 +48,7 @@ export class MetricsController {
       .executeTakeFirstOrThrow();
     this.metrics.outboxPending.set(Number(pending.count));
     this.metrics.outboxOldest.set(pending.oldest ? Math.max(0, (Date.now() - new Date(pending.oldest).getTime()) / 1000) : 0);
+    await this.scrapeReplicas(head);
     this.metrics.overallGap.reset();
     this.metrics.issueGap.reset();
     const { negotiations } = await this.queries.execute(new ListNegotiations());
@@ -57,5 +60,18 @@ export class MetricsController {
       }
     }
     return this.metrics.registry.metrics();
+  }
+
+  private async scrapeReplicas(head: number): Promise<void> {
+    for (const [index, { connection }] of this.replicas.connections.entries()) {
+      const replica = `replica-${index}`;
+      try {
+        const row = await connection.db.selectFrom('event_store_head').select('position').executeTakeFirstOrThrow();
+        this.metrics.replicaUp.set({ replica }, 1);
+        this.metrics.replicaLag.set({ replica }, Math.max(0, head - Number(row.position)));
+      } catch {
+        this.metrics.replicaUp.set({ replica }, 0);
+      }
+    }
   }
 }

@@ -91,6 +91,15 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly replicaLag = new Gauge({
+    name: 'parley_replica_lag_events',
+    help: "How many events a replica's log is behind the primary's head",
+    labelNames: ['replica'],
+    registers: [this.registry],
+  });
+
+  readonly replicaUp = new Gauge({ name: 'parley_replica_up', help: '1 when a replica answers, else 0', labelNames: ['replica'], registers: [this.registry] });
+
   readonly overallGap = new Gauge({
     name: 'parley_gap_overall',
     help: 'Current overall gap (0–100) between two parties of a negotiation',

@@ -9,6 +9,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  */
 export interface ReadConsistency {
   minPosition?: number;
+  /** Told which database answered (`primary`, `replica-0`, …), for the Parley-Served-By header. */
+  servedBy?: (by: string) => void;
 }
 
 const storage = new AsyncLocalStorage<ReadConsistency>();

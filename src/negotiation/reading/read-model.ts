@@ -10,6 +10,12 @@ import { ProjectionsService } from '../../projection-runner/projections.service'
 import { rulesStream } from '../domain/streams';
 import { UnknownVersion } from './errors';
 import { readConsistency } from './read-consistency';
+import { REPLICAS, type Replicas } from '../../database/replicas';
+import { CONFIG, type Config } from '../../config/config';
+import { replicaHolds } from '../../projection-runner/replica-wait';
+
+/** How often a read waiting on a replica looks again (a standby cannot LISTEN). */
+const REPLICA_POLL_MS = 10;
 
 /** An as-of question as asked: what is not given means "now", by the database's clock. */
 export interface AsOfQuery {
@@ -34,12 +40,44 @@ export class ReadModel {
     @Inject(DATABASE) private readonly connection: DatabaseConnection,
     private readonly store: EventStore,
     private readonly projections: ProjectionsService,
+    @Inject(REPLICAS) private readonly replicas: Replicas,
+    @Inject(CONFIG) private readonly config: Config,
   ) {}
 
+  /**
+   * Where the read is answered: a replica whose projections hold every event the read must
+   * see (its `Parley-Min-Position`, else the primary's head when it arrived), or else the
+   * primary, once its projector has caught up. The answer's Parley-Served-By says which.
+   */
   async open(negotiationId: string): Promise<OpenRead> {
     if ((await this.store.streamVersion(negotiationId)) === 0) throw new UnknownNegotiation(negotiationId);
-    const now = await this.projections.caughtUp([negotiationId, rulesStream(negotiationId)], readConsistency().minPosition);
-    return { db: this.connection.db, now, asOf: (query) => ({ at: query.at ?? now, knownAt: query.knownAt ?? now, publicAt: query.publicAt }) };
+    const streams = [negotiationId, rulesStream(negotiationId)];
+    const { minPosition, servedBy } = readConsistency();
+    const replica = this.replicas.size > 0 ? await this.onReplica(streams, minPosition) : undefined;
+    const served = replica ?? { db: this.connection.db, now: await this.projections.caughtUp(streams, minPosition), by: 'primary' };
+    servedBy?.(served.by);
+    const { now } = served;
+    return { db: served.db, now, asOf: (query) => ({ at: query.at ?? now, knownAt: query.knownAt ?? now, publicAt: query.publicAt }) };
+  }
+
+  /** A replica that catches up within PARLEY_REPLICA_MAX_WAIT_MS; undefined sends the read to the primary. */
+  private async onReplica(streams: string[], minPosition: number | undefined): Promise<{ db: Kysely<Database>; now: Date; by: string } | undefined> {
+    const picked = this.replicas.pick();
+    if (!picked) return undefined;
+    const head = await this.store.head();
+    const position = minPosition ?? head.position;
+    const deadline = Date.now() + this.config.PARLEY_REPLICA_MAX_WAIT_MS;
+    try {
+      for (;;) {
+        if (await replicaHolds(picked.connection.db, position, streams)) return { db: picked.connection.db, now: head.now, by: `replica-${picked.index}` };
+        if (Date.now() >= deadline) return undefined;
+        await new Promise((resolve) => setTimeout(resolve, REPLICA_POLL_MS));
+      }
+    } catch {
+      // Down or restarting: the primary answers, and the replica rests a while.
+      this.replicas.rest(picked.index);
+      return undefined;
+    }
   }
 
   /** open(), with the question's missing times filled in from the database's clock. */
