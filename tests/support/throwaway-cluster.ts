@@ -23,6 +23,8 @@ export interface Cluster {
   port: number;
   stop(): void;
   start(): void;
+  /** A standby becomes a primary (pg_ctl promote). */
+  promote(): void;
   destroy(): void;
 }
 
@@ -35,13 +37,14 @@ function postgresUser(dir: string) {
   return (command: string, args: string[]) => execFileSync('runuser', ['-u', 'postgres', '--', join(bin, command), ...args], { stdio: 'pipe' });
 }
 
-function controlled(dir: string, port: number, asPostgres: ReturnType<typeof postgresUser>, extra = ''): Pick<Cluster, 'start' | 'stop' | 'destroy'> {
+function controlled(dir: string, port: number, asPostgres: ReturnType<typeof postgresUser>, extra = ''): Pick<Cluster, 'start' | 'stop' | 'promote' | 'destroy'> {
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off ${extra}`;
   const start = () => asPostgres('pg_ctl', ['-D', join(dir, 'data'), '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
   const stop = () => asPostgres('pg_ctl', ['-D', join(dir, 'data'), '-m', 'fast', '-w', 'stop']);
   return {
     start,
     stop,
+    promote: () => asPostgres('pg_ctl', ['-D', join(dir, 'data'), '-w', 'promote']),
     destroy() {
       try {
         stop();
@@ -60,7 +63,7 @@ function controlled(dir: string, port: number, asPostgres: ReturnType<typeof pos
 export async function standbyOf(primary: Cluster, applyDelayMs = 0): Promise<Cluster> {
   const dir = mkdtempSync(join(tmpdir(), 'parley-standby-'));
   const asPostgres = postgresUser(dir);
-  asPostgres('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', join(dir, 'data'), '-R', '-X', 'stream']);
+  asPostgres('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', join(dir, 'data'), '-R', '-X', 'stream', '--checkpoint=fast']);
   const port = await freePort();
   const control = controlled(dir, port, asPostgres, `-c hot_standby=on -c recovery_min_apply_delay=${applyDelayMs}ms`);
   control.start();

@@ -41,6 +41,9 @@ describe('faults only PostgreSQL can stage', () => {
 
   it('answers a read of one negotiation while another one waits to be projected, and reads up to Parley-Min-Position', async () => {
     const { db } = app.database.connection;
+    // Everything written so far is projected first (a read waits for it): the test starts even.
+    expect((await call(app.url, 'GET', '/negotiations/quiet/stances')).status).toBe(200);
+    expect((await call(app.url, 'GET', '/negotiations/busy/stances')).status).toBe(200);
     // Hold the projector's lock: nothing is projected until we let go.
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
