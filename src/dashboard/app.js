@@ -78,7 +78,7 @@ async function start() {
 async function openNegotiation() {
   setStatus('Loading…');
   negotiation = await api(`/negotiations/${state.n}?${knownAtQuery().slice(1)}`);
-  events = await allEvents(state.n);
+  events = await latestEvents(state.n);
   const parties = negotiation.parties.map((p) => p.party);
   if (!parties.includes(state.a)) state.a = parties[0] ?? '';
   if (!parties.includes(state.b) || state.b === state.a) state.b = parties.find((p) => p !== state.a) ?? '';
@@ -89,28 +89,34 @@ async function openNegotiation() {
   await refresh();
 }
 
-async function allEvents(n) {
-  const all = [];
-  let after = 0;
-  for (;;) {
-    const page = await api(`/negotiations/${n}/events?after=${after}&limit=1000`);
-    all.push(...page.events);
-    if (page.next === null) return all;
-    after = page.next;
-  }
+/** The newest events only (one page): a long negotiation never loads its whole log here. */
+const EVENTS_SHOWN = 200;
+async function latestEvents(n) {
+  return (await api(`/negotiations/${n}/events?before=${Number.MAX_SAFE_INTEGER}&limit=${EVENTS_SHOWN}`)).events;
 }
 
+let maxDay = 0;
+// Until the analyst picks a date, the page follows the story's latest day as news arrives.
+let following = !params.get('at');
+/**
+ * The slider spans the talks themselves (from the negotiation's `span`): from two days before
+ * the first position to a week after the last, or to today while the talks are live (a position
+ * in the last 30 days). It opens on the last day of the story, or today when live.
+ */
 function setUpSlider() {
-  const positionEvents = events.filter((e) => !e.negotiation.includes('.'));
-  const first = positionEvents.length ? Math.min(...positionEvents.map((e) => Date.parse(e.occurredAt))) : Date.now();
-  minDay = dayOf(first) - 2;
   const today = dayOf(Date.now());
+  const span = negotiation.span;
+  const first = span ? dayOf(Date.parse(span.first)) : today;
+  const last = span ? dayOf(Date.parse(span.last)) : today;
+  const live = today - last <= 30;
+  minDay = first - 2;
+  maxDay = live ? today : Math.min(last + 7, today);
   const slider = $('at');
   slider.min = '0';
-  slider.max = String(today - minDay);
+  slider.max = String(maxDay - minDay);
   slider.dataset.minDate = isoDay(minDay);
-  const chosen = state.at ? dayOf(Date.parse(`${state.at}T00:00:00Z`)) : today;
-  slider.value = String(Math.min(Math.max(chosen - minDay, 0), today - minDay));
+  const chosen = state.at && !following ? dayOf(Date.parse(`${state.at}T00:00:00Z`)) : live ? today : last;
+  slider.value = String(Math.min(Math.max(chosen - minDay, 0), maxDay - minDay));
   $('known-at').value = state.knownAt;
   showAtLabel();
 }
@@ -120,32 +126,82 @@ function showAtLabel() {
   $('at-label').textContent = `${fmtDate(isoDay(day))}${day >= dayOf(Date.now()) ? ' (today)' : ''}`;
 }
 
+/** Days on which something was said, tabled or met, from the events loaded. */
+function eventDays() {
+  return [...new Set(events.filter((e) => !e.negotiation.includes('.') && /Position|Proposal|Meeting|RedLine|Corrected|Retracted/.test(e.type)).map((e) => dayOf(Date.parse(e.occurredAt))))].sort((x, y) => x - y);
+}
+
+function stepToEvent(direction) {
+  const day = minDay + Number($('at').value);
+  const days = eventDays();
+  const target = direction < 0 ? days.filter((d) => d < day).pop() : days.find((d) => d > day);
+  if (target === undefined) return;
+  $('at').value = String(Math.min(Math.max(target - minDay, 0), maxDay - minDay));
+  following = false;
+  showAtLabel();
+  refresh();
+}
+
 async function refresh() {
   const day = minDay + Number($('at').value);
   state.at = day >= dayOf(Date.now()) ? '' : isoDay(day);
   saveState();
   const at = state.at ? `at=${state.at}` : '';
   try {
-    const [stances, zones, alerts] = await Promise.all([
+    const pair = state.a && state.b && state.a !== state.b;
+    const [stances, zones, alerts, outcomes, gaps] = await Promise.all([
       api(`/negotiations/${state.n}/stances?${at}${knownAtQuery()}`),
       negotiation.parties.length >= 2 ? api(`/negotiations/${state.n}/zones?${at}${knownAtQuery()}`) : { zones: [] },
       api(`/negotiations/${state.n}/alerts`),
+      api(`/negotiations/${state.n}/outcomes?${at}${knownAtQuery()}`),
+      pair ? api(`/negotiations/${state.n}/gaps?between=${state.a},${state.b}&${at}${knownAtQuery()}`) : { pairs: [] },
     ]);
+    $('cell-detail').hidden = true;
     renderMatrix(stances.stances);
+    renderLegend();
     renderZones(zones.zones);
+    renderOutcomes(outcomes.outcomes);
     renderAlerts(alerts.alerts);
+    renderGapSummary(gaps.pairs[0]);
     await renderChart();
-    setStatus(`${negotiation.title ?? state.n}: ${negotiation.parties.length} parties, ${negotiation.issues.length} issues, ${events.length} events. As of ${fmtDate(stances.at)}${state.knownAt ? `, as known at ${new Date(stances.knownAt).toLocaleString('en-GB')}` : ''}.`);
+    setStatus(`${negotiation.title ?? state.n}: ${negotiation.parties.length} parties, ${negotiation.issues.length} issues, version ${negotiation.version}. As of ${fmtDate(stances.at)}${state.knownAt ? `, as known at ${new Date(stances.knownAt).toLocaleString('en-GB')}` : ''}.`);
   } catch (error) {
     setStatus(error.message, true);
   }
 }
 
 // ---------- stance matrix ----------
+/**
+ * A diverging scale, not a rainbow: the issue's low end (0) deep blue, its middle pale grey,
+ * its high end (100) deep red, so no colour reads as "good". Text is dark on pale cells.
+ */
 function colour(issue, value) {
   const p = (value - issue.scale.min) / (issue.scale.max - issue.scale.min);
-  return `hsl(${Math.round(215 - 215 * p)} 62% ${Math.round(38 + 6 * Math.abs(p - 0.5))}%)`;
+  const far = Math.abs(p - 0.5) * 2;
+  const [h, sat] = [p < 0.5 ? 215 : 4, 20 + 50 * far];
+  let light = 88 - 52 * far;
+  // The ink with the better contrast (WCAG relative luminance); where neither reaches 4.5:1,
+  // the background moves away from the ink a little until it does.
+  const inkOf = (l) => ({ dark: contrast(luminance(h, sat, l), luminance(0, 0, 15)), white: contrast(luminance(h, sat, l), 1) });
+  const whiteInk = inkOf(light).white > inkOf(light).dark;
+  while (Math.max(inkOf(light).white, inkOf(light).dark) < 4.6 && light > 5 && light < 95) light += whiteInk ? -1 : 1;
+  return { background: `hsl(${h} ${Math.round(sat)}% ${Math.round(light)}%)`, ink: whiteInk ? '#fff' : '#1d2330' };
 }
+
+function luminance(h, s, l) {
+  const a = (s / 100) * Math.min(l / 100, 1 - l / 100);
+  const channel = (n) => {
+    const k = (n + h / 30) % 12;
+    const c = l / 100 - a * Math.max(-1, Math.min(k - 3, 9 - k, 1));
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * channel(0) + 0.7152 * channel(8) + 0.0722 * channel(4);
+}
+
+const contrast = (x, y) => (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
+
+const partyName = (slug) => negotiation?.parties.find((p) => p.party === slug)?.name ?? slug;
+const issueTitle = (slug) => negotiation?.issues.find((i) => i.issue === slug)?.title ?? slug;
 
 function nearestLabel(issue, value) {
   const labels = Object.entries(issue.scale.labels ?? {});
@@ -188,22 +244,55 @@ function renderMatrix(stances) {
       button.dataset.value = stance ? String(stance.value) : '';
       if (stance) {
         const label = nearestLabel(issue, stance.value);
-        button.style.background = colour(issue, stance.value);
-        button.innerHTML = `<span class="value"></span><span class="label"></span>`;
+        const { background, ink } = colour(issue, stance.value);
+        button.style.background = background;
+        button.style.color = ink;
+        button.innerHTML = `<span class="value"></span> <span class="label"></span>`;
         button.querySelector('.value').textContent = fmt(stance.value);
         button.querySelector('.label').textContent = label;
         button.title = `${party.name} on ${issue.title}: ${fmt(stance.value)}${label ? ` (${label})` : ''}\nsince ${fmtDate(stance.since)}${stance.source?.publisher ? `, ${stance.source.publisher}` : ''}`;
-        button.setAttribute('aria-label', button.title.replace('\n', ', '));
+        // The accessible name starts with what the cell shows, then says whose and since when.
+        button.setAttribute('aria-label', `${fmt(stance.value)}${label ? ` ${label}` : ''}: ${party.name} on ${issue.title}, since ${fmtDate(stance.since)}`);
         button.addEventListener('click', () => showDetail(party, issue, stance));
       } else {
         button.innerHTML = '<span class="value">–</span>';
-        button.setAttribute('aria-label', `${party.name} on ${issue.title}: no stance`);
+        button.setAttribute('aria-label', `– ${party.name} on ${issue.title}: no stance`);
         button.disabled = true;
+      }
+      const line = negotiation.redLines.find((r) => r.party === party.party && r.issue === issue.issue);
+      if (line) {
+        // The party's red line on this issue: the acceptable part of the scale, as a band.
+        const span = issue.scale.max - issue.scale.min;
+        const from = ((line.min ?? issue.scale.min) - issue.scale.min) / span;
+        const to = ((line.max ?? issue.scale.max) - issue.scale.min) / span;
+        const band = Object.assign(document.createElement('span'), { className: 'redline', title: `${party.name}'s red line: acceptable ${fmt(line.min ?? issue.scale.min)}–${fmt(line.max ?? issue.scale.max)}` });
+        band.style.left = `${from * 100}%`;
+        band.style.width = `${Math.max((to - from) * 100, 2)}%`;
+        button.append(band);
+        button.classList.add('has-line');
+        button.setAttribute('aria-label', `${button.getAttribute('aria-label')}; red line: acceptable ${fmt(line.min ?? issue.scale.min)} to ${fmt(line.max ?? issue.scale.max)}`);
       }
       cell.append(button);
     }
   }
   table.replaceChildren(cols, head, body);
+}
+
+/** What the colours mean, issue by issue, from the issues' own scale labels. */
+function renderLegend() {
+  const legend = $('legend');
+  const items = negotiation.issues.map((issue) => {
+    const li = document.createElement('li');
+    const low = issue.scale.labels?.[issue.scale.min] ?? String(issue.scale.min);
+    const high = issue.scale.labels?.[issue.scale.max] ?? String(issue.scale.max);
+    const lowSwatch = Object.assign(document.createElement('span'), { className: 'swatch' });
+    lowSwatch.style.background = colour(issue, issue.scale.min).background;
+    const highSwatch = Object.assign(document.createElement('span'), { className: 'swatch' });
+    highSwatch.style.background = colour(issue, issue.scale.max).background;
+    li.append(Object.assign(document.createElement('strong'), { textContent: `${issue.title}: ` }), lowSwatch, ` ${issue.scale.min} = ${low} … `, highSwatch, ` ${issue.scale.max} = ${high}`);
+    return li;
+  });
+  legend.replaceChildren(...items);
 }
 
 function showDetail(party, issue, stance) {
@@ -214,7 +303,7 @@ function showDetail(party, issue, stance) {
   const lines = [
     `${party.name} on ${issue.title}: ${fmt(stance.value)} (${nearestLabel(issue, stance.value)})`,
     stance.summary ?? '',
-    `Since ${fmtDate(stance.since)} · salience ${fmt(stance.salience)}`,
+    `Since ${fmtDate(stance.since)}${stance.sincePrecision && stance.sincePrecision !== 'instant' ? ` (known to the ${stance.sincePrecision})` : ''} · salience ${fmt(stance.salience)}${stance.basis ? ` · ${stance.basis}` : ''}${stance.uncertainty ? ` · range ${fmt(stance.uncertainty.low)}–${fmt(stance.uncertainty.high)}` : ''}`,
   ];
   for (const line of lines.filter(Boolean)) detail.append(Object.assign(document.createElement('p'), { textContent: line }));
   const cite = document.createElement('p');
@@ -246,18 +335,17 @@ async function renderChart() {
     return;
   }
   // The story's span: from before the first event to a week after the last (or the chosen day).
-  const lastEvent = Math.max(...events.map((e) => dayOf(Date.parse(e.occurredAt))), minDay);
-  const chosen = minDay + Number($('at').value);
   const from = isoDay(minDay);
-  const to = isoDay(Math.min(Math.max(lastEvent + 7, chosen), dayOf(Date.now())));
+  const to = isoDay(maxDay);
   const series = await api(`/negotiations/${state.n}/gaps/series?between=${state.a},${state.b}&from=${from}&to=${to}&step=P1D${knownAtQuery()}`);
   const issues = negotiation.issues.map((i) => i.issue);
-  const xs = series.points.map((p) => Date.parse(p.at) / 1000);
+  // Each point reads the end of its day: draw it at the day's start, where its events happened.
+  const xs = series.points.map((p) => (dayOf(Date.parse(p.at)) * DAY) / 1000);
   const data = [xs, series.points.map((p) => p.overall), ...issues.map((i) => series.points.map((p) => p.issues[i] ?? null))];
   empty.hidden = series.points.some((p) => p.overall !== null);
   empty.textContent = 'No shared issue yet: the gap appears once both parties have a stance on the same issue.';
-  const chosenAt = (minDay + Number($('at').value) + 1) * DAY / 1000 - 0.001;
-  const markers = events.filter((e) => !e.negotiation.includes('.') && /Position|Proposal|Meeting|RedLine/.test(e.type)).map((e) => Date.parse(e.occurredAt) / 1000);
+  const chosenAt = ((minDay + Number($('at').value)) * DAY) / 1000;
+  const markers = eventDays().map((d) => (d * DAY) / 1000);
   const width = Math.max(box.clientWidth, 200);
   const options = {
     width,
@@ -265,11 +353,14 @@ async function renderChart() {
     scales: { y: { range: [0, 100] } },
     series: [
       {},
-      { label: 'overall', stroke: '#1d2330', width: 2.5 },
-      ...issues.map((issue, i) => ({ label: issue, stroke: `hsl(${(i * 47) % 360} 55% 50%)`, width: 1, show: width > 500 })),
+      { label: 'overall', stroke: '#1d2330', width: 2.5, value: (_u, v) => fmt(v) },
+      ...issues.map((issue, i) => ({ label: issueTitle(issue), stroke: `hsl(${(i * 47) % 360} 55% 45%)`, width: 1, dash: i % 2 ? [6, 3] : undefined, value: (_u, v) => fmt(v) })),
     ],
-    axes: [{}, { label: 'gap (0–100)' }],
-    legend: { show: width > 500 },
+    axes: [
+      { values: (_u, ticks) => ticks.map((t) => new Date(t * 1000).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' })) },
+      { label: 'gap (0–100)' },
+    ],
+    legend: { show: true, live: true },
     hooks: {
       draw: [
         (u) => {
@@ -302,18 +393,50 @@ async function renderChart() {
   };
   chart?.destroy();
   chart = new uPlot(options, data, box);
+  // The legend shows the chosen day's values until the cursor points elsewhere.
+  const chosenIndex = xs.findIndex((x) => x >= chosenAt);
+  chart.setLegend({ idx: chosenIndex < 0 ? xs.length - 1 : chosenIndex });
 }
 
 // ---------- zones, alerts, timeline ----------
 function renderZones(zones) {
   const list = $('zones');
+  const text = (z) => {
+    const where = z.zone ? `agreement possible between ${fmt(z.zone.from)} and ${fmt(z.zone.to)}` : `no zone; red lines ${fmt(z.shortfall)} apart`;
+    const assumed = z.determined ? 'every limit declared' : `limits of ${z.assumed.map(partyName).join(', ')} assumed (none declared)`;
+    const outside = z.outside.length ? `; outside it: ${z.outside.map((o) => `${partyName(o.party)} ${fmt(o.value)}`).join(', ')}` : '';
+    return `${issueTitle(z.issue)}: ${where} — ${assumed}${outside}`;
+  };
   list.replaceChildren(
     ...(zones.length
-      ? zones.map((z) => Object.assign(document.createElement('li'), {
-          textContent: z.zone ? `${z.issue}: agreement possible between ${fmt(z.zone.from)} and ${fmt(z.zone.to)}` : `${z.issue}: no zone; red lines ${fmt(z.shortfall)} apart`,
-        }))
+      ? zones.map((z) => Object.assign(document.createElement('li'), { textContent: text(z) }))
       : [Object.assign(document.createElement('li'), { className: 'empty', textContent: 'No red lines declared (as of this date).' })]),
   );
+}
+
+function renderOutcomes(outcomes) {
+  $('outcomes').replaceChildren(
+    ...(outcomes.length
+      ? outcomes.map((o) => Object.assign(document.createElement('li'), {
+          textContent: `${issueTitle(o.issue)}: ${fmt(o.outcome)}${o.feasible === false ? ` — breaks ${o.breaks.map(partyName).join(', ')}'s red line` : ''} (from ${o.coverage.counted.map(partyName).join(', ')}${o.coverage.missing.length ? `; no position: ${o.coverage.missing.map(partyName).join(', ')}` : ''})`,
+        }))
+      : [Object.assign(document.createElement('li'), { className: 'empty', textContent: 'No positions yet.' })]),
+  );
+}
+
+/** The overall gap in words: how many issues it compares, and how they are weighed. */
+function renderGapSummary(pair) {
+  const box = $('gap-summary');
+  if (!pair) {
+    box.textContent = '';
+    return;
+  }
+  const known = negotiation.issues.length;
+  box.textContent = pair.overall === null
+    ? `${partyName(pair.a)} and ${partyName(pair.b)} share no issue yet (0 of ${known} issues compared).`
+    : `Overall gap ${fmt(pair.overall)} of 100 (range ${fmt(pair.overallRange?.low)}–${fmt(pair.overallRange?.high)}), over ${pair.issues.length} of ${known} issues on which both have a position. ` +
+      'Each issue weighs by the two parties\' mean salience (0.5 when none is coded): ' +
+      pair.issues.map((i) => `${issueTitle(i.issue)} ${fmt(i.gap)}`).join(', ') + '.';
 }
 
 function renderAlerts(alerts) {
@@ -327,9 +450,14 @@ function renderAlerts(alerts) {
 
 function describe(event) {
   const d = event.data ?? {};
-  if (d.party && d.issue && d.value !== undefined) return `${d.party} on ${d.issue}: ${d.value}${d.summary ? ` — ${d.summary}` : ''}`;
-  if (d.sponsors) return `${d.title} (${d.sponsors.join(', ')}${d.venue ? `, ${d.venue}` : ''})`;
-  if (d.participants) return `${d.participants.join(', ')}${d.place ? ` in ${d.place}` : ''}${d.summary ? ` — ${d.summary}` : ''}`;
+  if (d.party && d.issue && d.value !== undefined) return `${partyName(d.party)} on ${issueTitle(d.issue)}: ${fmt(d.value)}${d.summary ? ` — ${d.summary}` : ''}`;
+  if (d.party && d.issue && d.acceptable) {
+    const { min, max } = d.acceptable;
+    const range = min !== undefined && max !== undefined ? `${fmt(min)}–${fmt(max)}` : min !== undefined ? `at least ${fmt(min)}` : `at most ${fmt(max)}`;
+    return `${partyName(d.party)}'s red line on ${issueTitle(d.issue)}: acceptable ${range}${d.summary ? ` — ${d.summary}` : ''}`;
+  }
+  if (d.sponsors) return `${d.title} (${d.sponsors.map(partyName).join(', ')}${d.venue ? `, ${d.venue}` : ''})`;
+  if (d.participants) return `${d.participants.map(partyName).join(', ')}${d.place ? ` in ${d.place}` : ''}${d.summary ? ` — ${d.summary}` : ''}`;
   if (d.summary) return d.summary;
   return d.title ?? d.name ?? d.issue ?? d.reason ?? '';
 }
@@ -405,6 +533,7 @@ async function connectFeed() {
     clearTimeout(refreshTimer);
     refreshTimer = setTimeout(async () => {
       negotiation = await api(`/negotiations/${state.n}?${knownAtQuery().slice(1)}`);
+      setUpSlider();
       await refresh();
     }, 150);
   };
@@ -418,7 +547,18 @@ $('negotiation').addEventListener('change', async (e) => {
   await openNegotiation();
 });
 $('at').addEventListener('input', showAtLabel);
-$('at').addEventListener('change', refresh);
+$('prev-event').addEventListener('click', () => stepToEvent(-1));
+$('next-event').addEventListener('click', () => stepToEvent(1));
+// [ and ]: the previous and next event, from anywhere on the page but a text field.
+addEventListener('keydown', (e) => {
+  if (e.target instanceof HTMLInputElement && e.target.type !== 'range') return;
+  if (e.key === '[') stepToEvent(-1);
+  if (e.key === ']') stepToEvent(1);
+});
+$('at').addEventListener('change', () => {
+  following = false;
+  refresh();
+});
 $('known-at').addEventListener('change', async (e) => {
   state.knownAt = e.target.value;
   negotiation = await api(`/negotiations/${state.n}?${knownAtQuery().slice(1)}`);

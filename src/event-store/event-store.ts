@@ -87,6 +87,19 @@ export class EventStore {
     return rows.map((row) => this.toStoredEvent(row));
   }
 
+  /** The `limit` events just before `before`, in global order: a page read backwards. */
+  async readBefore(before: number, options: Omit<ReadOptions, 'after'> = {}): Promise<StoredEvent[]> {
+    const rows = await this.db
+      .selectFrom('events')
+      .selectAll()
+      .where('global_position', '<', String(before))
+      .$if(options.streamId !== undefined, (q) => q.where('stream_id', '=', options.streamId!))
+      .orderBy('global_position', 'desc')
+      .limit(pageSize(options.limit))
+      .execute();
+    return rows.reverse().map((row) => this.toStoredEvent(row));
+  }
+
   async streamVersion(streamId: string): Promise<number> {
     return currentVersion(this.db, streamId);
   }

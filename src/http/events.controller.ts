@@ -13,8 +13,8 @@ export class EventsController {
 
   @Get()
   async page(@Query() query: unknown, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    const { after, limit, format } = parseWith(pageFormatParams, query);
-    const page = await this.queries.execute(new ReadEvents(after, limit));
+    const { after, limit, format, before } = parseWith(pageFormatParams, query);
+    const page = await this.queries.execute(new ReadEvents(after, limit, undefined, before));
     if (!wantsCsv(request, format)) return page;
     // CSV has no room for `next`: it rides in a header.
     response.setHeader('Parley-Next', page.next === null ? '' : String(page.next));

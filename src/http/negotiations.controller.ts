@@ -48,9 +48,9 @@ export class NegotiationsController {
 
   @Get(':nid/events')
   async events(@Param('nid') nid: string, @Query() query: unknown, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    const { after, limit, format } = parseWith(pageFormatParams, query);
+    const { after, limit, format, before } = parseWith(pageFormatParams, query);
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
-    const page = await this.queries.execute(new ReadEvents(after, limit, id));
+    const page = await this.queries.execute(new ReadEvents(after, limit, id, before));
     if (!wantsCsv(request, format)) return page;
     response.setHeader('Parley-Next', page.next === null ? '' : String(page.next));
     return csvFile(eventRows(page.events), EVENT_COLUMNS, `${id}-events.csv`);

@@ -25,7 +25,11 @@ export const eventSchema = z.object({
   streamVersion: z.number().int(),
 });
 
-export const eventsPageSchema = z.object({ events: z.array(eventSchema), next: nullable(z.number().int()) });
+export const eventsPageSchema = z.object({
+  events: z.array(eventSchema),
+  next: nullable(z.number().int()),
+  previous: nullable(z.number().int()).optional().describe('with `before`: the `before` of the older page, or null at the start'),
+});
 
 export const appendAnswerSchema = z.object({
   streamVersion: z.number().int(),
@@ -58,6 +62,7 @@ export const negotiationSchema = z.object({
   parties: z.array(partySchema),
   issues: z.array(issueSchema),
   redLines: z.array(redLineSchema),
+  span: nullable(z.object({ first: instant, last: instant })).describe('valid times of the first and last position-carrying event known'),
 });
 
 export const versionAnswerSchema = z.object({ version: z.number().int(), sha256: z.string().regex(/^[0-9a-f]{64}$/), citation: z.string() });

@@ -113,4 +113,8 @@ export const panelParams = z.object({ ...pointsFields, ...formatField }).transfo
   return { points, query: recordedQuery(params), format: params.format };
 });
 
-export const pageFormatParams = pageParams.extend(formatField);
+export const pageFormatParams = pageParams.extend({
+  ...formatField,
+  /** Read backwards: the `limit` events just before this global position (exclusive). */
+  before: z.coerce.number().int().min(1).optional(),
+});

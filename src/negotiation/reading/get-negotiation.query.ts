@@ -1,6 +1,6 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { RedLine } from '../stances/stance';
-import { issuesKnown, partiesKnown, redLinesAt, type KnownIssue, type KnownParty } from '../stances/stance.repository';
+import { issuesKnown, partiesKnown, redLinesAt, spanOf, type KnownIssue, type KnownParty } from '../stances/stance.repository';
 import { ReadModel } from './read-model';
 
 export interface NegotiationDetails {
@@ -12,6 +12,8 @@ export interface NegotiationDetails {
   parties: KnownParty[];
   issues: KnownIssue[];
   redLines: RedLine[];
+  /** Valid times of the first and last position-carrying event known. */
+  span: { first: string; last: string } | null;
 }
 
 export class GetNegotiation extends Query<NegotiationDetails> {
@@ -53,6 +55,7 @@ export class GetNegotiationHandler implements IQueryHandler<GetNegotiation> {
       issuesKnown(db, negotiationId, knownAt, upTo),
       redLinesAt(db, negotiationId, { at: knownAt, knownAt, upTo }),
     ]);
+    const span = await spanOf(db, negotiationId, knownAt, upTo);
     const data = opened?.data as { title?: string; description?: string } | undefined;
     return {
       id: negotiationId,
@@ -63,6 +66,7 @@ export class GetNegotiationHandler implements IQueryHandler<GetNegotiation> {
       parties,
       issues,
       redLines,
+      span,
     };
   }
 }

@@ -3,11 +3,13 @@ import { EventStore } from '../../event-store/event-store';
 import { UnknownNegotiation } from '../domain/errors';
 import { eventJson } from './event-json';
 
-export class ReadEvents extends Query<{ events: ReturnType<typeof eventJson>[]; next: number | null }> {
+export class ReadEvents extends Query<{ events: ReturnType<typeof eventJson>[]; next: number | null; previous?: number | null }> {
   constructor(
     readonly after: number,
     readonly limit: number,
     readonly negotiationId?: string,
+    /** Read backwards: the page just before this position (the newest events first to show). */
+    readonly before?: number,
   ) {
     super();
   }
@@ -21,9 +23,15 @@ export class ReadEvents extends Query<{ events: ReturnType<typeof eventJson>[]; 
 export class ReadEventsHandler implements IQueryHandler<ReadEvents> {
   constructor(private readonly store: EventStore) {}
 
-  async execute({ after, limit, negotiationId }: ReadEvents) {
+  async execute({ after, limit, negotiationId, before }: ReadEvents) {
     if (negotiationId !== undefined && (await this.store.streamVersion(negotiationId)) === 0) {
       throw new UnknownNegotiation(negotiationId);
+    }
+    const stream = negotiationId ? { streamId: negotiationId } : {};
+    if (before !== undefined) {
+      // Backwards: `previous` is the `before` of the page older than this one.
+      const page = await this.store.readBefore(before, { limit, ...stream });
+      return { events: page.map(eventJson), next: null, previous: page.length === limit ? page[0]!.globalPosition : null };
     }
     const events = await this.store.readAll({ after, limit, ...(negotiationId ? { streamId: negotiationId } : {}) });
     const full = events.length === limit;

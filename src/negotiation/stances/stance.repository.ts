@@ -253,3 +253,15 @@ export async function timelineOf(
     datePrecision: r.date_precision,
   }));
 }
+
+/** When the talks' positions begin and end in valid time, as known at `knownAt`. */
+export async function spanOf(db: Kysely<Database>, negotiationId: string, knownAt: Date, upTo?: number): Promise<{ first: string; last: string } | null> {
+  const row = await db
+    .selectFrom('stance_versions')
+    .select((eb) => [eb.fn.min('occurred_at').as('first'), eb.fn.max('occurred_at').as('last')])
+    .where('negotiation_id', '=', negotiationId)
+    .where('recorded_at', '<=', knownAt)
+    .$if(upTo !== undefined, (q) => q.where('version_position', '<=', String(upTo)))
+    .executeTakeFirst();
+  return row?.first && row.last ? { first: new Date(row.first).toISOString(), last: new Date(row.last).toISOString() } : null;
+}

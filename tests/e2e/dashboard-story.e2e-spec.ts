@@ -1,0 +1,76 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { exampleDatasetPath } from '../../src/config/paths';
+import { call, startTestApp, type TestApp } from '../support/app';
+
+const CHROMIUM = '/usr/bin/chromium';
+if (!existsSync(CHROMIUM) && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
+const describeInBrowser = existsSync(CHROMIUM) ? describe : describe.skip;
+const OUTPUT = join(__dirname, '../../test-output');
+
+describeInBrowser('the dashboard tells the April 2025 story', () => {
+  let app: TestApp;
+  let browser: Browser;
+  const open = async (width: number, height: number, query = ''): Promise<Page> => {
+    // axe-core's Playwright runner needs a page of an explicit context.
+    const context = await browser.newContext({ viewport: { width, height } });
+    const page = await context.newPage();
+    await page.goto(`${app.url}/dashboard/?n=ukraine-2025${query}`);
+    await page.locator('#chart canvas').waitFor();
+    await page.waitForFunction(() => document.querySelector('#gap-summary')?.textContent !== '');
+    return page;
+  };
+
+  beforeAll(async () => {
+    mkdirSync(OUTPUT, { recursive: true });
+    app = await startTestApp();
+    await call(app.url, 'POST', '/negotiations/ukraine-2025/events:import', { body: readFileSync(exampleDatasetPath(), 'utf8'), contentType: 'application/x-ndjson' });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('opens on the story’s last day, not today, and steps from event to event', async () => {
+    const page = await open(1440, 900);
+    expect(await page.locator('#at-label').textContent()).toBe('25 Apr 2025');
+    await page.click('#prev-event');
+    await page.waitForFunction(() => document.querySelector('#at-label')?.textContent === '23 Apr 2025');
+    await page.keyboard.press('[');
+    await page.waitForFunction(() => document.querySelector('#at-label')?.textContent === '21 Apr 2025');
+    await page.keyboard.press(']');
+    await page.waitForFunction(() => document.querySelector('#at-label')?.textContent === '23 Apr 2025');
+    expect(new URL(page.url()).searchParams.get('at')).toBe('2025-04-23');
+  });
+
+  it('explains its numbers: a legend from the issues’ labels, red lines in the cells, the gap in words, outcomes', async () => {
+    const page = await open(1440, 900);
+    const legend = await page.locator('#legend').textContent();
+    expect(legend).toContain('Crimea');
+    expect(legend).toContain('0 = Ukrainian; Russian claims not acknowledged');
+    expect(legend).toContain('100 = Russian, recognised de jure');
+    // Russia has no stance on foreign forces, but its red line shows in the cell.
+    const band = page.locator('.cell[data-party="russia"][data-issue="foreign-forces"] .redline');
+    expect(await band.getAttribute('title')).toContain('acceptable 100–100');
+    expect(await page.locator('#gap-summary').textContent()).toMatch(/Overall gap 77\.8 of 100 .* over 5 of 8 issues/);
+    expect(await page.locator('#outcomes li').count()).toBeGreaterThan(3);
+    expect(await page.locator('#zones').textContent()).toContain('assumed');
+    // Names, not slugs, in the event list; values rounded.
+    expect(await page.locator('#timeline').textContent()).toContain('United States');
+    await page.screenshot({ path: join(OUTPUT, 'dashboard-story-1440x900.png'), fullPage: true });
+  });
+
+  it.each([
+    [1440, 900],
+    [390, 844],
+  ])('has no serious or critical accessibility violations (axe-core) at %i×%i', async (width, height) => {
+    const page = await open(width, height);
+    const results = await new AxeBuilder({ page }).analyze();
+    const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.length} × ${v.help}`);
+    expect(serious).toEqual([]);
+    await page.screenshot({ path: join(OUTPUT, `dashboard-story-${width}x${height}.png`), fullPage: true });
+  });
+});
