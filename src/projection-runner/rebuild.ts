@@ -54,8 +54,13 @@ async function rebuildUnderLock(
   const store = new EventStore(db, registry);
   await sql`drop schema if exists ${sql.id(SHADOW)} cascade`.execute(db);
   await sql`create schema ${sql.id(SHADOW)}`.execute(db);
+  // Shadow tables start with their keys only (projections look rows up and upsert by them);
+  // the other indexes are built once, after the fill, instead of row by row.
+  const deferred: string[] = [];
   for (const table of tables) {
-    await sql`create table ${sql.id(SHADOW, table)} (like ${sql.id('public', table)} including all)`.execute(db);
+    await sql`create table ${sql.id(SHADOW, table)} (like ${sql.id('public', table)} including all excluding indexes)`.execute(db);
+    for (const key of await keysOf(db, table)) await sql.raw(`alter table ${SHADOW}.${table} add ${key}`).execute(db);
+    deferred.push(...(await secondaryIndexesOf(db, table)));
   }
   await writeCheckpoint(db.withSchema(SHADOW), 0);
 
@@ -75,6 +80,7 @@ async function rebuildUnderLock(
   };
 
   while (await db.transaction().execute((trx) => step(trx)));
+  for (const index of deferred) await sql.raw(index).execute(db);
 
   await db.transaction().execute(async (trx) => {
     await lockProjections(trx);
@@ -86,4 +92,21 @@ async function rebuildUnderLock(
     await sql`drop schema ${sql.id(SHADOW)}`.execute(trx);
   });
   return progress;
+}
+
+/** A table's primary key and unique constraints, as `primary key (…)` / `unique (…)` clauses. */
+async function keysOf(db: Kysely<Database>, table: string): Promise<string[]> {
+  const { rows } = await sql<{ def: string }>`
+    select pg_get_constraintdef(c.oid) as def from pg_constraint c
+    where c.conrelid = ${`public.${table}`}::regclass and c.contype in ('p', 'u')`.execute(db);
+  return rows.map((r) => r.def);
+}
+
+/** Its other indexes, rewritten to be built on the shadow table (unnamed: PostgreSQL names them). */
+async function secondaryIndexesOf(db: Kysely<Database>, table: string): Promise<string[]> {
+  const { rows } = await sql<{ def: string }>`
+    select pg_get_indexdef(i.indexrelid) as def from pg_index i
+    where i.indrelid = ${`public.${table}`}::regclass
+      and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)`.execute(db);
+  return rows.map((r) => r.def.replace(/^CREATE (UNIQUE )?INDEX \S+ ON (ONLY )?public\.(\S+)/, (_m, unique: string | undefined, _only, name: string) => `CREATE ${unique ?? ''}INDEX ON ${SHADOW}.${name}`));
 }
