@@ -63,6 +63,28 @@ describeInBrowser('the dashboard tells the April 2025 story', () => {
     await page.screenshot({ path: join(OUTPUT, 'dashboard-story-1440x900.png'), fullPage: true });
   });
 
+  it('shows the news inbox with matched terms marked, and codes an item into a position that cites it', async () => {
+    const pushed = await call(app.url, 'POST', '/negotiations/ukraine-2025/news', {
+      json: { items: [{ guid: 'wire-1', url: 'https://wire.example/1', title: 'Kremlin says Crimea is not negotiable', publisher: 'Wire', publishedAt: '2025-04-26T08:00:00Z' }] },
+    });
+    const item = pushed.body.items[0].id;
+    const page = await open(1440, 900);
+    const row = page.locator(`#inbox li[data-item="${item}"]`);
+    await row.waitFor();
+    // Russia's alias "Kremlin" and the issue title "Crimea" are default watch terms.
+    expect(await row.locator('mark').allTextContents()).toEqual(['Kremlin', 'Crimea']);
+    await row.locator('button').click();
+    await page.selectOption('#code-party', 'russia');
+    await page.selectOption('#code-issue', 'crimea');
+    await page.fill('#code-value', '100');
+    await page.click('#code-form button[type=submit]');
+    await row.waitFor({ state: 'detached' });
+    const coded = (await call(app.url, 'GET', '/negotiations/ukraine-2025/inbox?status=coded')).body.items;
+    expect(coded).toEqual([expect.objectContaining({ id: item, status: 'coded', events: [expect.any(String)] })]);
+    const events = (await call(app.url, 'GET', `/negotiations/ukraine-2025/events?before=${Number.MAX_SAFE_INTEGER}&limit=1`)).body.events;
+    expect(events[0]).toMatchObject({ type: 'PositionStated', data: { party: 'russia', issue: 'crimea', value: 100 }, source: { itemId: item, url: 'https://wire.example/1', publisher: 'Wire' } });
+  });
+
   it.each([
     [1440, 900],
     [390, 844],
