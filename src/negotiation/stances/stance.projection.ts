@@ -99,12 +99,24 @@ async function insertColumns<T extends 'stance_versions' | 'stance_facts'>(
   rows: Record<string, unknown>[],
 ): Promise<void> {
   const columns = Object.keys(types);
-  const arrays = columns.map((c) => sql`${rows.map((r) => (r[c] instanceof Date ? (r[c] as Date).toISOString() : (r[c] ?? null)))}::${sql.raw(types[c]!)}[]`);
+  const arrays = columns.map((c) => sql`${rows.map((r) => (r[c] instanceof Date ? pgTimestamp(r[c] as Date) : (r[c] ?? null)))}::${sql.raw(types[c]!)}[]`);
   await db
     .insertInto(table)
     .columns(columns as never)
     .expression(sql`select * from unnest(${sql.join(arrays)})` as never)
     .execute();
+}
+
+/**
+ * A Date as PostgreSQL timestamptz text. ISO 8601 for the common era; years before it (which
+ * history written past the API can hold) as PostgreSQL's own `… BC`, as pg itself writes them.
+ */
+function pgTimestamp(date: Date): string {
+  const year = date.getUTCFullYear();
+  if (year > 0) return date.toISOString();
+  const era = new Date(date.getTime());
+  era.setUTCFullYear(1 - year);
+  return `${era.toISOString().replace('T', ' ').replace('Z', '+00')} BC`;
 }
 
 async function writeRows(db: Kysely<Database>, rows: ProjectionRows): Promise<void> {
