@@ -163,6 +163,7 @@ async function refresh() {
     renderOutcomes(outcomes.outcomes);
     renderAlerts(alerts.alerts);
     renderGapSummary(gaps.pairs[0]);
+    await renderConcessions(pair, at);
     await renderInbox();
     await renderChart();
     setStatus(`${negotiation.title ?? state.n}: ${negotiation.parties.length} parties, ${negotiation.issues.length} issues, version ${negotiation.version}. As of ${fmtDate(stances.at)}${state.knownAt ? `, as known at ${new Date(stances.knownAt).toLocaleString('en-GB')}` : ''}.`);
@@ -313,6 +314,54 @@ function showDetail(party, issue, stance) {
   else cite.append(src.title ?? 'none given');
   if (src.publisher) cite.append(` — ${src.publisher}${src.publishedAt ? `, ${src.publishedAt}` : ''}`);
   detail.append(cite);
+  // The cell's history: every change of this party's stance on this issue, as a step line.
+  api(`/negotiations/${state.n}/parties/${party.party}/history?issue=${issue.issue}${knownAtQuery()}`)
+    .then(({ changes }) => detail.append(sparkline(issue, changes), historyList(changes)))
+    .catch(() => undefined);
+}
+
+function sparkline(issue, changes) {
+  const svgNs = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(svgNs, 'svg');
+  svg.setAttribute('viewBox', '0 0 300 60');
+  svg.setAttribute('class', 'sparkline');
+  svg.setAttribute('role', 'img');
+  const set = changes.filter((c) => c.kind === 'set');
+  svg.setAttribute('aria-label', `History: ${set.map((c) => `${fmt(c.value)} from ${fmtDate(c.occurredAt)}`).join(', ') || 'no change'}`);
+  if (set.length === 0) return svg;
+  const t0 = dayOf(Date.parse(changes[0].occurredAt));
+  const t1 = Math.max(maxDay, t0 + 1);
+  const x = (iso) => 4 + ((dayOf(Date.parse(iso)) - t0) / (t1 - t0)) * 292;
+  const y = (v) => 56 - ((v - issue.scale.min) / (issue.scale.max - issue.scale.min)) * 52;
+  let d = '';
+  let last = null;
+  for (const c of changes) {
+    if (c.kind === 'withdraw') {
+      if (last !== null) d += ` H${x(c.occurredAt)}`;
+      last = null;
+      continue;
+    }
+    d += last === null ? ` M${x(c.occurredAt)},${y(c.value)}` : ` H${x(c.occurredAt)} V${y(c.value)}`;
+    last = c.value;
+  }
+  if (last !== null) d += ` H296`;
+  const path = document.createElementNS(svgNs, 'path');
+  path.setAttribute('d', d.trim());
+  path.setAttribute('fill', 'none');
+  path.setAttribute('stroke', '#2c5aa0');
+  path.setAttribute('stroke-width', '2');
+  svg.append(path);
+  return svg;
+}
+
+function historyList(changes) {
+  const list = Object.assign(document.createElement('ol'), { className: 'history' });
+  for (const c of changes) {
+    const li = document.createElement('li');
+    li.textContent = `${fmtDate(c.occurredAt)}: ${c.kind === 'withdraw' ? 'withdrawn' : fmt(c.value)}${c.summary ? ` — ${c.summary}` : ''}${c.source?.publisher ? ` (${c.source.publisher})` : ''}`;
+    list.append(li);
+  }
+  return list;
 }
 
 // ---------- gap chart ----------
@@ -497,6 +546,21 @@ function renderOutcomes(outcomes) {
   );
 }
 
+/** How far each of the pair moved toward the other, from the story's first day to the chosen one. */
+async function renderConcessions(pair, at) {
+  const box = $('concessions');
+  if (!pair || !negotiation.span) {
+    box.textContent = '';
+    return;
+  }
+  const from = isoDay(dayOf(Date.parse(negotiation.span.first)));
+  const to = at ? at.slice(3) : isoDay(maxDay);
+  const moved = async (party, toward) => api(`/negotiations/${state.n}/concessions?party=${party}&toward=${toward}&from=${from}&to=${to}${knownAtQuery()}`);
+  const [ab, ba] = await Promise.all([moved(state.a, state.b), moved(state.b, state.a)]).catch(() => [null, null]);
+  const line = (c) => (!c || c.mean === null ? `${partyName(c?.party ?? '')} has no comparable stances yet` : `${partyName(c.party)} moved ${c.mean >= 0 ? 'toward' : 'away from'} ${partyName(c.toward)} by ${fmt(Math.abs(c.mean))} on average`);
+  box.textContent = `Since ${fmtDate(from)}: ${line(ab)}; ${line(ba)} (0–100 scale, per issue against where the other stood at the start).`;
+}
+
 /** The overall gap in words: how many issues it compares, and how they are weighed. */
 function renderGapSummary(pair) {
   const box = $('gap-summary');
@@ -516,7 +580,10 @@ function renderAlerts(alerts) {
   const recent = alerts.slice(-10).reverse();
   $('alerts').replaceChildren(
     ...(recent.length
-      ? recent.map((a) => Object.assign(document.createElement('li'), { textContent: `${fmtDate(a.data.at)} — ${a.data.summary}` }))
+      ? recent.map((a) => Object.assign(document.createElement('li'), {
+          className: a.type === 'AlertResolved' ? 'resolved' : 'fired',
+          textContent: `${a.type === 'AlertResolved' ? 'Resolved' : a.type === 'AlertRestated' ? 'Restated' : 'Fired'} ${fmtDate(a.data.at)} — ${a.data.name}: ${a.data.summary}`,
+        }))
       : [Object.assign(document.createElement('li'), { className: 'empty', textContent: 'No alert has fired.' })]),
   );
 }

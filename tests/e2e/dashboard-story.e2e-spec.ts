@@ -58,6 +58,11 @@ describeInBrowser('the dashboard tells the April 2025 story', () => {
     expect(await page.locator('#gap-summary').textContent()).toMatch(/Overall gap 77\.8 of 100 .* over 5 of 8 issues/);
     expect(await page.locator('#outcomes li').count()).toBeGreaterThan(3);
     expect(await page.locator('#zones').textContent()).toContain('assumed');
+    expect(await page.locator('#concessions').textContent()).toMatch(/^Since 17 Apr 2025: United States .*Ukraine/);
+    // A cell's history, drawn and listed, on selection.
+    await page.click('.cell[data-party="us"][data-issue="crimea"]');
+    await page.locator('#cell-detail svg.sparkline path').waitFor({ state: 'attached' });
+    expect(await page.locator('#cell-detail .history li').allTextContents()).toEqual([expect.stringContaining('17 Apr 2025: 100'), expect.stringContaining('25 Apr 2025: 100')]);
     // Names, not slugs, in the event list; values rounded.
     expect(await page.locator('#timeline').textContent()).toContain('United States');
     await page.screenshot({ path: join(OUTPUT, 'dashboard-story-1440x900.png'), fullPage: true });
