@@ -91,8 +91,20 @@ async function openNegotiation() {
 
 /** The newest events only (one page): a long negotiation never loads its whole log here. */
 const EVENTS_SHOWN = 200;
+let olderBefore = null;
 async function latestEvents(n) {
-  return (await api(`/negotiations/${n}/events?before=${Number.MAX_SAFE_INTEGER}&limit=${EVENTS_SHOWN}`)).events;
+  const page = await api(`/negotiations/${n}/events?before=${Number.MAX_SAFE_INTEGER}&limit=${EVENTS_SHOWN}`);
+  olderBefore = page.previous ?? null;
+  return page.events;
+}
+
+/** The page of events before the oldest shown ("Older events"). */
+async function olderEvents() {
+  if (olderBefore === null) return;
+  const page = await api(`/negotiations/${state.n}/events?before=${olderBefore}&limit=${EVENTS_SHOWN}`);
+  olderBefore = page.previous ?? null;
+  events = [...page.events, ...events];
+  renderTimeline();
 }
 
 let maxDay = 0;
@@ -418,9 +430,12 @@ async function renderChart() {
           const { ctx } = u;
           ctx.save();
           ctx.strokeStyle = 'rgba(44, 90, 160, 0.35)';
+          // Dense markers are grouped: one line per 4 px, however many days fall there.
+          let previous = -Infinity;
           for (const x of markers) {
             const px = u.valToPos(x, 'x', true);
-            if (px < u.bbox.left || px > u.bbox.left + u.bbox.width) continue;
+            if (px < u.bbox.left || px > u.bbox.left + u.bbox.width || px - previous < 4 * devicePixelRatio) continue;
+            previous = px;
             ctx.beginPath();
             ctx.moveTo(px, u.bbox.top);
             ctx.lineTo(px, u.bbox.top + u.bbox.height);
@@ -441,6 +456,8 @@ async function renderChart() {
       ],
     },
   };
+  renderMultiples(xs, series.points);
+  options.hooks.setCursor = [(u) => showMarkerLabel(u, markers)];
   chart?.destroy();
   chart = new uPlot(options, data, box);
   // The legend shows the chosen day's values until the cursor points elsewhere.
@@ -519,6 +536,49 @@ $('code-form').addEventListener('submit', async (e) => {
     $('code-result').textContent = error.message;
   }
 });
+
+/** Hovering near an event line names what happened that day. */
+function showMarkerLabel(u, markers) {
+  const tip = $('marker-tip');
+  const left = u.cursor.left;
+  if (left === undefined || left < 0) return void (tip.hidden = true);
+  const near = markers.filter((x) => Math.abs(u.valToPos(x, 'x') - left) <= 4);
+  if (near.length === 0) return void (tip.hidden = true);
+  const days = new Set(near.map((x) => Math.round((x * 1000) / DAY)));
+  const happened = events.filter((e) => !e.negotiation.includes('.') && days.has(dayOf(Date.parse(e.occurredAt))) && /Position|Proposal|Meeting|RedLine|Corrected|Retracted/.test(e.type));
+  tip.textContent = `${fmtDate(new Date([...days][0] * DAY).toISOString())}: ${happened.map((e) => `${e.type} — ${describe(e)}`.slice(0, 120)).join(' · ')}`;
+  tip.hidden = happened.length === 0;
+}
+
+/** One small chart per issue (where lines on the big chart coincide, these stay apart). */
+function renderMultiples(xs, points) {
+  const svgNs = 'http://www.w3.org/2000/svg';
+  const cards = negotiation.issues.map((issue) => {
+    const figure = Object.assign(document.createElement('figure'), { className: 'multiple' });
+    const values = points.map((p) => p.issues[issue.issue] ?? null);
+    const latest = [...values].reverse().find((v) => v !== null) ?? null;
+    const svg = document.createElementNS(svgNs, 'svg');
+    svg.setAttribute('viewBox', '0 0 120 40');
+    svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', `${issueTitle(issue.issue)}: gap ${fmt(latest)} at the end of the range`);
+    let d = '';
+    values.forEach((v, i) => {
+      if (v === null) return;
+      const x = xs.length > 1 ? (i / (xs.length - 1)) * 116 + 2 : 60;
+      const y = 38 - (v / 100) * 36;
+      d += `${i === 0 || values[i - 1] === null ? 'M' : 'L'}${x.toFixed(1)},${y.toFixed(1)} `;
+    });
+    const path = document.createElementNS(svgNs, 'path');
+    path.setAttribute('d', d.trim() || 'M0,0');
+    path.setAttribute('fill', 'none');
+    path.setAttribute('stroke', '#1d2330');
+    path.setAttribute('stroke-width', '1.5');
+    svg.append(path);
+    figure.append(svg, Object.assign(document.createElement('figcaption'), { textContent: `${issueTitle(issue.issue)}: ${fmt(latest)}` }));
+    return figure;
+  });
+  $('multiples').replaceChildren(...cards);
+}
 
 // ---------- zones, alerts, timeline ----------
 function renderZones(zones) {
@@ -599,7 +659,7 @@ function describe(event) {
   if (d.sponsors) return `${d.title} (${d.sponsors.map(partyName).join(', ')}${d.venue ? `, ${d.venue}` : ''})`;
   if (d.participants) return `${d.participants.map(partyName).join(', ')}${d.place ? ` in ${d.place}` : ''}${d.summary ? ` — ${d.summary}` : ''}`;
   if (d.summary) return d.summary;
-  return d.title ?? d.name ?? d.issue ?? d.reason ?? '';
+  return d.reason ?? d.title ?? d.name ?? d.issue ?? '';
 }
 
 function timelineItem(event, fresh = false) {
@@ -609,6 +669,15 @@ function timelineItem(event, fresh = false) {
   li.append(Object.assign(document.createElement('span'), { className: 'type', textContent: event.type }), ' ');
   li.append(Object.assign(document.createElement('span'), { className: 'when', textContent: fmtDate(event.occurredAt) }), document.createElement('br'));
   li.append(describe(event));
+  if (event.type === 'EventCorrected' || event.type === 'EventRetracted') {
+    // What it changed, when that event is among those loaded.
+    const target = events.find((e) => e.id === event.data?.target);
+    const what = Object.assign(document.createElement('span'), { className: 'amends' });
+    what.textContent = target
+      ? ` ${event.type === 'EventCorrected' ? 'Corrects' : 'Retracts'} ${target.type} of ${fmtDate(target.occurredAt)}: ${describe(target)}${event.type === 'EventCorrected' ? ` → ${describe({ ...target, data: event.data.data })}` : ''}`
+      : ` ${event.type === 'EventCorrected' ? 'Corrects' : 'Retracts'} event ${event.data?.target ?? ''}`;
+    li.append(document.createElement('br'), what);
+  }
   const src = event.source;
   if (src) {
     li.append(document.createElement('br'));
@@ -624,6 +693,7 @@ function timelineItem(event, fresh = false) {
 function renderTimeline() {
   const sorted = [...events].sort((x, y) => y.globalPosition - x.globalPosition);
   $('timeline').replaceChildren(...sorted.map((e) => timelineItem(e)));
+  $('older').hidden = olderBefore === null;
 }
 
 // ---------- live ----------
@@ -688,6 +758,7 @@ $('negotiation').addEventListener('change', async (e) => {
 });
 $('at').addEventListener('input', showAtLabel);
 $('prev-event').addEventListener('click', () => stepToEvent(-1));
+$('older').addEventListener('click', () => olderEvents().catch((error) => setStatus(error.message, true)));
 $('next-event').addEventListener('click', () => stepToEvent(1));
 // [ and ]: the previous and next event, from anywhere on the page but a text field.
 addEventListener('keydown', (e) => {

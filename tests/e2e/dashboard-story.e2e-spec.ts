@@ -68,6 +68,20 @@ describeInBrowser('the dashboard tells the April 2025 story', () => {
     await page.screenshot({ path: join(OUTPUT, 'dashboard-story-1440x900.png'), fullPage: true });
   });
 
+  it('names the events behind a marker on hover, and keeps one small chart per issue', async () => {
+    const page = await open(1440, 900);
+    expect(await page.locator('#multiples figure').count()).toBe(8);
+    expect(await page.locator('#multiples figcaption').first().textContent()).toMatch(/^Crimea: 100$/);
+    await page.locator('#chart').scrollIntoViewIfNeeded();
+    const box = (await page.locator('#chart .u-over').boundingBox())!;
+    let tip = '';
+    for (let x = box.x; x < box.x + box.width && !tip.includes('ProposalTabled'); x += 2) {
+      await page.mouse.move(x, box.y + box.height / 2);
+      tip = (await page.locator('#marker-tip').isVisible()) ? ((await page.locator('#marker-tip').textContent()) ?? '') : '';
+    }
+    expect(tip).toMatch(/^17 Apr 2025: .*ProposalTabled — US peace framework \(Paris\)/);
+  });
+
   it('shows the news inbox with matched terms marked, and codes an item into a position that cites it', async () => {
     const pushed = await call(app.url, 'POST', '/negotiations/ukraine-2025/news', {
       json: { items: [{ guid: 'wire-1', url: 'https://wire.example/1', title: 'Kremlin says Crimea is not negotiable', publisher: 'Wire', publishedAt: '2025-04-26T08:00:00Z' }] },
@@ -78,7 +92,9 @@ describeInBrowser('the dashboard tells the April 2025 story', () => {
     await row.waitFor();
     // Russia's alias "Kremlin" and the issue title "Crimea" are default watch terms.
     expect(await row.locator('mark').allTextContents()).toEqual(['Kremlin', 'Crimea']);
+    expect(await page.locator('#code-form').isVisible()).toBe(false);
     await row.locator('button').click();
+    expect(await page.locator('#code-form').isVisible()).toBe(true);
     await page.selectOption('#code-party', 'russia');
     await page.selectOption('#code-issue', 'crimea');
     await page.fill('#code-value', '100');
@@ -99,5 +115,36 @@ describeInBrowser('the dashboard tells the April 2025 story', () => {
     const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.length} × ${v.help}`);
     expect(serious).toEqual([]);
     await page.screenshot({ path: join(OUTPUT, `dashboard-story-${width}x${height}.png`), fullPage: true });
+  });
+
+  it('is usable on 30,000 events without loading the log, pages older events, and shows corrections against what they changed', async () => {
+    const lines = readFileSync(exampleDatasetPath(), 'utf8').trim().split('\n');
+    const parties = ['us', 'ukraine', 'europe', 'russia'];
+    const more = Array.from({ length: 30_000 }, (_, i) =>
+      JSON.stringify({ type: 'PositionStated', occurredAt: new Date(Date.UTC(2025, 3, 26) + Math.floor(i / 100) * 86_400_000).toISOString(), data: { party: parties[i % 4], issue: 'crimea', value: (i * 37) % 101 } }),
+    );
+    const imported = await call(app.url, 'POST', '/negotiations/long/events:import', { body: [...lines, ...more].join('\n'), contentType: 'application/x-ndjson' });
+    expect(imported.status).toBe(201);
+    const last = imported.body.events.at(-1).id;
+    const fix = await call(app.url, 'POST', '/negotiations/long/events', {
+      json: { events: [{ type: 'EventCorrected', occurredAt: '2026-01-01T00:00:00Z', data: { target: last, data: { party: 'russia', issue: 'crimea', value: 55 } } }] },
+    });
+    expect(fix.status).toBe(201);
+
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    const pages: string[] = [];
+    page.on('request', (r) => {
+      if (/\/negotiations\/long\/events\?/.test(r.url())) pages.push(r.url());
+    });
+    await page.goto(`${app.url}/dashboard/?n=long`);
+    await page.waitForFunction(() => document.querySelector('#gap-summary')?.textContent && document.querySelectorAll('.cell').length > 0, null, { timeout: 60_000 });
+    expect(pages).toHaveLength(1);
+    expect(await page.locator('#timeline li').count()).toBe(200);
+    expect(await page.locator('#timeline li').first().textContent()).toMatch(/Corrects PositionStated of .*: Russia on Crimea: \d+ → Russia on Crimea: 55/);
+    await page.click('#older');
+    await page.waitForFunction(() => document.querySelectorAll('#timeline li').length === 400);
+    expect(pages).toHaveLength(2);
+    await page.screenshot({ path: join(OUTPUT, 'dashboard-30000-events.png') });
   });
 });
