@@ -8,6 +8,7 @@ const state = {
   knownAt: params.get('knownAt') ?? '',
   a: params.get('a') ?? '',
   b: params.get('b') ?? '',
+  cell: params.get('cell') ?? '',
 };
 let negotiation = null; // details: parties, issues
 let events = [];
@@ -262,12 +263,26 @@ function renderMatrix(stances) {
         button.style.background = background;
         button.style.color = ink;
         button.innerHTML = `<span class="value"></span> <span class="label"></span>`;
-        button.querySelector('.value').textContent = fmt(stance.value);
-        button.querySelector('.label').textContent = label;
+        button.querySelector('.value').textContent = `${fmt(stance.value)}${stance.uncertainty ? ` (${fmt(stance.uncertainty.low)}–${fmt(stance.uncertainty.high)})` : ''}`;
+        button.querySelector('.label').textContent = `${label}${stance.basis && stance.basis !== 'quoted' ? ` · ${stance.basis}` : ''}`;
+        // Changed in the week before the chosen day: marked, so a step shows what moved.
+        const chosenDay = minDay + Number($('at').value);
+        if (chosenDay - dayOf(Date.parse(stance.since)) < 7) {
+          button.classList.add('changed');
+          button.append(Object.assign(document.createElement('span'), { className: 'changed-mark', textContent: `new since ${fmtDate(isoDay(chosenDay - 7))}` }));
+        }
         button.title = `${party.name} on ${issue.title}: ${fmt(stance.value)}${label ? ` (${label})` : ''}\nsince ${fmtDate(stance.since)}${stance.source?.publisher ? `, ${stance.source.publisher}` : ''}`;
         // The accessible name starts with what the cell shows, then says whose and since when.
-        button.setAttribute('aria-label', `${fmt(stance.value)}${label ? ` ${label}` : ''}: ${party.name} on ${issue.title}, since ${fmtDate(stance.since)}`);
-        button.addEventListener('click', () => showDetail(party, issue, stance));
+        button.setAttribute('aria-label', `${button.textContent.trim()}: ${party.name} on ${issue.title}, since ${fmtDate(stance.since)}`);
+        button.setAttribute('aria-pressed', String(state.cell === `${party.party}/${issue.issue}`));
+        button.addEventListener('click', () => {
+          state.cell = `${party.party}/${issue.issue}`;
+          saveState();
+          for (const other of document.querySelectorAll('.cell[aria-pressed]')) other.setAttribute('aria-pressed', 'false');
+          button.setAttribute('aria-pressed', 'true');
+          showDetail(party, issue, stance);
+        });
+        if (state.cell === `${party.party}/${issue.issue}`) queueMicrotask(() => showDetail(party, issue, stance));
       } else {
         button.innerHTML = '<span class="value">–</span>';
         button.setAttribute('aria-label', `– ${party.name} on ${issue.title}: no stance`);
@@ -403,7 +418,14 @@ async function renderChart() {
   const issues = negotiation.issues.map((i) => i.issue);
   // Each point reads the end of its day: draw it at the day's start, where its events happened.
   const xs = series.points.map((p) => (dayOf(Date.parse(p.at)) * DAY) / 1000);
-  const data = [xs, series.points.map((p) => p.overall), ...issues.map((i) => series.points.map((p) => p.issues[i] ?? null))];
+  const data = [
+    xs,
+    series.points.map((p) => p.overall),
+    ...issues.map((i) => series.points.map((p) => p.issues[i] ?? null)),
+    // The overall gap's range, as far as the coded uncertainty allows: drawn as a band.
+    series.points.map((p) => p.overallRange?.high ?? null),
+    series.points.map((p) => p.overallRange?.low ?? null),
+  ];
   empty.hidden = series.points.some((p) => p.overall !== null);
   empty.textContent = 'No shared issue yet: the gap appears once both parties have a stance on the same issue.';
   const chosenAt = ((minDay + Number($('at').value)) * DAY) / 1000;
@@ -417,7 +439,10 @@ async function renderChart() {
       {},
       { label: 'overall', stroke: '#1d2330', width: 2.5, value: (_u, v) => fmt(v) },
       ...issues.map((issue, i) => ({ label: issueTitle(issue), stroke: `hsl(${(i * 47) % 360} 55% 45%)`, width: 1, dash: i % 2 ? [6, 3] : undefined, value: (_u, v) => fmt(v) })),
+      { label: 'overall, highest', stroke: 'rgba(29, 35, 48, 0.25)', width: 1, value: (_u, v) => fmt(v) },
+      { label: 'overall, lowest', stroke: 'rgba(29, 35, 48, 0.25)', width: 1, value: (_u, v) => fmt(v) },
     ],
+    bands: [{ series: [issues.length + 2, issues.length + 3], fill: 'rgba(29, 35, 48, 0.08)' }],
     axes: [
       { values: (_u, ticks) => ticks.map((t) => new Date(t * 1000).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' })) },
       { label: 'gap (0–100)' },

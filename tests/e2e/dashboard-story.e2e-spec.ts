@@ -68,6 +68,21 @@ describeInBrowser('the dashboard tells the April 2025 story', () => {
     await page.screenshot({ path: join(OUTPUT, 'dashboard-story-1440x900.png'), fullPage: true });
   });
 
+  it('marks ranges, bases, recent changes and the selected cell, and keeps the selection in the URL', async () => {
+    const page = await open(1440, 900, '&cell=us/crimea');
+    await page.locator('#cell-detail .history li').first().waitFor();
+    const us = page.locator('.cell[data-party="us"][data-issue="crimea"]');
+    expect(await us.getAttribute('aria-pressed')).toBe('true');
+    expect(await us.locator('.value').textContent()).toBe('100 (50–100)');
+    expect(await us.locator('.changed-mark').textContent()).toBe('new since 18 Apr 2025');
+    expect(await page.locator('.cell[data-party="us"][data-issue="ceasefire-sequencing"] .label').textContent()).toContain('· inferred');
+    await page.click('.cell[data-party="ukraine"][data-issue="crimea"]');
+    expect(new URL(page.url()).searchParams.get('cell')).toBe('ukraine/crimea');
+    expect(await us.getAttribute('aria-pressed')).toBe('false');
+    // The overall gap's uncertainty band is two series of the chart.
+    expect(await page.locator('#chart .u-legend').textContent()).toContain('overall, lowest');
+  });
+
   it('names the events behind a marker on hover, and keeps one small chart per issue', async () => {
     const page = await open(1440, 900);
     expect(await page.locator('#multiples figure').count()).toBe(8);
