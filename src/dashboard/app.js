@@ -176,9 +176,9 @@ async function refresh() {
     renderOutcomes(outcomes.outcomes);
     renderAlerts(alerts.alerts);
     renderGapSummary(gaps.pairs[0]);
-    await renderConcessions(pair, at);
     await renderInbox();
-    await renderChart();
+    const series = await renderChart();
+    await renderConcessions(pair, at, series);
     setStatus(`${negotiation.title ?? state.n}: ${negotiation.parties.length} parties, ${negotiation.issues.length} issues, version ${negotiation.version}. As of ${fmtDate(stances.at)}${state.knownAt ? `, as known at ${new Date(stances.knownAt).toLocaleString('en-GB')}` : ''}.`);
   } catch (error) {
     setStatus(error.message, true);
@@ -409,7 +409,7 @@ async function renderChart() {
     chart = null;
     empty.hidden = false;
     empty.textContent = 'Choose two different parties to see the gap between them.';
-    return;
+    return undefined;
   }
   // The story's span: from before the first event to a week after the last (or the chosen day).
   const from = isoDay(minDay);
@@ -488,6 +488,7 @@ async function renderChart() {
   // The legend shows the chosen day's values until the cursor points elsewhere.
   const chosenIndex = xs.findIndex((x) => x >= chosenAt);
   chart.setLegend({ idx: chosenIndex < 0 ? xs.length - 1 : chosenIndex });
+  return series;
 }
 
 // ---------- news inbox and coding ----------
@@ -632,13 +633,15 @@ function renderOutcomes(outcomes) {
 }
 
 /** How far each of the pair moved toward the other, from the story's first day to the chosen one. */
-async function renderConcessions(pair, at) {
+async function renderConcessions(pair, at, series) {
   const box = $('concessions');
-  if (!pair || !negotiation.span) {
+  // From the first day both had a position on a shared issue: before it, nothing compares.
+  const first = series?.points.find((p) => p.overall !== null);
+  if (!pair || !first) {
     box.textContent = '';
     return;
   }
-  const from = isoDay(dayOf(Date.parse(negotiation.span.first)));
+  const from = isoDay(dayOf(Date.parse(first.at)));
   const to = at ? at.slice(3) : isoDay(maxDay);
   const moved = async (party, toward) => api(`/negotiations/${state.n}/concessions?party=${party}&toward=${toward}&from=${from}&to=${to}${knownAtQuery()}`);
   const [ab, ba] = await Promise.all([moved(state.a, state.b), moved(state.b, state.a)]).catch(() => [null, null]);
