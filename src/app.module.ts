@@ -6,6 +6,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { HttpModule } from './http/http.module';
+import { ExamplesModule } from './examples/example-dataset';
 import { alertEventDefinitions } from './alerting/alert-rules';
 import { negotiationEventDefinitions } from './negotiation/domain/events';
 import { NegotiationModule } from './negotiation/negotiation.module';
@@ -48,6 +49,7 @@ export class AppModule {
         NegotiationModule,
         ProjectionsModule.forRoot(projections),
         HttpModule,
+        ExamplesModule,
       ],
     };
   }

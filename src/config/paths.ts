@@ -14,6 +14,11 @@ export function projectRoot(from: string = __dirname): string {
 
 export const EXAMPLE_NEGOTIATION = 'ukraine-2025';
 
+/** The news items the example was coded from (one Reuters report). */
+export function exampleNewsPath(): string {
+  return join(projectRoot(), 'examples', EXAMPLE_NEGOTIATION, 'news.ndjson');
+}
+
 export function exampleDatasetPath(): string {
   return join(projectRoot(), 'examples', EXAMPLE_NEGOTIATION, 'events.ndjson');
 }

@@ -1,14 +1,12 @@
 import { Module } from '@nestjs/common';
 import { EventStore } from '../event-store/event-store';
 import { commandHandlers } from './writing';
-import { ExampleDataset } from './writing/example-dataset';
 import { NegotiationWriter } from './writing/negotiation-writer';
 
 @Module({
   providers: [
     { provide: NegotiationWriter, inject: [EventStore], useFactory: (store: EventStore) => new NegotiationWriter(store) },
     ...commandHandlers,
-    ExampleDataset,
   ],
   exports: [NegotiationWriter],
 })

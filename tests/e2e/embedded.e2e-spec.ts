@@ -36,7 +36,12 @@ describe('the server on the embedded database', () => {
       const list = await call(second.url, 'GET', '/negotiations');
       expect(list.body.negotiations[0].version).toBe(20);
       const events = await call(second.url, 'GET', '/events?limit=1000');
-      expect(events.body.events.every((e: { source: { publisher: string } }) => e.source.publisher === 'Reuters')).toBe(true);
+      // The news item the example was coded from, then the 20 events, each citing it.
+      const all = events.body.events as { negotiation: string; type: string; source: { publisher: string; itemId?: string } | null; data: { item?: string } }[];
+      const [item, ...coded] = all;
+      expect(item).toMatchObject({ negotiation: 'ukraine-2025.news', type: 'NewsItemReceived' });
+      expect(coded).toHaveLength(20);
+      expect(coded.every((e) => e.source!.publisher === 'Reuters' && e.source!.itemId === item!.data.item)).toBe(true);
     } finally {
       await second.app.close();
     }

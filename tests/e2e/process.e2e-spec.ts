@@ -104,6 +104,12 @@ describe('the embedded data dir', () => {
         { id: 'kept', title: 'Kept', version: 1 },
         { id: 'ukraine-2025', title: 'Ukraine peace framework, April 2025', version: 20 },
       ]);
+      // The example came with the report it was coded from: every event cites it.
+      const coded = (await call(third.url, 'GET', '/negotiations/ukraine-2025/inbox?status=coded')).body.items;
+      expect(coded).toEqual([expect.objectContaining({ publisher: 'Reuters', publishedAt: '2025-04-25T00:00:00.000Z', status: 'coded' })]);
+      expect(coded[0].events).toHaveLength(20);
+      // What was public before the report came out: no positions yet.
+      expect((await call(third.url, 'GET', '/negotiations/ukraine-2025/stances?at=2025-04-24&publicAt=2025-04-24')).body.stances).toEqual([]);
       // The CLI finds this server (on a random port) through the address it recorded in the dir.
       const { execFile } = await import('node:child_process');
       const { promisify } = await import('node:util');
