@@ -39,6 +39,11 @@ export class EventStore {
     this.group = new GroupCommit((calls) => appendInAutocommit(db, calls));
   }
 
+  /** The same store reading another database of the same log (a replica). */
+  over(db: Kysely<Database>): EventStore {
+    return db === this.db ? this : new EventStore(db, this.registry);
+  }
+
   async appendToStream(
     streamId: string,
     events: EventToAppend[],

@@ -55,6 +55,17 @@ describe('reads from a PostgreSQL hot standby', () => {
     expect(['replica-0', 'primary']).toContain(read.servedBy);
   });
 
+  it('pages the log from the replica too, once it has replayed what the read needs', async () => {
+    const write = await call(app.url, 'POST', '/negotiations/replicated/events', { json: { events: [stated('us', 'crimea', 65, '2025-04-21')] } });
+    const position = Number(write.headers.get('parley-position'));
+    for (const path of ['/events?limit=1000', '/negotiations/replicated/events?limit=1000']) {
+      const response = await fetch(`${app.url}${path}`, { headers: { 'parley-min-position': String(position) } });
+      const body = (await response.json()) as { events: { globalPosition: number }[] };
+      expect(response.headers.get('parley-served-by')).toBe('replica-0');
+      expect(body.events.map((e) => e.globalPosition)).toContain(position);
+    }
+  });
+
   it('reports the replica in /metrics, and falls back to the primary when it is down, with no error', async () => {
     const metrics = (await call(app.url, 'GET', '/metrics')).body as string;
     expect(metrics).toMatch(/^parley_replica_up\{replica="replica-0"\} 1$/m);

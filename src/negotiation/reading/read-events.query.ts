@@ -2,6 +2,7 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EventStore } from '../../event-store/event-store';
 import { UnknownNegotiation } from '../domain/errors';
 import { eventJson } from './event-json';
+import { ReadModel } from './read-model';
 
 export class ReadEvents extends Query<{ events: ReturnType<typeof eventJson>[]; next: number | null; previous?: number | null }> {
   constructor(
@@ -21,19 +22,25 @@ export class ReadEvents extends Query<{ events: ReturnType<typeof eventJson>[]; 
  */
 @QueryHandler(ReadEvents)
 export class ReadEventsHandler implements IQueryHandler<ReadEvents> {
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly primary: EventStore,
+    private readonly readModel: ReadModel,
+  ) {}
 
   async execute({ after, limit, negotiationId, before }: ReadEvents) {
-    if (negotiationId !== undefined && (await this.store.streamVersion(negotiationId)) === 0) {
+    if (negotiationId !== undefined && (await this.primary.streamVersion(negotiationId)) === 0) {
       throw new UnknownNegotiation(negotiationId);
     }
+    // Pages may come from a replica's log (read-only: a store over it never appends).
+    const db = await this.readModel.openLog();
+    const store = this.primary.over(db);
     const stream = negotiationId ? { streamId: negotiationId } : {};
     if (before !== undefined) {
       // Backwards: `previous` is the `before` of the page older than this one.
-      const page = await this.store.readBefore(before, { limit, ...stream });
+      const page = await store.readBefore(before, { limit, ...stream });
       return { events: page.map(eventJson), next: null, previous: page.length === limit ? page[0]!.globalPosition : null };
     }
-    const events = await this.store.readAll({ after, limit, ...(negotiationId ? { streamId: negotiationId } : {}) });
+    const events = await store.readAll({ after, limit, ...(negotiationId ? { streamId: negotiationId } : {}) });
     const full = events.length === limit;
     return {
       events: events.map(eventJson),

@@ -80,6 +80,35 @@ export class ReadModel {
     }
   }
 
+  /**
+   * Where a page of the log is read: a replica whose log has replayed everything the read must
+   * see (its Parley-Min-Position, else the primary's head when it arrived), else the primary.
+   * Positions are gap-free and commit in order, so a replica's log is a prefix of the primary's.
+   */
+  async openLog(): Promise<Kysely<Database>> {
+    const { minPosition, servedBy } = readConsistency();
+    const picked = this.replicas.size > 0 ? this.replicas.pick() : undefined;
+    if (picked) {
+      const position = minPosition ?? (await this.store.head()).position;
+      const deadline = Date.now() + this.config.PARLEY_REPLICA_MAX_WAIT_MS;
+      try {
+        for (;;) {
+          const head = await picked.connection.db.selectFrom('event_store_head').select('position').executeTakeFirstOrThrow();
+          if (Number(head.position) >= position) {
+            servedBy?.(`replica-${picked.index}`);
+            return picked.connection.db;
+          }
+          if (Date.now() >= deadline) break;
+          await new Promise((resolve) => setTimeout(resolve, REPLICA_POLL_MS));
+        }
+      } catch {
+        this.replicas.rest(picked.index);
+      }
+    }
+    servedBy?.('primary');
+    return this.connection.db;
+  }
+
   /** open(), with the question's missing times filled in from the database's clock. */
   async openAsOf(negotiationId: string, query: AsOfQuery): Promise<{ db: Kysely<Database>; asOf: AsOf }> {
     const read = await this.open(negotiationId);
