@@ -108,6 +108,46 @@ describe('three Parley processes on one database', () => {
   });
 });
 
+describe('kill -9 of the leader while writers run', () => {
+  it('hands the lead over, and every accepted write is projected exactly once', async () => {
+    const database = await createTestDatabase();
+    const leader = await startChild({ DATABASE_URL: database.url, ...FAST, PARLEY_PROJECTOR_BATCH: '5' });
+    const follower = await startChild({ DATABASE_URL: database.url, ...FAST, PARLEY_PROJECTOR_BATCH: '5' });
+    try {
+      await eventually(async () => (await call(leader.url, 'GET', '/health')).body.leader === true, 'the first to lead');
+      await call(follower.url, 'POST', '/negotiations/killed/events', { json: { events: setup() } });
+      let writing = true;
+      let accepted = 0;
+      const writer = (async () => {
+        for (let i = 0; writing; i++) {
+          const answer = await call(follower.url, 'POST', '/negotiations/killed/events', { json: { events: [stated('us', 'crimea', i % 101, '2025-04-20')] } });
+          if (answer.status === 201) accepted++;
+        }
+      })();
+      await eventually(async () => accepted >= 30, 'writes before the kill');
+      leader.child.kill('SIGKILL');
+      await leader.exited;
+      await eventually(async () => (await call(follower.url, 'GET', '/health')).body.leader === true, 'the follower to lead', 10_000);
+      await eventually(async () => accepted >= 60, 'writes after the kill');
+      writing = false;
+      await writer;
+      // Every statement projected once (a fact per event, none twice), then equal to a rebuild.
+      await eventually(async () => {
+        const { rows } = await sql<{ facts: string; distinct: string }>`
+          select count(*) as facts, count(distinct event_id) as distinct from stance_facts where negotiation_id = 'killed'`.execute(database.connection.db);
+        return Number(rows[0]!.facts) === accepted && Number(rows[0]!.distinct) === accepted;
+      }, 'every write projected once', 30_000);
+      const before = (await call(follower.url, 'GET', '/negotiations/killed/stances')).body;
+      expect((await call(follower.url, 'POST', '/admin/rebuild')).status).toBe(200);
+      expect((await call(follower.url, 'GET', `/negotiations/killed/stances?at=${before.at}&knownAt=${before.knownAt}`)).body).toEqual(before);
+    } finally {
+      follower.child.kill('SIGTERM');
+      await follower.exited;
+      await database.drop();
+    }
+  });
+});
+
 describe('failover to a promoted standby', () => {
   it('carries on from the log once DATABASE_URL points at the promoted standby', async () => {
     const primary = await throwawayCluster();
