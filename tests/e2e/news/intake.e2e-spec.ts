@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { call, startTestApp, type TestApp } from '../../support/app';
+import { call, startEmbeddedTestApp, startTestApp, type TestApp } from '../../support/app';
 import { setup } from '../../support/builders';
 import { atom, jsonFeed, rss, startFeedServer, withEtag } from '../../support/feed-server';
 import { eventually } from '../../support/receiver';
@@ -133,5 +133,27 @@ describe('news intake from feeds', () => {
     const polls = feeds.requests.length;
     await eventually(async () => feeds.requests.length > polls + 4, 'polls after the restart');
     expect(await itemEvents()).toBe(before);
+  });
+});
+
+describe('news intake on the embedded database', () => {
+  it('polls a registered feed into the inbox, as on PostgreSQL', async () => {
+    const feeds = await startFeedServer();
+    const app = await startEmbeddedTestApp({ PARLEY_FEED_ALLOW: '127.0.0.1', PARLEY_NEWS_TICK_MS: '50' });
+    try {
+      feeds.routes.set('/rss', withEtag(() => rss([{ guid: 'e1', title: 'Crimea talks resume', date: 'Sat, 26 Apr 2025 09:00:00 GMT' }])));
+      await call(app.url, 'POST', '/negotiations/embedded-news/events', { json: { events: setup() } });
+      const created = await call(app.url, 'POST', '/sources', { json: { id: 'wire', url: `${feeds.url}/rss`, pollInterval: 'PT1S', negotiations: ['embedded-news'] } });
+      expect(created.status).toBe(201);
+      const inbox = await eventually(async () => {
+        const items = (await call(app.url, 'GET', '/negotiations/embedded-news/inbox')).body.items;
+        return items.length === 1 ? items : undefined;
+      }, 'the item in the inbox');
+      expect(inbox[0]).toMatchObject({ title: 'Crimea talks resume', matchedTerms: ['crimea'], status: 'new' });
+      expect((await call(app.url, 'GET', '/sources/wire')).body).toMatchObject({ items: 1, lastError: null });
+    } finally {
+      await app.close();
+      await feeds.close();
+    }
   });
 });
