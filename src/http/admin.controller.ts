@@ -8,6 +8,7 @@ import type { DatabaseConnection } from '../database/connection';
 import { DATABASE } from '../database/database.module';
 import { ProjectionsService } from '../projection-runner/projections.service';
 import { Access } from './auth/access';
+import { ReadModel } from '../negotiation/reading/read-model';
 
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -17,13 +18,18 @@ export class AdminController {
   constructor(
     @Inject(DATABASE) private readonly connection: DatabaseConnection,
     private readonly projections: ProjectionsService,
+    private readonly readModel: ReadModel,
   ) {}
 
-  /** The whole log as NDJSON, every field (`parley export` through the server). */
+  /**
+   * The whole log as NDJSON, every field (`parley export` through the server): from a replica
+   * once its log holds everything written before the request, else from the primary.
+   */
   @Get('export')
   async export(@Res() response: Response) {
+    const db = await this.readModel.openLog();
     response.status(200).type('application/x-ndjson');
-    for await (const line of exportLog(this.connection.db)) {
+    for await (const line of exportLog(db)) {
       if (!response.write(line)) await new Promise((r) => response.once('drain', r));
     }
     response.end();

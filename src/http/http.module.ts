@@ -70,6 +70,10 @@ export class HttpModule implements NestModule {
     consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
     consumer
       .apply(readConsistencyMiddleware)
-      .forRoutes({ path: 'negotiations/*path', method: RequestMethod.GET }, { path: 'events', method: RequestMethod.GET });
+      .forRoutes(
+        { path: 'negotiations/*path', method: RequestMethod.GET },
+        { path: 'events', method: RequestMethod.GET },
+        { path: 'admin/export', method: RequestMethod.GET },
+      );
   }
 }

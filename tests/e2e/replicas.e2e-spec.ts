@@ -64,6 +64,12 @@ describe('reads from a PostgreSQL hot standby', () => {
       expect(response.headers.get('parley-served-by')).toBe('replica-0');
       expect(body.events.map((e) => e.globalPosition)).toContain(position);
     }
+    // An export too: read from the replica, and it holds the write.
+    const exported = await fetch(`${app.url}/admin/export`, { headers: { 'parley-min-position': String(position) } });
+    expect(exported.headers.get('parley-served-by')).toBe('replica-0');
+    const lines = (await exported.text()).trim().split('\n').map((l) => JSON.parse(l) as { globalPosition?: number; trailer?: { events: number } });
+    expect(lines.some((l) => l.globalPosition === position)).toBe(true);
+    expect(lines.at(-1)!.trailer!.events).toBe(lines.length - 1);
   });
 
   it('reports the replica in /metrics, and falls back to the primary when it is down, with no error', async () => {
