@@ -6,7 +6,7 @@ import { call } from '../support/app';
 import { setup, stated } from '../support/builders';
 import { startChild, type Running } from '../support/child-server';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { eventually } from '../support/receiver';
+import { eventually, startReceiver } from '../support/receiver';
 import { standbyOf, throwawayCluster } from '../support/throwaway-cluster';
 
 const FAST = { PARLEY_LEADER_RETRY_MS: '200', PARLEY_LEADER_HEARTBEAT_MS: '200', LOG_LEVEL: 'info' };
@@ -26,21 +26,26 @@ async function wholeLog(url: string): Promise<{ id: string; globalPosition: numb
 describe('three Parley processes on one database', () => {
   let database: TestDatabase;
   let servers: Running[] = [];
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    servers = await Promise.all([0, 1, 2].map(() => startChild({ DATABASE_URL: database.url, ...FAST })));
+    receiver = await startReceiver();
+    servers = await Promise.all([0, 1, 2].map(() => startChild({ DATABASE_URL: database.url, ...FAST, PARLEY_WEBHOOK_ALLOW: '127.0.0.1' })));
   });
   afterAll(async () => {
     for (const s of servers) s.child.kill('SIGTERM');
     await Promise.all(servers.map((s) => s.exited));
+    await receiver.close();
     await database.drop();
   });
 
   it('with writers on all three: one leader, a gap-free log, every write projected once, one firing per crossing, equal to a rebuild', async () => {
     const [a] = servers;
     await call(a!.url, 'POST', '/negotiations/shared/events', { json: { events: [...setup(), stated('ukraine', 'crimea', 0, '2025-04-01')] } });
-    const rule = await call(a!.url, 'POST', '/negotiations/shared/alert-rules', { json: { name: 'apart', rule: { kind: 'gap_threshold', a: 'us', b: 'ukraine', issue: 'crimea', threshold: 50, direction: 'both' } } });
+    const rule = await call(a!.url, 'POST', '/negotiations/shared/alert-rules', {
+      json: { name: 'apart', rule: { kind: 'gap_threshold', a: 'us', b: 'ukraine', issue: 'crimea', threshold: 50, direction: 'both' }, webhook: { url: receiver.url } },
+    });
     expect(rule.status).toBe(201);
 
     // A tailing reader pages the log while the writers run.
@@ -99,6 +104,11 @@ describe('three Parley processes on one database', () => {
       const fired = (await call(servers[0]!.url, 'GET', '/negotiations/shared/alerts')).body.alerts.filter((x: { type: string }) => x.type === 'AlertFired');
       return fired.length === crossings;
     }, `${crossings} firings`, 30_000);
+    // Delivered by whichever instance claimed each: once per firing, however many deliver.
+    await eventually(async () => receiver.calls.length >= crossings, `${crossings} webhook deliveries`, 30_000);
+    const keys = receiver.calls.map((c) => c.headers['idempotency-key']);
+    expect(new Set(keys).size).toBe(crossings);
+    expect(keys).toHaveLength(crossings);
 
     // Projections equal a fresh rebuild.
     const before = (await call(servers[1]!.url, 'GET', '/negotiations/shared/gaps?at=2025-04-03')).body;
