@@ -7,7 +7,7 @@ import { parseWith } from '../negotiation/domain/parse';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
 import { panelParams } from '../negotiation/reading/as-of-params';
 import { csvStream } from '../negotiation/reading/csv';
-import { GetPanel, PANEL_COLUMNS, flatPanelRow } from '../negotiation/stances/get-panel.query';
+import { GetPanel, PANEL_COLUMNS, flatPanelRows } from '../negotiation/stances/get-panel.query';
 import { closeTarget, openTarget, serverError } from './context';
 
 interface PanelOptions {
@@ -47,7 +47,7 @@ export function registerPanel(program: Command): void {
       try {
         if (target.kind === 'local') {
           const panel = await target.app.get(QueryBus).execute(new GetPanel(id, points, asOf));
-          await pipeline(csvStream(flat(panel.rows), PANEL_COLUMNS), out);
+          await pipeline(csvStream(flatPanelRows(panel.rows), PANEL_COLUMNS), out);
         } else {
           // Through the server that holds the data dir: its CSV, streamed to the file.
           const url = new URL(`/negotiations/${id}/panel?${new URLSearchParams({ ...query, format: 'csv' })}`, target.url);
@@ -61,8 +61,4 @@ export function registerPanel(program: Command): void {
         await closeTarget(target);
       }
     });
-}
-
-function* flat(rows: Iterable<Parameters<typeof flatPanelRow>[0]>) {
-  for (const row of rows) yield flatPanelRow(row);
 }

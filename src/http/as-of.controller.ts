@@ -8,7 +8,7 @@ import { GetGaps } from '../negotiation/analysis/get-gaps.query';
 import { GetStances } from '../negotiation/stances/get-stances.query';
 import { parseWith } from '../negotiation/domain/parse';
 import { asOfParams, gapsParams, panelParams, seriesParams } from '../negotiation/reading/as-of-params';
-import { GetPanel, PANEL_COLUMNS, flatPanelRow } from '../negotiation/stances/get-panel.query';
+import { GetPanel, PANEL_COLUMNS, flatPanelRows } from '../negotiation/stances/get-panel.query';
 import type { SeriesPoint } from '../negotiation/analysis/gaps';
 import { csvFile, jsonStream, wantsCsv } from './tabular';
 
@@ -59,11 +59,7 @@ export class AsOfController {
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
     const { points, query: asOf, format } = parseWith(panelParams, query);
     const panel = await this.queries.execute(new GetPanel(id, points, asOf));
-    if (wantsCsv(request, format)) return csvFile(mapped(panel.rows, flatPanelRow), PANEL_COLUMNS, `${id}-panel.csv`);
+    if (wantsCsv(request, format)) return csvFile(flatPanelRows(panel.rows), PANEL_COLUMNS, `${id}-panel.csv`);
     return jsonStream({ knownAt: panel.knownAt, publicAt: panel.publicAt }, 'rows', panel.rows);
   }
-}
-
-function* mapped<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
-  for (const item of items) yield f(item);
 }

@@ -9,14 +9,13 @@ import { DomainError } from '../event-store/errors';
 import { EventStore } from '../event-store/event-store';
 import { RuleViolation, UnknownNegotiation } from '../negotiation/domain/errors';
 import { newsStream, sourceStream } from '../negotiation/domain/streams';
-import { ReadModel } from '../negotiation/reading/read-model';
-import { ProjectionsService } from '../projection-runner/projections.service';
 import { hostAllowed } from '../outbound/allow-list';
 import type { NewsItemInput, registerSourceSchema } from './news-events';
 import { appendItems } from './news-intake';
 import { itemReceived } from './news-items';
 import { matchedTerms } from './matching';
 import { termsFor } from './news.queries';
+import { NewsReadModel } from './news-read-model';
 
 export class UnknownSource extends DomainError {
   readonly code = 'NEWS.UNKNOWN_SOURCE';
@@ -118,18 +117,15 @@ export class RemoveSourceHandler implements ICommandHandler<RemoveSource> {
 export class ReceiveNewsHandler implements ICommandHandler<ReceiveNews> {
   constructor(
     private readonly store: EventStore,
-    private readonly readModel: ReadModel,
-    private readonly projections: ProjectionsService,
+    private readonly news: NewsReadModel,
   ) {}
 
   async execute({ negotiationId, items }: ReceiveNews) {
     if ((await this.store.streamVersion(negotiationId)) === 0) throw new UnknownNegotiation(negotiationId);
     const received = items.map((item) => itemReceived({ negotiation: negotiationId }, item));
     const appended = await appendItems(this.store, newsStream(negotiationId), received);
-    const { db } = await this.readModel.open(negotiationId);
-    // The watch terms as last set (they live on `<nid>.news`).
-    await this.projections.caughtUp('all');
-    const terms = await termsFor(db, negotiationId);
+    // Matched against the watch terms as last set (they live on `<nid>.news`).
+    const terms = await termsFor(await this.news.open(), negotiationId);
     return {
       appended,
       items: received.map((r, i) => {

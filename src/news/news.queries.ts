@@ -2,12 +2,8 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { Kysely } from 'kysely';
 import type { Database } from '../database/schema';
 import { issuesKnown, partiesKnown } from '../negotiation/stances/stance.repository';
-import { ReadModel } from '../negotiation/reading/read-model';
-import { ProjectionsService } from '../projection-runner/projections.service';
-import { Inject } from '@nestjs/common';
-import { DATABASE } from '../database/database.module';
-import type { DatabaseConnection } from '../database/connection';
 import { defaultTerms, matchedTerms } from './matching';
+import { NewsReadModel } from './news-read-model';
 import { citationsIn, dismissalsOf, itemsFor, sourcesOf, watchTermsOf, type SourceView } from './news.repository';
 
 export type InboxStatus = 'new' | 'coded' | 'dismissed';
@@ -28,14 +24,10 @@ export class ListSources extends Query<{ sources: SourceView[] }> {
 
 @QueryHandler(ListSources)
 export class ListSourcesHandler implements IQueryHandler<ListSources> {
-  constructor(
-    @Inject(DATABASE) private readonly database: DatabaseConnection,
-    private readonly projections: ProjectionsService,
-  ) {}
+  constructor(private readonly news: NewsReadModel) {}
 
   async execute({ sourceId }: ListSources) {
-    await this.projections.caughtUp('all');
-    return { sources: await sourcesOf(this.database.db, sourceId) };
+    return { sources: await sourcesOf(await this.news.open(), sourceId) };
   }
 }
 
@@ -45,25 +37,12 @@ export class GetWatchTerms extends Query<{ terms: string[]; default: boolean }> 
   }
 }
 
-/**
- * A news read of one negotiation: 404 for an unknown one, and every write answered before it
- * included (news lives on `<nid>.news` and on source streams, beyond the negotiation's own).
- */
-async function openNews(readModel: ReadModel, projections: ProjectionsService, negotiationId: string): Promise<Kysely<Database>> {
-  const { db } = await readModel.open(negotiationId);
-  await projections.caughtUp('all');
-  return db;
-}
-
 @QueryHandler(GetWatchTerms)
 export class GetWatchTermsHandler implements IQueryHandler<GetWatchTerms> {
-  constructor(
-    private readonly readModel: ReadModel,
-    private readonly projections: ProjectionsService,
-  ) {}
+  constructor(private readonly news: NewsReadModel) {}
 
   async execute({ negotiationId }: GetWatchTerms) {
-    const db = await openNews(this.readModel, this.projections, negotiationId);
+    const db = await this.news.open(negotiationId);
     const own = await watchTermsOf(db, negotiationId);
     return { terms: own ?? (await termsFor(db, negotiationId)), default: own === null };
   }
@@ -81,13 +60,10 @@ export class GetInbox extends Query<{ items: unknown[] }> {
  */
 @QueryHandler(GetInbox)
 export class GetInboxHandler implements IQueryHandler<GetInbox> {
-  constructor(
-    private readonly readModel: ReadModel,
-    private readonly projections: ProjectionsService,
-  ) {}
+  constructor(private readonly news: NewsReadModel) {}
 
   async execute({ negotiationId, status }: GetInbox) {
-    const db = await openNews(this.readModel, this.projections, negotiationId);
+    const db = await this.news.open(negotiationId);
     const [items, terms, dismissals, citations] = await Promise.all([
       itemsFor(db, negotiationId),
       termsFor(db, negotiationId),

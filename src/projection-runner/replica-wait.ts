@@ -17,3 +17,9 @@ export async function replicaHolds(db: Kysely<Database>, position: number, strea
   const row = rows[0];
   return row !== undefined && Number(row.head) >= position && !row.pending;
 }
+
+/** Whether a replica's log has replayed every event up to `position` (its head row). */
+export async function replicaHasLog(db: Kysely<Database>, position: number): Promise<boolean> {
+  const head = await db.selectFrom('event_store_head').select('position').executeTakeFirstOrThrow();
+  return Number(head.position) >= position;
+}

@@ -12,7 +12,7 @@ import { UnknownVersion } from './errors';
 import { readConsistency } from './read-consistency';
 import { REPLICAS, type Replicas } from '../../database/replicas';
 import { CONFIG, type Config } from '../../config/config';
-import { replicaHolds } from '../../projection-runner/replica-wait';
+import { replicaHasLog, replicaHolds } from '../../projection-runner/replica-wait';
 
 /** How often a read waiting on a replica looks again (a standby cannot LISTEN). */
 const REPLICA_POLL_MS = 10;
@@ -53,31 +53,19 @@ export class ReadModel {
     if ((await this.store.streamVersion(negotiationId)) === 0) throw new UnknownNegotiation(negotiationId);
     const streams = [negotiationId, rulesStream(negotiationId)];
     const { minPosition, servedBy } = readConsistency();
-    const replica = this.replicas.size > 0 ? await this.onReplica(streams, minPosition) : undefined;
+    const replica = await this.onReplica(streams, minPosition);
     const served = replica ?? { db: this.connection.db, now: await this.projections.caughtUp(streams, minPosition), by: 'primary' };
     servedBy?.(served.by);
     const { now } = served;
     return { db: served.db, now, asOf: (query) => ({ at: query.at ?? now, knownAt: query.knownAt ?? now, publicAt: query.publicAt }) };
   }
 
-  /** A replica that catches up within PARLEY_REPLICA_MAX_WAIT_MS; undefined sends the read to the primary. */
+  /** A replica whose projections hold `streams` up to the read's position, or undefined. */
   private async onReplica(streams: string[], minPosition: number | undefined): Promise<{ db: Kysely<Database>; now: Date; by: string } | undefined> {
-    const picked = this.replicas.pick();
-    if (!picked) return undefined;
+    if (this.replicas.size === 0) return undefined;
     const head = await this.store.head();
-    const position = minPosition ?? head.position;
-    const deadline = Date.now() + this.config.PARLEY_REPLICA_MAX_WAIT_MS;
-    try {
-      for (;;) {
-        if (await replicaHolds(picked.connection.db, position, streams)) return { db: picked.connection.db, now: head.now, by: `replica-${picked.index}` };
-        if (Date.now() >= deadline) return undefined;
-        await new Promise((resolve) => setTimeout(resolve, REPLICA_POLL_MS));
-      }
-    } catch {
-      // Down or restarting: the primary answers, and the replica rests a while.
-      this.replicas.rest(picked.index);
-      return undefined;
-    }
+    const replica = await this.replicaWhere((db) => replicaHolds(db, minPosition ?? head.position, streams));
+    return replica && { ...replica, now: head.now };
   }
 
   /**
@@ -87,26 +75,34 @@ export class ReadModel {
    */
   async openLog(): Promise<Kysely<Database>> {
     const { minPosition, servedBy } = readConsistency();
-    const picked = this.replicas.size > 0 ? this.replicas.pick() : undefined;
-    if (picked) {
+    let replica: { db: Kysely<Database>; by: string } | undefined;
+    if (this.replicas.size > 0) {
       const position = minPosition ?? (await this.store.head()).position;
-      const deadline = Date.now() + this.config.PARLEY_REPLICA_MAX_WAIT_MS;
-      try {
-        for (;;) {
-          const head = await picked.connection.db.selectFrom('event_store_head').select('position').executeTakeFirstOrThrow();
-          if (Number(head.position) >= position) {
-            servedBy?.(`replica-${picked.index}`);
-            return picked.connection.db;
-          }
-          if (Date.now() >= deadline) break;
-          await new Promise((resolve) => setTimeout(resolve, REPLICA_POLL_MS));
-        }
-      } catch {
-        this.replicas.rest(picked.index);
-      }
+      replica = await this.replicaWhere((db) => replicaHasLog(db, position));
     }
-    servedBy?.('primary');
-    return this.connection.db;
+    servedBy?.(replica?.by ?? 'primary');
+    return replica?.db ?? this.connection.db;
+  }
+
+  /**
+   * The next replica, once `holds` is true of it, polled (a standby cannot LISTEN) for at most
+   * PARLEY_REPLICA_MAX_WAIT_MS; undefined sends the read to the primary. A replica that errors
+   * (down or restarting) rests a while.
+   */
+  private async replicaWhere(holds: (db: Kysely<Database>) => Promise<boolean>): Promise<{ db: Kysely<Database>; by: string } | undefined> {
+    const picked = this.replicas.pick();
+    if (!picked) return undefined;
+    const deadline = Date.now() + this.config.PARLEY_REPLICA_MAX_WAIT_MS;
+    try {
+      for (;;) {
+        if (await holds(picked.connection.db)) return { db: picked.connection.db, by: `replica-${picked.index}` };
+        if (Date.now() >= deadline) return undefined;
+        await new Promise((resolve) => setTimeout(resolve, REPLICA_POLL_MS));
+      }
+    } catch {
+      this.replicas.rest(picked.index);
+      return undefined;
+    }
   }
 
   /** open(), with the question's missing times filled in from the database's clock. */

@@ -84,6 +84,11 @@ export const PANEL_COLUMNS = [
   'eventId', 'sourceUrl', 'sourcePublisher', 'sourcePublishedAt', 'sourceItemId', 'recordedAt', 'scaleMin', 'scaleMax',
 ] as const;
 
+/** Panel rows as CSV records, one by one (the panel is never held whole). */
+export function* flatPanelRows(rows: Iterable<PanelRow>): Generator<ReturnType<typeof flatPanelRow>> {
+  for (const row of rows) yield flatPanelRow(row);
+}
+
 export function flatPanelRow(row: PanelRow): Record<(typeof PANEL_COLUMNS)[number], string | number | null> {
   const { uncertainty, source, scale, ...plain } = row;
   return {
