@@ -67,19 +67,12 @@ function checkRule(state: NegotiationState, input: Omit<RuleInput, 'id'>, allow:
     ...parties.filter((p) => !state.parties.has(p)).map((p) => ({ code: 'NEGOTIATION.UNKNOWN_PARTY', path: ['rule'], message: `Unknown party "${p}"` })),
     ...issues.filter((i) => !state.issues.has(i)).map((i) => ({ code: 'NEGOTIATION.UNKNOWN_ISSUE', path: ['rule', 'issue'], message: `Unknown issue "${i}"` })),
   ];
-  if (input.webhook && !hostAllowed(input.webhook.url, allow)) {
-    problems.push({
-      code: 'ALERTS.WEBHOOK_NOT_ALLOWED',
-      path: ['webhook', 'url'],
-      message: 'The webhook host is not in PARLEY_WEBHOOK_ALLOW (rules may not aim at arbitrary hosts)',
-    });
-  }
-  if (input.alertmanager && !hostAllowed(input.alertmanager.url, allow)) {
-    problems.push({
-      code: 'ALERTS.WEBHOOK_NOT_ALLOWED',
-      path: ['alertmanager', 'url'],
-      message: 'The Alertmanager host is not in PARLEY_WEBHOOK_ALLOW (rules may not aim at arbitrary hosts)',
-    });
+  // Every target a rule posts to passes the same outbound allow-list.
+  const targets = [['webhook', 'webhook', input.webhook], ['alertmanager', 'Alertmanager', input.alertmanager]] as const;
+  for (const [field, name, target] of targets) {
+    if (target && !hostAllowed(target.url, allow)) {
+      problems.push({ code: 'ALERTS.WEBHOOK_NOT_ALLOWED', path: [field, 'url'], message: `The ${name} host is not in PARLEY_WEBHOOK_ALLOW (rules may not aim at arbitrary hosts)` });
+    }
   }
   if (problems.length > 0) throw new RuleViolation(problems);
 }

@@ -60,7 +60,10 @@ export async function evaluateAlerts(
     const firings = await judgeAppend(trx, group, await rulesInForce(trx, group.negotiationId, group.firstPosition));
     if (firings.length > 0) await record(trx, store, group.negotiationId, firings, options);
   }
-  for (const [negotiationId, firings] of await judgeNews(trx, checkpoint, upTo)) await record(trx, store, negotiationId, firings, options);
+  // News rules only when the batch holds news (the rows above are every event it holds).
+  if (rows.some((r) => r.type === 'NewsItemReceived' && Number(r.global_position) > checkpoint)) {
+    for (const [negotiationId, firings] of await judgeNews(trx, checkpoint, upTo)) await record(trx, store, negotiationId, firings, options);
+  }
   await trx
     .updateTable('alerting_checkpoint')
     .set({ position: String(upTo), pending_from: unfinished ? String(tail.firstPosition) : null })

@@ -9,7 +9,7 @@ import { alertLabels } from './alert-labels';
  * fingerprint; a resolution carries the fingerprint of the firing it closes, status
  * `resolved` and its endsAt.
  */
-export function webhookPayload(firing: Firing & { resolves?: string; startsAt?: Date }, event: StoredEvent, externalUrl: string) {
+export function webhookPayload(firing: Firing, event: StoredEvent, externalUrl: string) {
   const labels = alertLabels(firing.rule, firing.type, firing.key);
   const status = firing.type === 'AlertResolved' ? 'resolved' : 'firing';
   return {
