@@ -36,7 +36,7 @@ export class EventStore {
     private readonly db: Kysely<Database>,
     readonly registry: EventRegistry,
   ) {
-    this.group = new GroupCommit((calls) => appendInAutocommit(db, calls));
+    this.group = new GroupCommit((calls) => appendInAutocommit(db, calls), (call) => call.events.map((e) => e.id));
   }
 
   /** The same store reading another database of the same log (a replica). */
@@ -201,15 +201,8 @@ export class EventStore {
         throw new StaleAppend(call.stream, result.actual);
       case 'id_conflict':
         throw new IdConflict(result.id);
-      default: {
-        const byId = new Map(result.events.map((e) => [e.id, { id: e.id, globalPosition: Number(e.position), streamVersion: e.version }]));
-        return {
-          streamVersion: result.version,
-          events: call.order.map((id) => byId.get(id)!),
-          appended: result.appended,
-          skipped: call.order.length - result.appended,
-        };
-      }
+      default:
+        return positioned(call, result);
     }
   }
 
@@ -254,9 +247,39 @@ interface AppendCall {
 }
 
 type CallResult =
-  | { status: 'appended' | 'stored'; version: number; appended: number; events: { id: string; position: number | string; version: number }[] }
+  | {
+      status: 'appended' | 'stored';
+      version: number;
+      appended: number;
+      /** The head before this call's first new event (null when it appended none). */
+      first: number | string | null;
+      stored: { id: string; position: number | string; version: number }[];
+    }
   | { status: 'version_conflict' | 'stale'; actual: number }
   | { status: 'id_conflict'; id: string };
+
+/**
+ * Every event's position and version, in the caller's order (twins answered alike): stored
+ * ones as the database found them, new ones after \`first\` in the order they were sent.
+ */
+function positioned(call: AppendCall, result: Extract<CallResult, { status: 'appended' | 'stored' }>): AppendResult {
+  const byId = new Map(result.stored.map((e) => [e.id, { id: e.id, globalPosition: Number(e.position), streamVersion: e.version }]));
+  const first = Number(result.first);
+  const before = result.version - result.appended;
+  let rank = 0;
+  for (const event of call.events) {
+    if (!byId.has(event.id)) {
+      rank += 1;
+      byId.set(event.id, { id: event.id, globalPosition: first + rank, streamVersion: before + rank });
+    }
+  }
+  return {
+    streamVersion: result.version,
+    events: call.order.map((id) => byId.get(id)!),
+    appended: result.appended,
+    skipped: call.order.length - result.appended,
+  };
+}
 
 /** One round trip: every call of a group, in one parley_append (see its migration). */
 async function appendCalls(db: Kysely<Database>, calls: AppendCall[]): Promise<CallResult[]> {

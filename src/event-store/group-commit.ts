@@ -2,7 +2,9 @@
  * Group commit: one appender per store. Whatever callers queue while a write is in flight
  * goes out together in the next one, one call and one commit for all of them (no timer: an
  * idle appender writes a lone call at once). Each caller gets its own result; if the call
- * itself fails, every caller in it gets that error, and none of its writes happened.
+ * itself fails, every caller in it gets that error, and none of its writes happened. Two calls
+ * that share a key (an event id) never go in one group: the later one waits for the next, so
+ * it finds the earlier one's events stored, as it would have alone.
  */
 export class GroupCommit<Call, Result> {
   private queue: { call: Call; size: number; resolve: (result: Result) => void; reject: (error: unknown) => void }[] = [];
@@ -10,6 +12,7 @@ export class GroupCommit<Call, Result> {
 
   constructor(
     private readonly write: (calls: Call[]) => Promise<Result[]>,
+    private readonly keys: (call: Call) => Iterable<string> = () => [],
     /** Events in one group at most: a group of many small calls stays a bounded document. */
     private readonly maxSize = 5000,
   ) {}
@@ -24,10 +27,7 @@ export class GroupCommit<Call, Result> {
   private async drain(): Promise<void> {
     this.running = true;
     while (this.queue.length > 0) {
-      let size = 0;
-      let count = 0;
-      while (count < this.queue.length && (count === 0 || size + this.queue[count]!.size <= this.maxSize)) size += this.queue[count++]!.size;
-      const group = this.queue.splice(0, count);
+      const group = this.takeGroup();
       try {
         const results = await this.write(group.map((g) => g.call));
         group.forEach((g, i) => g.resolve(results[i]!));
@@ -36,5 +36,22 @@ export class GroupCommit<Call, Result> {
       }
     }
     this.running = false;
+  }
+
+  /** The queue's head: calls in order while they fit and share no key with an earlier one. */
+  private takeGroup(): typeof this.queue {
+    const group: typeof this.queue = [];
+    const taken = new Set<string>();
+    let size = 0;
+    for (const entry of this.queue) {
+      if (group.length > 0 && size + entry.size > this.maxSize) break;
+      const keys = [...this.keys(entry.call)];
+      if (keys.some((key) => taken.has(key))) break;
+      for (const key of keys) taken.add(key);
+      group.push(entry);
+      size += entry.size;
+    }
+    this.queue.splice(0, group.length);
+    return group;
   }
 }

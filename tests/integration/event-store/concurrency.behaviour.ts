@@ -1,8 +1,12 @@
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import { VersionConflict } from '../../../src/event-store/errors';
 import { EventStore } from '../../../src/event-store/event-store';
 import type { StoredEvent } from '../../../src/event-store/types';
 import type { DatabaseConnection } from '../../../src/database/connection';
+import { numRuns } from '../../support/property';
 import { noted, testRegistry } from '../../support/test-events';
+import { appendAlone, type GroupOp } from './sequential-model';
 
 const WRITERS = 16;
 const EVENTS_PER_WRITER = 200;
@@ -96,5 +100,52 @@ export function concurrencyBehaviour(open: () => Promise<{ connection: DatabaseC
       const versions = final.filter((e) => e.streamId === `parallel-${w}`).map((e) => e.streamVersion);
       expect(versions).toEqual(versions.map((_, i) => i + 1));
     }
+  });
+
+  // Group commit folds whatever is queued into one call of parley_append. Whatever the mix
+  // (one stream or several, expected versions right and wrong, retries, partial retries, an
+  // id reused with other content), each caller must get exactly the answer it would get if
+  // the appends had run one by one in the order they were queued.
+  it('answers every caller of a group as if the appends had run alone, in queue order', async () => {
+    const op = fc.record({
+      stream: fc.integer({ min: 0, max: 2 }),
+      expected: fc.option(fc.integer({ min: 0, max: 4 }), { nil: undefined }),
+      events: fc.array(fc.record({ reuse: fc.option(fc.nat(), { nil: undefined }), n: fc.integer({ min: 0, max: 3 }) }), { minLength: 1, maxLength: 3 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 2, maxLength: 12 }), async (drawn) => {
+        const prefix = randomUUID();
+        const ids: string[] = [];
+        const ops: GroupOp[] = drawn.map((d) => {
+          const used = new Set<string>();
+          const events = d.events.map((e) => {
+            const reused = e.reuse !== undefined && ids.length > 0 ? ids[e.reuse % ids.length]! : undefined;
+            const id = reused && !used.has(reused) ? reused : randomUUID();
+            used.add(id);
+            return { ...noted(e.n), id };
+          });
+          ids.push(...events.map((e) => e.id));
+          return { stream: `${prefix}-${d.stream}`, events, expected: d.expected };
+        });
+        const start = await store.headPosition();
+        const expected = appendAlone(ops, start);
+        // All submitted before any answer: the first goes alone, the rest queue into groups.
+        const answers = await Promise.allSettled(
+          ops.map((o) => store.appendToStream(o.stream, o.events, { expectedVersion: o.expected ?? 'any' })),
+        );
+        answers.forEach((answer, i) => {
+          const want = expected.answers[i]!;
+          if (want instanceof Error) {
+            expect(answer.status).toBe('rejected');
+            expect((answer as PromiseRejectedResult).reason).toBeInstanceOf(want.constructor);
+          } else {
+            expect(answer).toEqual({ status: 'fulfilled', value: want });
+          }
+        });
+        const log = await store.readAll({ after: start, limit: 1000 });
+        expect(log.map((e) => [e.id, e.streamId, e.streamVersion, e.globalPosition])).toEqual(expected.log);
+      }),
+      { numRuns: numRuns(60) },
+    );
   });
 }
