@@ -47,26 +47,31 @@ export async function up(db: Kysely<any>): Promise<void> {
              array_agg(jsonb_array_length(c->'events') order by o)
         into c_stream, c_expected, c_base, c_base_last, c_count
         from jsonb_array_elements(calls) with ordinality t(c, o);
-      select array_agg(t.o::int order by t.o, x.k), array_agg(x.k::int order by t.o, x.k),
-             array_agg((x.ev->>'id')::uuid order by t.o, x.k), array_agg(x.ev->>'type' order by t.o, x.k),
-             array_agg((x.ev->>'sv')::int order by t.o, x.k), array_agg(x.ev->'data' order by t.o, x.k),
-             array_agg(x.ev->'meta' order by t.o, x.k), array_agg((x.ev->>'at')::timestamptz order by t.o, x.k)
+      -- One sort, then aggregates in that order (each ORDER BY inside an aggregate sorts anew).
+      select array_agg(u.call), array_agg(u.ord), array_agg(u.id), array_agg(u.type),
+             array_agg(u.sv), array_agg(u.data), array_agg(u.meta), array_agg(u.at)
         into e_call, e_ord, e_id, e_type, e_sv, e_data, e_meta, e_at
-        from jsonb_array_elements(calls) with ordinality t(c, o),
-             jsonb_array_elements(t.c->'events') with ordinality x(ev, k);
+        from (select t.o::int as call, x.k::int as ord, (x.ev->>'id')::uuid as id, x.ev->>'type' as type,
+                     (x.ev->>'sv')::int as sv, x.ev->'data' as data, x.ev->'meta' as meta, (x.ev->>'at')::timestamptz as at
+                from jsonb_array_elements(calls) with ordinality t(c, o),
+                     jsonb_array_elements(t.c->'events') with ordinality x(ev, k)
+               order by t.o, x.k) u;
       -- Each stream's version and last event, one index probe per stream.
       select array_agg(d.s), array_agg(coalesce(l.v, 0)), array_agg(l.id)
         into s_stream, s_version, s_last
         from (select distinct unnest(c_stream) s) d
         left join lateral (select e.stream_version v, e.id from events e where e.stream_id = d.s
                            order by e.stream_version desc limit 1) l on true;
-      -- Idempotency: which ids are stored, and whether with other content (a conflict).
-      select array_agg(x.call), array_agg(e.id), array_agg(e.global_position), array_agg(e.stream_version),
-             array_agg(e.stream_id <> c_stream[x.call] or e.type <> x.type or e.occurred_at <> x.at or e.data <> x.data
-                       or (e.metadata->'source') is distinct from (x.meta->'source'))
-        into st_call, st_id, st_pos, st_ver, st_bad
-        from unnest(e_call, e_id, e_type, e_data, e_meta, e_at) x(call, id, type, data, meta, at)
-        join events e on e.id = x.id;
+      -- Idempotency: which ids are stored (one index scan over the sorted ids; usually none),
+      -- then, for those, whether with other content (a conflict).
+      if exists (select from events e where e.id = any(e_id)) then
+        select array_agg(x.call), array_agg(e.id), array_agg(e.global_position), array_agg(e.stream_version),
+               array_agg(e.stream_id <> c_stream[x.call] or e.type <> x.type or e.occurred_at <> x.at or e.data <> x.data
+                         or (e.metadata->'source') is distinct from (x.meta->'source'))
+          into st_call, st_id, st_pos, st_ver, st_bad
+          from unnest(e_call, e_id, e_type, e_data, e_meta, e_at) x(call, id, type, data, meta, at)
+          join events e on e.id = x.id;
+      end if;
       for k in 1..n loop
         stored_count := 0; conflict := null; stored := '[]'::jsonb;
         last_fresh := case when c_count[k] > 0 then e_id[offs + c_count[k]] end;
@@ -110,12 +115,20 @@ export async function up(db: Kysely<any>): Promise<void> {
       if head > start_head then
         -- Never earlier than the previous append's, never ahead of the clock otherwise.
         stamp := greatest(date_trunc('milliseconds', clock_timestamp()), stamp);
-        insert into events (global_position, id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at, recorded_at)
-        select c_first[f.call] + f.rank, f.id, c_stream[f.call], c_before[f.call] + f.rank, f.type, f.sv, f.data, f.meta, f.at, stamp
-        from (select x.*, row_number() over (partition by x.call order by x.ord) as rank
-              from unnest(e_call, e_ord, e_id, e_type, e_sv, e_data, e_meta, e_at) x(call, ord, id, type, sv, data, meta, at)
-              where c_first[x.call] is not null
-                and (st_id is null or not exists (select from unnest(st_call, st_id) y(call, id) where y.call = x.call and y.id = x.id))) f;
+        if st_id is null then
+          -- Nothing was stored: each call's new events are its events, in order.
+          insert into events (global_position, id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at, recorded_at)
+          select c_first[x.call] + x.ord, x.id, c_stream[x.call], c_before[x.call] + x.ord, x.type, x.sv, x.data, x.meta, x.at, stamp
+          from unnest(e_call, e_ord, e_id, e_type, e_sv, e_data, e_meta, e_at) x(call, ord, id, type, sv, data, meta, at)
+          where c_first[x.call] is not null;
+        else
+          insert into events (global_position, id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at, recorded_at)
+          select c_first[f.call] + f.rank, f.id, c_stream[f.call], c_before[f.call] + f.rank, f.type, f.sv, f.data, f.meta, f.at, stamp
+          from (select x.*, row_number() over (partition by x.call order by x.ord) as rank
+                from unnest(e_call, e_ord, e_id, e_type, e_sv, e_data, e_meta, e_at) x(call, ord, id, type, sv, data, meta, at)
+                where c_first[x.call] is not null
+                  and not exists (select from unnest(st_call, st_id) y(call, id) where y.call = x.call and y.id = x.id)) f;
+        end if;
         update event_store_head set position = head;
         perform pg_notify('parley_events', head::text);
       end if;
