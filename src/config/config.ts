@@ -102,7 +102,8 @@ export const configSchema = z.object({
     .string()
     .optional()
     .transform((v) => (v ?? '').split(',').map((o) => o.trim()).filter(Boolean)),
-  PARLEY_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  // At least 2: a rebuild holds its lock on one connection while it reads on another.
+  PARLEY_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
   /** How often a follower tries to take the lead, and how often the leader checks its session. */
   PARLEY_LEADER_RETRY_MS: z.coerce.number().int().min(50).default(2000),
   PARLEY_LEADER_HEARTBEAT_MS: z.coerce.number().int().min(50).default(2000),

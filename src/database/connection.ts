@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import { Pool, types, type PoolClient } from 'pg';
+import { withBulkSession, type BulkSession } from './bulk-insert';
 import type { Database } from './schema';
 
 /** A notification handler; payload as sent by pg_notify. */
@@ -18,6 +19,8 @@ export interface DatabaseConnection {
    * waiting: the held lock, or undefined when someone else holds it.
    */
   tryLock(name: string): Promise<HeldLock | undefined>;
+  /** A session of its own with COPY, for bulk writes (PostgreSQL only: undefined when embedded). */
+  readonly bulkSession?: <T>(work: (session: BulkSession) => Promise<T>) => Promise<T>;
   close(): Promise<void>;
 }
 
@@ -66,6 +69,7 @@ export function connectPostgres(url: string, poolSize = 10): DatabaseConnection 
     db,
     listen: (channel, handler) => listenWithReconnect(pool, channel, handler),
     tryLock: (name) => trySessionLock(pool, name),
+    bulkSession: (work) => withBulkSession(pool, work),
     close: () => db.destroy(),
   };
 }

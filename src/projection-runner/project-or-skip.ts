@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { unnestInsert, type BulkInsert } from '../database/bulk-insert';
 import { isTransient } from '../database/errors';
 import type { Database } from '../database/schema';
 import type { StoredEvent } from '../event-store/types';
@@ -17,11 +18,12 @@ export async function projectOrSkip(
   log: Kysely<Database>,
   projections: readonly Projection[],
   events: StoredEvent[],
+  bulk: BulkInsert = unnestInsert(db),
 ): Promise<SkippedEvent[]> {
   const attempt = async (batch: StoredEvent[]): Promise<unknown> => {
     await sql`savepoint project_batch`.execute(db);
     try {
-      for (const projection of projections) await projection.project(db, batch);
+      for (const projection of projections) await projection.project(db, batch, bulk);
       await sql`release savepoint project_batch`.execute(db);
       return undefined;
     } catch (error) {

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { unnestInsert, type BulkInsert } from '../database/bulk-insert';
 import type { DatabaseConnection } from '../database/connection';
 import type { Database } from '../database/schema';
 import { EventStore } from '../event-store/event-store';
@@ -7,6 +8,7 @@ import { RebuildRunning } from './errors';
 import { lockProjections, writeCheckpoint } from './checkpoints';
 import { projectOrSkip } from './project-or-skip';
 import type { Projection } from './projection';
+import type { StoredEvent } from '../event-store/types';
 
 const SHADOW = 'parley_rebuild';
 
@@ -65,21 +67,40 @@ async function rebuildUnderLock(
   await writeCheckpoint(db.withSchema(SHADOW), 0);
 
   const progress: RebuildProgress = { position: 0, head: await store.headPosition(), events: 0 };
-  // Everything inside a transaction goes through it: the embedded database has one connection.
-  const step = async (trx: Kysely<Database>): Promise<boolean> => {
-    const events = await new EventStore(trx, registry).readAll({ after: progress.position, limit: batchSize });
-    if (events.length === 0) return false;
+  const project = async (trx: Kysely<Database>, events: StoredEvent[], bulk?: BulkInsert): Promise<void> => {
     const shadow = trx.withSchema(SHADOW);
-    await projectOrSkip(shadow, trx, projections, events);
+    await projectOrSkip(shadow, trx, projections, events, bulk ?? unnestInsert(shadow));
     progress.position = events[events.length - 1]!.globalPosition;
     progress.events += events.length;
     progress.head = Math.max(progress.head, progress.position);
     await writeCheckpoint(shadow, progress.position);
     onProgress?.({ ...progress });
+  };
+  // Everything inside a transaction goes through it: the embedded database has one connection.
+  const step = async (trx: Kysely<Database>): Promise<boolean> => {
+    const events = await new EventStore(trx, registry).readAll({ after: progress.position, limit: batchSize });
+    if (events.length === 0) return false;
+    await project(trx, events);
     return true;
   };
 
-  while (await db.transaction().execute((trx) => step(trx)));
+  if (connection.bulkSession) {
+    // PostgreSQL: each page is written with COPY on a session of its own while the next one is
+    // read on another connection (the log is append-only: a page read ahead stays true).
+    const read = (after: number) => store.readAll({ after, limit: batchSize });
+    await connection.bulkSession(async (session) => {
+      let next = read(progress.position);
+      for (;;) {
+        const events = await next;
+        if (events.length === 0) return;
+        next = read(events[events.length - 1]!.globalPosition);
+        next.catch(() => undefined); // awaited on the next turn; a failed write must not leave it unhandled
+        await session.db.transaction().execute((trx) => project(trx, events, session.copyInto(SHADOW)));
+      }
+    });
+  } else {
+    while (await db.transaction().execute((trx) => step(trx)));
+  }
   for (const index of deferred) await sql.raw(index).execute(db);
 
   await db.transaction().execute(async (trx) => {

@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { BulkInsert } from '../../database/bulk-insert';
 import type { Database } from '../../database/schema';
 import type { StoredEvent } from '../../event-store/types';
 import type { Projection } from '../../projection-runner/projection';
@@ -16,7 +17,7 @@ const feedsStances = (event: StoredEvent) => isNegotiationType(event.type) && !i
  * or a rebuild's shadow schema. Targets of corrections and retractions come from the batch
  * itself or, for older ones, from the tables.
  */
-async function projectStances(db: Kysely<Database>, events: StoredEvent[]): Promise<void> {
+async function projectStances(db: Kysely<Database>, events: StoredEvent[], bulk: BulkInsert): Promise<void> {
   const relevant = events.filter(feedsStances).map((e) => ({ streamId: e.streamId, event: toNegotiationEvent(e) }));
   const targetOf = (event: (typeof relevant)[number]['event']) =>
     event.type === 'EventCorrected' || event.type === 'EventRetracted' ? event.data.target : undefined;
@@ -44,7 +45,7 @@ async function projectStances(db: Kysely<Database>, events: StoredEvent[]): Prom
     all.versions.push(...rows.versions);
     all.facts.push(...rows.facts);
   }
-  await writeRows(db, all);
+  await writeRows(db, bulk, all);
 }
 
 async function loadTargets(db: Kysely<Database>, ids: string[]): Promise<Map<string, TargetInfo>> {
@@ -77,7 +78,7 @@ async function loadTargets(db: Kysely<Database>, ids: string[]): Promise<Map<str
 const CHUNK = 1000;
 const COLUMN_CHUNK = 10_000;
 
-/** Column types for inserting many rows as one array per column (unnest). */
+/** The large tables' columns, in the order they are written, with their types (for unnest). */
 const VERSION_TYPES = {
   event_id: 'uuid', version_position: 'int8', negotiation_id: 'text', type: 'text', retracted: 'bool',
   occurred_at: 'timestamptz', recorded_at: 'timestamptz', source: 'jsonb', date_precision: 'text',
@@ -88,43 +89,12 @@ const FACT_TYPES = {
   public_at: 'timestamptz', event_id: 'uuid', event_position: 'int8', version_position: 'int8', occurred_at: 'timestamptz', recorded_at: 'timestamptz',
 } as const;
 
-/**
- * Many rows in one statement with one parameter per column (`insert … select from unnest`),
- * not one per value: a rebuild's batches bind 20 arrays instead of 100,000 values.
- */
-async function insertColumns<T extends 'stance_versions' | 'stance_facts'>(
-  db: Kysely<Database>,
-  table: T,
-  types: Record<string, string>,
-  rows: Record<string, unknown>[],
-): Promise<void> {
-  const columns = Object.keys(types);
-  const arrays = columns.map((c) => sql`${rows.map((r) => (r[c] instanceof Date ? pgTimestamp(r[c] as Date) : (r[c] ?? null)))}::${sql.raw(types[c]!)}[]`);
-  await db
-    .insertInto(table)
-    .columns(columns as never)
-    .expression(sql`select * from unnest(${sql.join(arrays)})` as never)
-    .execute();
-}
-
-/**
- * A Date as PostgreSQL timestamptz text. ISO 8601 for the common era; years before it (which
- * history written past the API can hold) as PostgreSQL's own `… BC`, as pg itself writes them.
- */
-function pgTimestamp(date: Date): string {
-  const year = date.getUTCFullYear();
-  if (year > 0) return date.toISOString();
-  const era = new Date(date.getTime());
-  era.setUTCFullYear(1 - year);
-  return `${era.toISOString().replace('T', ' ').replace('Z', '+00')} BC`;
-}
-
-async function writeRows(db: Kysely<Database>, rows: ProjectionRows): Promise<void> {
+async function writeRows(db: Kysely<Database>, bulk: BulkInsert, rows: ProjectionRows): Promise<void> {
   for (const chunk of chunks(rows.parties)) await db.insertInto('projected_parties').values(chunk).execute();
   for (const chunk of chunks(rows.issues)) await db.insertInto('projected_issues').values(chunk).execute();
-  for (const chunk of chunks(rows.versions, COLUMN_CHUNK)) await insertColumns(db, 'stance_versions', VERSION_TYPES, chunk as Record<string, unknown>[]);
+  for (const chunk of chunks(rows.versions, COLUMN_CHUNK)) await bulk('stance_versions', VERSION_TYPES, chunk as Record<string, unknown>[]);
   for (const chunk of chunks(rows.facts, COLUMN_CHUNK)) {
-    await insertColumns(db, 'stance_facts', FACT_TYPES, chunk as Record<string, unknown>[]);
+    await bulk('stance_facts', FACT_TYPES, chunk as Record<string, unknown>[]);
     // The (party, issue) pairs that ever had a fact: what as-of reads probe, one index seek each.
     const keys = new Map(chunk.map((f) => [`${f.negotiation_id}/${f.party}/${f.issue}`, { negotiation_id: f.negotiation_id, party: f.party, issue: f.issue }]));
     await db.insertInto('stance_keys').values([...keys.values()]).onConflict((oc) => oc.doNothing()).execute();
