@@ -39,9 +39,6 @@ export async function up(db: Kysely<any>): Promise<void> {
       offs int := 0;
       k int; s int; cur int; stored_count int; fresh int; conflict uuid; last_fresh uuid; stored jsonb;
     begin
-      select position into head from event_store_head for update;
-      start_head := head;
-      stamp := (select recorded_at from events where global_position = head);
       select array_agg(c->>'stream' order by o), array_agg((c->>'expected')::int order by o),
              array_agg((c->>'base')::int order by o), array_agg((c->>'baseLast')::uuid order by o),
              array_agg(jsonb_array_length(c->'events') order by o)
@@ -56,6 +53,10 @@ export async function up(db: Kysely<any>): Promise<void> {
                 from jsonb_array_elements(calls) with ordinality t(c, o),
                      jsonb_array_elements(t.c->'events') with ordinality x(ev, k)
                order by t.o, x.k) u;
+      -- Unpacked before the lock (it needs none); from here on, in log order.
+      select position into head from event_store_head for update;
+      start_head := head;
+      stamp := (select recorded_at from events where global_position = head);
       -- Each stream's version and last event, one index probe per stream.
       select array_agg(d.s), array_agg(coalesce(l.v, 0)), array_agg(l.id)
         into s_stream, s_version, s_last

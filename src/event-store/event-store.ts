@@ -3,7 +3,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, EventRow } from '../database/schema';
 import { isDatabaseUnavailable } from '../database/errors';
 import { AppendOutcomeUnknown, IdConflict, type ExpectedVersion, InvalidEventData, StaleAppend, VersionConflict } from './errors';
-import { GroupCommit } from './group-commit';
+import { GroupCommit, type GroupCommitOptions } from './group-commit';
 import { withoutTwins, type PreparedEvent } from './idempotency';
 import { findUnstorable } from './storable';
 import type { EventRegistry } from './event-registry';
@@ -35,8 +35,10 @@ export class EventStore {
   constructor(
     private readonly db: Kysely<Database>,
     readonly registry: EventRegistry,
+    groupOptions: GroupCommitOptions = {},
   ) {
-    this.group = new GroupCommit((calls) => appendInAutocommit(db, calls), (call) => call.events.map((e) => e.id));
+    const keys = (call: AppendCall) => ({ ids: call.events.map((e) => e.id), streams: [call.stream] });
+    this.group = new GroupCommit((calls) => appendInAutocommit(db, calls), keys, groupOptions);
   }
 
   /** The same store reading another database of the same log (a replica). */

@@ -1,56 +1,118 @@
+/** What keeps calls apart: `ids` never share a group, `streams` never share two groups in flight. */
+export interface CallKeys {
+  ids: Iterable<string>;
+  streams: Iterable<string>;
+}
+
+export interface GroupCommitOptions {
+  /** Events in one group at most: a group of many small calls stays a bounded document. */
+  maxSize?: number;
+  /**
+   * A second group goes out while one is in flight only when at least this many events wait:
+   * it unpacks its document while the first holds the log's lock, and waits for the lock
+   * after. Below this, one group at a time costs less than a second connection's round trip.
+   */
+  secondAt?: number;
+}
+
+interface Entry<Call, Result> {
+  call: Call;
+  size: number;
+  keys: { ids: string[]; streams: string[] };
+  resolve: (result: Result) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
  * Group commit: one appender per store. Whatever callers queue while a write is in flight
  * goes out together in the next one, one call and one commit for all of them (no timer: an
  * idle appender writes a lone call at once). Each caller gets its own result; if the call
- * itself fails, every caller in it gets that error, and none of its writes happened. Two calls
- * that share a key (an event id) never go in one group: the later one waits for the next, so
- * it finds the earlier one's events stored, as it would have alone.
+ * itself fails, every caller in it gets that error, and none of its writes happened.
+ *
+ * Two calls that share an event id never go in one group: the later one waits for the next,
+ * so it finds the earlier one's events stored, as it would have alone. With many events
+ * waiting, a second group may be in flight beside the first, never on a stream the first
+ * writes: the two take the log's lock in either order, which only calls that did not wait
+ * for each other can tell.
  */
 export class GroupCommit<Call, Result> {
-  private queue: { call: Call; size: number; resolve: (result: Result) => void; reject: (error: unknown) => void }[] = [];
-  private running = false;
+  private queue: Entry<Call, Result>[] = [];
+  private readonly inFlight = new Set<Set<string>>();
+  private scheduled = false;
+  private readonly maxSize: number;
+  private readonly secondAt: number;
 
   constructor(
     private readonly write: (calls: Call[]) => Promise<Result[]>,
-    private readonly keys: (call: Call) => Iterable<string> = () => [],
-    /** Events in one group at most: a group of many small calls stays a bounded document. */
-    private readonly maxSize = 5000,
-  ) {}
+    private readonly keys: (call: Call) => CallKeys = () => ({ ids: [], streams: [] }),
+    { maxSize = 5000, secondAt = 200 }: GroupCommitOptions = {},
+  ) {
+    this.maxSize = maxSize;
+    this.secondAt = secondAt;
+  }
 
   submit(call: Call, size: number): Promise<Result> {
+    const { ids, streams } = this.keys(call);
     return new Promise((resolve, reject) => {
-      this.queue.push({ call, size, resolve, reject });
-      if (!this.running) {
-        this.running = true;
-        setImmediate(() => void this.drain());
-      }
+      this.queue.push({ call, size, keys: { ids: [...ids], streams: [...streams] }, resolve, reject });
+      this.schedule();
     });
   }
 
-  private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      const group = this.takeGroup();
-      try {
-        const results = await this.write(group.map((g) => g.call));
-        group.forEach((g, i) => g.resolve(results[i]!));
-      } catch (error) {
-        for (const g of group) g.reject(error);
-      }
-      await nextTurn();
-    }
-    this.running = false;
+  /**
+   * Looks at the queue after one turn of the event loop, not a timer: callers answered, or
+   * woken, in this turn queue their next call first. Without it, the first caller of a group
+   * to append again went out alone and the others waited a whole call behind it (groups of 1
+   * and 7 with 8 writers, not 8).
+   */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pump();
+    });
   }
 
-  /** The queue's head: calls in order while they fit and share no key with an earlier one. */
-  private takeGroup(): typeof this.queue {
-    const group: typeof this.queue = [];
-    const taken = new Set<string>();
+  private pump(): void {
+    for (;;) {
+      const waiting = this.queue.reduce((sum, entry) => sum + entry.size, 0);
+      if (this.queue.length === 0 || this.inFlight.size >= 2 || (this.inFlight.size === 1 && waiting < this.secondAt)) return;
+      // Idle with enough waiting for two: half now, so the other half can unpack beside it.
+      const cap = this.inFlight.size === 0 && waiting >= 2 * this.secondAt ? Math.ceil(waiting / 2) : this.maxSize;
+      const group = this.takeGroup(Math.min(cap, this.maxSize));
+      if (group.length === 0) return;
+      const streams = new Set(group.flatMap((g) => g.keys.streams));
+      this.inFlight.add(streams);
+      void this.send(group).finally(() => {
+        this.inFlight.delete(streams);
+        this.schedule();
+      });
+    }
+  }
+
+  private async send(group: Entry<Call, Result>[]): Promise<void> {
+    try {
+      const results = await this.write(group.map((g) => g.call));
+      group.forEach((g, i) => g.resolve(results[i]!));
+    } catch (error) {
+      for (const g of group) g.reject(error);
+    }
+  }
+
+  /**
+   * The queue's head, in order, while the calls fit, share no id with an earlier one and
+   * write no stream a group in flight writes.
+   */
+  private takeGroup(maxSize: number): Entry<Call, Result>[] {
+    const group: Entry<Call, Result>[] = [];
+    const ids = new Set<string>();
     let size = 0;
     for (const entry of this.queue) {
-      if (group.length > 0 && size + entry.size > this.maxSize) break;
-      const keys = [...this.keys(entry.call)];
-      if (keys.some((key) => taken.has(key))) break;
-      for (const key of keys) taken.add(key);
+      if (group.length > 0 && size + entry.size > maxSize) break;
+      if (entry.keys.ids.some((id) => ids.has(id))) break;
+      if (entry.keys.streams.some((stream) => [...this.inFlight].some((busy) => busy.has(stream)))) break;
+      for (const id of entry.keys.ids) ids.add(id);
       group.push(entry);
       size += entry.size;
     }
@@ -58,11 +120,3 @@ export class GroupCommit<Call, Result> {
     return group;
   }
 }
-
-/**
- * One turn of the event loop, not a timer: callers answered, or woken, in this turn queue
- * their next call before the appender looks. Without it, the first caller of a group to
- * append again went out alone and the others waited a whole call behind it (groups of 1 and
- * 7 with 8 writers, not 8).
- */
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { VersionConflict } from '../../../src/event-store/errors';
 import { EventStore } from '../../../src/event-store/event-store';
-import type { StoredEvent } from '../../../src/event-store/types';
+import type { GroupCommitOptions } from '../../../src/event-store/group-commit';
+import type { AppendResult, StoredEvent } from '../../../src/event-store/types';
 import type { DatabaseConnection } from '../../../src/database/connection';
 import { numRuns } from '../../support/property';
 import { noted, testRegistry } from '../../support/test-events';
@@ -17,6 +18,14 @@ const BATCH = 10;
  * appender of its own, as several processes would be), so their calls race for the head lock.
  */
 export function concurrencyBehaviour(open: () => Promise<{ connection: DatabaseConnection; drop(): Promise<void> }>) {
+  describe('one group in flight at a time (small queues)', () => behaviour(open, {}));
+  // secondAt 1: a second group goes out beside the first whenever anything waits, and an idle
+  // appender splits what waits in two, so every test below runs with two groups racing.
+  describe('two groups in flight', () => behaviour(open, { secondAt: 1 }));
+}
+
+function behaviour(open: () => Promise<{ connection: DatabaseConnection; drop(): Promise<void> }>, groupOptions: GroupCommitOptions) {
+  const twoInFlight = groupOptions.secondAt !== undefined;
   let database: { connection: DatabaseConnection; drop(): Promise<void> };
   let store: EventStore;
   let stores: EventStore[];
@@ -24,7 +33,7 @@ export function concurrencyBehaviour(open: () => Promise<{ connection: DatabaseC
   beforeAll(async () => {
     database = await open();
     const registry = testRegistry();
-    stores = Array.from({ length: 4 }, () => new EventStore(database.connection.db, registry));
+    stores = Array.from({ length: 4 }, () => new EventStore(database.connection.db, registry, groupOptions));
     store = stores[0]!;
   });
   afterAll(() => database.drop());
@@ -116,15 +125,20 @@ export function concurrencyBehaviour(open: () => Promise<{ connection: DatabaseC
       fc.asyncProperty(fc.array(op, { minLength: 2, maxLength: 12 }), async (drawn) => {
         const prefix = randomUUID();
         const ids: string[] = [];
+        const idStream = new Map<string, number>();
         const ops: GroupOp[] = drawn.map((d) => {
           const used = new Set<string>();
           const events = d.events.map((e) => {
-            const reused = e.reuse !== undefined && ids.length > 0 ? ids[e.reuse % ids.length]! : undefined;
+            // With two groups racing, an id reused on another stream would make their order
+            // observable (which one stored it first); reuse stays within the stream there.
+            const pool = twoInFlight ? ids.filter((i) => idStream.get(i) === d.stream) : ids;
+            const reused = e.reuse !== undefined && pool.length > 0 ? pool[e.reuse % pool.length]! : undefined;
             const id = reused && !used.has(reused) ? reused : randomUUID();
             used.add(id);
             return { ...noted(e.n), id };
           });
           ids.push(...events.map((e) => e.id));
+          for (const e of events) if (!idStream.has(e.id)) idStream.set(e.id, d.stream);
           return { stream: `${prefix}-${d.stream}`, events, expected: d.expected };
         });
         const start = await store.headPosition();
@@ -133,17 +147,25 @@ export function concurrencyBehaviour(open: () => Promise<{ connection: DatabaseC
         const answers = await Promise.allSettled(
           ops.map((o) => store.appendToStream(o.stream, o.events, { expectedVersion: o.expected ?? 'any' })),
         );
+        const log = await store.readAll({ after: start, limit: 1000 });
+        // Two groups take the lock in either order: positions then follow the log, and all
+        // else (versions, what was stored, every error) follows the appends run alone.
+        const position = new Map(log.map((e) => [e.id, e.globalPosition]));
+        const placed = (result: AppendResult): AppendResult =>
+          twoInFlight ? { ...result, events: result.events.map((e) => ({ ...e, globalPosition: position.get(e.id)! })) } : result;
         answers.forEach((answer, i) => {
           const want = expected.answers[i]!;
           if (want instanceof Error) {
             expect(answer.status).toBe('rejected');
             expect((answer as PromiseRejectedResult).reason).toBeInstanceOf(want.constructor);
           } else {
-            expect(answer).toEqual({ status: 'fulfilled', value: want });
+            expect(answer).toEqual({ status: 'fulfilled', value: placed(want) });
           }
         });
-        const log = await store.readAll({ after: start, limit: 1000 });
-        expect(log.map((e) => [e.id, e.streamId, e.streamVersion, e.globalPosition])).toEqual(expected.log);
+        expect(log.map((e) => e.globalPosition)).toEqual(log.map((_, i) => start + i + 1));
+        const perStream = (rows: [string, string, number, number][]) => rows.map(([id, stream, version]) => [id, stream, version]).sort();
+        expect(perStream(log.map((e) => [e.id, e.streamId, e.streamVersion, e.globalPosition]))).toEqual(perStream(expected.log));
+        if (!twoInFlight) expect(log.map((e) => [e.id, e.streamId, e.streamVersion, e.globalPosition])).toEqual(expected.log);
       }),
       { numRuns: numRuns(60) },
     );
