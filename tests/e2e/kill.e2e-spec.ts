@@ -108,7 +108,11 @@ describe('kill -9 in the middle of the work', () => {
     const file = join(dir, 'big.ndjson');
     writeFileSync(file, `${[...header, ...lines].join('\n')}\n`);
     const store = new EventStore(database.connection.db, registry);
-    await killMidway(['import', file, '--negotiation', 'big'], database.url, busy(database, '%parley_append%'));
+    const appending = busy(database, '%parley_append%');
+    await killMidway(['import', file, '--negotiation', 'big'], database.url, appending);
+    // The server finishes a statement whose client has gone (in autocommit, it commits): all
+    // or nothing is settled once no backend runs the append any more.
+    await eventually(async () => !(await appending()), 'the killed append to finish on the server');
     const afterKill = await store.streamVersion('big');
     expect([0, 30_013]).toContain(afterKill);
     const rerun = await run('node', [CLI, 'import', file, '--negotiation', 'big'], { env: { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'silent' } });
