@@ -89,6 +89,10 @@ async function rebuildUnderLock(
     // read on another connection (the log is append-only: a page read ahead stays true).
     const read = (after: number) => store.readAll({ after, limit: batchSize });
     await connection.bulkSession(async (session) => {
+      // A batch's commit need not wait for its WAL to reach the disk: a crash loses the shadow
+      // schema whatever was flushed, and the next rebuild starts clean. The swap, on another
+      // connection, is committed durably.
+      await sql`set synchronous_commit = off`.execute(session.db);
       let next = read(progress.position);
       for (;;) {
         const events = await next;
