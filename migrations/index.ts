@@ -9,6 +9,7 @@ import * as publicAt from './20261201_1200_public_at';
 import * as alertLevels from './20261201_1300_alert_levels';
 import * as news from './20261201_1400_news';
 import * as appendSetBased from './20261201_1500_append_set_based';
+import * as projectionIndexNames from './20261201_1600_projection_index_names';
 
 /** Every migration, by name. Listed in code so the compiled app needs no folder scan. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '20261201_1300_alert_levels': alertLevels,
   '20261201_1400_news': news,
   '20261201_1500_append_set_based': appendSetBased,
+  '20261201_1600_projection_index_names': projectionIndexNames,
 };

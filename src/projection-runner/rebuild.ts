@@ -105,7 +105,12 @@ async function rebuildUnderLock(
   } else {
     while (await db.transaction().execute((trx) => step(trx)));
   }
-  for (const index of deferred) await sql.raw(index).execute(db);
+  // Two at a time: a build is one server process sorting one table, and Node is idle meanwhile
+  // (the embedded database has one connection: there they run one after the other).
+  const lanes = [0, 1].map(async (lane) => {
+    for (let i = lane; i < deferred.length; i += 2) await sql.raw(deferred[i]!).execute(db);
+  });
+  await Promise.all(lanes);
 
   await db.transaction().execute(async (trx) => {
     await lockProjections(trx);
@@ -119,19 +124,25 @@ async function rebuildUnderLock(
   return progress;
 }
 
-/** A table's primary key and unique constraints, as `primary key (…)` / `unique (…)` clauses. */
+/**
+ * A table's primary key and unique constraints, as `constraint <name> primary key (…)` clauses.
+ * Names are kept (they are unique per schema, and the live ones go with the old tables), so
+ * after the swap the tables carry the names their migrations gave and later migrations use.
+ */
 async function keysOf(db: Kysely<Database>, table: string): Promise<string[]> {
-  const { rows } = await sql<{ def: string }>`
-    select pg_get_constraintdef(c.oid) as def from pg_constraint c
+  const { rows } = await sql<{ name: string; def: string }>`
+    select c.conname as name, pg_get_constraintdef(c.oid) as def from pg_constraint c
     where c.conrelid = ${`public.${table}`}::regclass and c.contype in ('p', 'u')`.execute(db);
-  return rows.map((r) => r.def);
+  return rows.map((r) => `constraint ${quoteName(r.name)} ${r.def}`);
 }
 
-/** Its other indexes, rewritten to be built on the shadow table (unnamed: PostgreSQL names them). */
+/** Its other indexes, rewritten to be built on the shadow table, under their own names. */
 async function secondaryIndexesOf(db: Kysely<Database>, table: string): Promise<string[]> {
   const { rows } = await sql<{ def: string }>`
     select pg_get_indexdef(i.indexrelid) as def from pg_index i
     where i.indrelid = ${`public.${table}`}::regclass
       and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)`.execute(db);
-  return rows.map((r) => r.def.replace(/^CREATE (UNIQUE )?INDEX \S+ ON (ONLY )?public\.(\S+)/, (_m, unique: string | undefined, _only, name: string) => `CREATE ${unique ?? ''}INDEX ON ${SHADOW}.${name}`));
+  return rows.map((r) => r.def.replace(/^(CREATE (?:UNIQUE )?INDEX \S+ ON (?:ONLY )?)public\./, `$1${SHADOW}.`));
 }
+
+const quoteName = (name: string) => `"${name.replace(/"/g, '""')}"`;
