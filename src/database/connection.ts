@@ -140,17 +140,33 @@ async function listenWithReconnect(pool: Pool, channel: string, handler: Notific
   const onNotification = (message: { channel: string; payload?: string }) => {
     if (message.channel === channel) handler(message.payload ?? '');
   };
+  // Every client taken from the pool is released exactly once, whatever fails when: one left
+  // checked out would make the pool's end (shutdown) wait for it forever.
   const connect = async (): Promise<void> => {
     const next = await pool.connect();
+    let released = false;
+    const release = (error?: Error) => {
+      if (released) return;
+      released = true;
+      next.off('notification', onNotification);
+      next.release(error ?? true);
+    };
     next.on('notification', onNotification);
-    next.on('error', () => {
-      // Only a connection we still hold is ours to release and replace.
+    next.on('error', (error) => {
+      // Only a connection we still hold is ours to replace; one still connecting fails its LISTEN.
       if (client !== next) return;
       client = undefined;
-      next.release(true);
+      release(error);
       if (!stopped) void retry();
     });
-    await next.query(`LISTEN ${quoteIdentifier(channel)}`);
+    try {
+      await next.query(`LISTEN ${quoteIdentifier(channel)}`);
+    } catch (error) {
+      release(error as Error);
+      throw error;
+    }
+    // Stopped while this one was connecting: nobody would release it.
+    if (stopped) return release();
     client = next;
   };
   const retry = async (): Promise<void> => {
