@@ -30,7 +30,9 @@ export class AdminController {
     const db = await this.readModel.openLog();
     response.status(200).type('application/x-ndjson');
     for await (const line of exportLog(db)) {
-      if (!response.write(line)) await new Promise((r) => response.once('drain', r));
+      // A client that went away never drains: stop reading the log for it.
+      if (response.destroyed) return;
+      if (!response.write(line)) await drainedOrClosed(response);
     }
     response.end();
   }
@@ -51,4 +53,17 @@ export class AdminController {
     const result = await this.projections.rebuild();
     return { events: result.events, position: result.position, ms: Date.now() - started };
   }
+}
+
+/** Resolves when `response` can take more, or is gone (then it never drains). */
+function drainedOrClosed(response: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.on('drain', done);
+    response.on('close', done);
+  });
 }
