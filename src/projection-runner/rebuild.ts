@@ -54,17 +54,7 @@ async function rebuildUnderLock(
   const { db } = connection;
   const tables = ['projection_checkpoints', ...projections.flatMap((p) => p.tables)];
   const store = new EventStore(db, registry);
-  await sql`drop schema if exists ${sql.id(SHADOW)} cascade`.execute(db);
-  await sql`create schema ${sql.id(SHADOW)}`.execute(db);
-  // Shadow tables start with their keys only (projections look rows up and upsert by them);
-  // the other indexes are built once, after the fill, instead of row by row.
-  const deferred: string[] = [];
-  for (const table of tables) {
-    await sql`create table ${sql.id(SHADOW, table)} (like ${sql.id('public', table)} including all excluding indexes)`.execute(db);
-    for (const key of await keysOf(db, table)) await sql.raw(`alter table ${SHADOW}.${table} add ${key}`).execute(db);
-    deferred.push(...(await secondaryIndexesOf(db, table)));
-  }
-  await writeCheckpoint(db.withSchema(SHADOW), 0);
+  const deferred = await createShadowTables(db, tables);
 
   const progress: RebuildProgress = { position: 0, head: await store.headPosition(), events: 0 };
   const project = async (trx: Kysely<Database>, events: StoredEvent[], bulk?: BulkInsert): Promise<void> => {
@@ -84,33 +74,9 @@ async function rebuildUnderLock(
     return true;
   };
 
-  if (connection.bulkSession) {
-    // PostgreSQL: each page is written with COPY on a session of its own while the next one is
-    // read on another connection (the log is append-only: a page read ahead stays true).
-    const read = (after: number) => store.readAll({ after, limit: batchSize });
-    await connection.bulkSession(async (session) => {
-      // A batch's commit need not wait for its WAL to reach the disk: a crash loses the shadow
-      // schema whatever was flushed, and the next rebuild starts clean. The swap, on another
-      // connection, is committed durably.
-      await sql`set synchronous_commit = off`.execute(session.db);
-      let next = read(progress.position);
-      for (;;) {
-        const events = await next;
-        if (events.length === 0) return;
-        next = read(events[events.length - 1]!.globalPosition);
-        next.catch(() => undefined); // awaited on the next turn; a failed write must not leave it unhandled
-        await session.db.transaction().execute((trx) => project(trx, events, session.copyInto(SHADOW)));
-      }
-    });
-  } else {
-    while (await db.transaction().execute((trx) => step(trx)));
-  }
-  // Two at a time: a build is one server process sorting one table, and Node is idle meanwhile
-  // (the embedded database has one connection: there they run one after the other).
-  const lanes = [0, 1].map(async (lane) => {
-    for (let i = lane; i < deferred.length; i += 2) await sql.raw(deferred[i]!).execute(db);
-  });
-  await Promise.all(lanes);
+  if (connection.bulkSession) await fillWithCopy(connection.bulkSession, (after) => store.readAll({ after, limit: batchSize }), project);
+  else while (await db.transaction().execute((trx) => step(trx)));
+  await buildIndexes(db, deferred);
 
   await db.transaction().execute(async (trx) => {
     await lockProjections(trx);
@@ -122,6 +88,59 @@ async function rebuildUnderLock(
     await sql`drop schema ${sql.id(SHADOW)}`.execute(trx);
   });
   return progress;
+}
+
+/**
+ * The shadow tables, with their keys only (projections look rows up and upsert by them): the
+ * other indexes, returned, are built once after the fill instead of row by row.
+ */
+async function createShadowTables(db: Kysely<Database>, tables: string[]): Promise<string[]> {
+  await sql`drop schema if exists ${sql.id(SHADOW)} cascade`.execute(db);
+  await sql`create schema ${sql.id(SHADOW)}`.execute(db);
+  const deferred: string[] = [];
+  for (const table of tables) {
+    await sql`create table ${sql.id(SHADOW, table)} (like ${sql.id('public', table)} including all excluding indexes)`.execute(db);
+    for (const key of await keysOf(db, table)) await sql.raw(`alter table ${SHADOW}.${table} add ${key}`).execute(db);
+    deferred.push(...(await secondaryIndexesOf(db, table)));
+  }
+  await writeCheckpoint(db.withSchema(SHADOW), 0);
+  return deferred;
+}
+
+/**
+ * PostgreSQL: each page is written with COPY on a session of its own while the next one is
+ * read on another connection (the log is append-only: a page read ahead stays true).
+ */
+async function fillWithCopy(
+  bulkSession: NonNullable<DatabaseConnection['bulkSession']>,
+  read: (after: number) => Promise<StoredEvent[]>,
+  project: (trx: Kysely<Database>, events: StoredEvent[], bulk: BulkInsert) => Promise<void>,
+): Promise<void> {
+  await bulkSession(async (session) => {
+    // A batch's commit need not wait for its WAL to reach the disk: a crash loses the shadow
+    // schema whatever was flushed, and the next rebuild starts clean. The swap, on another
+    // connection, is committed durably.
+    await sql`set synchronous_commit = off`.execute(session.db);
+    let next = read(0);
+    for (;;) {
+      const events = await next;
+      if (events.length === 0) return;
+      next = read(events[events.length - 1]!.globalPosition);
+      next.catch(() => undefined); // awaited on the next turn; a failed write must not leave it unhandled
+      await session.db.transaction().execute((trx) => project(trx, events, session.copyInto(SHADOW)));
+    }
+  });
+}
+
+/**
+ * Two at a time: a build is one server process sorting one table, and Node is idle meanwhile
+ * (the embedded database has one connection: there they run one after the other).
+ */
+async function buildIndexes(db: Kysely<Database>, statements: string[]): Promise<void> {
+  const lanes = [0, 1].map(async (lane) => {
+    for (let i = lane; i < statements.length; i += 2) await sql.raw(statements[i]!).execute(db);
+  });
+  await Promise.all(lanes);
 }
 
 /**
