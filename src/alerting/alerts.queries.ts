@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DatabaseConnection } from '../database/connection';
+import type { Database } from '../database/schema';
 import { DATABASE } from '../database/database.module';
 import { EventStore } from '../event-store/event-store';
 import { eventJson } from '../negotiation/reading/event-json';
@@ -125,65 +126,73 @@ export class ReplayAlertRuleHandler implements IQueryHandler<ReplayAlertRule> {
 
   async execute({ negotiationId, rule, by, from }: ReplayAlertRule) {
     const { db, now } = await this.readModel.open(negotiationId);
-    const candidate: RuleInForce = { ruleId: '00000000-0000-0000-0000-000000000000', negotiationId, name: 'replay', definition: rule, webhook: null, alertmanager: null };
-    const firings: unknown[] = [];
-    if (by === 'recorded') {
-      const open = new Set<string>();
-      const { rows } = await sql<{ recorded_at: Date; first: string; last: string; id: string; type: string }>`
-        select recorded_at, min(global_position) as first, max(global_position) as last,
-               (array_agg(id order by global_position desc))[1] as id, (array_agg(type order by global_position desc))[1] as type
-        from events where stream_id = ${negotiationId} ${from ? sql`and recorded_at >= ${from}` : sql``}
-        group by recorded_at order by recorded_at`.execute(db);
-      for (const row of rows) {
-        const group: AppendGroup = {
-          negotiationId,
-          recordedAt: row.recorded_at,
-          firstPosition: Number(row.first),
-          last: { id: row.id, globalPosition: Number(row.last), type: row.type },
-        };
-        for (const f of await judgeAppend(db, group, [candidate])) {
-          // As live: a resolution counts only for a condition that fired and is still open.
-          if (f.type === 'AlertResolved' && !open.delete(f.key!)) continue;
-          if (f.type === 'AlertFired' && f.key !== undefined) open.add(f.key);
-          firings.push({
-            type: f.type,
-            at: f.at.toISOString(),
-            knownAt: f.knownAt.toISOString(),
-            summary: f.summary,
-            before: f.before,
-            after: f.after,
-            triggeringEvent: f.triggeringEvent,
-            ...(f.from ? { from: f.from.toISOString() } : {}),
-            ...(f.key !== undefined ? { key: f.key } : {}),
-          });
-        }
-      }
-      return { by, firings };
-    }
-    const knownAt = now;
-    const { rows } = await sql<{ occurred_at: Date; event_id: string; position: string; type: string }>`
-      select distinct on (v.occurred_at) v.occurred_at, v.event_id, v.version_position as position, v.type
-      from stance_versions v
-      where v.negotiation_id = ${negotiationId} ${from ? sql`and v.occurred_at >= ${from}` : sql``}
-      order by v.occurred_at, v.version_position`.execute(db);
-    for (const row of rows) {
-      const at = row.occurred_at;
-      const before = await measure(db, negotiationId, rule, { at: new Date(at.getTime() - 1), knownAt });
-      const after = await measure(db, negotiationId, rule, { at, knownAt });
-      for (const verdict of judge(rule, before, after)) {
-        firings.push({
-          type: 'AlertFired',
-          at: at.toISOString(),
-          knownAt: knownAt.toISOString(),
-          summary: verdict.summary,
-          before,
-          after,
-          triggeringEvent: { id: row.event_id, globalPosition: Number(row.position), type: row.type },
-        });
-      }
-    }
+    const firings = by === 'recorded' ? await replayByRecorded(db, negotiationId, rule, from) : await replayByValid(db, negotiationId, rule, from, now);
     return { by, firings };
   }
+}
+
+/** Replay in recorded time: each append to the negotiation judged as the projector judged it. */
+async function replayByRecorded(db: Kysely<Database>, negotiationId: string, rule: RuleDefinition, from: Date | undefined): Promise<unknown[]> {
+  const candidate: RuleInForce = { ruleId: '00000000-0000-0000-0000-000000000000', negotiationId, name: 'replay', definition: rule, webhook: null, alertmanager: null };
+  const firings: unknown[] = [];
+  const open = new Set<string>();
+  const { rows } = await sql<{ recorded_at: Date; first: string; last: string; id: string; type: string }>`
+    select recorded_at, min(global_position) as first, max(global_position) as last,
+           (array_agg(id order by global_position desc))[1] as id, (array_agg(type order by global_position desc))[1] as type
+    from events where stream_id = ${negotiationId} ${from ? sql`and recorded_at >= ${from}` : sql``}
+    group by recorded_at order by recorded_at`.execute(db);
+  for (const row of rows) {
+    const group: AppendGroup = {
+      negotiationId,
+      recordedAt: row.recorded_at,
+      firstPosition: Number(row.first),
+      last: { id: row.id, globalPosition: Number(row.last), type: row.type },
+    };
+    for (const f of await judgeAppend(db, group, [candidate])) {
+      // As live: a resolution counts only for a condition that fired and is still open.
+      if (f.type === 'AlertResolved' && !open.delete(f.key!)) continue;
+      if (f.type === 'AlertFired' && f.key !== undefined) open.add(f.key);
+      firings.push({
+        type: f.type,
+        at: f.at.toISOString(),
+        knownAt: f.knownAt.toISOString(),
+        summary: f.summary,
+        before: f.before,
+        after: f.after,
+        triggeringEvent: f.triggeringEvent,
+        ...(f.from ? { from: f.from.toISOString() } : {}),
+        ...(f.key !== undefined ? { key: f.key } : {}),
+      });
+    }
+  }
+  return firings;
+}
+
+/** Replay in valid time: the rule judged at each instant something changed, with everything known now. */
+async function replayByValid(db: Kysely<Database>, negotiationId: string, rule: RuleDefinition, from: Date | undefined, knownAt: Date): Promise<unknown[]> {
+  const firings: unknown[] = [];
+  const { rows } = await sql<{ occurred_at: Date; event_id: string; position: string; type: string }>`
+    select distinct on (v.occurred_at) v.occurred_at, v.event_id, v.version_position as position, v.type
+    from stance_versions v
+    where v.negotiation_id = ${negotiationId} ${from ? sql`and v.occurred_at >= ${from}` : sql``}
+    order by v.occurred_at, v.version_position`.execute(db);
+  for (const row of rows) {
+    const at = row.occurred_at;
+    const before = await measure(db, negotiationId, rule, { at: new Date(at.getTime() - 1), knownAt });
+    const after = await measure(db, negotiationId, rule, { at, knownAt });
+    for (const verdict of judge(rule, before, after)) {
+      firings.push({
+        type: 'AlertFired',
+        at: at.toISOString(),
+        knownAt: knownAt.toISOString(),
+        summary: verdict.summary,
+        before,
+        after,
+        triggeringEvent: { id: row.event_id, globalPosition: Number(row.position), type: row.type },
+      });
+    }
+  }
+  return firings;
 }
 
 export const alertQueryHandlers = [ListAlertRulesHandler, ListAlertsHandler, ListDeliveriesHandler, ReplayAlertRuleHandler];
