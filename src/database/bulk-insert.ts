@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, sql, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import { Client, type Pool } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { quoteIdentifier } from './identifiers';
 import type { Database } from './schema';
 
 /** Column name → PostgreSQL type, in the order rows are written. */
@@ -55,7 +56,7 @@ export async function withBulkSession<T>(pool: Pool, work: (session: BulkSession
     const copyInto = (schema: string): BulkInsert => async (table, columns, rows) => {
       if (rows.length === 0) return;
       const names = Object.keys(columns);
-      const stream = client.query(copyFrom(`copy ${quote(schema)}.${quote(table)} (${names.map(quote).join(', ')}) from stdin`));
+      const stream = client.query(copyFrom(`copy ${quoteIdentifier(schema)}.${quoteIdentifier(table)} (${names.map(quoteIdentifier).join(', ')}) from stdin`));
       await new Promise<void>((resolve, reject) => {
         stream.on('finish', resolve);
         stream.on('error', reject);
@@ -67,8 +68,6 @@ export async function withBulkSession<T>(pool: Pool, work: (session: BulkSession
     await client.end().catch(() => undefined);
   }
 }
-
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Rows in COPY's text format: tab-separated, `\N` for null, backslash escapes. */
 export function copyRows(columns: string[], rows: Record<string, unknown>[]): string {

@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import { Pool, types, type PoolClient } from 'pg';
 import { withBulkSession, type BulkSession } from './bulk-insert';
+import { quoteIdentifier } from './identifiers';
 import type { Database } from './schema';
 
 /** A notification handler; payload as sent by pg_notify. */
@@ -122,10 +123,6 @@ async function trySessionLock(pool: Pool, name: string): Promise<HeldLock | unde
       }
     },
   };
-}
-
-export function quoteIdentifier(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }
 
 /**

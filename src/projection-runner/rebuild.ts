@@ -100,7 +100,9 @@ async function createShadowTables(db: Kysely<Database>, tables: string[]): Promi
   const deferred: string[] = [];
   for (const table of tables) {
     await sql`create table ${sql.id(SHADOW, table)} (like ${sql.id('public', table)} including all excluding indexes)`.execute(db);
-    for (const key of await keysOf(db, table)) await sql.raw(`alter table ${SHADOW}.${table} add ${key}`).execute(db);
+    for (const key of await keysOf(db, table)) {
+      await sql`alter table ${sql.id(SHADOW, table)} add constraint ${sql.id(key.name)} ${sql.raw(key.definition)}`.execute(db);
+    }
     deferred.push(...(await secondaryIndexesOf(db, table)));
   }
   await writeCheckpoint(db.withSchema(SHADOW), 0);
@@ -144,15 +146,15 @@ async function buildIndexes(db: Kysely<Database>, statements: string[]): Promise
 }
 
 /**
- * A table's primary key and unique constraints, as `constraint <name> primary key (…)` clauses.
+ * A table's primary key and unique constraints: their names and `primary key (…)` clauses.
  * Names are kept (they are unique per schema, and the live ones go with the old tables), so
  * after the swap the tables carry the names their migrations gave and later migrations use.
  */
-async function keysOf(db: Kysely<Database>, table: string): Promise<string[]> {
-  const { rows } = await sql<{ name: string; def: string }>`
-    select c.conname as name, pg_get_constraintdef(c.oid) as def from pg_constraint c
+async function keysOf(db: Kysely<Database>, table: string): Promise<{ name: string; definition: string }[]> {
+  const { rows } = await sql<{ name: string; definition: string }>`
+    select c.conname as name, pg_get_constraintdef(c.oid) as definition from pg_constraint c
     where c.conrelid = ${`public.${table}`}::regclass and c.contype in ('p', 'u')`.execute(db);
-  return rows.map((r) => `constraint ${quoteName(r.name)} ${r.def}`);
+  return rows;
 }
 
 /** Its other indexes, rewritten to be built on the shadow table, under their own names. */
@@ -163,5 +165,3 @@ async function secondaryIndexesOf(db: Kysely<Database>, table: string): Promise<
       and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)`.execute(db);
   return rows.map((r) => r.def.replace(/^(CREATE (?:UNIQUE )?INDEX \S+ ON (?:ONLY )?)public\./, `$1${SHADOW}.`));
 }
-
-const quoteName = (name: string) => `"${name.replace(/"/g, '""')}"`;
