@@ -1,6 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
-
 /**
  * Short-lived tokens for `/feed?token=`, because browsers' EventSource cannot send headers.
  * A token is `<expiry ms>.<HMAC-SHA256(expiry)>`, keyed by a digest of the configured API

@@ -35,19 +35,19 @@ export class MetricsController {
     this.metrics.projectionSkipped.set(skipped);
     this.metrics.leader.set(this.runner.leading ? 1 : 0);
     this.metrics.sseClients.set(this.hub.size);
-    const dead = await this.database.db
+    // Dead and pending deliveries counted in one query, not one each.
+    const outbox = await this.database.db
       .selectFrom('webhook_outbox')
-      .select((eb) => eb.fn.countAll<string>().as('count'))
-      .where('status', '=', 'dead')
+      .select((eb) => [
+        eb.fn.countAll<string>().filterWhere('status', '=', 'dead').as('dead'),
+        eb.fn.countAll<string>().filterWhere('status', '=', 'pending').as('pending'),
+        eb.fn.min('created_at').filterWhere('status', '=', 'pending').as('oldest'),
+      ])
+      .where('status', 'in', ['dead', 'pending'])
       .executeTakeFirstOrThrow();
-    this.metrics.webhooksDead.set(Number(dead.count));
-    const pending = await this.database.db
-      .selectFrom('webhook_outbox')
-      .select((eb) => [eb.fn.countAll<string>().as('count'), eb.fn.min('created_at').as('oldest')])
-      .where('status', '=', 'pending')
-      .executeTakeFirstOrThrow();
-    this.metrics.outboxPending.set(Number(pending.count));
-    this.metrics.outboxOldest.set(pending.oldest ? Math.max(0, (Date.now() - new Date(pending.oldest).getTime()) / 1000) : 0);
+    this.metrics.webhooksDead.set(Number(outbox.dead));
+    this.metrics.outboxPending.set(Number(outbox.pending));
+    this.metrics.outboxOldest.set(outbox.oldest ? Math.max(0, (Date.now() - new Date(outbox.oldest).getTime()) / 1000) : 0);
     await this.scrapeReplicas(head);
     this.metrics.overallGap.reset();
     this.metrics.issueGap.reset();

@@ -40,7 +40,7 @@ export class ReadEventsHandler implements IQueryHandler<ReadEvents> {
       const page = await store.readBefore(before, { limit, ...stream });
       return { events: page.map(eventJson), next: null, previous: page.length === limit ? page[0]!.globalPosition : null };
     }
-    const events = await store.readAll({ after, limit, ...(negotiationId ? { streamId: negotiationId } : {}) });
+    const events = await store.readAll({ after, limit, ...stream });
     const full = events.length === limit;
     return {
       events: events.map(eventJson),
