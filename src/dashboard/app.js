@@ -93,18 +93,21 @@ async function openNegotiation() {
 /** The newest events only (one page): a long negotiation never loads its whole log here. */
 const EVENTS_SHOWN = 200;
 let olderBefore = null;
-async function latestEvents(n) {
-  const page = await api(`/negotiations/${n}/events?before=${Number.MAX_SAFE_INTEGER}&limit=${EVENTS_SHOWN}`);
+/** The page of events just before position `before`; remembers where the older page starts. */
+async function eventsBefore(n, before) {
+  const page = await api(`/negotiations/${n}/events?before=${before}&limit=${EVENTS_SHOWN}`);
   olderBefore = page.previous ?? null;
   return page.events;
+}
+
+function latestEvents(n) {
+  return eventsBefore(n, Number.MAX_SAFE_INTEGER);
 }
 
 /** The page of events before the oldest shown ("Older events"). */
 async function olderEvents() {
   if (olderBefore === null) return;
-  const page = await api(`/negotiations/${state.n}/events?before=${olderBefore}&limit=${EVENTS_SHOWN}`);
-  olderBefore = page.previous ?? null;
-  events = [...page.events, ...events];
+  events = [...(await eventsBefore(state.n, olderBefore)), ...events];
   renderTimeline();
 }
 
