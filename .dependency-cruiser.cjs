@@ -11,14 +11,21 @@ module.exports = {
       comment: 'The event store knows nothing of negotiations, projections, Nest wiring above it or HTTP: only the database connection.',
       severity: 'error',
       from: { path: '^src/event-store/', pathNot: '\\.module\\.ts$' },
-      to: { path: '^src/', pathNot: ['^src/event-store/', '^src/database/'] },
+      to: { path: '^src/', pathNot: ['^src/event-store/', '^src/database/', '^src/shared/'] },
+    },
+    {
+      name: 'shared-is-the-ground-floor',
+      comment: 'src/shared holds what every layer may use (pacing long work); it imports nothing of the app.',
+      severity: 'error',
+      from: { path: '^src/shared/' },
+      to: { path: '^src/', pathNot: '^src/shared/' },
     },
     {
       name: 'domain-is-pure',
       comment: 'negotiation/domain holds events, stream names, state and rules: zod and event-store types only, no Nest, no database.',
       severity: 'error',
       from: { path: '^src/negotiation/domain/' },
-      to: { path: ['^node_modules/@nestjs/', '^node_modules/kysely', '^node_modules/pg', '^src/'], pathNot: ['^src/negotiation/domain/', '^src/event-store/(types|event-registry|errors)\\.ts$'] },
+      to: { path: ['^node_modules/@nestjs/', '^node_modules/kysely', '^node_modules/pg', '^src/'], pathNot: ['^src/negotiation/domain/', '^src/event-store/(types|event-registry|errors)\\.ts$', '^src/shared/'] },
     },
     {
       name: 'runner-knows-no-context',

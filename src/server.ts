@@ -74,12 +74,17 @@ function stopOnSignals(app: NestExpressApplication, logger: Logger): void {
   process.once('SIGINT', stop);
 }
 
-/** The dashboard: static files, built from the public read routes only; `/` leads to it. */
+/** The dashboard: static files over the API (it reads, and posts events with a writer key); `/` leads to it. */
 function serveDashboard(app: NestExpressApplication): void {
   const root = projectRoot();
   app.useStaticAssets(join(root, 'src', 'dashboard'), { prefix: '/dashboard' });
   app.useStaticAssets(join(root, 'node_modules', 'uplot', 'dist'), { prefix: '/dashboard/vendor' });
-  (app.getHttpAdapter().getInstance() as Express).get('/', (_req, res) => res.redirect('/dashboard/'));
+  // The query travels along (`/?n=talks` opens that negotiation); only the query, so the target
+  // stays on this server whatever the URL holds.
+  (app.getHttpAdapter().getInstance() as Express).get('/', (req, res) => {
+    const query = req.originalUrl.indexOf('?');
+    res.redirect(`/dashboard/${query === -1 ? '' : req.originalUrl.slice(query)}`);
+  });
 }
 
 const isJson = (req: IncomingMessage) => typeis(req, ['application/json']) !== false;

@@ -91,7 +91,7 @@ async function importInto(
     ? new SingleBar({ format: 'parsing {bar} {value}/{total} lines', stream: process.stderr }, Presets.shades_classic)
     : undefined;
   try {
-    const lines = parseNdjson(text, negotiation, (line, total) => {
+    const lines = await parseNdjson(text, negotiation, (line, total) => {
       if (line === 1) bar?.start(total, 0);
       if (line % 500 === 0 || line === total) bar?.update(line);
     });

@@ -18,8 +18,11 @@ const isJsonFeed = (text: string) => {
 };
 
 /** The items of a file: a saved feed (RSS, Atom, JSON Feed), or NDJSON with one item per line. */
-function itemsOf(text: string): { items: NewsItemInput[]; problems: string[] } {
-  if (!text.trimStart().startsWith('{') || isJsonFeed(text)) return { items: feedItems(text), problems: [] };
+function itemsOf(text: string): { items: NewsItemInput[]; problems: string[]; notes: string[] } {
+  if (!text.trimStart().startsWith('{') || isJsonFeed(text)) {
+    const { items, notes } = feedItems(text);
+    return { items: items.map(({ originalLengths: _, ...item }) => item), problems: [], notes };
+  }
   const items: NewsItemInput[] = [];
   const problems: string[] = [];
   text.split(/\r?\n/).forEach((raw, index) => {
@@ -35,7 +38,7 @@ function itemsOf(text: string): { items: NewsItemInput[]; problems: string[] } {
     if (parsed.success) items.push(parsed.data);
     else problems.push(...parsed.error.issues.map((i) => `line ${index + 1}: ${i.path.join('.') || '(item)'}: ${i.message}`));
   });
-  return { items, problems };
+  return { items, problems, notes: [] };
 }
 
 const BATCH = 1000;
@@ -50,7 +53,9 @@ export function registerNews(program: Command): void {
     .action(async (file: string, options: { negotiation: string }) => {
       const negotiation = negotiationIdSchema.safeParse(options.negotiation);
       if (!negotiation.success) throw new Error(`--negotiation: ${negotiation.error.issues[0]!.message}`);
-      const { items, problems } = itemsOf(readFileSync(file, 'utf8'));
+      const { items, problems, notes } = itemsOf(readFileSync(file, 'utf8'));
+      // Trimmed text, dates set aside, items refused: said, not silent (the rest is stored).
+      for (const note of notes) process.stderr.write(`${file}: ${note}\n`);
       if (problems.length > 0) {
         for (const problem of problems) process.stderr.write(`${file}: ${problem}\n`);
         process.stdout.write(`${negotiation.data}: nothing stored (${problems.length} problem(s))\n`);

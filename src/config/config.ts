@@ -52,6 +52,12 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PARLEY_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, 'Expected a size like 2mb or 512kb').default('2mb'),
   PARLEY_IMPORT_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, 'Expected a size like 64mb').default('64mb'),
+  /**
+   * The largest panel one request may ask for, counted as points × parties × issues (the rows it
+   * could hold). A panel streams with back-pressure either way; the cap bounds how long one
+   * request may occupy the process and the database's snapshot (docs/reliability.md).
+   */
+  PARLEY_PANEL_MAX_CELLS: z.coerce.number().int().min(1).default(1_000_000),
   PARLEY_PROJECTOR_BATCH: z.coerce.number().int().min(1).max(100_000).default(1000),
   /** How long a feed token from POST /feed/tokens opens connections. */
   PARLEY_FEED_TOKEN_TTL_MS: z.coerce.number().int().min(1000).default(60_000),
@@ -76,6 +82,12 @@ export const configSchema = z.object({
   PARLEY_NEWS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** A feed larger than this is refused (the poll fails and says so). */
   PARLEY_NEWS_MAX_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
+  /** New item versions one poll of a source may append; the rest wait for the next poll (noted on the source). */
+  PARLEY_NEWS_MAX_ITEMS_PER_POLL: z.coerce.number().int().min(1).default(500),
+  /** New item versions one source may append in an hour (a feed whose content churns on every poll). */
+  PARLEY_NEWS_MAX_ITEMS_PER_HOUR: z.coerce.number().int().min(1).default(5000),
+  /** A source is polled at most this often, whatever pollInterval it was registered with. */
+  PARLEY_NEWS_MIN_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
   /** How often the poller looks for due sources. */
   PARLEY_NEWS_TICK_MS: z.coerce.number().int().min(50).default(1000),
   PARLEY_WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(1).default(1000),

@@ -166,6 +166,9 @@ export interface NewsSourceStatusTable {
   last_error: string | null;
   failures: Generated<number>;
   next_poll_at: Timestamp;
+  last_notice: string | null;
+  window_started_at: Timestamp | null;
+  window_items: Generated<number>;
 }
 
 export interface NewsItemsTable {

@@ -4,6 +4,7 @@ import type { Database, EventRow } from '../database/schema';
 import { IdConflict, InvalidEventData, StaleAppend, VersionConflict } from './errors';
 import { appendCalls, appendInAutocommit, positioned, type AppendCall, type CallResult } from './append-call';
 import { GroupCommit, type GroupCommitOptions } from './group-commit';
+import { mapPaced } from '../shared/paced';
 import { withoutTwins, type PreparedEvent } from './idempotency';
 import { findUnstorable } from './storable';
 import type { EventRegistry } from './event-registry';
@@ -51,7 +52,20 @@ export class EventStore {
     events: EventToAppend[],
     options: AppendOptions = {},
   ): Promise<AppendResult> {
-    const call = this.call(streamId, events, options);
+    return this.appendPrepared(streamId, events.map((event, index) => this.prepare(event, index)), options);
+  }
+
+  /**
+   * Validates events ahead of an append, in slices that let other requests run: a caller with
+   * a large batch prepares it first, then appends it with appendPrepared, so the append itself
+   * goes out without a pause (its place in the group commit's queue is the order its checks ran).
+   */
+  prepareEvents(events: EventToAppend[]): Promise<PreparedEvent[]> {
+    return mapPaced(events, (event, index) => this.prepare(event, index));
+  }
+
+  async appendPrepared(streamId: string, prepared: PreparedEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    const call = this.call(streamId, prepared, options);
     return this.answer(call, await this.group.submit(call, call.events.length));
   }
 
@@ -65,7 +79,7 @@ export class EventStore {
     events: EventToAppend[],
     options: AppendOptions = {},
   ): Promise<AppendResult> {
-    const call = this.call(streamId, events, options);
+    const call = this.call(streamId, events.map((event, index) => this.prepare(event, index)), options);
     const [result] = await appendCalls(trx, [call]);
     return this.answer(call, result!);
   }
@@ -176,9 +190,8 @@ export class EventStore {
     };
   }
 
-  /** One caller's append as parley_append takes it: validated, twins folded, ids given. */
-  private call(streamId: string, events: EventToAppend[], { expectedVersion = 'any', base }: AppendOptions): AppendCall {
-    const prepared = events.map((event, index) => this.prepare(event, index));
+  /** One caller's append as parley_append takes it: twins folded. */
+  private call(streamId: string, prepared: PreparedEvent[], { expectedVersion = 'any', base }: AppendOptions): AppendCall {
     return {
       stream: streamId,
       expected: expectedVersion === 'any' ? null : expectedVersion === 'no_stream' ? 0 : expectedVersion,

@@ -8,9 +8,10 @@ export interface GroupCommitOptions {
   /** Events in one group at most: a group of many small calls stays a bounded document. */
   maxSize?: number;
   /**
-   * A second group goes out while one is in flight only when at least this many events wait:
-   * it unpacks its document while the first holds the log's lock, and waits for the lock
-   * after. Below this, one group at a time costs less than a second connection's round trip.
+   * A second group goes out while one is in flight only when at least this many events wait,
+   * or the one in flight holds at least this many: it unpacks its document while the first
+   * holds the log's lock (or unpacks its own), and takes the lock when it can. Below this, one
+   * group at a time costs less than a second connection's round trip.
    */
   secondAt?: number;
 }
@@ -37,7 +38,8 @@ interface Entry<Call, Result> {
  */
 export class GroupCommit<Call, Result> {
   private queue: Entry<Call, Result>[] = [];
-  private readonly inFlight = new Set<Set<string>>();
+  /** Each group in flight: the streams it writes and how many events it holds. */
+  private readonly inFlight = new Set<{ streams: Set<string>; size: number }>();
   private scheduled = false;
   private readonly maxSize: number;
   private readonly secondAt: number;
@@ -77,15 +79,19 @@ export class GroupCommit<Call, Result> {
   private pump(): void {
     for (;;) {
       const waiting = this.queue.reduce((sum, entry) => sum + entry.size, 0);
-      if (this.queue.length === 0 || this.inFlight.size >= 2 || (this.inFlight.size === 1 && waiting < this.secondAt)) return;
+      // Beside a large group (an import of thousands of events) even one small call goes out:
+      // it unpacks while that one does and takes the lock right after, rather than waiting for
+      // the whole of the large group's round trip.
+      const busyWithLarge = [...this.inFlight].some((group) => group.size >= this.secondAt);
+      if (this.queue.length === 0 || this.inFlight.size >= 2 || (this.inFlight.size === 1 && waiting < this.secondAt && !busyWithLarge)) return;
       // Idle with enough waiting for two: half now, so the other half can unpack beside it.
       const cap = this.inFlight.size === 0 && waiting >= 2 * this.secondAt ? Math.ceil(waiting / 2) : this.maxSize;
       const group = this.takeGroup(Math.min(cap, this.maxSize));
       if (group.length === 0) return;
-      const streams = new Set(group.flatMap((g) => g.keys.streams));
-      this.inFlight.add(streams);
+      const flight = { streams: new Set(group.flatMap((g) => g.keys.streams)), size: group.reduce((sum, g) => sum + g.size, 0) };
+      this.inFlight.add(flight);
       void this.send(group).finally(() => {
-        this.inFlight.delete(streams);
+        this.inFlight.delete(flight);
         this.schedule();
       });
     }
@@ -111,7 +117,7 @@ export class GroupCommit<Call, Result> {
     for (const entry of this.queue) {
       if (group.length > 0 && size + entry.size > maxSize) break;
       if (entry.keys.ids.some((id) => ids.has(id))) break;
-      if (entry.keys.streams.some((stream) => [...this.inFlight].some((busy) => busy.has(stream)))) break;
+      if (entry.keys.streams.some((stream) => [...this.inFlight].some((busy) => busy.streams.has(stream)))) break;
       for (const id of entry.keys.ids) ids.add(id);
       group.push(entry);
       size += entry.size;

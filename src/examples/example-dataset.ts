@@ -49,7 +49,7 @@ export class ExampleDataset implements OnApplicationBootstrap {
         return JSON.stringify(event.source?.title === report.title ? { ...event, source: { ...event.source, itemId: report.item } } : event);
       })
       .join('\n');
-    const outcome = await this.commands.execute(new ImportEvents(EXAMPLE_NEGOTIATION, parseNdjson(cited, EXAMPLE_NEGOTIATION)));
+    const outcome = await this.commands.execute(new ImportEvents(EXAMPLE_NEGOTIATION, await parseNdjson(cited, EXAMPLE_NEGOTIATION)));
     this.logger.log(
       { negotiation: EXAMPLE_NEGOTIATION, appended: outcome.appended, items: items.length },
       `Loaded the example dataset into "${EXAMPLE_NEGOTIATION}" (${outcome.appended} events, ${items.length} news item)`,

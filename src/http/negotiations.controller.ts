@@ -77,7 +77,7 @@ export class NegotiationsController {
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
     const { expectedVersion } = parseWith(importParams, query);
     const text = typeof request.body === 'string' ? request.body : '';
-    const lines = parseNdjson(text, id);
+    const lines = await parseNdjson(text, id);
     const outcome = await this.commands.execute(new ImportEvents(id, lines, expectedVersion));
     return answer(outcome, response);
   }
@@ -90,7 +90,8 @@ export class NegotiationsController {
  */
 function answer(outcome: WriteOutcome, response: Response) {
   response.status(outcome.created ? 201 : 200);
-  response.setHeader(POSITION_HEADER, String(Math.max(0, ...outcome.events.map((e) => e.globalPosition))));
+  // A reduce, not Math.max(...positions): spread arguments overflow the stack past ~120k events.
+  response.setHeader(POSITION_HEADER, String(outcome.events.reduce((highest, e) => Math.max(highest, e.globalPosition), 0)));
   return {
     streamVersion: outcome.streamVersion,
     events: outcome.events,

@@ -64,7 +64,7 @@ export class NewsController {
 
   @Get('negotiations/:nid/inbox')
   inbox(@Param('nid') nid: string, @Query() query: unknown) {
-    const { status } = parseWith(inboxParams, query);
-    return this.queries.execute(new GetInbox(parseWith(negotiationIdSchema, nid, ['nid']), status));
+    const { status, limit, after } = parseWith(inboxParams, query);
+    return this.queries.execute(new GetInbox(parseWith(negotiationIdSchema, nid, ['nid']), status, { limit, after }));
   }
 }

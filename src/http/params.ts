@@ -52,4 +52,9 @@ export const importParams = z.object({
 });
 
 export const newsSchema = z.object({ items: z.array(newsItemInputSchema).min(1).max(1000) }).strict();
-export const inboxParams = z.object({ status: z.enum(['new', 'coded', 'dismissed']).optional() });
+/** The inbox is paged like the log: `limit` items after the cursor `after` (an answer's `next`). */
+export const inboxParams = z.object({
+  status: z.enum(['new', 'coded', 'dismissed']).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  after: z.string().max(200).optional(),
+});

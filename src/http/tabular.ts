@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { StreamableFile } from '@nestjs/common';
 import { csvStream } from '../negotiation/reading/csv';
+import { paced } from '../shared/paced';
 import type { Request } from 'express';
 
 /** CSV when `format=csv`, or when the client asks for text/csv and not JSON first. */
@@ -20,11 +21,11 @@ export function csvFile(records: Iterable<Record<string, unknown>>, columns: rea
 
 /** `{...head, [key]: [rows…]}` as JSON, streamed row by row. */
 export function jsonStream(head: Record<string, unknown>, key: string, rows: Iterable<unknown>): StreamableFile {
-  function* chunks(): Generator<string> {
+  async function* chunks(): AsyncGenerator<string> {
     const opening = JSON.stringify({ ...head, [key]: [] });
     yield opening.slice(0, -2);
     let first = true;
-    for (const row of rows) {
+    for await (const row of paced(rows)) {
       yield `${first ? '' : ','}${JSON.stringify(row)}`;
       first = false;
     }

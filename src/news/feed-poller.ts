@@ -15,7 +15,11 @@ export interface PollerOptions {
   maxBytes: number;
   /** How often due sources are looked for. */
   tickMs: number;
-  onPolled?: (outcome: { source: string; appended: number; error?: string }) => void;
+  /** Bounds on what one source may append: per poll, per hour, and how often it is polled at most. */
+  maxItemsPerPoll: number;
+  maxItemsPerHour: number;
+  minIntervalMs: number;
+  onPolled?: (outcome: { source: string; appended: number; heldBack?: number; error?: string }) => void;
 }
 
 const MAX_REDIRECTS = 3;
@@ -28,7 +32,12 @@ interface Due {
   etag: string | null;
   last_modified: string | null;
   failures: number;
+  /** Items this source appended in the hour that is running (0 when none is). */
+  hour_items: number;
 }
+
+/** Notes shown on a source at most, the rest counted. */
+const MAX_NOTES = 10;
 
 /**
  * Polls registered feeds. A due source is claimed by pushing its next poll past a lease (skip
@@ -67,26 +76,44 @@ export class FeedPoller {
         where not s2.removed and st2.next_poll_at <= now()
         order by st2.next_poll_at limit ${limit}
         for update of st2 skip locked)
-      returning st.source_id, s.url, s.poll_interval, st.etag, st.last_modified, st.failures`.execute(this.connection.db);
+      returning st.source_id, s.url, s.poll_interval, st.etag, st.last_modified, st.failures,
+        case when st.window_started_at > now() - interval '1 hour' then st.window_items else 0 end as hour_items`.execute(this.connection.db);
     for (const due of rows) await this.poll(due);
     return rows.length;
   }
 
   private async poll(due: Due): Promise<void> {
-    const interval = Duration.fromISO(due.poll_interval).toMillis();
+    const interval = Math.max(Duration.fromISO(due.poll_interval).toMillis(), this.options.minIntervalMs);
     try {
       const answer = await this.fetch(due);
-      let appended = 0;
-      if (answer.status !== 304) {
-        const items = feedItems(answer.body.toString('utf8')).map((item) => itemReceived({ source: due.source_id }, item));
-        appended = await appendItems(this.store, sourceStream(due.source_id), items);
+      if (answer.status === 304) {
+        await sql`
+          update news_source_status set last_fetched_at = now(), last_error = null, failures = 0,
+            next_poll_at = now() + ${`${interval} milliseconds`}::interval
+          where source_id = ${due.source_id}`.execute(this.connection.db);
+        this.options.onPolled?.({ source: due.source_id, appended: 0 });
+        return;
       }
+      const { items, notes } = feedItems(answer.body.toString('utf8'));
+      const received = items.map((item) => itemReceived({ source: due.source_id }, item));
+      const budget = Math.min(this.options.maxItemsPerPoll, this.options.maxItemsPerHour - due.hour_items);
+      const { appended, heldBack } = await appendItems(this.store, sourceStream(due.source_id), received, budget);
+      if (heldBack > 0) {
+        const bound = budget === this.options.maxItemsPerPoll ? `PARLEY_NEWS_MAX_ITEMS_PER_POLL (${this.options.maxItemsPerPoll})` : `PARLEY_NEWS_MAX_ITEMS_PER_HOUR (${this.options.maxItemsPerHour})`;
+        notes.unshift(`${heldBack} new item version(s) held back for a later poll: over ${bound}`);
+      }
+      // Held-back items must come again: the validators are dropped, so the next poll is a full GET.
+      const keepValidators = heldBack === 0;
       await sql`
         update news_source_status set last_fetched_at = now(), last_error = null, failures = 0,
-          etag = coalesce(${header(answer.headers.etag)}, etag), last_modified = coalesce(${header(answer.headers['last-modified'])}, last_modified),
+          last_notice = ${noticeOf(notes)},
+          etag = ${keepValidators ? sql`coalesce(${header(answer.headers.etag)}, etag)` : sql`null`},
+          last_modified = ${keepValidators ? sql`coalesce(${header(answer.headers['last-modified'])}, last_modified)` : sql`null`},
+          window_items = case when window_started_at > now() - interval '1 hour' then window_items else 0 end + ${appended},
+          window_started_at = case when window_started_at > now() - interval '1 hour' then window_started_at else now() end,
           next_poll_at = now() + ${`${interval} milliseconds`}::interval
         where source_id = ${due.source_id}`.execute(this.connection.db);
-      this.options.onPolled?.({ source: due.source_id, appended });
+      this.options.onPolled?.({ source: due.source_id, appended, ...(heldBack > 0 ? { heldBack } : {}) });
     } catch (error) {
       const message = (error as Error).message.slice(0, 500);
       const delay = Math.min(interval * 2 ** due.failures, Math.max(interval, MAX_BACKOFF_MS));
@@ -119,3 +146,10 @@ export class FeedPoller {
 }
 
 const header = (value: string | string[] | undefined): string | null => (Array.isArray(value) ? (value[0] ?? null) : (value ?? null));
+
+/** What the last poll noted (trimmed text, dates set aside, items refused or held back), or null. */
+function noticeOf(notes: string[]): string | null {
+  if (notes.length === 0) return null;
+  const shown = notes.slice(0, MAX_NOTES).join('; ');
+  return notes.length > MAX_NOTES ? `${shown}; and ${notes.length - MAX_NOTES} more` : shown;
+}

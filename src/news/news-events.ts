@@ -53,6 +53,8 @@ export const newsEventSchemas = {
     summary: z.string().nullable(),
     /** SHA-256 of the item's content: an edited item (same guid, new content) is a new version. */
     contentHash: z.string(),
+    /** Lengths of the feed's text where it was trimmed to fit (title, summary, publisher). */
+    originalLengths: z.object({ title: z.number().int(), summary: z.number().int(), publisher: z.number().int() }).partial().optional(),
   }),
   WatchTermsSet: z.object({ terms: z.array(z.string()) }),
 };

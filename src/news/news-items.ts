@@ -17,7 +17,7 @@ export function itemId(scope: ItemScope, item: Pick<NewsItemInput, 'guid' | 'url
 }
 
 /** The event for one version of an item; its id is a UUIDv5 of (item, content), so a re-poll appends nothing. */
-export function itemReceived(scope: ItemScope, input: NewsItemInput): { id: string; data: NewsItemReceived } {
+export function itemReceived(scope: ItemScope, input: NewsItemInput & { originalLengths?: NewsItemReceived['originalLengths'] }): { id: string; data: NewsItemReceived } {
   const item = itemId(scope, input);
   const content = {
     guid: input.guid ?? null,
@@ -30,6 +30,13 @@ export function itemReceived(scope: ItemScope, input: NewsItemInput): { id: stri
   const contentHash = createHash('sha256').update(canonicalize(content)!).digest('hex');
   return {
     id: uuidv5(`${item}\n${contentHash}`, ITEM_NAMESPACE),
-    data: { item, source: 'source' in scope ? scope.source : null, negotiation: 'negotiation' in scope ? scope.negotiation : null, ...content, contentHash },
+    data: {
+      item,
+      source: 'source' in scope ? scope.source : null,
+      negotiation: 'negotiation' in scope ? scope.negotiation : null,
+      ...content,
+      contentHash,
+      ...(input.originalLengths ? { originalLengths: input.originalLengths } : {}),
+    },
   };
 }

@@ -123,7 +123,7 @@ export class ReceiveNewsHandler implements ICommandHandler<ReceiveNews> {
   async execute({ negotiationId, items }: ReceiveNews) {
     if ((await this.store.streamVersion(negotiationId)) === 0) throw new UnknownNegotiation(negotiationId);
     const received = items.map((item) => itemReceived({ negotiation: negotiationId }, item));
-    const appended = await appendItems(this.store, newsStream(negotiationId), received);
+    const { appended } = await appendItems(this.store, newsStream(negotiationId), received);
     // Matched against the watch terms as last set (they live on `<nid>.news`).
     const terms = await termsFor(await this.news.open(), negotiationId);
     return {

@@ -48,8 +48,12 @@ export class GetWatchTermsHandler implements IQueryHandler<GetWatchTerms> {
   }
 }
 
-export class GetInbox extends Query<{ items: unknown[] }> {
-  constructor(readonly negotiationId: string, readonly status?: InboxStatus) {
+export class GetInbox extends Query<{ items: unknown[]; next: string | null }> {
+  constructor(
+    readonly negotiationId: string,
+    readonly status?: InboxStatus,
+    readonly page: { limit: number; after?: string | undefined } = { limit: 100 },
+  ) {
     super();
   }
 }
@@ -62,7 +66,7 @@ export class GetInbox extends Query<{ items: unknown[] }> {
 export class GetInboxHandler implements IQueryHandler<GetInbox> {
   constructor(private readonly news: NewsReadModel) {}
 
-  async execute({ negotiationId, status }: GetInbox) {
+  async execute({ negotiationId, status, page }: GetInbox) {
     const db = await this.news.open(negotiationId);
     const [items, terms, dismissals, citations] = await Promise.all([
       itemsFor(db, negotiationId),
@@ -93,9 +97,22 @@ export class GetInboxHandler implements IQueryHandler<GetInbox> {
         },
       ];
     });
-    inbox.sort((a, b) => (b.publishedAt ?? b.receivedAt).localeCompare(a.publishedAt ?? a.receivedAt));
-    return { items: inbox };
+    const sorted = inbox.map((item) => ({ item, cursor: cursorOf(item) })).sort((a, b) => (a.cursor < b.cursor ? -1 : a.cursor > b.cursor ? 1 : 0));
+    const start = page.after === undefined ? 0 : sorted.findIndex(({ cursor }) => cursor > page.after!);
+    const taken = start === -1 ? [] : sorted.slice(start, start + page.limit);
+    const more = start !== -1 && start + page.limit < sorted.length;
+    return { items: taken.map(({ item }) => item), next: more ? taken[taken.length - 1]!.cursor : null };
   }
+}
+
+/**
+ * Where an item stands in the inbox's order (newest first, then by id), as a string that sorts
+ * that way: the milliseconds count down from a far future. A page's `next` is its last item's
+ * cursor, so an item that moves to another status never shifts a page already read.
+ */
+function cursorOf(item: { publishedAt: string | null; receivedAt: string; id: string }): string {
+  const millis = Date.parse(item.publishedAt ?? item.receivedAt);
+  return `${String(9e15 - millis).padStart(17, '0')}.${item.id}`;
 }
 
 export const newsQueryHandlers = [ListSourcesHandler, GetWatchTermsHandler, GetInboxHandler];

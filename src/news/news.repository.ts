@@ -9,14 +9,16 @@ export interface SourceView {
   negotiations: string[];
   lastFetchedAt: Date | null;
   lastError: string | null;
+  /** What the last poll that read items trimmed, set aside, refused or held back; null when nothing. */
+  lastNotice: string | null;
   /** Items seen from it (each item once, however many versions). */
   items: number;
 }
 
 /** Registered, not removed sources with how their polling goes. */
 export async function sourcesOf(db: Kysely<Database>, id?: string): Promise<SourceView[]> {
-  const { rows } = await sql<{ id: string; url: string; poll_interval: string; negotiations: string[]; last_fetched_at: Date | null; last_error: string | null; items: string }>`
-    select s.id, s.url, s.poll_interval, s.negotiations, st.last_fetched_at, st.last_error,
+  const { rows } = await sql<{ id: string; url: string; poll_interval: string; negotiations: string[]; last_fetched_at: Date | null; last_error: string | null; last_notice: string | null; items: string }>`
+    select s.id, s.url, s.poll_interval, s.negotiations, st.last_fetched_at, st.last_error, st.last_notice,
            (select count(distinct i.item_id) from news_items i where i.source_id = s.id) as items
     from news_sources s left join news_source_status st on st.source_id = s.id
     where not s.removed ${id === undefined ? sql`` : sql`and s.id = ${id}`}
@@ -28,6 +30,7 @@ export async function sourcesOf(db: Kysely<Database>, id?: string): Promise<Sour
     negotiations: r.negotiations,
     lastFetchedAt: r.last_fetched_at,
     lastError: r.last_error,
+    lastNotice: r.last_notice,
     items: Number(r.items),
   }));
 }

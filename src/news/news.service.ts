@@ -24,8 +24,14 @@ export class NewsService implements OnModuleInit, OnApplicationBootstrap, OnModu
       timeoutMs: config.PARLEY_NEWS_TIMEOUT_MS,
       maxBytes: config.PARLEY_NEWS_MAX_BYTES,
       tickMs: config.PARLEY_NEWS_TICK_MS,
-      onPolled: ({ source, appended, error }) =>
-        error ? this.logger.warn({ source, error }, 'feed poll failed; backing off') : this.logger.log({ source, appended }, 'feed polled'),
+      maxItemsPerPoll: config.PARLEY_NEWS_MAX_ITEMS_PER_POLL,
+      maxItemsPerHour: config.PARLEY_NEWS_MAX_ITEMS_PER_HOUR,
+      minIntervalMs: config.PARLEY_NEWS_MIN_INTERVAL_MS,
+      onPolled: ({ source, appended, heldBack, error }) => {
+        if (error) this.logger.warn({ source, error }, 'feed poll failed; backing off');
+        else if (heldBack) this.logger.warn({ source, appended, heldBack }, 'feed polled; items held back over the source bounds');
+        else this.logger.log({ source, appended }, 'feed polled');
+      },
     });
   }
 

@@ -35,7 +35,7 @@ describe('parley export and restore', () => {
     [source, target] = await Promise.all([createTestDatabase(), createTestDatabase()]);
     const store = new EventStore(source.connection.db, registry);
     const writer = new NegotiationWriter(store);
-    const lines = parseNdjson(readFileSync(exampleDatasetPath(), 'utf8'), 'ukraine-2025');
+    const lines = await parseNdjson(readFileSync(exampleDatasetPath(), 'utf8'), 'ukraine-2025');
     await writer.append('ukraine-2025', lines.map((l) => l.event));
     // Later news in several appends, so recordedAt varies along the log.
     for (let i = 0; i < 12; i++) {

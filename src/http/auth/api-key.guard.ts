@@ -10,8 +10,8 @@ import { addressOf, keyId, setCaller, type Caller } from './caller';
 
 /**
  * With PARLEY_API_KEYS set, every route but the public ones needs a Bearer key of enough rank.
- * Failed attempts are counted per client address; past PARLEY_AUTH_FAILURE_LIMIT a minute
- * the address gets 429 until the minute is over.
+ * Wrong keys are counted per client address; past PARLEY_AUTH_FAILURE_LIMIT a minute, the
+ * address's wrong keys get 429 until the minute is over (its valid keys still pass).
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -41,26 +41,31 @@ export class ApiKeyGuard implements CanActivate {
       setCaller(request, { role: 'anonymous', id: address });
       return true;
     }
-    const blocked = this.failures.blockedFor(address);
-    if (blocked > 0) {
-      context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(blocked));
-      throw new HttpException({ error: 'too_many_requests', message: `Too many failed authentications from this address; retry in ${blocked} s` }, 429);
-    }
     const needed: Role =
       access && access !== 'metrics' ? access : request.method === 'GET' || request.method === 'HEAD' ? 'reader' : 'writer';
     const caller = this.presented(request) ?? this.token(context, request, address);
     if (!caller) {
+      // Only a wrong key or token counts as a failure, and only failures are refused: a request
+      // with no credentials (the dashboard before a key is typed, a keyless scrape) is a plain
+      // 401, and a valid key is never refused for what others behind the same address sent.
+      if (!this.sentCredentials(request)) throw unauthorized();
+      const blocked = this.failures.blockedFor(address);
+      if (blocked > 0) {
+        context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(blocked));
+        throw new HttpException({ error: 'too_many_requests', message: `Too many failed authentications from this address; retry in ${blocked} s` }, 429);
+      }
       this.failures.record(address);
-      throw new HttpException(
-        { error: 'unauthorized', message: 'Send a valid key as "Authorization: Bearer <key>"' },
-        401,
-      );
+      throw unauthorized();
     }
     setCaller(request, caller);
     if (!allows(caller.role as Role, needed)) {
       throw new HttpException({ error: 'forbidden', message: `This needs a ${needed} key; yours is a ${caller.role} key` }, 403);
     }
     return true;
+  }
+
+  private sentCredentials(request: Request): boolean {
+    return request.headers.authorization !== undefined || request.query.token !== undefined;
   }
 
   private token(context: ExecutionContext, request: Request, address: string): Caller | undefined {
@@ -77,3 +82,5 @@ export class ApiKeyGuard implements CanActivate {
     return role ? { role, id: keyId(match[1]!) } : undefined;
   }
 }
+
+const unauthorized = () => new HttpException({ error: 'unauthorized', message: 'Send a valid key as "Authorization: Bearer <key>"' }, 401);

@@ -1,8 +1,8 @@
 /**
- * Failed authentications per client address, in a fixed window. Past the limit the address
- * is refused (429) for the rest of the window, whatever it presents, so a key cannot be
- * guessed faster than the limit, and a correct guess is not revealed while refused. The count
- * is per process: with N instances an address gets N times the limit (docs/reliability.md).
+ * Failed authentications (wrong keys or tokens) per client address, in a fixed window. Past
+ * the limit the address's failures are answered 429 for the rest of the window. Its valid keys
+ * still pass: one office behind a NAT must not be locked out by one mistyped key. The count is
+ * per process: with N instances an address gets N times the limit (docs/reliability.md).
  */
 export class AuthFailures {
   private readonly windows = new Map<string, { count: number; resetAt: number }>();

@@ -61,6 +61,7 @@ export const sourceSchema = z.object({
   negotiations: z.array(z.string()),
   lastFetchedAt: instant.nullable(),
   lastError: z.string().nullable(),
+  lastNotice: z.string().nullable().describe('What the last poll trimmed, set aside, refused or held back over the source bounds; null when nothing'),
   items: z.number().int(),
 });
 export const sourceCreatedSchema = sourceSchema.pick({ id: true, url: true, pollInterval: true, negotiations: true });
@@ -88,6 +89,7 @@ export const inboxAnswerSchema = z.object({
       dismissedFor: z.string().nullable(),
     }),
   ),
+  next: z.string().nullable().describe('Pass as `after` for the next page; null on the last'),
 });
 
 export const restoreAnswerSchema = z.object({ events: z.number().int(), warnings: z.array(z.string()) });

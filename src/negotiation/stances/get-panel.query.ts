@@ -1,4 +1,7 @@
+import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { CONFIG, type Config } from '../../config/config';
+import { InvalidRequest } from '../domain/errors';
 import { ReadModel, type AsOfQuery } from '../reading/read-model';
 import type { Source } from '../domain/events';
 import { issuesKnown, partiesKnown, timelineOf } from './stance.repository';
@@ -42,11 +45,21 @@ export class GetPanel extends Query<Panel> {
 /** Every party × issue × point with a stance, by the one sweep series use (stancesAlong). */
 @QueryHandler(GetPanel)
 export class GetPanelHandler implements IQueryHandler<GetPanel> {
-  constructor(private readonly readModel: ReadModel) {}
+  constructor(
+    private readonly readModel: ReadModel,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
 
   async execute({ negotiationId, points, query }: GetPanel): Promise<Panel> {
     const { db, asOf } = await this.readModel.openAsOf(negotiationId, query);
     const [parties, issues] = await Promise.all([partiesKnown(db, negotiationId, asOf.knownAt, asOf.upTo), issuesKnown(db, negotiationId, asOf.knownAt, asOf.upTo)]);
+    const cells = points.length * parties.length * issues.length;
+    if (cells > this.config.PARLEY_PANEL_MAX_CELLS) {
+      throw new InvalidRequest([{
+        path: ['step'],
+        message: `The panel would span ${cells} cells (${points.length} points × ${parties.length} parties × ${issues.length} issues), over PARLEY_PANEL_MAX_CELLS (${this.config.PARLEY_PANEL_MAX_CELLS}): use a larger step or a shorter range`,
+      }]);
+    }
     const timeline = await timelineOf(db, negotiationId, parties.map((p) => p.party), asOf);
     function* rows(): Generator<PanelRow> {
       for (const { at, held } of stancesAlong(timeline, points)) {

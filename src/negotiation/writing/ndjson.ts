@@ -1,6 +1,7 @@
 import { v5 as uuidv5 } from 'uuid';
 import { InvalidRequest } from '../domain/errors';
 import { eventInputSchema, type EventInput } from '../domain/requests';
+import { mapPaced } from '../../shared/paced';
 
 /** Namespace for ids of imported lines that carry none: UUIDv5(negotiation + line). */
 export const IMPORT_NAMESPACE = '5b0f4a52-8f3e-4c4e-9d0a-6a1f2b7c9e10';
@@ -14,17 +15,18 @@ export interface ParsedLine {
 /**
  * Parses an NDJSON file of events. Blank lines are skipped; every other line must be one
  * event. A line without `id` gets a UUIDv5 of (negotiation, line content), so importing the
- * same file twice appends nothing the second time. Errors name the line (1-based).
+ * same file twice appends nothing the second time. Errors name the line (1-based). The lines
+ * are parsed in slices that let other requests run: 130k lines are over a second of CPU.
  */
-export function parseNdjson(
+export async function parseNdjson(
   text: string,
   negotiationId: string,
   onLine?: (line: number, total: number) => void,
-): ParsedLine[] {
+): Promise<ParsedLine[]> {
   const lines = text.split(/\r?\n/);
   const parsed: ParsedLine[] = [];
   const issues: InvalidRequest['issues'] = [];
-  lines.forEach((raw, index) => {
+  await mapPaced(lines, (raw, index) => {
     const line = index + 1;
     onLine?.(line, lines.length);
     const content = raw.trim();
@@ -37,7 +39,8 @@ export function parseNdjson(
       return;
     }
     if (json !== null && typeof json === 'object' && !Array.isArray(json) && !('id' in json)) {
-      json = { id: uuidv5(`${negotiationId}\n${content}`, IMPORT_NAMESPACE), ...json };
+      // As bytes: uuid's own conversion of a string to bytes took a third of the parse.
+      json = { id: uuidv5(Buffer.from(`${negotiationId}\n${content}`, 'utf8'), IMPORT_NAMESPACE), ...json };
     }
     const result = eventInputSchema.safeParse(json);
     if (!result.success) {

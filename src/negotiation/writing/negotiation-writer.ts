@@ -3,6 +3,8 @@ import type { ExpectedVersion } from '../../event-store/errors';
 import { StaleAppend } from '../../event-store/errors';
 import { EventStore } from '../../event-store/event-store';
 import type { AppendedEvent, AppendResult, EventToAppend } from '../../event-store/types';
+import type { PreparedEvent } from '../../event-store/idempotency';
+import { runAtOnce, runPaced } from '../../shared/paced';
 import { RuleViolation } from '../domain/errors';
 import type { NegotiationEventType } from '../domain/events';
 import type { EventInput } from '../domain/requests';
@@ -32,6 +34,8 @@ const MAX_CACHED_STATES = 1000;
 const MAX_ATTEMPTS = 50;
 /** A base no stream has: the append only reports idempotency and version, and writes nothing. */
 const PROBE = { version: -1, lastEventId: null };
+/** Batches this large are checked in slices that let other requests run (an import of 130k lines took seconds of CPU). */
+const PACED_CHECK_FROM = 2000;
 
 /**
  * Appends a client's events to a negotiation, in the contract's order of checks:
@@ -49,6 +53,8 @@ const PROBE = { version: -1, lastEventId: null };
 export class NegotiationWriter {
   private readonly tips = new Map<string, NegotiationState>();
   private readonly loading = new Map<string, Promise<NegotiationState>>();
+  /** Streams whose tip a paced (large) check is using: other writes to them wait for it. */
+  private readonly checking = new Map<string, Promise<void>>();
   private citations: CitationLookup = async () => new Map();
 
   constructor(
@@ -62,7 +68,7 @@ export class NegotiationWriter {
     expectedVersion: ExpectedVersion = 'any',
     locate: Locate = (index) => ({ path: ['events', index] }),
   ): Promise<WriteOutcome> {
-    const events = (await this.cite(inputs, locate)).map(toEventToAppend);
+    const events = await this.store.prepareEvents((await this.cite(inputs, locate)).map(toEventToAppend));
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await this.attempt(negotiationId, events, expectedVersion, locate);
@@ -119,24 +125,43 @@ export class NegotiationWriter {
     return this.tips.get(negotiationId) ?? (await this.load(negotiationId));
   }
 
-  private async attempt(negotiationId: string, events: EventToAppend[], expectedVersion: ExpectedVersion, locate: Locate): Promise<AppendResult> {
+  private async attempt(negotiationId: string, events: PreparedEvent[], expectedVersion: ExpectedVersion, locate: Locate): Promise<AppendResult> {
+    // A large batch's checks pause for other requests (paced): while they run, no other write
+    // to this stream may move its tip, so later writers wait here for them.
+    for (let busy = this.checking.get(negotiationId); busy; busy = this.checking.get(negotiationId)) await busy;
     const tip = await this.tipOf(negotiationId);
-    // From here to the submit there is no await: no other request can move the tip meanwhile.
+    if (this.checking.has(negotiationId)) return this.attempt(negotiationId, events, expectedVersion, locate);
+    const paced = events.length >= PACED_CHECK_FROM;
+    let done = () => {};
+    if (paced) this.checking.set(negotiationId, new Promise<void>((resolve) => (done = resolve)));
+    try {
+      return await this.checkAndSubmit(negotiationId, tip, events, expectedVersion, locate, paced);
+    } finally {
+      if (paced) {
+        this.checking.delete(negotiationId);
+        done();
+      }
+    }
+  }
+
+  private async checkAndSubmit(negotiationId: string, tip: NegotiationState, events: PreparedEvent[], expectedVersion: ExpectedVersion, locate: Locate, paced: boolean): Promise<AppendResult> {
+    const run = <R>(steps: Generator<unknown, R>) => (paced ? runPaced(steps) : runAtOnce(steps));
+    // Unpaced, from here to the submit there is no await: no other request can move the tip meanwhile.
     const indexed = events.map((event, index) => ({ event, index }));
-    let checked = this.check(tip, indexed, locate);
+    let checked = await run(this.check(tip, indexed, locate));
     if (checked.issues.length > 0) {
       // Already-stored events (a retry, or a file imported again with new lines) are not
       // judged again: judge what is new, if anything.
-      const stored = await this.store.storedIds(events.map((e) => e.id!));
-      if (stored.size === 0) return this.refuse(negotiationId, events, expectedVersion, checked.issues);
+      const stored = await this.store.storedIds(events.map((e) => e.id));
+      if (stored.size === 0) return this.refuse(negotiationId, events, expectedVersion, checked);
       const latest = await this.tipOf(negotiationId);
-      checked = this.check(latest, indexed.filter(({ event }) => !stored.has(event.id!)), locate);
-      if (checked.issues.length > 0) return this.refuse(negotiationId, events, expectedVersion, checked.issues);
+      checked = await run(this.check(latest, indexed.filter(({ event }) => !stored.has(event.id)), locate));
+      if (checked.issues.length > 0) return this.refuse(negotiationId, events, expectedVersion, checked);
     }
     const { draft, base } = checked;
     draft.apply();
     try {
-      const result = await this.store.appendToStream(negotiationId, events, { expectedVersion, base });
+      const result = await this.store.appendPrepared(negotiationId, events, { expectedVersion, base });
       // Some events turned out to be stored already: the tip counted them twice.
       if (result.streamVersion !== draft.version) this.tips.delete(negotiationId);
       return result;
@@ -148,8 +173,8 @@ export class NegotiationWriter {
     }
   }
 
-  /** Judges `judged` (events with their index in the request) against a draft over `state`. */
-  private check(state: NegotiationState, judged: { event: EventToAppend; index: number }[], locate: Locate) {
+  /** Judges `judged` (events with their index in the request) against a draft over `state`, a step per event. */
+  private *check(state: NegotiationState, judged: { event: PreparedEvent; index: number }[], locate: Locate) {
     const base = { version: state.version, lastEventId: state.lastEventId };
     const draft = draftOf(state);
     const now = this.clock();
@@ -160,20 +185,26 @@ export class NegotiationWriter {
       for (const found of checkEvent(draft, { type, data: event.data, occurredAt: event.occurredAt }, now)) {
         issues.push({ ...found, path: [...path, ...found.path], ...(line === undefined ? {} : { line }) });
       }
-      evolve(draft, { id: event.id!, type, data: event.data });
+      evolve(draft, { id: event.id, type, data: event.data });
+      yield;
     }
     return { draft, base, issues };
   }
 
   /**
-   * A rule is broken. The contract checks idempotency and the expected version first: a probe
-   * append (which can write nothing) answers those, and only then is this a 422.
+   * A rule is broken, judged on the cached tip. The contract checks idempotency and the expected
+   * version first: a probe append (which can write nothing) answers those, and tells the
+   * stream's version. Only if the tip was that version is this a 422: a tip behind the stream
+   * (another instance, or the CLI, appended) may lack the very party or issue the event names,
+   * so it is dropped and the request judged again on the stream as it is.
    */
-  private async refuse(negotiationId: string, events: EventToAppend[], expectedVersion: ExpectedVersion, issues: RuleIssue[]): Promise<AppendResult> {
+  private async refuse(negotiationId: string, events: PreparedEvent[], expectedVersion: ExpectedVersion, checked: { base: { version: number }; issues: RuleIssue[] }): Promise<AppendResult> {
     try {
-      return await this.store.appendToStream(negotiationId, events, { expectedVersion, base: PROBE });
+      return await this.store.appendPrepared(negotiationId, events, { expectedVersion, base: PROBE });
     } catch (error) {
-      if (error instanceof StaleAppend) throw new RuleViolation(issues);
+      if (!(error instanceof StaleAppend)) throw error;
+      if (error.actual === checked.base.version) throw new RuleViolation(checked.issues);
+      this.tips.delete(negotiationId);
       throw error;
     }
   }

@@ -9,6 +9,7 @@ const WRITER = 'writer-key-for-news-tests-001';
 const ENV = {
   PARLEY_FEED_ALLOW: '127.0.0.1',
   PARLEY_NEWS_TICK_MS: '50',
+  PARLEY_NEWS_MIN_INTERVAL_MS: '1000',
   PARLEY_NEWS_TIMEOUT_MS: '500',
   PARLEY_API_KEYS: `admin:${ADMIN},writer:${WRITER}`,
 };

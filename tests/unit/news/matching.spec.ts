@@ -40,11 +40,34 @@ describe('news item identity', () => {
 describe('feedItems', () => {
   it('reads an RSS item’s guid, link, title, date (RFC 822) and the feed title as publisher', () => {
     const rss = '<rss version="2.0"><channel><title>Wire</title><item><guid>g</guid><link>https://w.example/g</link><title>T &amp; U</title><pubDate>Thu, 17 Apr 2025 10:00:00 GMT</pubDate><description>&lt;p&gt;Hello&lt;/p&gt;</description></item></channel></rss>';
-    expect(feedItems(rss)).toEqual([{ guid: 'g', url: 'https://w.example/g', title: 'T & U', publisher: 'Wire', publishedAt: '2025-04-17T10:00:00.000Z', summary: 'Hello' }]);
+    expect(feedItems(rss)).toEqual({ items: [{ guid: 'g', url: 'https://w.example/g', title: 'T & U', publisher: 'Wire', publishedAt: '2025-04-17T10:00:00.000Z', summary: 'Hello' }], notes: [] });
   });
 
-  it('leaves out items with no title or identity, and keeps an item whose link is not http(s)', () => {
+  it('refuses items with no title or identity, saying why, and keeps an item whose link is not http(s)', () => {
     const rss = '<rss version="2.0"><channel><title>W</title><item><title>no id</title></item><item><guid>x</guid></item><item><guid>y</guid><link>ftp://f/y</link><title>ok</title></item></channel></rss>';
-    expect(feedItems(rss)).toEqual([{ guid: 'y', title: 'ok', publisher: 'W' }]);
+    const { items, notes } = feedItems(rss);
+    expect(items).toEqual([{ guid: 'y', title: 'ok', publisher: 'W' }]);
+    expect(notes).toEqual([expect.stringMatching(/^item 1 \("no id"\) refused: guid: An item needs a guid or a url/), expect.stringMatching(/^item 2 refused: title: /)]);
+  });
+
+  it('keeps an item whose text is too long (trimmed, its original length noted) or whose date Parley cannot hold (set aside)', () => {
+    const long = (n: number) => 'x'.repeat(n);
+    const rss = `<rss version="2.0"><channel><title>W</title>
+      <item><guid>a</guid><title>${long(1208)}</title><description>${long(12_000)}</description></item>
+      <item><guid>b</guid><title>ancient</title><pubDate>0500-01-01T00:00:00Z</pubDate></item>
+      <item><guid>c</guid><title>far</title><pubDate>+012000-01-01T00:00:00Z</pubDate></item></channel></rss>`;
+    const { items, notes } = feedItems(rss);
+    expect(items.map((i) => i.guid)).toEqual(['a', 'b', 'c']);
+    expect(items[0]!.title).toHaveLength(1000);
+    expect(items[0]!.summary).toHaveLength(10_000);
+    expect(items[0]!.originalLengths).toEqual({ title: 1208, summary: 12_000 });
+    expect(items[1]!.publishedAt).toBeUndefined();
+    expect(items[2]!.publishedAt).toBeUndefined();
+    expect(notes).toEqual([
+      expect.stringMatching(/title trimmed from 1208 to 1000 characters/),
+      expect.stringMatching(/summary trimmed from 12000 to 10000 characters/),
+      expect.stringMatching(/^item 2 \("ancient"\): its date 0500-01-01T00:00:00Z lies outside 1000–9999/),
+      expect.stringMatching(/^item 3 \("far"\): its date \+012000-01-01T00:00:00Z lies outside/),
+    ]);
   });
 });
