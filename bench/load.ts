@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { exampleDatasetPath, projectRoot } from '../src/config/paths';
-import { freshDatabase } from './support';
+import { exampleDatasetPath } from '../src/config/paths';
+import { freshDatabase, startServerProcess } from './support';
 
 /**
  * `npm run load`: 50 connections of mixed writes and as-of reads against a Parley server in a
@@ -19,24 +17,8 @@ function rssMiB(pid: number): number {
 
 async function main() {
   const db = await freshDatabase('load', 30);
-  const server = spawn('node', [join(projectRoot(), 'dist', 'src', 'main.js')], {
-    env: { ...process.env, DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'info', PARLEY_RATE_LIMIT: '0' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const { url, server } = await startServerProcess(db.url);
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      const onData = (chunk: Buffer) => {
-        out += chunk;
-        const match = /Parley listening on (http:\/\/[^"]+)/.exec(out);
-        if (!match) return;
-        server.stdout!.off('data', onData);
-        server.stdout!.resume(); // keep draining the request log
-        resolve(match[1]!);
-      };
-      server.stdout!.on('data', onData);
-      server.once('exit', (code) => reject(new Error(`server exited ${code}`)));
-    });
     const imported = await fetch(`${url}/negotiations/ukraine-2025/events:import`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-ndjson' },

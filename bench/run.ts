@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../src/config/paths';
 import { appendScenario } from './append';
+import { bulkScenario } from './bulk-and-bounds';
 import { liveScenario, httpScenario } from './live-and-http';
 import { rebuildAndAsOfScenario } from './queries';
 import { BENCH_URL, machine } from './support';
@@ -15,14 +16,16 @@ async function main() {
   process.stdout.write(`parley bench${quick ? ' --quick (1/20 size)' : ''} on ${about.cpu} (${about.cores} cores), Node ${about.node}, PostgreSQL ${about.postgres}\n`);
   const log = (s: string) => process.stderr.write(`… ${s}\n`);
 
-  log('1/5 append throughput');
+  log('1/6 append throughput');
   const append = await appendScenario(quick, quick ? 1 : 3);
-  log('2-3/5 rebuild and as-of latency');
+  log('2-3/6 rebuild and as-of latency');
   const { rebuild, asOf } = await rebuildAndAsOfScenario(quick);
-  log('4/5 live latency');
+  log('4/6 live latency');
   const live = await liveScenario(quick);
-  log('5/5 HTTP');
+  log('5/6 HTTP');
   const http = await httpScenario(quick);
+  log('6/6 bulk work beside other tenants');
+  const bulk = await bulkScenario(quick);
 
   const lines: string[] = [];
   lines.push('', '1. Append throughput (events/s, median of runs after a warm-up)', 'writers batch   parley    INSERT     COPY   emmett  parley/INSERT parley/emmett');
@@ -39,6 +42,12 @@ async function main() {
   lines.push('', `4. Live at ${live.rate} appends/s (${live.events} events): commit → SSE p50 ${round(live.commitP50, 1)} ms, p99 ${round(live.commitP99, 1)} ms; request sent → SSE p50 ${round(live.p50, 1)} ms, p99 ${round(live.p99, 1)} ms`);
   lines.push('', '5. HTTP, 50 connections (autocannon)');
   for (const h of http) lines.push(`   ${h.route.padEnd(34)} ${round(h.requestsPerSecond).padStart(6)} req/s  p50 ${h.p50} ms  p99 ${h.p99} ms  non-2xx ${h.non2xx}`);
+  lines.push(
+    '',
+    `6. Bulk work beside other tenants (server in a child process): import of ${bulk.lines} lines ${round(bulk.importMs)} ms, the same file again ${round(bulk.reimportMs)} ms;`,
+    `   meanwhile another negotiation's one-event writes p50 ${round(bulk.otherWriteMs.p50, 1)} ms, max ${round(bulk.otherWriteMs.max, 1)} ms (${bulk.otherWriteMs.count}), its reads of them p50 ${round(bulk.otherReadMs.p50, 1)} ms, max ${round(bulk.otherReadMs.max, 1)} ms`,
+    `   panel of ${bulk.panel.cells} cells as CSV: ${round(bulk.panel.bytes / 1e6, 1)} MB in ${round(bulk.panel.ms)} ms; /health meanwhile p50 ${round(bulk.panel.healthMs.p50, 1)} ms, p99 ${round(bulk.panel.healthMs.p99, 1)} ms, max ${round(bulk.panel.healthMs.max, 1)} ms (${bulk.panel.healthMs.count})`,
+  );
   lines.push('', `took ${Math.round((Date.now() - started) / 1000)} s`);
   process.stdout.write(`${lines.join('\n')}\n`);
 
@@ -51,7 +60,7 @@ async function main() {
     ratios[`append.${r.writers}x${r.batch}.parleyOverInsert`] = r.parley / r.limit;
   }
   if (small && large) ratios['asOf.stancesP99.largeOverSmall'] = large.stances.p99 / small.stances.p99;
-  writeFileSync(join(dir, 'latest.json'), JSON.stringify({ machine: about, commit: about.commit, quick, ratios, append, rebuild, asOf, live, http }, null, 2));
+  writeFileSync(join(dir, 'latest.json'), JSON.stringify({ machine: about, commit: about.commit, quick, ratios, append, rebuild, asOf, live, http, bulk }, null, 2));
 }
 
 main().then(

@@ -1,4 +1,6 @@
-import { execSync } from 'node:child_process';
+import { execSync, spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { projectRoot } from '../src/config/paths';
 import os from 'node:os';
 import { Client } from 'pg';
 import { connectPostgres, type DatabaseConnection } from '../src/database/connection';
@@ -92,4 +94,29 @@ export async function peakMemory<T>(work: () => Promise<T>): Promise<{ result: T
   } finally {
     clearInterval(timer);
   }
+}
+
+/**
+ * Parley in a child process on a free loopback port, over `databaseUrl`: the load generator's
+ * own work never delays the server's event loop. Its request log is drained.
+ */
+export async function startServerProcess(databaseUrl: string): Promise<{ url: string; server: ChildProcess }> {
+  const server = spawn('node', [join(projectRoot(), 'dist', 'src', 'main.js')], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'info', PARLEY_RATE_LIMIT: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const onData = (chunk: Buffer) => {
+      out += chunk;
+      const match = /Parley listening on (http:\/\/[^"]+)/.exec(out);
+      if (!match) return;
+      server.stdout!.off('data', onData);
+      server.stdout!.resume(); // keep draining the request log
+      resolve(match[1]!.replace('[::1]', '127.0.0.1'));
+    };
+    server.stdout!.on('data', onData);
+    server.once('exit', (code) => reject(new Error(`server exited ${code}`)));
+  });
+  return { url, server };
 }

@@ -12,6 +12,7 @@ import * as appendSetBased from './20261201_1500_append_set_based';
 import * as projectionIndexNames from './20261201_1600_projection_index_names';
 import * as appendLinearReimport from './20261204_0900_append_linear_reimport';
 import * as newsSourceBounds from './20261204_0910_news_source_bounds';
+import * as projectedAhead from './20261204_0920_projected_ahead';
 
 /** Every migration, by name. Listed in code so the compiled app needs no folder scan. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '20261201_1600_projection_index_names': projectionIndexNames,
   '20261204_0900_append_linear_reimport': appendLinearReimport,
   '20261204_0910_news_source_bounds': newsSourceBounds,
+  '20261204_0920_projected_ahead': projectedAhead,
 };

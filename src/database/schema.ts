@@ -117,6 +117,17 @@ export interface AlertingCheckpointTable {
   pending_from: Int8 | null;
 }
 
+/** Positions projected ahead of the checkpoint (a read's own streams, past a large backlog). */
+export interface ProjectedAheadTable {
+  global_position: Int8;
+}
+
+/** Streams a waiting read needs projected: the leader's projector takes them ahead. */
+export interface ProjectionWantsTable {
+  stream_id: string;
+  wanted_at: Timestamp;
+}
+
 export interface ProjectionSkippedTable {
   projection: string;
   global_position: Int8;
@@ -221,6 +232,8 @@ export interface Database {
   news_watch: NewsWatchTable;
   news_dismissals: NewsDismissalsTable;
   projection_skipped: ProjectionSkippedTable;
+  projected_ahead: ProjectedAheadTable;
+  projection_wants: ProjectionWantsTable;
 }
 
 export type EventRow = Selectable<EventsTable>;

@@ -136,19 +136,6 @@ export class EventStore {
     return { position: Number(rows[0]!.position), now: rows[0]!.now };
   }
 
-  /** Whether any event of these streams lies in (after, upTo]. */
-  async anyBetween(after: number, upTo: number, streamIds: string[]): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('events')
-      .select('global_position')
-      .where('stream_id', 'in', streamIds)
-      .where('global_position', '>', String(after))
-      .where('global_position', '<=', String(upTo))
-      .limit(1)
-      .executeTakeFirst();
-    return row !== undefined;
-  }
-
   /** Which of these ids are stored (in any stream). */
   async storedIds(ids: string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();

@@ -7,6 +7,7 @@ import { DATABASE } from '../database/database.module';
 import { EventStore } from '../event-store/event-store';
 import type { StoredEvent } from '../event-store/types';
 import { ProjectionLagging } from './errors';
+import { pendingFor, wantStreams } from './ahead';
 import type { Projection } from './projection';
 import { Leadership } from './leadership';
 import { Projector } from './projector';
@@ -26,6 +27,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
   private readonly logger = new Logger('Projector');
   readonly projector: Projector;
   private readonly leadership: Leadership;
+  private readonly batchSize: number;
   private readonly listeners: ((events: StoredEvent[]) => void)[] = [];
   private readonly batchSteps: ((trx: Transaction<Database>, checkpoint: number) => Promise<void>)[] = [];
 
@@ -45,6 +47,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
       },
       onError: (error) => this.logger.warn({ err: error }, 'leadership check failed; retrying'),
     });
+    this.batchSize = config.PARLEY_PROJECTOR_BATCH;
     this.projector = new Projector(connection, store.registry, projections, {
       batchSize: config.PARLEY_PROJECTOR_BATCH,
       inBatch: async (trx, checkpoint) => {
@@ -98,8 +101,16 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
     const { now } = head;
     // A read that names the position it needs (its own write) waits for that, not the head.
     const position = minPosition ?? head.position;
-    const ready = async (checkpoint: number) =>
-      checkpoint >= position || (streams !== 'all' && !(await this.store.anyBetween(checkpoint, position, streams)));
+    let checks = 0;
+    const ready = async (checkpoint: number) => {
+      if (checkpoint >= position) return true;
+      if (streams === 'all') return false;
+      if (!(await pendingFor(this.connection.db, checkpoint, position, streams))) return true;
+      // Behind a large backlog of other streams (an import): ask the leader to project these
+      // ahead (ahead.ts), again now and then, since a want is consumed once taken.
+      if (position - checkpoint > this.batchSize && checks++ % 8 === 0) await wantStreams(this.connection.db, streams);
+      return false;
+    };
     if (!(await this.projector.waitFor(position, READ_YOUR_WRITES_TIMEOUT_MS, ready))) {
       throw new ProjectionLagging(position, READ_YOUR_WRITES_TIMEOUT_MS);
     }

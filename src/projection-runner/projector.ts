@@ -6,11 +6,14 @@ import type { EventRegistry } from '../event-store/event-registry';
 import { NotifiedLoop } from '../event-store/notified-loop';
 import { lockProjections, readCheckpoint, writeCheckpoint } from './checkpoints';
 import { projectOrSkip } from './project-or-skip';
+import { passAhead, takeAhead } from './ahead';
 import type { StoredEvent } from '../event-store/types';
 import type { Projection, SkippedEvent } from './projection';
 
 export interface ProjectorOptions {
   batchSize?: number;
+  /** A wanted stream with more pending events than this is left to the pass in order (default: batchSize). */
+  aheadMaxPerStream?: number;
   pollIntervalMs?: number;
   onError?: (error: unknown) => void;
   /** An event the projection cannot process was skipped (and recorded in projection_skipped). */
@@ -60,22 +63,30 @@ export class Projector {
     return this.loop.stop();
   }
 
-  /** Projects one batch; returns how many events it read (0: caught up). */
+  /**
+   * Projects what waiting reads asked for ahead of the log's order (ahead.ts), then one batch
+   * in order; returns how many events it read (0: caught up).
+   */
   async runBatch(): Promise<number> {
     const limit = this.options.batchSize ?? 1000;
     const { checkpoint, count, skipped, events } = await this.connection.db.transaction().execute(async (trx) => {
       await lockProjections(trx);
+      const store = new EventStore(trx as Kysely<Database>, this.registry);
+      const ahead = await takeAhead(trx, store, this.options.aheadMaxPerStream ?? limit);
+      const skippedAhead = ahead.length > 0 ? await projectOrSkip(trx, trx, this.projections, ahead) : [];
       const after = await readCheckpoint(trx);
-      const events = await new EventStore(trx as Kysely<Database>, this.registry).readAll({ after, limit });
-      if (events.length === 0) {
+      const read = await store.readAll({ after, limit });
+      if (read.length === 0) {
         await this.options.inBatch?.(trx, after);
-        return { checkpoint: after, count: 0, skipped: [], events: [] };
+        return { checkpoint: after, count: ahead.length, skipped: skippedAhead, events: ahead };
       }
-      const skipped = await projectOrSkip(trx, trx, this.projections, events);
-      const last = events[events.length - 1]!.globalPosition;
+      const last = read[read.length - 1]!.globalPosition;
+      const done = await passAhead(trx, last);
+      const inOrder = done.size === 0 ? read : read.filter((event) => !done.has(event.globalPosition));
+      const skipped = inOrder.length > 0 ? await projectOrSkip(trx, trx, this.projections, inOrder) : [];
       await writeCheckpoint(trx, last);
       await this.options.inBatch?.(trx, last);
-      return { checkpoint: last, count: events.length, skipped, events };
+      return { checkpoint: last, count: read.length + ahead.length, skipped: [...skippedAhead, ...skipped], events: [...ahead, ...inOrder] };
     });
     // Only once committed: a reader trusting this number must find the rows.
     this.checkpoint = checkpoint;

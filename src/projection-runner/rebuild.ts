@@ -52,7 +52,8 @@ async function rebuildUnderLock(
   { batchSize = 5000, onProgress }: RebuildOptions,
 ): Promise<RebuildProgress> {
   const { db } = connection;
-  const tables = ['projection_checkpoints', ...projections.flatMap((p) => p.tables)];
+  // projected_ahead starts empty in the shadow: the rebuild projects everything in order.
+  const tables = ['projection_checkpoints', 'projected_ahead', ...projections.flatMap((p) => p.tables)];
   const store = new EventStore(db, registry);
   const deferred = await createShadowTables(db, tables);
 

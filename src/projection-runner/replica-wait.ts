@@ -5,13 +5,15 @@ import { RUNNER_CHECKPOINT } from './checkpoints';
 /**
  * Whether a replica's projections answer a read that needs every event of `streams` up to
  * `position`: the replica has replayed the log that far (its head row), and its projection
- * checkpoint (which replicates with the rows it covers) is past every such event.
+ * checkpoint (which replicates with the rows it covers) is past every such event, or the
+ * event was projected ahead (ahead.ts).
  */
 export async function replicaHolds(db: Kysely<Database>, position: number, streams: string[]): Promise<boolean> {
   const { rows } = await sql<{ head: string; checkpoint: string | null; pending: boolean }>`
     select h.position as head, c.position as checkpoint,
            exists (select 1 from events e
-                   where e.stream_id = any(${streams}) and e.global_position > coalesce(c.position, 0) and e.global_position <= ${position}) as pending
+                   where e.stream_id = any(${streams}) and e.global_position > coalesce(c.position, 0) and e.global_position <= ${position}
+                     and not exists (select 1 from projected_ahead a where a.global_position = e.global_position)) as pending
     from event_store_head h
     left join projection_checkpoints c on c.name = ${RUNNER_CHECKPOINT}`.execute(db);
   const row = rows[0];

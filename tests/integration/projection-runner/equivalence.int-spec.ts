@@ -9,6 +9,8 @@ import type { AsOf } from '../../../src/negotiation/stances/stance';
 import { redLinesAsOf, stancesAsOf } from '../../support/as-of-reference';
 import { Projector } from '../../../src/projection-runner/projector';
 import { rebuildProjections } from '../../../src/projection-runner/rebuild';
+import { pendingFor, wantStreams } from '../../../src/projection-runner/ahead';
+import { readCheckpoint } from '../../../src/projection-runner/checkpoints';
 import { issuesKnown, redLinesAt, stancesAt, timelineOf } from '../../../src/negotiation/stances/stance.repository';
 import { gapSeries, pairGap } from '../../../src/negotiation/analysis/gaps';
 import { measure } from '../../../src/alerting/measure';
@@ -91,6 +93,17 @@ function history(steps: Step[]): EventToAppend[][] {
   return batches.filter((b) => b.length > 0);
 }
 
+/** Another negotiation's bulk load: opened, a party and an issue, then `count` positions. */
+function bulkLoad(count: number): EventToAppend[] {
+  const at = new Date(DAYS[0]!);
+  return [
+    { type: 'NegotiationOpened', data: { title: 'bulk' }, occurredAt: at },
+    { type: 'PartyAdded', data: { party: 'b', name: 'b' }, occurredAt: at },
+    { type: 'IssueDefined', data: { issue: 'i', title: 'i' }, occurredAt: at },
+    ...Array.from({ length: count }, (_, k) => ({ type: 'PositionStated', data: { party: 'b', issue: 'i', value: k % 101 }, occurredAt: at })),
+  ];
+}
+
 describe('stance projection equivalence (property)', () => {
   let database: TestDatabase;
   let store: EventStore;
@@ -103,25 +116,30 @@ describe('stance projection equivalence (property)', () => {
   });
   afterAll(() => database.drop());
 
-  it('gives the same stances, red lines, gap series and alert measurements incrementally, after a rebuild, and by folding the log naively', async () => {
+  it('gives the same stances, red lines, gap series and alert measurements incrementally, projected ahead of another negotiation\'s bulk load, after a rebuild, and by folding the log naively', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(step, { minLength: 1, maxLength: 25 }),
         fc.array(fc.tuple(fc.nat(DAYS.length + 1), fc.nat(40), fc.option(fc.nat(DAYS.length + 1), { nil: undefined })), { minLength: 3, maxLength: 6 }),
         fc.integer({ min: 1, max: 7 }),
-        async (steps, questions, batchSize) => {
+        fc.option(fc.nat(5), { nil: undefined }),
+        async (steps, questions, batchSize, bulkAfter) => {
           const nid = `prop-${randomUUID().slice(0, 8)}`;
           const recorded: Date[] = [];
-          for (const batch of history(steps)) {
+          const batches = history(steps);
+          const projector = new Projector(database.connection, registry, projections, { batchSize, aheadMaxPerStream: 1000 });
+          // Everything before this run is projected first: the checkpoint starts at the head.
+          while ((await projector.runBatch()) > 0);
+          for (const [index, batch] of batches.entries()) {
+            // Sometimes a bulk load into another negotiation lands between two of this one's
+            // appends, so this one's later events wait behind it and may be projected ahead.
+            if (index === bulkAfter) await store.appendToStream(`bulk-${nid}`, bulkLoad(batchSize * 4));
             await store.appendToStream(nid, batch);
             const events = await store.readStream(nid);
             recorded.push(events[events.length - 1]!.recordedAt);
             // The next batch must be recorded later, so knownAt can tell them apart.
             while (Date.now() <= recorded[recorded.length - 1]!.getTime()) await new Promise((r) => setImmediate(r));
           }
-          // Incremental: small batches, so corrections often meet targets projected earlier.
-          const projector = new Projector(database.connection, registry, projections, { batchSize });
-          while ((await projector.runBatch()) > 0);
 
           const log = (await store.readStream(nid)).map(toNegotiationEvent);
           // publicAt, when asked, falls between publication days or at the end of the log.
@@ -135,7 +153,8 @@ describe('stance projection equivalence (property)', () => {
           // red lines (the indexed SQL), a gap series (the timeline sweep) and an alert's
           // measurement, at the same questions.
           const points = DAYS.map((d) => new Date(Date.parse(d) + 43_200_000));
-          const naive = await Promise.all(
+          // The known issues come from the projection: asked once this negotiation is projected.
+          const naiveFold = () => Promise.all(
             asOfs.map(async (asOf) => {
               const issues = await issuesKnown(db, nid, asOf.knownAt);
               return {
@@ -162,6 +181,17 @@ describe('stance projection equivalence (property)', () => {
                 };
               }),
             );
+          if (bulkAfter !== undefined) {
+            // A read waits for this negotiation: its events are projected ahead of the bulk load
+            // in one batch, and every as-of answer is already the naive fold's.
+            await wantStreams(db, [nid]);
+            await projector.runBatch();
+            expect(await pendingFor(db, await readCheckpoint(db), await store.headPosition(), [nid])).toBe(false);
+            expect(await projected()).toEqual(await naiveFold());
+          }
+          // Incremental: small batches, so corrections often meet targets projected earlier.
+          while ((await projector.runBatch()) > 0);
+          const naive = await naiveFold();
           expect(await projected()).toEqual(naive);
           await rebuildProjections(database.connection, registry, projections, { batchSize: 50 });
           expect(await projected()).toEqual(naive);
