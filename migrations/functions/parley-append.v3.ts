@@ -7,8 +7,9 @@ import { type Kysely, sql } from 'kysely';
 // As the second (20261201_1500: set-based, generic plans, no sequential scans, no JIT, the
 // version and chain checks in memory in queue order), except that stored events are found with
 // one probe per event into arrays aligned with the events, and each call reads its own slice:
-// linear in the events. The second compared every event with every stored id (`<> all`) under
-// the log's lock, quadratic when a large file was imported again.
+// linear in the events, and done before the lock (only ids not found stored are looked at
+// again under it). The second compared every event with every stored id (`<> all`) under the
+// log's lock, quadratic when a large file was imported again.
 //
 // calls: [{stream, expected: int|null, base: int|null, baseLast: uuid|null,
 //          events: [{id, type, sv, data, meta, at}]}]
@@ -29,11 +30,13 @@ export async function createParleyAppendV3(db: Kysely<any>): Promise<void> {
       e_call int[]; e_ord int[]; e_id uuid[]; e_type text[]; e_sv int[]; e_data jsonb[]; e_meta jsonb[]; e_at timestamptz[];
       s_stream text[]; s_version int[]; s_last uuid[];
       e_stored boolean[]; e_pos bigint[]; e_ver int[]; e_bad boolean[]; any_stored boolean := false;
+      k_stored_count int[] := array_fill(0, array[n]); k_conflict uuid[] := array_fill(null::uuid, array[n]);
+      k_stored jsonb[] := array_fill('[]'::jsonb, array[n]); k_last_fresh uuid[] := array_fill(null::uuid, array[n]);
       c_first bigint[] := array_fill(null::bigint, array[n]);
       c_before int[] := array_fill(null::int, array[n]);
       results jsonb := '[]'::jsonb;
       offs int := 0;
-      k int; s int; cur int; stored_count int; fresh int; conflict uuid; last_fresh uuid; stored jsonb; lo int; hi int;
+      k int; s int; cur int; stored_count int; fresh int; conflict uuid; last_fresh uuid; stored jsonb; lo int; hi int; pass int;
     begin
       select array_agg(c->>'stream' order by o), array_agg((c->>'expected')::int order by o),
              array_agg((c->>'base')::int order by o), array_agg((c->>'baseLast')::uuid order by o),
@@ -49,8 +52,43 @@ export async function createParleyAppendV3(db: Kysely<any>): Promise<void> {
                 from jsonb_array_elements(calls) with ordinality t(c, o),
                      jsonb_array_elements(t.c->'events') with ordinality x(ev, k)
                order by t.o, x.k) u;
-      -- Unpacked before the lock (it needs none); from here on, in log order.
-      select position into head from event_store_head for update;
+      -- Idempotency, looked at before the lock: an event found stored stays stored (the log is
+      -- append-only), so the work that grows with a stored file (one probe per event, then each
+      -- call's slice: stored or not, its position, other content or not) runs while other
+      -- appends hold the lock. (A per-call scan of all stored ids under the lock was quadratic:
+      -- re-importing 130k lines took 51 s.) Under the lock, only the ids not found stored are
+      -- looked at again: another session may have stored one meanwhile (usually none, one scan).
+      for pass in 1..2 loop
+        if pass = 1 then
+          any_stored := exists (select from events e where e.id = any(e_id));
+        else
+          select position into head from event_store_head for update;
+          exit when not exists (select from events e
+                                where e.id = any(case when any_stored then (select array_agg(x.id) from unnest(e_id, e_stored) x(id, st) where not x.st) else e_id end));
+          any_stored := true;
+        end if;
+        if any_stored then
+          select array_agg(e.id is not null order by x.i), array_agg(e.global_position order by x.i), array_agg(e.stream_version order by x.i),
+                 array_agg(e.id is not null and (e.stream_id <> c_stream[x.call] or e.type <> x.type or e.occurred_at <> x.at or e.data <> x.data
+                           or (e.metadata->'source') is distinct from (x.meta->'source')) order by x.i)
+            into e_stored, e_pos, e_ver, e_bad
+            from unnest(e_call, e_id, e_type, e_data, e_meta, e_at) with ordinality x(call, id, type, data, meta, at, i)
+            left join events e on e.id = x.id;
+          offs := 0;
+          for k in 1..n loop
+            lo := offs + 1; hi := offs + c_count[k];
+            offs := hi;
+            continue when c_count[k] = 0;
+            select count(*) filter (where y.st), (array_agg(y.id order by y.i) filter (where y.bad))[1],
+                   coalesce(jsonb_agg(jsonb_build_object('id', y.id, 'position', y.pos, 'version', y.ver) order by y.i) filter (where y.st), '[]'::jsonb),
+                   (array_agg(y.id order by y.i desc) filter (where not y.st))[1]
+              into stored_count, conflict, stored, last_fresh
+              from unnest(e_id[lo:hi], e_stored[lo:hi], e_bad[lo:hi], e_pos[lo:hi], e_ver[lo:hi]) with ordinality y(id, st, bad, pos, ver, i);
+            k_stored_count[k] := stored_count; k_conflict[k] := conflict; k_stored[k] := stored; k_last_fresh[k] := last_fresh;
+          end loop;
+        end if;
+      end loop;
+      -- From here on, under the lock, in log order.
       start_head := head;
       stamp := (select recorded_at from events where global_position = head);
       -- Each stream's version and last event, one index probe per stream.
@@ -59,31 +97,10 @@ export async function createParleyAppendV3(db: Kysely<any>): Promise<void> {
         from (select distinct unnest(c_stream) s) d
         left join lateral (select e.stream_version v, e.id from events e where e.stream_id = d.s
                            order by e.stream_version desc limit 1) l on true;
-      -- Idempotency: which ids are stored (one index scan over the sorted ids; usually none),
-      -- then, for every event, whether it is stored and with other content (a conflict), in
-      -- arrays aligned with e_id: each call then reads its own slice, so the work is linear in
-      -- the events however many are stored (a per-call scan of all stored ids was quadratic:
-      -- re-importing 130k lines took 51 s under the lock).
-      if exists (select from events e where e.id = any(e_id)) then
-        any_stored := true;
-        select array_agg(e.id is not null order by x.i), array_agg(e.global_position order by x.i), array_agg(e.stream_version order by x.i),
-               array_agg(e.id is not null and (e.stream_id <> c_stream[x.call] or e.type <> x.type or e.occurred_at <> x.at or e.data <> x.data
-                         or (e.metadata->'source') is distinct from (x.meta->'source')) order by x.i)
-          into e_stored, e_pos, e_ver, e_bad
-          from unnest(e_call, e_id, e_type, e_data, e_meta, e_at) with ordinality x(call, id, type, data, meta, at, i)
-          left join events e on e.id = x.id;
-      end if;
+      offs := 0;
       for k in 1..n loop
-        stored_count := 0; conflict := null; stored := '[]'::jsonb;
-        lo := offs + 1; hi := offs + c_count[k];
-        last_fresh := case when c_count[k] > 0 then e_id[hi] end;
-        if any_stored and c_count[k] > 0 then
-          select count(*) filter (where y.st), (array_agg(y.id order by y.i) filter (where y.bad))[1],
-                 coalesce(jsonb_agg(jsonb_build_object('id', y.id, 'position', y.pos, 'version', y.ver) order by y.i) filter (where y.st), '[]'::jsonb),
-                 (array_agg(y.id order by y.i desc) filter (where not y.st))[1]
-            into stored_count, conflict, stored, last_fresh
-            from unnest(e_id[lo:hi], e_stored[lo:hi], e_bad[lo:hi], e_pos[lo:hi], e_ver[lo:hi]) with ordinality y(id, st, bad, pos, ver, i);
-        end if;
+        stored_count := k_stored_count[k]; conflict := k_conflict[k]; stored := k_stored[k];
+        last_fresh := case when not any_stored and c_count[k] > 0 then e_id[offs + c_count[k]] else k_last_fresh[k] end;
         offs := offs + c_count[k];
         if conflict is not null then
           results := results || jsonb_build_array(jsonb_build_object('status', 'id_conflict', 'id', conflict));
