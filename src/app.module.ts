@@ -8,49 +8,74 @@ import { EventStoreModule } from './event-store/event-store.module';
 import { HttpModule } from './http/http.module';
 import { ExamplesModule } from './examples/example-dataset';
 import { alertEventDefinitions } from './alerting/alert-rules';
+import { AlertDeliveryModule, AlertingModule } from './alerting/alerting.module';
+import { AlertEvaluation } from './alerting/alert-evaluation.consumer';
 import { negotiationEventDefinitions } from './negotiation/domain/events';
 import { NegotiationModule } from './negotiation/negotiation.module';
+import { ReadingModule } from './negotiation/reading/reading.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { ProjectedEventsCounter } from './metrics/projected-events.counter';
 import { ProjectionsModule } from './projection-runner/projections.module';
 import { ruleVersionsProjection } from './alerting/rule-versions.projection';
 import { openAlertsProjection } from './alerting/open-alerts.projection';
 import { stanceProjection } from './negotiation/stances/stance.projection';
+import { FeedModule } from './feed/feed.module';
 import { newsEventDefinitions } from './news/news-events';
+import { NewsModule, NewsPollingModule } from './news/news.module';
+import { NewsCitations } from './news/news-citations';
 import { newsProjection } from './news/news.projection';
 
 /** Every read model, from the context that owns it: the projection runner itself knows none. */
 export const projections = [stanceProjection, ruleVersionsProjection, openAlertsProjection, newsProjection] as const;
 
+/** What follows each projector batch, in order: alert evaluation (in its transaction), then metrics. */
+export const batchConsumers = [AlertEvaluation, ProjectedEventsCounter] as const;
+
 /** Every event type the log holds, by context. */
 export const eventDefinitions = [...negotiationEventDefinitions, ...alertEventDefinitions, ...newsEventDefinitions];
 
+/**
+ * What Parley is, as data. Every process has the log, the projections and their consumers,
+ * and every context's commands and queries (a CLI command runs them in-process). A server adds
+ * what serves other clients: HTTP, the live feed, webhook delivery and feed polling.
+ */
 @Module({})
 export class AppModule {
-  static forRoot(config: Config): DynamicModule {
+  static forServer(config: Config): DynamicModule {
     return {
       module: AppModule,
-      imports: [
-        ConfigModule.forRoot(config),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.LOG_LEVEL,
-            // Keys and feed tokens are secrets: never in a log line (the token also rides in the URL).
-            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.query.token'],
-            serializers: {
-              req: (req: { url?: string }) => ({ ...req, url: req.url?.replace(/([?&]token=)[^&]*/g, '$1[Redacted]') }),
-            },
-            autoLogging: { ignore: (req) => req.url === '/health' },
-          },
-        }),
-        CqrsModule.forRoot(),
-        DatabaseModule,
-        EventStoreModule.forRoot(eventDefinitions),
-        MetricsModule,
-        NegotiationModule,
-        ProjectionsModule.forRoot(projections),
-        HttpModule,
-        ExamplesModule,
-      ],
+      imports: [...core(config), HttpModule, FeedModule, AlertDeliveryModule, NewsPollingModule],
     };
   }
+
+  static forCli(config: Config): DynamicModule {
+    return { module: AppModule, imports: core(config) };
+  }
+}
+
+function core(config: Config) {
+  return [
+    ConfigModule.forRoot(config),
+    LoggerModule.forRoot({
+      pinoHttp: {
+        level: config.LOG_LEVEL,
+        // Keys and feed tokens are secrets: never in a log line (the token also rides in the URL).
+        redact: ['req.headers.authorization', 'req.headers.cookie', 'req.query.token'],
+        serializers: {
+          req: (req: { url?: string }) => ({ ...req, url: req.url?.replace(/([?&]token=)[^&]*/g, '$1[Redacted]') }),
+        },
+        autoLogging: { ignore: (req) => req.url === '/health' },
+      },
+    }),
+    CqrsModule.forRoot(),
+    DatabaseModule,
+    EventStoreModule.forRoot(eventDefinitions),
+    MetricsModule,
+    ProjectionsModule.forRoot({ projections, consumers: batchConsumers }),
+    NegotiationModule.forRoot({ citations: NewsCitations }),
+    ReadingModule,
+    AlertingModule,
+    NewsModule,
+    ExamplesModule,
+  ];
 }

@@ -51,7 +51,7 @@ registerBackup(program);
 program.parseAsync().catch((error: Error) => {
   let config: ReturnType<typeof loadConfig> | undefined;
   try {
-    config = loadConfig({ LOG_LEVEL: 'silent', ...process.env }, 'cli');
+    config = loadConfig({ LOG_LEVEL: 'silent', ...process.env });
   } catch {
     config = undefined;
   }

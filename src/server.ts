@@ -15,7 +15,7 @@ import { recordServerAddress } from './database/server-address';
 
 /** Builds the HTTP application; main.ts, the CLI's `serve` and e2e tests all start it here. */
 export async function createServer(config: Config): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forServer(config), {
     // Quiet until pino takes over; a failed start is reported once, by the caller.
     logger: false,
     abortOnError: false,

@@ -16,9 +16,9 @@ export type Target =
  * http://127.0.0.1:3000.
  */
 export async function openTarget(): Promise<Target> {
-  const config = loadConfig({ LOG_LEVEL: 'warn', PARLEY_LOAD_EXAMPLE: 'never', ...process.env }, 'cli');
+  const config = loadConfig({ LOG_LEVEL: 'warn', PARLEY_LOAD_EXAMPLE: 'never', ...process.env });
   try {
-    const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: false, abortOnError: false });
+    const app = await NestFactory.createApplicationContext(AppModule.forCli(config), { logger: false, abortOnError: false });
     return { kind: 'local', app, config };
   } catch (error) {
     if (!(error instanceof DataDirLocked)) throw error;

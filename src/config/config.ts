@@ -121,20 +121,14 @@ export const configSchema = z.object({
   PARLEY_LEADER_HEARTBEAT_MS: z.coerce.number().int().min(50).default(2000),
 });
 
-/**
- * `server` runs everything; `cli` (a one-off command) leaves out what serves other clients:
- * webhook delivery and the feed's LISTEN. The projector runs in both: reads need it.
- */
-export type ProcessKind = 'server' | 'cli';
-
-export type Config = z.infer<typeof configSchema> & { host: string; processKind: ProcessKind };
+export type Config = z.infer<typeof configSchema> & { host: string };
 
 export class ConfigError extends Error {
   readonly code = 'CONFIG.INVALID';
 }
 
 /** Parses the environment once; a bad value stops start-up with the variable's name. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, processKind: ProcessKind = 'server'): Config {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // An empty variable (`DATABASE_URL=`) means unset, as shells and compose files write it.
   const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   const parsed = configSchema.safeParse(given);
@@ -145,7 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, processKind: Pr
   const config = parsed.data;
   // Without keys nobody is authenticated, so we only listen on loopback.
   const host = config.HOST ?? (config.PARLEY_API_KEYS.length > 0 ? '0.0.0.0' : '127.0.0.1');
-  return { ...config, host, processKind };
+  return { ...config, host };
 }
 
 export const CONFIG = Symbol('CONFIG');

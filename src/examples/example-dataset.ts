@@ -5,13 +5,11 @@ import { CONFIG, type Config } from '../config/config';
 import { EXAMPLE_NEGOTIATION, exampleDatasetPath, exampleNewsPath } from '../config/paths';
 import { EventStore } from '../event-store/event-store';
 import { newsStream } from '../negotiation/domain/streams';
-import { NegotiationModule } from '../negotiation/negotiation.module';
 import { ImportEvents } from '../negotiation/writing/import-events.command';
 import { parseNdjson } from '../negotiation/writing/ndjson';
 import { newsItemInputSchema } from '../news/news-events';
 import { appendItems } from '../news/news-intake';
 import { itemReceived } from '../news/news-items';
-import { NewsModule } from '../news/news.module';
 
 /**
  * A newcomer's first `npm start` (embedded database, nothing in it) shows real data: the April
@@ -57,8 +55,5 @@ export class ExampleDataset implements OnApplicationBootstrap {
   }
 }
 
-@Module({
-  imports: [NegotiationModule, NewsModule],
-  providers: [ExampleDataset],
-})
+@Module({ providers: [ExampleDataset] })
 export class ExamplesModule {}

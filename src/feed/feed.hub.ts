@@ -47,7 +47,6 @@ export class FeedHub implements FeedSource, OnApplicationBootstrap, OnModuleDest
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.config.processKind !== 'server') return; // a CLI command serves no feed
     await this.tail.start();
     await this.loop.start();
     this.running = true;

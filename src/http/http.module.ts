@@ -6,8 +6,6 @@ import { AnalysisController } from './analysis.controller';
 import { AsOfController } from './as-of.controller';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { AlertingModule } from '../alerting/alerting.module';
-import { NewsModule } from '../news/news.module';
 import { NewsController } from './news.controller';
 import { FeedModule } from '../feed/feed.module';
 import { ReadingModule } from '../negotiation/reading/reading.module';
@@ -28,8 +26,6 @@ import { HttpMetricsMiddleware } from './http-metrics.middleware';
 
 @Module({
   imports: [
-    AlertingModule,
-    NewsModule,
     FeedModule,
     ReadingModule,
     TerminusModule.forRoot({ logger: false }),

@@ -1,14 +1,15 @@
 import { Module } from '@nestjs/common';
-import { NegotiationModule } from '../negotiation/negotiation.module';
 import { newsCommandHandlers } from './news.commands';
 import { newsQueryHandlers } from './news.queries';
-import { NewsService } from './news.service';
+import { NewsPolling } from './news-polling.service';
 import { NewsReadModel } from './news-read-model';
 
-/** News sources, items, watch terms and the inbox; citing items from negotiation events. */
+/** News sources, items, watch terms and the inbox (commands, queries). */
 @Module({
-  imports: [NegotiationModule],
-  providers: [NewsService, NewsReadModel, ...newsCommandHandlers, ...newsQueryHandlers],
-  exports: [NewsService],
+  providers: [NewsReadModel, ...newsCommandHandlers, ...newsQueryHandlers],
 })
 export class NewsModule {}
+
+/** Polling registered feeds: in the server's composition only. */
+@Module({ providers: [NewsPolling] })
+export class NewsPollingModule {}

@@ -1,12 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { CONFIG, type Config } from '../config/config';
-import type { Transaction } from 'kysely';
 import type { DatabaseConnection } from '../database/connection';
-import type { Database } from '../database/schema';
 import { DATABASE } from '../database/database.module';
 import { EventStore } from '../event-store/event-store';
-import type { StoredEvent } from '../event-store/types';
 import { ProjectionLagging } from './errors';
+import { BATCH_CONSUMERS, type BatchConsumer } from './batch-consumer';
 import { pendingFor, wantStreams } from './ahead';
 import type { Projection } from './projection';
 import { Leadership } from './leadership';
@@ -28,13 +26,12 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
   readonly projector: Projector;
   private readonly leadership: Leadership;
   private readonly batchSize: number;
-  private readonly listeners: ((events: StoredEvent[]) => void)[] = [];
-  private readonly batchSteps: ((trx: Transaction<Database>, checkpoint: number) => Promise<void>)[] = [];
 
   constructor(
     @Inject(DATABASE) private readonly connection: DatabaseConnection,
     @Inject(CONFIG) config: Config,
     @Inject(PROJECTIONS) private readonly projections: readonly Projection[],
+    @Inject(BATCH_CONSUMERS) consumers: readonly BatchConsumer[],
     private readonly store: EventStore,
   ) {
     this.leadership = new Leadership(connection, {
@@ -51,12 +48,12 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
     this.projector = new Projector(connection, store.registry, projections, {
       batchSize: config.PARLEY_PROJECTOR_BATCH,
       inBatch: async (trx, checkpoint) => {
-        for (const step of this.batchSteps) await step(trx, checkpoint);
+        for (const consumer of consumers) await consumer.inBatch?.(trx, checkpoint);
       },
       onError: (error) => this.logger.error({ err: error }, 'projector batch failed; retrying'),
       onSkipped: (skipped) => this.logger.error(skipped, 'projector passed over an event it could not process (see projection_skipped)'),
-      onProjected: (events) => {
-        for (const listener of this.listeners) listener(events);
+      afterBatch: (events) => {
+        for (const consumer of consumers) consumer.projected?.(events);
       },
     });
   }
@@ -64,16 +61,6 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
   /** Rebuilds every projection from the log while reads keep answering from the old tables. */
   rebuild(options: RebuildOptions = {}): Promise<RebuildProgress> {
     return rebuildProjections(this.connection, this.store.registry, this.projections, options);
-  }
-
-  /** Called after each committed batch with its events (metrics); register before bootstrap. */
-  onProjected(listener: (events: StoredEvent[]) => void): void {
-    this.listeners.push(listener);
-  }
-
-  /** Work that must commit with each projector batch (alert evaluation); register before bootstrap. */
-  addBatchStep(step: (trx: Transaction<Database>, checkpoint: number) => Promise<void>): void {
-    this.batchSteps.push(step);
   }
 
   /** Whether this process leads: runs the projector and, inside its batches, alert evaluation. */

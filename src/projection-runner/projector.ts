@@ -19,7 +19,7 @@ export interface ProjectorOptions {
   /** An event the projection cannot process was skipped (and recorded in projection_skipped). */
   onSkipped?: (skipped: SkippedEvent) => void;
   /** After each committed batch, with its events: what was appended, by any writer, anywhere. */
-  onProjected?: (events: StoredEvent[]) => void;
+  afterBatch?: (events: StoredEvent[]) => void;
   /** Runs inside each batch's transaction, after the projection: commits with it or not at all. */
   inBatch?: (trx: Transaction<Database>, checkpoint: number) => Promise<void>;
 }
@@ -91,7 +91,7 @@ export class Projector {
     // Only once committed: a reader trusting this number must find the rows.
     this.checkpoint = checkpoint;
     for (const event of skipped) this.options.onSkipped?.(event);
-    if (events.length > 0) this.options.onProjected?.(events);
+    if (events.length > 0) this.options.afterBatch?.(events);
     return count;
   }
 

@@ -22,9 +22,14 @@ export interface WriteOutcome {
 
 /**
  * What the news context knows of cited items: an item's url, publisher and publishedAt, or
- * nothing for an unknown one. Registered by the news module (negotiation imports no context).
+ * nothing for an unknown one. Given by app.module's composition (negotiation imports no context).
  */
 export type CitationLookup = (itemIds: string[]) => Promise<Map<string, { url: string | null; publisher: string | null; publishedAt: string | null }>>;
+
+/** A provider of citations: the class app.module names in NegotiationModule.forRoot. */
+export interface CitationSource {
+  lookup: CitationLookup;
+}
 
 /** Where an event of the request sits, for error paths: `events.3` or line 7 of a file. */
 export type Locate = (index: number) => { path: Path; line?: number };
@@ -55,10 +60,10 @@ export class NegotiationWriter {
   private readonly loading = new Map<string, Promise<NegotiationState>>();
   /** Streams whose tip a paced (large) check is using: other writes to them wait for it. */
   private readonly checking = new Map<string, Promise<void>>();
-  private citations: CitationLookup = async () => new Map();
 
   constructor(
     private readonly store: EventStore,
+    private readonly citations: CitationLookup = async () => new Map(),
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -77,10 +82,6 @@ export class NegotiationWriter {
         if (!(error instanceof StaleAppend) || attempt === MAX_ATTEMPTS) throw error;
       }
     }
-  }
-
-  citeWith(lookup: CitationLookup): void {
-    this.citations = lookup;
   }
 
   /**

@@ -1,28 +1,29 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { CONFIG, type Config } from '../config/config';
 import type { DatabaseConnection } from '../database/connection';
 import { DATABASE } from '../database/database.module';
-import { EventStore } from '../event-store/event-store';
 import { ProjectionsService } from '../projection-runner/projections.service';
 import { Metrics } from '../metrics/metrics';
-import { evaluateAlerts } from './evaluate-batch';
 import { WebhookDeliverer } from './webhook-deliverer';
 import { AlertmanagerResender } from './alertmanager-resender';
+import { externalUrlOf } from './external-url';
 import { redactUrl } from '../outbound/allow-list';
 
-/** Wires alert evaluation into the projector's batches, and runs webhook delivery. */
+/**
+ * Webhook delivery and the Alertmanager re-sender: servers only (the CLI's composition leaves
+ * this module out; a CLI command once marked deliveries dead by its own PARLEY_WEBHOOK_ALLOW).
+ */
 @Injectable()
-export class AlertingService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+export class AlertDelivery implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Alerts');
   readonly deliverer: WebhookDeliverer;
   readonly resender: AlertmanagerResender;
 
   constructor(
     @Inject(DATABASE) connection: DatabaseConnection,
-    @Inject(CONFIG) private readonly config: Config,
-    private readonly store: EventStore,
-    private readonly projections: ProjectionsService,
-    private readonly metrics: Metrics,
+    @Inject(CONFIG) config: Config,
+    projections: ProjectionsService,
+    metrics: Metrics,
   ) {
     this.deliverer = new WebhookDeliverer(connection, {
       allow: config.PARLEY_WEBHOOK_ALLOW,
@@ -37,7 +38,7 @@ export class AlertingService implements OnModuleInit, OnApplicationBootstrap, On
       onError: (error) => this.logger.error({ err: error }, 'webhook delivery loop failed; retrying'),
     });
     this.resender = new AlertmanagerResender(connection, {
-      externalUrl: this.externalUrl,
+      externalUrl: externalUrlOf(config),
       resendMs: config.PARLEY_ALERTMANAGER_RESEND_MS,
       allow: config.PARLEY_WEBHOOK_ALLOW,
       timeoutMs: config.PARLEY_WEBHOOK_TIMEOUT_MS,
@@ -46,24 +47,7 @@ export class AlertingService implements OnModuleInit, OnApplicationBootstrap, On
     });
   }
 
-  private get externalUrl(): string {
-    return (this.config.PARLEY_PUBLIC_URL ?? `http://${this.config.host}:${this.config.PORT}`).replace(/\/$/, '');
-  }
-
-  onModuleInit(): void {
-    this.projections.addBatchStep((trx, checkpoint) =>
-      evaluateAlerts(trx, this.store.registry, checkpoint, {
-        externalUrl: this.externalUrl,
-        resendMs: this.config.PARLEY_ALERTMANAGER_RESEND_MS,
-        onFiring: (firing) => this.metrics.alertFirings.inc({ kind: firing.rule.definition.kind, type: firing.type }),
-      }),
-    );
-  }
-
-  // A CLI command delivers nothing: deliveries belong to the servers (issue: the CLI once
-  // marked deliveries dead by its own PARLEY_WEBHOOK_ALLOW).
   async onApplicationBootstrap(): Promise<void> {
-    if (this.config.processKind !== 'server') return;
     await this.deliverer.start();
     this.resender.start();
   }

@@ -1,23 +1,20 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { CONFIG, type Config } from '../config/config';
 import type { DatabaseConnection } from '../database/connection';
 import { DATABASE } from '../database/database.module';
 import { EventStore } from '../event-store/event-store';
-import { NegotiationWriter } from '../negotiation/writing/negotiation-writer';
 import { FeedPoller } from './feed-poller';
-import { storedItems } from './news.repository';
 
-/** Lets negotiation events cite news items, and polls registered feeds (servers only). */
+/** Polls registered feeds: servers only (the CLI's composition leaves NewsPollingModule out). */
 @Injectable()
-export class NewsService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+export class NewsPolling implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('News');
   readonly poller: FeedPoller;
 
   constructor(
-    @Inject(DATABASE) private readonly connection: DatabaseConnection,
+    @Inject(DATABASE) connection: DatabaseConnection,
     @Inject(CONFIG) private readonly config: Config,
     store: EventStore,
-    private readonly writer: NegotiationWriter,
   ) {
     this.poller = new FeedPoller(connection, store, {
       allow: config.PARLEY_FEED_ALLOW,
@@ -35,15 +32,7 @@ export class NewsService implements OnModuleInit, OnApplicationBootstrap, OnModu
     });
   }
 
-  onModuleInit(): void {
-    this.writer.citeWith(async (ids) => {
-      const items = await storedItems(this.connection.db, ids);
-      return new Map([...items].map(([id, item]) => [id, { url: item.url, publisher: item.publisher, publishedAt: item.publishedAt }]));
-    });
-  }
-
   onApplicationBootstrap(): void {
-    if (this.config.processKind !== 'server') return;
     if (this.config.PARLEY_FEED_ALLOW.length === 0) this.logger.log('PARLEY_FEED_ALLOW is empty: no feed can be registered');
     else this.logger.log({ allow: this.config.PARLEY_FEED_ALLOW }, 'polling registered feeds');
     this.poller.start();
