@@ -49,6 +49,13 @@ module.exports = {
       to: { path: ['^src/(http|cli)/', '^src/(cli|server)\\.ts$'] },
     },
     {
+      name: 'no-sql-in-http',
+      comment: 'Controllers parse, dispatch and format: every query lives in the context (or database/) that owns its tables.',
+      severity: 'error',
+      from: { path: '^src/http/' },
+      to: { path: ['^node_modules/kysely', '^node_modules/pg/', '^node_modules/pg$'] },
+    },
+    {
       name: 'migrations-frozen',
       comment: 'Migrations never import application code: they describe the schema as it was.',
       severity: 'error',

@@ -1,3 +1,4 @@
+import { EventStore } from '../src/event-store/event-store';
 import { sql } from 'kysely';
 import { EventRegistry } from '../src/event-store/event-registry';
 import { negotiationEventDefinitions } from '../src/negotiation/domain/events';
@@ -84,7 +85,7 @@ export async function rebuildAndAsOfScenario(quick: boolean): Promise<{ rebuild:
   const small = await freshDatabase('asof_small');
   try {
     const seeded = await seed(small, 10_000);
-    await rebuildProjections(small.connection, registry, projections);
+    await rebuildProjections(small.connection, new EventStore(small.connection.db, registry), projections);
     await sql`analyze`.execute(small.connection.db);
     await asOfLatencies(small, seeded.total, seeded.end, 50); // warm-up
     asOf.push(await asOfLatencies(small, seeded.total, seeded.end, samples));
@@ -96,7 +97,7 @@ export async function rebuildAndAsOfScenario(quick: boolean): Promise<{ rebuild:
     const seeded = await seed(large, big);
     global.gc?.();
     const started = performance.now();
-    const measured = await peakMemory(() => rebuildProjections(large.connection, registry, projections, { batchSize: 5000 }));
+    const measured = await peakMemory(() => rebuildProjections(large.connection, new EventStore(large.connection.db, registry), projections, { batchSize: 5000 }));
     const seconds = (performance.now() - started) / 1000;
     await sql`analyze`.execute(large.connection.db);
     await asOfLatencies(large, seeded.total, seeded.end, 50);

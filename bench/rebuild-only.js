@@ -8,6 +8,7 @@ const { connectPostgres } = require('../dist/src/database/connection');
 const { migrateToLatest } = require('../dist/src/database/migrate');
 const { rebuildProjections } = require('../dist/src/projection-runner/rebuild');
 const { EventRegistry } = require('../dist/src/event-store/event-registry');
+const { EventStore } = require('../dist/src/event-store/event-store');
 const { projections, eventDefinitions } = require('../dist/src/app.module');
 const { Client } = require('pg');
 const { v7 } = require('uuid');
@@ -27,7 +28,7 @@ const { v7 } = require('uuid');
   }
   await sql`update event_store_head set position = ${total}`.execute(c.db);
   const t0 = Date.now();
-  const r = await rebuildProjections(c, new EventRegistry(eventDefinitions), projections, { batchSize: Number(process.env.BATCH ?? 5000) });
+  const r = await rebuildProjections(c, new EventStore(c.db, new EventRegistry(eventDefinitions)), projections, { batchSize: Number(process.env.BATCH ?? 5000) });
   const ms = Date.now() - t0;
   console.log(JSON.stringify({ events: r.events, ms, perSecond: Math.round(r.events / (ms / 1000)) }));
   await c.close();

@@ -10,7 +10,7 @@ import * as alertLevels from './20261201_1300_alert_levels';
 import * as news from './20261201_1400_news';
 import * as appendSetBased from './20261201_1500_append_set_based';
 import * as projectionIndexNames from './20261201_1600_projection_index_names';
-import * as appendLinearReimport from './20261204_0900_append_linear_reimport';
+import * as appendV3 from './20261204_0900_append_v3';
 import * as newsSourceBounds from './20261204_0910_news_source_bounds';
 import * as projectedAhead from './20261204_0920_projected_ahead';
 
@@ -27,7 +27,7 @@ export const migrations: Record<string, Migration> = {
   '20261201_1400_news': news,
   '20261201_1500_append_set_based': appendSetBased,
   '20261201_1600_projection_index_names': projectionIndexNames,
-  '20261204_0900_append_linear_reimport': appendLinearReimport,
+  '20261204_0900_append_v3': appendV3,
   '20261204_0910_news_source_bounds': newsSourceBounds,
   '20261204_0920_projected_ahead': projectedAhead,
 };

@@ -5,11 +5,14 @@ import { type Kysely, sql } from 'kysely';
 // as a diff of the two.
 //
 // As the second (20261201_1500: set-based, generic plans, no sequential scans, no JIT, the
-// version and chain checks in memory in queue order), except that stored events are found with
-// one probe per event into arrays aligned with the events, and each call reads its own slice:
-// linear in the events, and done before the lock (only ids not found stored are looked at
-// again under it). The second compared every event with every stored id (`<> all`) under the
-// log's lock, quadratic when a large file was imported again.
+// version and chain checks in memory in queue order), except that:
+// - stored events are found with one probe per event into arrays aligned with the events, and
+//   each call reads its own slice: linear in the events, and done before the lock (only ids
+//   not found stored are looked at again under it). The second compared every event with every
+//   stored id (`<> all`) under the log's lock, quadratic when a large file was imported again;
+// - each row records whether it ends its append (`ends_append`: the last new event of its
+//   call), so a reader of the log knows where an append ends without guessing from recorded
+//   times or peeking at the next row (alert evaluation judges whole appends).
 //
 // calls: [{stream, expected: int|null, base: int|null, baseLast: uuid|null,
 //          events: [{id, type, sv, data, meta, at}]}]
@@ -34,6 +37,7 @@ export async function createParleyAppendV3(db: Kysely<any>): Promise<void> {
       k_stored jsonb[] := array_fill('[]'::jsonb, array[n]); k_last_fresh uuid[] := array_fill(null::uuid, array[n]);
       c_first bigint[] := array_fill(null::bigint, array[n]);
       c_before int[] := array_fill(null::int, array[n]);
+      c_fresh int[] := array_fill(0, array[n]);
       results jsonb := '[]'::jsonb;
       offs int := 0;
       k int; s int; cur int; stored_count int; fresh int; conflict uuid; last_fresh uuid; stored jsonb; lo int; hi int; pass int;
@@ -121,6 +125,7 @@ export async function createParleyAppendV3(db: Kysely<any>): Promise<void> {
           end if;
           c_first[k] := head;
           c_before[k] := cur;
+          c_fresh[k] := fresh;
           head := head + fresh;
           cur := cur + fresh;
           s_version[s] := cur;
@@ -135,13 +140,13 @@ export async function createParleyAppendV3(db: Kysely<any>): Promise<void> {
         stamp := greatest(date_trunc('milliseconds', clock_timestamp()), stamp);
         if not any_stored then
           -- Nothing was stored: each call's new events are its events, in order.
-          insert into events (global_position, id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at, recorded_at)
-          select c_first[x.call] + x.ord, x.id, c_stream[x.call], c_before[x.call] + x.ord, x.type, x.sv, x.data, x.meta, x.at, stamp
+          insert into events (global_position, id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at, recorded_at, ends_append)
+          select c_first[x.call] + x.ord, x.id, c_stream[x.call], c_before[x.call] + x.ord, x.type, x.sv, x.data, x.meta, x.at, stamp, x.ord = c_fresh[x.call]
           from unnest(e_call, e_ord, e_id, e_type, e_sv, e_data, e_meta, e_at) x(call, ord, id, type, sv, data, meta, at)
           where c_first[x.call] is not null;
         else
-          insert into events (global_position, id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at, recorded_at)
-          select c_first[f.call] + f.rank, f.id, c_stream[f.call], c_before[f.call] + f.rank, f.type, f.sv, f.data, f.meta, f.at, stamp
+          insert into events (global_position, id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at, recorded_at, ends_append)
+          select c_first[f.call] + f.rank, f.id, c_stream[f.call], c_before[f.call] + f.rank, f.type, f.sv, f.data, f.meta, f.at, stamp, f.rank = c_fresh[f.call]
           from (select x.*, row_number() over (partition by x.call order by x.ord) as rank
                 from unnest(e_call, e_ord, e_id, e_type, e_sv, e_data, e_meta, e_at, e_stored) x(call, ord, id, type, sv, data, meta, at, st)
                 where c_first[x.call] is not null and not x.st) f;

@@ -4,7 +4,7 @@ import { CONFIG, type Config } from '../config/config';
 import type { Database } from '../database/schema';
 import { EventStore } from '../event-store/event-store';
 import { Metrics } from '../metrics/metrics';
-import type { BatchConsumer } from '../projection-runner/batch-consumer';
+import type { BatchConsumer, ProjectedBatch } from '../projection-runner/batch-consumer';
 import { evaluateAlerts } from './evaluate-batch';
 import { externalUrlOf } from './external-url';
 
@@ -21,8 +21,8 @@ export class AlertEvaluation implements BatchConsumer {
     private readonly metrics: Metrics,
   ) {}
 
-  inBatch(trx: Transaction<Database>, checkpoint: number): Promise<void> {
-    return evaluateAlerts(trx, this.store.registry, checkpoint, {
+  inBatch(trx: Transaction<Database>, batch: ProjectedBatch): Promise<void> {
+    return evaluateAlerts(trx, this.store, batch, {
       externalUrl: externalUrlOf(this.config),
       resendMs: this.config.PARLEY_ALERTMANAGER_RESEND_MS,
       onFiring: (firing) => this.metrics.alertFirings.inc({ kind: firing.rule.definition.kind, type: firing.type }),

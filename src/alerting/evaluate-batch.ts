@@ -3,8 +3,8 @@ import { v5 as uuidv5 } from 'uuid';
 import type { Database, WebhookOutboxTable } from '../database/schema';
 import type { StoredEvent } from '../event-store/types';
 import { alertmanagerAlertsUrl, postableAlert } from './alertmanager-payload';
-import { EventStore } from '../event-store/event-store';
-import type { EventRegistry } from '../event-store/event-registry';
+import type { EventStore } from '../event-store/event-store';
+import type { ProjectedBatch } from '../projection-runner/batch-consumer';
 import { isNegotiationType } from '../negotiation/domain/events';
 import { judgeAppend, rulesInForce, type AppendGroup, type Firing } from './judge-append';
 import { judgeNews } from './judge-news';
@@ -23,67 +23,64 @@ export interface AlertingOptions {
 }
 
 /**
- * Judges every append up to `upTo` exactly once, inside the projector's transaction: the
+ * Judges every append of a projector batch exactly once, inside the batch's transaction: the
  * firings (events in `<nid>.alerts`), their webhook deliveries (outbox rows) and the alerting
- * checkpoint commit together with the projection, or not at all. An append split across two
- * projector batches waits for its last event.
+ * checkpoint commit together with the projection, or not at all. The batch's events are the
+ * projector's (read once); each records whether it ends its append, so an append split across
+ * two batches is judged with the batch that holds its last event, carried meanwhile by its
+ * first position (`pending_from`).
  */
 export async function evaluateAlerts(
   trx: Transaction<Database>,
-  registry: EventRegistry,
-  upTo: number,
+  store: EventStore,
+  { events, checkpoint: upTo }: ProjectedBatch,
   options: AlertingOptions,
 ): Promise<void> {
   const mark = await trx.selectFrom('alerting_checkpoint').select(['position', 'pending_from']).executeTakeFirstOrThrow();
   const checkpoint = Number(mark.position);
   if (checkpoint >= upTo) return;
-  // Each event is read once: an append still unfinished at the batch's end is remembered by
-  // its first position, and the checkpoint moves on regardless (linear, however long the append).
-  const pendingFrom = mark.pending_from === null ? null : Number(mark.pending_from);
-  const rows = await trx
-    .selectFrom('events')
-    .select(['global_position', 'id', 'stream_id', 'type', 'recorded_at'])
-    .where('global_position', '>', String(pendingFrom === null ? checkpoint : pendingFrom - 1))
-    .where('global_position', '<=', String(upTo))
-    .where((eb) => eb.or([eb('global_position', '>', String(checkpoint)), eb('global_position', '=', String(pendingFrom ?? 0))]))
-    .orderBy('global_position')
-    .execute();
-  const groups = appendGroups(rows);
-  const next = await trx.selectFrom('events').select(['recorded_at', 'stream_id']).where('global_position', '=', String(upTo + 1)).executeTakeFirst();
-  const tail = groups[groups.length - 1];
-  const unfinished = tail && next && next.stream_id === tail.negotiationId && next.recorded_at.getTime() === tail.recordedAt.getTime();
-  if (unfinished) groups.pop();
-
-  const store = new EventStore(trx, registry);
-  for (const group of groups) {
-    if (isSubStream(group.negotiationId) || !isNegotiationType(group.last.type)) continue;
-    const firings = await judgeAppend(trx, group, await rulesInForce(trx, group.negotiationId, group.firstPosition));
-    if (firings.length > 0) await record(trx, store, group.negotiationId, firings, options);
+  const writer = store.over(trx);
+  const fresh = [...(await missedBefore(writer, checkpoint, events[0]?.globalPosition ?? upTo + 1)), ...events.filter((e) => e.globalPosition > checkpoint)];
+  const { appends, unfinished } = appendsOf(fresh, mark.pending_from === null ? null : Number(mark.pending_from));
+  for (const append of appends) {
+    if (isSubStream(append.negotiationId) || !isNegotiationType(append.last.type)) continue;
+    const firings = await judgeAppend(trx, append, await rulesInForce(trx, append.negotiationId, append.firstPosition));
+    if (firings.length > 0) await record(trx, writer, append.negotiationId, firings, options);
   }
-  // News rules only when the batch holds news (the rows above are every event it holds).
-  if (rows.some((r) => r.type === 'NewsItemReceived' && Number(r.global_position) > checkpoint)) {
-    for (const [negotiationId, firings] of await judgeNews(trx, checkpoint, upTo)) await record(trx, store, negotiationId, firings, options);
-  }
-  await trx
-    .updateTable('alerting_checkpoint')
-    .set({ position: String(upTo), pending_from: unfinished ? String(tail.firstPosition) : null })
-    .execute();
+  for (const [negotiationId, firings] of await judgeNews(trx, fresh)) await record(trx, writer, negotiationId, firings, options);
+  await trx.updateTable('alerting_checkpoint').set({ position: String(upTo), pending_from: unfinished === null ? null : String(unfinished) }).execute();
 }
 
-/** Consecutive events of one stream recorded at one instant: one append, the unit rules judge. */
-function appendGroups(rows: { global_position: string; id: string; stream_id: string; type: string; recorded_at: Date }[]): AppendGroup[] {
-  const groups: AppendGroup[] = [];
-  for (const row of rows) {
-    const position = Number(row.global_position);
-    const current = groups[groups.length - 1];
-    const last = { id: row.id, globalPosition: position, type: row.type };
-    if (current && current.recordedAt.getTime() === row.recorded_at.getTime() && current.negotiationId === row.stream_id) {
-      current.last = last;
-    } else {
-      groups.push({ negotiationId: row.stream_id, recordedAt: row.recorded_at, firstPosition: position, last });
-    }
+/**
+ * Events between the alerting checkpoint and the batch's first: none while the two checkpoints
+ * move together, as they do in every batch; read if they ever part, so no append goes unjudged.
+ */
+async function missedBefore(store: EventStore, checkpoint: number, batchStart: number): Promise<StoredEvent[]> {
+  const missed: StoredEvent[] = [];
+  for (let after = checkpoint; after < batchStart - 1; ) {
+    const page = await store.readAll({ after, limit: Math.min(5000, batchStart - 1 - after) });
+    if (page.length === 0) break;
+    missed.push(...page);
+    after = page[page.length - 1]!.globalPosition;
   }
-  return groups;
+  return missed;
+}
+
+/**
+ * The batch's appends, each ending at an event that ends its append; `carried` is the first
+ * position of an append the previous batch began. An append still open at the batch's end is
+ * not judged yet: its first position is returned as `unfinished`.
+ */
+export function appendsOf(events: StoredEvent[], carried: number | null): { appends: AppendGroup[]; unfinished: number | null } {
+  const appends: AppendGroup[] = [];
+  let first = carried;
+  for (const event of events) {
+    first ??= event.globalPosition;
+    if (!event.endsAppend) continue;
+    appends.push({ negotiationId: event.streamId, recordedAt: event.recordedAt, firstPosition: first, last: { id: event.id, globalPosition: event.globalPosition, type: event.type } });
+    first = null;
+  }
+  return { appends, unfinished: first };
 }
 
 /**

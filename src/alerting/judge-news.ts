@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../database/schema';
+import type { StoredEvent } from '../event-store/types';
 import { partiesKnown, issuesKnown } from '../negotiation/stances/stance.repository';
 import { matchedTerms } from '../news/matching';
 import type { NewsItemReceived } from '../news/news-events';
@@ -8,32 +9,39 @@ import { rulesInForce, type Firing } from './judge-append';
 
 interface ItemRow {
   id: string;
-  global_position: string;
+  global_position: number;
   recorded_at: Date;
   data: NewsItemReceived;
-  /** Whether an earlier version of the item is stored: an edit, not news. */
-  seen: boolean;
   negotiations: string[] | null;
 }
 
 /**
- * `news` rules, judged on the items recorded in (after, upTo]: a new item (not an edit) that
- * concerns the negotiation (pushed to it, or from a source registered for it) and names one
- * of the rule's terms (default: the watch terms), and the rule's party or issue if it has one.
- * At = knownAt = the item's recordedAt, like every firing.
+ * `news` rules, judged on the batch's news items: a new item (not an edit of one stored
+ * earlier) that concerns the negotiation (pushed to it, or from a source registered for it)
+ * and names one of the rule's terms (default: the watch terms), and the rule's party or issue
+ * if it has one. At = knownAt = the item's recordedAt, like every firing. The batch's events
+ * are the projector's: only earlier versions and the sources are looked up.
  */
-export async function judgeNews(db: Kysely<Database>, after: number, upTo: number): Promise<Map<string, Firing[]>> {
-  const { rows } = await sql<ItemRow>`
-    select e.id, e.global_position, e.recorded_at, e.data,
-           exists (select 1 from events p where p.type = 'NewsItemReceived' and p.data->>'item' = e.data->>'item'
-                   and p.global_position < e.global_position) as seen,
-           (select s.negotiations from news_sources s where s.id = e.data->>'source') as negotiations
-    from events e
-    where e.type = 'NewsItemReceived' and e.global_position > ${after} and e.global_position <= ${upTo}
-    order by e.global_position`.execute(db);
+export async function judgeNews(db: Kysely<Database>, events: StoredEvent[]): Promise<Map<string, Firing[]>> {
+  const items = events.filter((e) => e.type === 'NewsItemReceived');
   const byNegotiation = new Map<string, Firing[]>();
-  for (const row of rows.filter((r) => !r.seen)) {
-    const concerned = row.data.negotiation ? [row.data.negotiation] : (row.negotiations ?? []);
+  if (items.length === 0) return byNegotiation;
+  const data = (e: StoredEvent) => e.data as NewsItemReceived;
+  const { rows: first } = await sql<{ item: string; position: string }>`
+    select data->>'item' as item, min(global_position) as position from events
+    where type = 'NewsItemReceived' and data->>'item' = any(${items.map((e) => data(e).item)})
+    group by data->>'item'`.execute(db);
+  const firstVersion = new Map(first.map((r) => [r.item, Number(r.position)]));
+  const sourceIds = [...new Set(items.flatMap((e) => data(e).source ?? []))];
+  const { rows: sources } = sourceIds.length === 0 ? { rows: [] } : await sql<{ id: string; negotiations: string[] }>`
+    select id, negotiations from news_sources where id = any(${sourceIds})`.execute(db);
+  const negotiationsOf = new Map(sources.map((s) => [s.id, s.negotiations]));
+  for (const event of items) {
+    const item = data(event);
+    // An earlier version stored: an edit, not news.
+    if ((firstVersion.get(item.item) ?? event.globalPosition) < event.globalPosition) continue;
+    const row: ItemRow = { id: event.id, global_position: event.globalPosition, recorded_at: event.recordedAt, data: item, negotiations: item.source ? (negotiationsOf.get(item.source) ?? null) : null };
+    const concerned = item.negotiation ? [item.negotiation] : (row.negotiations ?? []);
     for (const negotiationId of concerned) {
       const firings = await judgeItem(db, negotiationId, row);
       if (firings.length > 0) byNegotiation.set(negotiationId, [...(byNegotiation.get(negotiationId) ?? []), ...firings]);

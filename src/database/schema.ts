@@ -16,6 +16,8 @@ export interface EventsTable {
   metadata: Json<Record<string, unknown>>;
   occurred_at: Timestamp;
   recorded_at: Timestamp;
+  /** The last event of its append (one caller's call of parley_append). */
+  ends_append: Generated<boolean>;
 }
 
 export interface EventStoreHeadTable {

@@ -17,6 +17,8 @@ export const exportedEventSchema = z
     metadata: z.record(z.string(), z.unknown()),
     occurredAt: z.iso.datetime({ offset: true }),
     recordedAt: z.iso.datetime({ offset: true }),
+    /** Whether it ends its append. Exports written before Parley recorded it lack it: see restoreLog. */
+    endsAppend: z.boolean().optional(),
   })
   .strict();
 
@@ -61,6 +63,7 @@ export async function* exportLog(db: Kysely<Database>, pageSize = 5000): AsyncGe
         metadata: row.metadata,
         occurredAt: row.occurred_at.toISOString(),
         recordedAt: row.recorded_at.toISOString(),
+        endsAppend: row.ends_append,
       };
       const text = `${JSON.stringify(line)}\n`;
       hash.update(text);
@@ -120,6 +123,7 @@ export async function restoreLog(
             metadata: JSON.stringify(e.metadata),
             occurred_at: e.occurredAt,
             recorded_at: e.recordedAt,
+            ends_append: e.endsAppend ?? endsAppendByTime(events, e.globalPosition),
           })),
         )
         .execute();
@@ -183,4 +187,15 @@ function webhooksToSetAgain(events: ExportedEvent[]): string[] {
     else if ((event.type === 'AlertRuleCreated' || event.type === 'AlertRuleChanged') && data.rule) latest.set(data.rule, Boolean(data.webhookUrl));
   }
   return [...latest].filter(([, hooked]) => hooked).map(([rule]) => rule);
+}
+
+/**
+ * Where an append ended, for an export written before Parley recorded it: as migration
+ * 20261204_0900 inferred it for old rows, the run of consecutive events of one stream recorded
+ * at one instant. (`events` are positions 1…n, checked by parseExport.)
+ */
+function endsAppendByTime(events: { streamId: string; recordedAt: string }[], position: number): boolean {
+  const event = events[position - 1]!;
+  const next = events[position];
+  return !next || next.streamId !== event.streamId || Date.parse(next.recordedAt) !== Date.parse(event.recordedAt);
 }

@@ -222,6 +222,7 @@ export class EventStore {
       metadata: row.metadata,
       occurredAt: row.occurred_at,
       recordedAt: row.recorded_at,
+      endsAppend: row.ends_append,
     };
   }
 }

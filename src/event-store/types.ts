@@ -22,6 +22,8 @@ export interface StoredEvent {
   occurredAt: Date;
   /** Transaction time, from the database clock, millisecond precision. */
   recordedAt: Date;
+  /** Whether this is the last event of its append: the store records where each append ends. */
+  endsAppend: boolean;
 }
 
 export interface AppendedEvent {

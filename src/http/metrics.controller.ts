@@ -11,6 +11,8 @@ import { GetGaps } from '../negotiation/analysis/get-gaps.query';
 import { ListNegotiations } from '../negotiation/reading/list-negotiations.query';
 import { FeedHub } from '../feed/feed.hub';
 import { Metrics } from '../metrics/metrics';
+import { EventStore } from '../event-store/event-store';
+import { outboxBacklog } from '../alerting/outbox-backlog';
 
 /** Prometheus text format. Gauges read from the database are refreshed at each scrape. */
 @ApiTags('live')
@@ -23,6 +25,7 @@ export class MetricsController {
     @Inject(DATABASE) private readonly database: DatabaseConnection,
     private readonly runner: ProjectionsService,
     @Inject(REPLICAS) private readonly replicas: Replicas,
+    private readonly store: EventStore,
   ) {}
 
   @Get()
@@ -35,19 +38,10 @@ export class MetricsController {
     this.metrics.projectionSkipped.set(skipped);
     this.metrics.leader.set(this.runner.leading ? 1 : 0);
     this.metrics.sseClients.set(this.hub.size);
-    // Dead and pending deliveries counted in one query, not one each.
-    const outbox = await this.database.db
-      .selectFrom('webhook_outbox')
-      .select((eb) => [
-        eb.fn.countAll<string>().filterWhere('status', '=', 'dead').as('dead'),
-        eb.fn.countAll<string>().filterWhere('status', '=', 'pending').as('pending'),
-        eb.fn.min('created_at').filterWhere('status', '=', 'pending').as('oldest'),
-      ])
-      .where('status', 'in', ['dead', 'pending'])
-      .executeTakeFirstOrThrow();
-    this.metrics.webhooksDead.set(Number(outbox.dead));
-    this.metrics.outboxPending.set(Number(outbox.pending));
-    this.metrics.outboxOldest.set(outbox.oldest ? Math.max(0, (Date.now() - new Date(outbox.oldest).getTime()) / 1000) : 0);
+    const outbox = await outboxBacklog(this.database.db);
+    this.metrics.webhooksDead.set(outbox.dead);
+    this.metrics.outboxPending.set(outbox.pending);
+    this.metrics.outboxOldest.set(outbox.oldest ? Math.max(0, (Date.now() - outbox.oldest.getTime()) / 1000) : 0);
     await this.scrapeReplicas(head);
     this.metrics.overallGap.reset();
     this.metrics.issueGap.reset();
@@ -66,9 +60,9 @@ export class MetricsController {
     for (const [index, { connection }] of this.replicas.connections.entries()) {
       const replica = `replica-${index}`;
       try {
-        const row = await connection.db.selectFrom('event_store_head').select('position').executeTakeFirstOrThrow();
+        const replicaHead = await this.store.over(connection.db).headPosition();
         this.metrics.replicaUp.set({ replica }, 1);
-        this.metrics.replicaLag.set({ replica }, Math.max(0, head - Number(row.position)));
+        this.metrics.replicaLag.set({ replica }, Math.max(0, head - replicaHead));
       } catch {
         this.metrics.replicaUp.set({ replica }, 0);
       }

@@ -45,10 +45,10 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
       onError: (error) => this.logger.warn({ err: error }, 'leadership check failed; retrying'),
     });
     this.batchSize = config.PARLEY_PROJECTOR_BATCH;
-    this.projector = new Projector(connection, store.registry, projections, {
+    this.projector = new Projector(connection, store, projections, {
       batchSize: config.PARLEY_PROJECTOR_BATCH,
-      inBatch: async (trx, checkpoint) => {
-        for (const consumer of consumers) await consumer.inBatch?.(trx, checkpoint);
+      inBatch: async (trx, batch) => {
+        for (const consumer of consumers) await consumer.inBatch?.(trx, batch);
       },
       onError: (error) => this.logger.error({ err: error }, 'projector batch failed; retrying'),
       onSkipped: (skipped) => this.logger.error(skipped, 'projector passed over an event it could not process (see projection_skipped)'),
@@ -60,7 +60,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
 
   /** Rebuilds every projection from the log while reads keep answering from the old tables. */
   rebuild(options: RebuildOptions = {}): Promise<RebuildProgress> {
-    return rebuildProjections(this.connection, this.store.registry, this.projections, options);
+    return rebuildProjections(this.connection, this.store, this.projections, options);
   }
 
   /** Whether this process leads: runs the projector and, inside its batches, alert evaluation. */

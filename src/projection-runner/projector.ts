@@ -1,14 +1,14 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DatabaseConnection } from '../database/connection';
 import type { Database } from '../database/schema';
-import { EVENTS_CHANNEL, EventStore } from '../event-store/event-store';
-import type { EventRegistry } from '../event-store/event-registry';
+import { EVENTS_CHANNEL, type EventStore } from '../event-store/event-store';
 import { NotifiedLoop } from '../event-store/notified-loop';
 import { lockProjections, readCheckpoint, writeCheckpoint } from './checkpoints';
 import { projectOrSkip } from './project-or-skip';
 import { passAhead, takeAhead } from './ahead';
 import type { StoredEvent } from '../event-store/types';
 import type { Projection, SkippedEvent } from './projection';
+import type { ProjectedBatch } from './batch-consumer';
 
 export interface ProjectorOptions {
   batchSize?: number;
@@ -21,7 +21,7 @@ export interface ProjectorOptions {
   /** After each committed batch, with its events: what was appended, by any writer, anywhere. */
   afterBatch?: (events: StoredEvent[]) => void;
   /** Runs inside each batch's transaction, after the projection: commits with it or not at all. */
-  inBatch?: (trx: Transaction<Database>, checkpoint: number) => Promise<void>;
+  inBatch?: (trx: Transaction<Database>, batch: ProjectedBatch) => Promise<void>;
 }
 
 /**
@@ -39,7 +39,7 @@ export class Projector {
 
   constructor(
     private readonly connection: DatabaseConnection,
-    private readonly registry: EventRegistry,
+    private readonly store: EventStore,
     private readonly projections: readonly Projection[],
     private readonly options: ProjectorOptions = {},
   ) {
@@ -71,13 +71,13 @@ export class Projector {
     const limit = this.options.batchSize ?? 1000;
     const { checkpoint, count, skipped, events } = await this.connection.db.transaction().execute(async (trx) => {
       await lockProjections(trx);
-      const store = new EventStore(trx as Kysely<Database>, this.registry);
+      const store = this.store.over(trx as Kysely<Database>);
       const ahead = await takeAhead(trx, store, this.options.aheadMaxPerStream ?? limit);
       const skippedAhead = ahead.length > 0 ? await projectOrSkip(trx, trx, this.projections, ahead) : [];
       const after = await readCheckpoint(trx);
       const read = await store.readAll({ after, limit });
       if (read.length === 0) {
-        await this.options.inBatch?.(trx, after);
+        await this.options.inBatch?.(trx, { events: [], checkpoint: after });
         return { checkpoint: after, count: ahead.length, skipped: skippedAhead, events: ahead };
       }
       const last = read[read.length - 1]!.globalPosition;
@@ -85,7 +85,7 @@ export class Projector {
       const inOrder = done.size === 0 ? read : read.filter((event) => !done.has(event.globalPosition));
       const skipped = inOrder.length > 0 ? await projectOrSkip(trx, trx, this.projections, inOrder) : [];
       await writeCheckpoint(trx, last);
-      await this.options.inBatch?.(trx, last);
+      await this.options.inBatch?.(trx, { events: read, checkpoint: last });
       return { checkpoint: last, count: read.length + ahead.length, skipped: [...skippedAhead, ...skipped], events: [...ahead, ...inOrder] };
     });
     // Only once committed: a reader trusting this number must find the rows.

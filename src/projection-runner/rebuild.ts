@@ -2,8 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { unnestInsert, type BulkInsert } from '../database/bulk-insert';
 import type { DatabaseConnection } from '../database/connection';
 import type { Database } from '../database/schema';
-import { EventStore } from '../event-store/event-store';
-import type { EventRegistry } from '../event-store/event-registry';
+import type { EventStore } from '../event-store/event-store';
 import { RebuildRunning } from './errors';
 import { lockProjections, writeCheckpoint } from './checkpoints';
 import { projectOrSkip } from './project-or-skip';
@@ -31,7 +30,7 @@ export interface RebuildOptions {
  */
 export async function rebuildProjections(
   connection: DatabaseConnection,
-  registry: EventRegistry,
+  store: EventStore,
   projections: readonly Projection[],
   options: RebuildOptions = {},
 ): Promise<RebuildProgress> {
@@ -39,7 +38,7 @@ export async function rebuildProjections(
   const lock = await connection.tryLock('parley.rebuild');
   if (!lock) throw new RebuildRunning();
   try {
-    return await rebuildUnderLock(connection, registry, projections, options);
+    return await rebuildUnderLock(connection, store, projections, options);
   } finally {
     await lock.release();
   }
@@ -47,14 +46,13 @@ export async function rebuildProjections(
 
 async function rebuildUnderLock(
   connection: DatabaseConnection,
-  registry: EventRegistry,
+  store: EventStore,
   projections: readonly Projection[],
   { batchSize = 5000, onProgress }: RebuildOptions,
 ): Promise<RebuildProgress> {
   const { db } = connection;
   // projected_ahead starts empty in the shadow: the rebuild projects everything in order.
   const tables = ['projection_checkpoints', 'projected_ahead', ...projections.flatMap((p) => p.tables)];
-  const store = new EventStore(db, registry);
   const deferred = await createShadowTables(db, tables);
 
   const progress: RebuildProgress = { position: 0, head: await store.headPosition(), events: 0 };
@@ -69,7 +67,7 @@ async function rebuildUnderLock(
   };
   // Everything inside a transaction goes through it: the embedded database has one connection.
   const step = async (trx: Kysely<Database>): Promise<boolean> => {
-    const events = await new EventStore(trx, registry).readAll({ after: progress.position, limit: batchSize });
+    const events = await store.over(trx).readAll({ after: progress.position, limit: batchSize });
     if (events.length === 0) return false;
     await project(trx, events);
     return true;

@@ -121,14 +121,14 @@ describe('kill -9 in the middle of the work', () => {
   });
 
   it('leaves the projections answering during and after a killed rebuild, and the next rebuild equal', async () => {
-    const projector = new Projector(database.connection, registry, projections, { batchSize: 5000 });
+    const projector = new Projector(database.connection, new EventStore(database.connection.db, registry), projections, { batchSize: 5000 });
     while ((await projector.runBatch()) > 0);
     const snapshot = async () => (await sql`select * from stance_facts order by event_id, version_position, party, issue, kind`.execute(database.connection.db)).rows;
     const before = await snapshot();
     await killMidway(['rebuild', '--batch-size', '500'], database.url, busy(database, '%parley_rebuild%'));
     // The live tables were never touched by the killed rebuild.
     expect(await snapshot()).toEqual(before);
-    await rebuildProjections(database.connection, registry, projections);
+    await rebuildProjections(database.connection, new EventStore(database.connection.db, registry), projections);
     expect(await snapshot()).toEqual(before);
     const { rows } = await sql<{ n: string }>`select count(*) as n from information_schema.schemata where schema_name = 'parley_rebuild'`.execute(database.connection.db);
     expect(Number(rows[0]!.n)).toBe(0);

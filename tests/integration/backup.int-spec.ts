@@ -21,7 +21,7 @@ const CLI = join(__dirname, '../../dist/src/cli.js');
 const registry = new EventRegistry([...negotiationEventDefinitions, ...alertEventDefinitions]);
 
 async function project(database: TestDatabase) {
-  const projector = new Projector(database.connection, registry, projections, { batchSize: 500 });
+  const projector = new Projector(database.connection, new EventStore(database.connection.db, registry), projections, { batchSize: 500 });
   while ((await projector.runBatch()) > 0);
 }
 

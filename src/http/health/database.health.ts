@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { sql } from 'kysely';
+import { ping } from '../../database/ping';
 import type { DatabaseConnection } from '../../database/connection';
 import { DATABASE } from '../../database/database.module';
 
@@ -14,7 +14,7 @@ export class DatabaseHealthIndicator {
   async isReady(key = 'database') {
     const indicator = this.health.check(key);
     try {
-      await sql`select 1`.execute(this.connection.db);
+      await ping(this.connection.db);
       return indicator.up({ kind: this.connection.kind });
     } catch (error) {
       return indicator.down({ kind: this.connection.kind, message: (error as Error).message });

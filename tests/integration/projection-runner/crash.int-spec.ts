@@ -89,7 +89,7 @@ describe('projector crash (kill -9 between batches)', () => {
 
     const incremental = await snapshot(database);
     expect(incremental.facts).toHaveLength(EVENTS);
-    await rebuildProjections(database.connection, registry, projections);
+    await rebuildProjections(database.connection, new EventStore(database.connection.db, registry), projections);
     expect(await snapshot(database)).toEqual(incremental);
   });
 });

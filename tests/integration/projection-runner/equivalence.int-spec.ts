@@ -127,7 +127,7 @@ describe('stance projection equivalence (property)', () => {
           const nid = `prop-${randomUUID().slice(0, 8)}`;
           const recorded: Date[] = [];
           const batches = history(steps);
-          const projector = new Projector(database.connection, registry, projections, { batchSize, aheadMaxPerStream: 1000 });
+          const projector = new Projector(database.connection, new EventStore(database.connection.db, registry), projections, { batchSize, aheadMaxPerStream: 1000 });
           // Everything before this run is projected first: the checkpoint starts at the head.
           while ((await projector.runBatch()) > 0);
           for (const [index, batch] of batches.entries()) {
@@ -193,7 +193,7 @@ describe('stance projection equivalence (property)', () => {
           while ((await projector.runBatch()) > 0);
           const naive = await naiveFold();
           expect(await projected()).toEqual(naive);
-          await rebuildProjections(database.connection, registry, projections, { batchSize: 50 });
+          await rebuildProjections(database.connection, new EventStore(database.connection.db, registry), projections, { batchSize: 50 });
           expect(await projected()).toEqual(naive);
         },
       ),

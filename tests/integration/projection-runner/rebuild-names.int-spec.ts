@@ -1,3 +1,4 @@
+import { EventStore } from '../../../src/event-store/event-store';
 import { sql, type Kysely } from 'kysely';
 import { up as restoreNames } from '../../../migrations/20261201_1600_projection_index_names';
 import type { Database } from '../../../src/database/schema';
@@ -29,7 +30,7 @@ describe('projection tables keep the names their migrations gave', () => {
     const { db } = database.connection;
     const before = await indexes(db);
     expect(before.length).toBeGreaterThanOrEqual(TABLES.length);
-    await rebuildProjections(database.connection, new EventRegistry(eventDefinitions), projections);
+    await rebuildProjections(database.connection, new EventStore(database.connection.db, new EventRegistry(eventDefinitions)), projections);
     expect(await indexes(db)).toEqual(before);
   });
 
