@@ -1,4 +1,4 @@
-import { DomainError } from '../event-store/errors';
+import { DomainError } from '../shared/domain-error';
 import { randomBytes } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { QueryBus } from '@nestjs/cqrs';
 import type { Command } from 'commander';
-import { parseWith } from '../negotiation/domain/parse';
+import { parseWith } from '../shared/parse-with';
 import { ListAlertRules, ReplayAlertRule } from '../alerting/alerts.queries';
 import { ruleDefinitionSchema, type RuleDefinition } from '../alerting/alert-rules';
 import { negotiationIdSchema } from '../negotiation/domain/requests';

@@ -3,7 +3,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { QueryBus } from '@nestjs/cqrs';
 import type { Command } from 'commander';
-import { parseWith } from '../negotiation/domain/parse';
+import { parseWith } from '../shared/parse-with';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
 import { panelParams } from '../negotiation/reading/as-of-params';
 import { csvStream } from '../negotiation/reading/csv';

@@ -1,7 +1,7 @@
 import { QueryBus } from '@nestjs/cqrs';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
-import { parseWith } from '../negotiation/domain/parse';
+import { parseWith } from '../shared/parse-with';
 import { asOfParams, gapsParams } from '../negotiation/reading/as-of-params';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
 import { GetGaps, type GapsAnswer } from '../negotiation/analysis/get-gaps.query';

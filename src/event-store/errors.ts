@@ -1,11 +1,4 @@
-/**
- * Every expected failure in Parley is a DomainError with a stable code (`CONTEXT.WHAT`),
- * mapped to an HTTP status and body once, in src/http/error-table.ts. It lives here, in the
- * lowest layer, so every context can extend it.
- */
-export abstract class DomainError extends Error {
-  abstract readonly code: string;
-}
+import { DomainError } from '../shared/domain-error';
 
 /** Event store errors. */
 export abstract class EventStoreError extends DomainError {}

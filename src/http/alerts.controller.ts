@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { Access } from './auth/access';
 import { callerOf } from './auth/caller';
-import { parseWith } from '../negotiation/domain/parse';
+import { parseWith } from '../shared/parse-with';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
 import { RemoveAlertRule, SaveAlertRule } from '../alerting/alert-rules.commands';
 import { ListAlertRules, ListAlerts, ListDeliveries, ReplayAlertRule } from '../alerting/alerts.queries';

@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { slugSchema } from '../negotiation/domain/events';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
 import { GetConcessions, GetHistory, GetOutcomes, GetZones } from '../negotiation/analysis/analysis.queries';
-import { parseWith } from '../negotiation/domain/parse';
+import { parseWith } from '../shared/parse-with';
 import { gapsParams, outcomeParams } from '../negotiation/reading/as-of-params';
 import { concessionParams, historyParams } from './params';
 

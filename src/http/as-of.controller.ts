@@ -6,7 +6,7 @@ import { negotiationIdSchema } from '../negotiation/domain/requests';
 import { GetGapSeries } from '../negotiation/analysis/get-gap-series.query';
 import { GetGaps } from '../negotiation/analysis/get-gaps.query';
 import { GetStances } from '../negotiation/stances/get-stances.query';
-import { parseWith } from '../negotiation/domain/parse';
+import { parseWith } from '../shared/parse-with';
 import { asOfParams, gapsParams, panelParams, seriesParams } from '../negotiation/reading/as-of-params';
 import { GetPanel, PANEL_COLUMNS, flatPanelRows } from '../negotiation/stances/get-panel.query';
 import type { SeriesPoint } from '../negotiation/analysis/gaps';

@@ -1,8 +1,8 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { isDatabaseUnavailable } from '../database/errors';
-import { DomainError } from '../event-store/errors';
-import { ERROR_TABLE, type Answer } from './error-table';
+import { DomainError } from '../shared/domain-error';
+import { answerFor, type Answer } from './error-table';
 
 /**
  * Every error becomes an answer here, and only here. Domain errors keep their names; anything
@@ -29,8 +29,8 @@ export class ErrorFilter implements ExceptionFilter {
 
   private answer(error: unknown): Answer {
     if (error instanceof DomainError) {
-      const answer = ERROR_TABLE[error.code];
-      if (answer) return answer(error);
+      const answer = answerFor(error);
+      if (answer) return answer;
     }
     if (isDatabaseUnavailable(error)) {
       return {

@@ -2,7 +2,7 @@ import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { QueryBus } from '@nestjs/cqrs';
 import { ReadEvents } from '../negotiation/reading/read-events.query';
-import { parseWith } from '../negotiation/domain/parse';
+import { parseWith } from '../shared/parse-with';
 import { pageFormatParams } from '../negotiation/reading/as-of-params';
 import { EVENT_COLUMNS, csvFile, eventRows, wantsCsv } from './tabular';
 

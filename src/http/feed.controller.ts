@@ -7,7 +7,7 @@ import { CONFIG, type Config } from '../config/config';
 import { EventStore } from '../event-store/event-store';
 import { Access, FeedTokenAccepted } from './auth/access';
 import { callerOf } from './auth/caller';
-import { parseWith } from '../negotiation/domain/parse';
+import { parseWith } from '../shared/parse-with';
 import { FeedConnection } from '../feed/feed-connection';
 import { FeedTokens } from '../feed/feed-tokens';
 import { FeedHub } from '../feed/feed.hub';

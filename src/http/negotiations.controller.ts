@@ -13,7 +13,7 @@ import { ReadEvents } from '../negotiation/reading/read-events.query';
 import { GetVersion, versionSchema } from '../negotiation/reading/get-version.query';
 import { NDJSON_TYPES, requireContentType } from './content-type';
 import { POSITION_HEADER } from './read-consistency.middleware';
-import { parseWith } from '../negotiation/domain/parse';
+import { parseWith } from '../shared/parse-with';
 import { pageFormatParams } from '../negotiation/reading/as-of-params';
 import { EVENT_COLUMNS, csvFile, eventRows, wantsCsv } from './tabular';
 import { importParams, negotiationParams } from './params';

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Access } from './auth/access';
-import { parseWith } from '../negotiation/domain/parse';
+import { parseWith } from '../shared/parse-with';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
 import { slugSchema } from '../negotiation/domain/events';
 import { registerSourceSchema, watchTermsSchema } from '../news/news-events';

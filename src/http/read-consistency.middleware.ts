@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
-import { InvalidRequest } from '../negotiation/domain/errors';
+import { InvalidRequest } from '../shared/domain-error';
 import { withReadConsistency } from '../negotiation/reading/read-consistency';
 
 export const POSITION_HEADER = 'Parley-Position';

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { CONFIG, type Config } from '../config/config';
 import type { DatabaseConnection } from '../database/connection';
 import { DATABASE } from '../database/database.module';
-import { DomainError } from '../event-store/errors';
+import { DomainError } from '../shared/domain-error';
 import { EventStore } from '../event-store/event-store';
 import { RuleViolation, UnknownNegotiation } from '../negotiation/domain/errors';
 import { newsStream, sourceStream } from '../negotiation/domain/streams';

@@ -1,4 +1,4 @@
-import { DomainError } from '../event-store/errors';
+import { DomainError } from '../shared/domain-error';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';

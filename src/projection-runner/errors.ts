@@ -1,4 +1,4 @@
-import { DomainError } from '../event-store/errors';
+import { DomainError } from '../shared/domain-error';
 /** The projection did not catch up with the log in time: the read would not see every write. */
 export class ProjectionLagging extends DomainError {
   readonly code = 'PROJECTIONS.LAGGING';

@@ -1,4 +1,4 @@
-import { InvalidRequest } from '../domain/errors';
+import { InvalidRequest } from '../../shared/domain-error';
 
 /**
  * The parties a question names must be known at its knownAt, each once (else 400). `paths`

@@ -1,4 +1,4 @@
-import { DomainError } from '../../event-store/errors';
+import { DomainError } from '../../shared/domain-error';
 
 export class UnknownVersion extends DomainError {
   readonly code = 'NEGOTIATION.UNKNOWN_VERSION';

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { CONFIG, type Config } from '../../config/config';
-import { InvalidRequest } from '../domain/errors';
+import { InvalidRequest } from '../../shared/domain-error';
 import { ReadModel, type AsOfQuery } from '../reading/read-model';
 import type { Source } from '../domain/events';
 import { issuesKnown, partiesKnown, timelineOf } from './stance.repository';

@@ -1,5 +1,5 @@
 import { v5 as uuidv5 } from 'uuid';
-import { InvalidRequest } from '../domain/errors';
+import { InvalidRequest } from '../../shared/domain-error';
 import { eventInputSchema, type EventInput } from '../domain/requests';
 import { mapPaced } from '../../shared/paced';
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { InvalidRequest } from './errors';
+import { InvalidRequest } from './domain-error';
 
 /** Parses input at the edge: a failure becomes a 400 naming each field (zod's issue path). */
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, at: (string | number)[] = []): z.infer<S> {
