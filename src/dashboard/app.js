@@ -1,4 +1,4 @@
-// Parley dashboard: plain ES module, public read routes only (what any client can get).
+// Parley dashboard: plain ES module over the public API: it reads, and posts events with a writer key.
 const $ = (id) => document.getElementById(id);
 const DAY = 86_400_000;
 const params = new URLSearchParams(location.search);

@@ -4,7 +4,8 @@ import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect } from 'kysely';
 import { Pool } from 'pg';
-import { inProcessLocks, type DatabaseConnection } from './connection';
+import type { DatabaseConnection } from './connection';
+import { inProcessLocks } from './session-lock';
 import { lockDataDir, type DataDirLockOptions } from './data-dir-lock';
 import type { Database } from './schema';
 

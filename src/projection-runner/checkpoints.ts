@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../database/schema';
+import { TRANSACTION_LOCKS } from '../database/session-lock';
 
 /** The one checkpoint every projection shares (they move together); named before there were several. */
 export const RUNNER_CHECKPOINT = 'stances';
@@ -19,7 +20,7 @@ export async function writeCheckpoint(db: Kysely<Database>, position: number, na
 
 /** One projector at a time, across processes: batches and the rebuild's swap take this lock. */
 export async function lockProjections(db: Kysely<Database>): Promise<void> {
-  await sql`select pg_advisory_xact_lock(727275)`.execute(db);
+  await sql`select pg_advisory_xact_lock(${TRANSACTION_LOCKS.projections})`.execute(db);
 }
 
 /** The projection's checkpoint, the log's head and the events passed over, for /health and /metrics. */

@@ -1,4 +1,5 @@
 import type { DatabaseConnection, HeldLock } from '../database/connection';
+import { LOCKS } from '../database/session-lock';
 
 export interface LeadershipOptions {
   /** How often a follower tries to take the lead (with up to half of it again as jitter). */
@@ -10,7 +11,7 @@ export interface LeadershipOptions {
   onError?: (error: unknown) => void;
 }
 
-const LEADER_LOCK = 'parley.leader';
+const LEADER_LOCK = LOCKS.leader;
 
 /**
  * One leader among the processes on a database, for the work only one of them should do (the

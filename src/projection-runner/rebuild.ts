@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { unnestInsert, type BulkInsert } from '../database/bulk-insert';
 import type { DatabaseConnection } from '../database/connection';
+import { LOCKS } from '../database/session-lock';
 import type { Database } from '../database/schema';
 import type { EventStore } from '../event-store/event-store';
 import { RebuildRunning } from './errors';
@@ -35,7 +36,7 @@ export async function rebuildProjections(
   options: RebuildOptions = {},
 ): Promise<RebuildProgress> {
   // Two rebuilds would drop each other's shadow schema: the second is refused, not run.
-  const lock = await connection.tryLock('parley.rebuild');
+  const lock = await connection.tryLock(LOCKS.rebuild);
   if (!lock) throw new RebuildRunning();
   try {
     return await rebuildUnderLock(connection, store, projections, options);
