@@ -4,8 +4,31 @@
  */
 const CONTEXTS = '^src/(negotiation|alerting|feed|news|metrics|outbound)/';
 
+/**
+ * The floors, ground first: a folder may import its own floor and those below, never one
+ * above. (Within a floor, the rules further down say who may import whom.)
+ */
+const FLOORS = [
+  ['shared'],
+  ['config'],
+  ['database'],
+  ['event-store'],
+  ['projection-runner', 'outbound'],
+  ['negotiation'],
+  ['alerting', 'news', 'feed', 'metrics', 'examples'],
+  ['http', 'cli'],
+];
+const floorRules = FLOORS.slice(0, -1).map((floor, index) => ({
+  name: `no-import-up-from-${floor.join('-')}`,
+  comment: `${floor.join(', ')} may not import a floor above it (${FLOORS.slice(index + 1).flat().join(', ')}) or the entries.`,
+  severity: 'error',
+  from: { path: `^src/(${floor.join('|')})/` },
+  to: { path: [`^src/(${FLOORS.slice(index + 1).flat().join('|')})/`, '^src/[^/]+\\.ts$'] },
+}));
+
 module.exports = {
   forbidden: [
+    ...floorRules,
     {
       name: 'event-store-stands-alone',
       comment: 'The event store knows nothing of negotiations, projections, Nest wiring above it or HTTP: only the database connection.',

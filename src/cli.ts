@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { loadConfig } from './config/config';
-import { explainStartupError } from './config/startup-errors';
+import { explainStartupError } from './startup-errors';
 import { migrateToLatest } from './database/migrate';
 import { openDatabase } from './database/open';
 import { registerAlerts } from './cli/alerts.command';

@@ -1,5 +1,5 @@
 import { loadConfig, type Config } from './config/config';
-import { explainStartupError } from './config/startup-errors';
+import { explainStartupError } from './startup-errors';
 import { startServer } from './server';
 
 // Expected failures (a bad variable, a taken port, a database that does not answer) are one

@@ -1,6 +1,6 @@
-import { isDatabaseUnavailable } from '../database/errors';
-import { redactUrl } from '../outbound/allow-list';
-import type { Config } from './config';
+import { isDatabaseUnavailable } from './database/errors';
+import { redactUrl } from './outbound/allow-list';
+import type { Config } from './config/config';
 
 /**
  * What to tell an operator when Parley cannot start: one line naming the variable to fix.
