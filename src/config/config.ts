@@ -103,8 +103,14 @@ export const configSchema = z.object({
   PARLEY_METRICS_PUBLIC: booleanVariable.default(false),
   /** Behind a TLS-terminating proxy: trust X-Forwarded-Proto/-For (HSTS then goes out on https). */
   PARLEY_TRUST_PROXY: booleanVariable.default(false),
-  /** Requests per minute per reader key, feed token or anonymous address; 0 turns it off. */
-  PARLEY_RATE_LIMIT: z.coerce.number().int().min(0).default(1200),
+  /**
+   * Requests per minute per reader key, feed token or anonymous address; 0 (the default) means
+   * unthrottled. One Grafana, one office behind a NAT or one analyst dragging the date slider is
+   * one address: a default limit throttled exactly the clients Parley exists to feed (Prometheus,
+   * Grafana and KurrentDB throttle no reader by default). Failed authentication stays throttled
+   * (PARLEY_AUTH_FAILURE_LIMIT).
+   */
+  PARLEY_RATE_LIMIT: z.coerce.number().int().min(0).default(0),
   /** Requests per minute per writer or admin key; 0 (the default) means unthrottled. */
   PARLEY_RATE_LIMIT_WRITERS: z.coerce.number().int().min(0).default(0),
   /** Failed authentications per minute per client address before it gets 429s; 0 turns it off. */

@@ -85,6 +85,25 @@ describe('hardening', () => {
     }
   });
 
+  it('throttles no reader by default, and still throttles wrong keys from one address', async () => {
+    const app = await startTestApp({ PARLEY_API_KEYS: `reader:${READER}` });
+    try {
+      // 2,000 reads from one address, 20 at a time: a Grafana, an office behind a NAT.
+      const statuses = new Map<number, number>();
+      for (let i = 0; i < 100; i++) {
+        const batch = await Promise.all(Array.from({ length: 20 }, () => call(app.url, 'GET', '/negotiations', { key: READER })));
+        for (const { status } of batch) statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      }
+      expect(Object.fromEntries(statuses)).toEqual({ 200: 2000 });
+      const wrong: number[] = [];
+      for (let i = 0; i < 50; i++) wrong.push((await call(app.url, 'GET', '/negotiations', { key: `wrong-${i}-0123456789` })).status);
+      expect(wrong).toContain(429);
+      expect((await call(app.url, 'GET', '/negotiations', { key: READER })).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('keys the limit on what was verified: a new Authorization header per request does not escape it', async () => {
     const app = await startTestApp({ PARLEY_RATE_LIMIT: '3' });
     try {
