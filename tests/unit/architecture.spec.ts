@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { alertEventDefinitions } from '../../src/alerting/alert-rules';
+import { negotiationEventTypes } from '../../src/negotiation/domain/events';
 
 const ROOT = join(__dirname, '../..');
 const DEPCRUISE = join(ROOT, 'node_modules/.bin/depcruise');
@@ -75,5 +77,28 @@ describe('the architecture rules (npm run lint)', () => {
     const covered = new Set(Object.keys(BREAKS));
     const uncovered = config.forbidden.map((r) => r.name).filter((name) => !covered.has(name));
     expect(uncovered.every((name) => name.startsWith('no-import-up-from-'))).toBe(true);
+  });
+});
+
+describe('the dashboard', () => {
+  const files = (dir: string): string[] =>
+    readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : name.endsWith('.js') ? [join(dir, name)] : []));
+  const scripts = files(join(ROOT, 'src/dashboard'));
+
+  it('is small modules: no file over 250 lines', () => {
+    const long = scripts.map((f) => [f.slice(ROOT.length + 1), readFileSync(f, 'utf8').split('\n').length] as const).filter(([, lines]) => lines > 250);
+    expect(scripts.length).toBeGreaterThan(5);
+    expect(long).toEqual([]);
+  });
+
+  it('keeps no list of event types of its own: the server generates them (/dashboard/event-types.js)', () => {
+    const types = [...negotiationEventTypes, ...alertEventDefinitions.map((d) => d.type)];
+    for (const file of scripts) {
+      const text = readFileSync(file, 'utf8');
+      const named = types.filter((type) => text.includes(`'${type}'`));
+      // Naming a type or two it writes or shows (coding writes a PositionStated; an alert that
+      // resolves is shown apart) is behaviour; three or more is a list restated.
+      expect({ file: file.slice(ROOT.length + 1), named: named.length > 2 ? named : [] }).toEqual({ file: file.slice(ROOT.length + 1), named: [] });
+    }
   });
 });

@@ -1,0 +1,135 @@
+// Parley dashboard: native ES modules over the public API (it reads, and posts events with a
+// writer key). This entry loads, refreshes and wires the controls; store.js holds the state.
+import { api } from './api.js';
+import { $, setStatus } from './dom.js';
+import { dayOf, fmtDate, isoDay } from './format.js';
+import { connectFeed, reconnectLater } from './live.js';
+import { renderAlerts, renderConcessions, renderGapSummary, renderOutcomes, renderZones } from './panels/analysis.js';
+import { fillPairSelects, renderChart } from './panels/gap-chart.js';
+import { renderInbox } from './panels/inbox.js';
+import { renderLegend, renderMatrix } from './panels/matrix.js';
+import { latestEvents, olderEvents, renderTimeline } from './panels/timeline.js';
+import { setUpSlider, showAtLabel, stepToEvent } from './slider.js';
+import { store } from './store.js';
+import { knownAtQuery, saveState, state } from './url-state.js';
+
+async function start() {
+  try {
+    const { negotiations } = await api('/negotiations');
+    const select = $('negotiation');
+    select.replaceChildren(...negotiations.map((n) => Object.assign(new Option(n.title, n.id), { title: n.id })));
+    if (negotiations.length === 0) {
+      setStatus('No negotiations yet. Import one: npx parley import examples/ukraine-2025/events.ndjson -n ukraine-2025');
+      return;
+    }
+    if (!negotiations.some((n) => n.id === state.n)) state.n = negotiations[0].id;
+    select.value = state.n;
+    await openNegotiation();
+  } catch (error) {
+    setStatus(`${error.message} Retrying…`, true);
+    setTimeout(start, 5000);
+  }
+}
+
+async function openNegotiation() {
+  setStatus('Loading…');
+  store.negotiation = await api(`/negotiations/${state.n}?${knownAtQuery().slice(1)}`);
+  store.events = await latestEvents(state.n);
+  const parties = store.negotiation.parties.map((p) => p.party);
+  if (!parties.includes(state.a)) state.a = parties[0] ?? '';
+  if (!parties.includes(state.b) || state.b === state.a) state.b = parties.find((p) => p !== state.a) ?? '';
+  fillPairSelects(parties);
+  setUpSlider();
+  renderTimeline();
+  connectFeed().catch(reconnectLater);
+  await refresh();
+}
+
+async function refresh() {
+  const day = store.minDay + Number($('at').value);
+  state.at = day >= dayOf(Date.now()) ? '' : isoDay(day);
+  saveState();
+  const at = state.at ? `at=${state.at}` : '';
+  try {
+    const pair = state.a && state.b && state.a !== state.b;
+    const [stances, zones, alerts, outcomes, gaps] = await Promise.all([
+      api(`/negotiations/${state.n}/stances?${at}${knownAtQuery()}`),
+      store.negotiation.parties.length >= 2 ? api(`/negotiations/${state.n}/zones?${at}${knownAtQuery()}`) : { zones: [] },
+      api(`/negotiations/${state.n}/alerts`),
+      api(`/negotiations/${state.n}/outcomes?${at}${knownAtQuery()}`),
+      pair ? api(`/negotiations/${state.n}/gaps?between=${state.a},${state.b}&${at}${knownAtQuery()}`) : { pairs: [] },
+    ]);
+    $('cell-detail').hidden = true;
+    renderMatrix(stances.stances);
+    renderLegend();
+    renderZones(zones.zones);
+    renderOutcomes(outcomes.outcomes);
+    renderAlerts(alerts.alerts);
+    renderGapSummary(gaps.pairs[0]);
+    await renderInbox();
+    const series = await renderChart();
+    await renderConcessions(pair, at, series);
+    setStatus(`${store.negotiation.title ?? state.n}: ${store.negotiation.parties.length} parties, ${store.negotiation.issues.length} issues, version ${store.negotiation.version}. As of ${fmtDate(stances.at)}${state.knownAt ? `, as known at ${new Date(stances.knownAt).toLocaleString('en-GB')}` : ''}.`);
+  } catch (error) {
+    setStatus(error.message, true);
+  }
+}
+
+$('negotiation').addEventListener('change', async (e) => {
+  Object.assign(state, { n: e.target.value, at: '', a: '', b: '' });
+  await openNegotiation();
+});
+
+$('at').addEventListener('input', showAtLabel);
+
+$('prev-event').addEventListener('click', () => stepToEvent(-1));
+
+$('older').addEventListener('click', () => olderEvents().catch((error) => setStatus(error.message, true)));
+
+$('next-event').addEventListener('click', () => stepToEvent(1));
+
+// [ and ]: the previous and next event, from anywhere on the page but a text field.
+addEventListener('keydown', (e) => {
+  if (e.target instanceof HTMLInputElement && e.target.type !== 'range') return;
+  if (e.key === '[') stepToEvent(-1);
+  if (e.key === ']') stepToEvent(1);
+});
+
+$('at').addEventListener('change', () => {
+  store.following = false;
+  refresh();
+});
+
+$('known-at').addEventListener('change', async (e) => {
+  state.knownAt = e.target.value;
+  store.negotiation = await api(`/negotiations/${state.n}?${knownAtQuery().slice(1)}`);
+  await refresh();
+});
+
+$('known-now').addEventListener('click', async () => {
+  state.knownAt = '';
+  $('known-at').value = '';
+  store.negotiation = await api(`/negotiations/${state.n}`);
+  await refresh();
+});
+
+$('pair-a').addEventListener('change', (e) => { state.a = e.target.value; refresh(); });
+
+$('pair-b').addEventListener('change', (e) => { state.b = e.target.value; refresh(); });
+
+$('key-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  sessionStorage.setItem('parley-key', $('key').value);
+  $('key-panel').hidden = true;
+  // Anything that changed what is shown asks for a refresh (dom.js requestRefresh).
+document.addEventListener('parley:refresh', (event) => refresh().then(event.detail?.done));
+
+start();
+});
+
+addEventListener('resize', () => store.chart?.setSize({ width: Math.max($('chart').clientWidth, 200), height: 260 }));
+
+// Anything that changed what is shown asks for a refresh (dom.js requestRefresh).
+document.addEventListener('parley:refresh', (event) => refresh().then(event.detail?.done));
+
+start();

@@ -1,0 +1,76 @@
+// Zones of agreement, outcomes, concessions, the gap summary and the alerts.
+import { api } from '../api.js';
+import { $ } from '../dom.js';
+import { dayOf, fmt, fmtDate, isoDay } from '../format.js';
+import { issueTitle, partyName } from '../names.js';
+import { store } from '../store.js';
+import { knownAtQuery, state } from '../url-state.js';
+
+export function renderZones(zones) {
+  const list = $('zones');
+  const text = (z) => {
+    const where = z.zone ? `agreement possible between ${fmt(z.zone.from)} and ${fmt(z.zone.to)}` : `no zone; red lines ${fmt(z.shortfall)} apart`;
+    const assumed = z.determined ? 'every limit declared' : `limits of ${z.assumed.map(partyName).join(', ')} assumed (none declared)`;
+    const outside = z.outside.length ? `; outside it: ${z.outside.map((o) => `${partyName(o.party)} ${fmt(o.value)}`).join(', ')}` : '';
+    return `${issueTitle(z.issue)}: ${where} — ${assumed}${outside}`;
+  };
+  list.replaceChildren(
+    ...(zones.length
+      ? zones.map((z) => Object.assign(document.createElement('li'), { textContent: text(z) }))
+      : [Object.assign(document.createElement('li'), { className: 'empty', textContent: 'No red lines declared (as of this date).' })]),
+  );
+}
+
+export function renderOutcomes(outcomes) {
+  $('outcomes').replaceChildren(
+    ...(outcomes.length
+      ? outcomes.map((o) => Object.assign(document.createElement('li'), {
+          textContent: `${issueTitle(o.issue)}: ${fmt(o.outcome)}${o.feasible === false ? ` — breaks ${o.breaks.map(partyName).join(', ')}'s red line` : ''} (from ${o.coverage.counted.map(partyName).join(', ')}${o.coverage.missing.length ? `; no position: ${o.coverage.missing.map(partyName).join(', ')}` : ''})`,
+        }))
+      : [Object.assign(document.createElement('li'), { className: 'empty', textContent: 'No positions yet.' })]),
+  );
+}
+
+/** How far each of the pair moved toward the other, from the story's first day to the chosen one. */
+export async function renderConcessions(pair, at, series) {
+  const box = $('concessions');
+  // From the first day both had a position on a shared issue: before it, nothing compares.
+  const first = series?.points.find((p) => p.overall !== null);
+  if (!pair || !first) {
+    box.textContent = '';
+    return;
+  }
+  const from = isoDay(dayOf(Date.parse(first.at)));
+  const to = at ? at.slice(3) : isoDay(store.maxDay);
+  const moved = async (party, toward) => api(`/negotiations/${state.n}/concessions?party=${party}&toward=${toward}&from=${from}&to=${to}${knownAtQuery()}`);
+  const [ab, ba] = await Promise.all([moved(state.a, state.b), moved(state.b, state.a)]).catch(() => [null, null]);
+  const line = (c) => (!c || c.mean === null ? `${partyName(c?.party ?? '')} has no comparable stances yet` : `${partyName(c.party)} moved ${c.mean >= 0 ? 'toward' : 'away from'} ${partyName(c.toward)} by ${fmt(Math.abs(c.mean))} on average`);
+  box.textContent = `Since ${fmtDate(from)}: ${line(ab)}; ${line(ba)} (0–100 scale, per issue against where the other stood at the start).`;
+}
+
+/** The overall gap in words: how many issues it compares, and how they are weighed. */
+export function renderGapSummary(pair) {
+  const box = $('gap-summary');
+  if (!pair) {
+    box.textContent = '';
+    return;
+  }
+  const known = store.negotiation.issues.length;
+  box.textContent = pair.overall === null
+    ? `${partyName(pair.a)} and ${partyName(pair.b)} share no issue yet (0 of ${known} issues compared).`
+    : `Overall gap ${fmt(pair.overall)} of 100 (range ${fmt(pair.overallRange?.low)}–${fmt(pair.overallRange?.high)}), over ${pair.issues.length} of ${known} issues on which both have a position. ` +
+      'Each issue weighs by the two parties\' mean salience (0.5 when none is coded): ' +
+      pair.issues.map((i) => `${issueTitle(i.issue)} ${fmt(i.gap)}`).join(', ') + '.';
+}
+
+export function renderAlerts(alerts) {
+  const recent = alerts.slice(-10).reverse();
+  $('alerts').replaceChildren(
+    ...(recent.length
+      ? recent.map((a) => Object.assign(document.createElement('li'), {
+          className: a.type === 'AlertResolved' ? 'resolved' : 'fired',
+          textContent: `${a.type === 'AlertResolved' ? 'Resolved' : a.type === 'AlertRestated' ? 'Restated' : 'Fired'} ${fmtDate(a.data.at)} — ${a.data.name}: ${a.data.summary}`,
+        }))
+      : [Object.assign(document.createElement('li'), { className: 'empty', textContent: 'No alert has fired.' })]),
+  );
+}

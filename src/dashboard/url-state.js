@@ -1,0 +1,19 @@
+// What the page shows, kept in the URL (negotiation, date, known-at, pair, cell) so a link reopens it.
+export const params = new URLSearchParams(location.search);
+
+export const state = {
+  n: params.get('n') ?? '',
+  at: params.get('at') ?? '',
+  knownAt: params.get('knownAt') ?? '',
+  a: params.get('a') ?? '',
+  b: params.get('b') ?? '',
+  cell: params.get('cell') ?? '',
+};
+
+export function saveState() {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(state)) if (value) query.set(key, value);
+  history.replaceState(null, '', `${location.pathname}?${query}`);
+}
+
+export const knownAtQuery = () => (state.knownAt ? `&knownAt=${encodeURIComponent(new Date(state.knownAt).toISOString())}` : '');
