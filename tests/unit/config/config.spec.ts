@@ -1,0 +1,54 @@
+import { ConfigError, loadConfig } from '../../../src/config/config';
+
+describe('loadConfig: the environment, parsed once', () => {
+  it('gives every default a newcomer relies on', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      PORT: 3000,
+      host: '127.0.0.1',
+      PARLEY_DATA_DIR: './data',
+      PARLEY_LOAD_EXAMPLE: 'auto',
+      PARLEY_RATE_LIMIT: 0,
+      PARLEY_RATE_LIMIT_WRITERS: 0,
+      PARLEY_AUTH_FAILURE_LIMIT: 20,
+      PARLEY_PANEL_MAX_CELLS: 1_000_000,
+      PARLEY_NEWS_MAX_ITEMS_PER_POLL: 500,
+      PARLEY_NEWS_MAX_ITEMS_PER_HOUR: 5000,
+      PARLEY_NEWS_MIN_INTERVAL_MS: 60_000,
+      PARLEY_API_KEYS: [],
+    });
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it('listens on every interface only once keys are set', () => {
+    expect(loadConfig({ PARLEY_API_KEYS: 'reader:abcdefgh' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ PARLEY_API_KEYS: 'reader:abcdefgh', HOST: '127.0.0.2' }).host).toBe('127.0.0.2');
+  });
+
+  it('reads keys as role:key pairs, a colon inside a key kept', () => {
+    expect(loadConfig({ PARLEY_API_KEYS: 'reader:abcdefgh, admin:ab:cd:ef:gh' }).PARLEY_API_KEYS).toEqual([
+      { role: 'reader', key: 'abcdefgh' },
+      { role: 'admin', key: 'ab:cd:ef:gh' },
+    ]);
+  });
+
+  it('takes an empty variable as unset, as shells and compose files write it', () => {
+    const config = loadConfig({ DATABASE_URL: '', PORT: '' });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.PORT).toBe(3000);
+  });
+
+  it.each([
+    [{ PORT: '70000' }, /PORT/],
+    [{ DATABASE_URL: 'mysql://x@y/z' }, /DATABASE_URL/],
+    [{ PARLEY_API_KEYS: 'root:abcdefgh' }, /PARLEY_API_KEYS: expected "role:key" with role reader\|writer\|admin/],
+    [{ PARLEY_API_KEYS: 'reader:short' }, /at least 8 characters/],
+    [{ PARLEY_METRICS_PUBLIC: 'perhaps' }, /PARLEY_METRICS_PUBLIC: expected 1\/0, true\/false/],
+    [{ PARLEY_PANEL_MAX_CELLS: '0' }, /PARLEY_PANEL_MAX_CELLS/],
+    [{ PARLEY_NEWS_MIN_INTERVAL_MS: '10' }, /PARLEY_NEWS_MIN_INTERVAL_MS/],
+    [{ PARLEY_POOL_SIZE: '1' }, /PARLEY_POOL_SIZE/],
+  ])('refuses %j, naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

@@ -1,0 +1,53 @@
+import { AuthFailures } from '../../../src/http/auth/auth-failures';
+import { ApiKeys } from '../../../src/http/auth/api-keys';
+
+describe('AuthFailures: wrong keys per address, in a fixed window', () => {
+  let now = 0;
+  const clock = () => now;
+
+  it('refuses an address once it reaches the limit, until its window ends', () => {
+    now = 1_000;
+    const failures = new AuthFailures(3, 60_000, clock);
+    for (let i = 0; i < 2; i++) failures.record('10.0.0.1');
+    expect(failures.blockedFor('10.0.0.1')).toBe(0);
+    failures.record('10.0.0.1');
+    expect(failures.blockedFor('10.0.0.1')).toBe(60);
+    now += 30_000;
+    expect(failures.blockedFor('10.0.0.1')).toBe(30);
+    now += 30_000;
+    expect(failures.blockedFor('10.0.0.1')).toBe(0);
+  });
+
+  it('counts each address apart', () => {
+    now = 0;
+    const failures = new AuthFailures(1, 60_000, clock);
+    failures.record('a');
+    expect(failures.blockedFor('a')).toBeGreaterThan(0);
+    expect(failures.blockedFor('b')).toBe(0);
+  });
+
+  it('does nothing with a limit of 0', () => {
+    const failures = new AuthFailures(0, 60_000, clock);
+    for (let i = 0; i < 100; i++) failures.record('a');
+    expect(failures.blockedFor('a')).toBe(0);
+  });
+});
+
+describe('ApiKeys', () => {
+  const keys = new ApiKeys([
+    { role: 'reader', key: 'reader-key-1' },
+    { role: 'writer', key: 'shared-key-1' },
+    { role: 'admin', key: 'shared-key-1' },
+  ]);
+
+  it('knows a key by its digest, and the strongest role of a key listed twice', () => {
+    expect(keys.enabled).toBe(true);
+    expect(keys.roleOf('reader-key-1')).toBe('reader');
+    expect(keys.roleOf('shared-key-1')).toBe('admin');
+  });
+
+  it('knows no other key, whatever its length', () => {
+    for (const guess of ['', 'r', 'reader-key-', 'reader-key-12', 'x'.repeat(10_000)]) expect(keys.roleOf(guess)).toBeUndefined();
+    expect(new ApiKeys([]).enabled).toBe(false);
+  });
+});
