@@ -66,14 +66,18 @@ function pointsOf(
     return undefined;
   }
   const points: Date[] = [];
-  let at = DateTime.fromJSDate(range.from, { zone: 'utc' });
-  while (at.toMillis() <= range.to.getTime()) {
+  const start = DateTime.fromJSDate(range.from, { zone: 'utc' });
+  // The k-th point is from + k × step, counted from the start each time: a monthly series from
+  // 31 January keeps to month ends (28 February, 31 March), where adding a month to the last
+  // point drifted to the 28th for good.
+  for (let k = 0; ; k++) {
+    const at = start.plus(range.step.mapUnits((x) => x * k));
+    if (at.toMillis() > range.to.getTime()) break;
     if (points.length === MAX_SERIES_POINTS) {
       ctx.addIssue({ code: 'custom', path: ['step'], message: `More than ${MAX_SERIES_POINTS} points: use a larger step or a shorter range` });
       return undefined;
     }
     points.push(at.toJSDate());
-    at = at.plus(range.step);
   }
   return points;
 }
