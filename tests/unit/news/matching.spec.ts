@@ -71,3 +71,23 @@ describe('feedItems', () => {
     ]);
   });
 });
+
+describe('feedItems across formats', () => {
+  it('reads Atom: the entry id as guid, the alternate link, updated as the date, the feed title as publisher', () => {
+    const atom = `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Wire</title><id>urn:w</id><updated>2025-04-20T00:00:00Z</updated>
+      <entry><id>urn:e1</id><title>Ukraine rejects the Paris text</title><link rel="alternate" href="https://atom.example/e1"/><updated>2025-04-23T08:00:00Z</updated><summary>Kyiv says no.</summary></entry></feed>`;
+    expect(feedItems(atom)).toEqual({
+      items: [{ guid: 'urn:e1', url: 'https://atom.example/e1', title: 'Ukraine rejects the Paris text', publisher: 'Atom Wire', publishedAt: '2025-04-23T08:00:00.000Z', summary: 'Kyiv says no.' }],
+      notes: [],
+    });
+  });
+
+  it('reads JSON Feed 1.1, told apart from RSS by content', () => {
+    const json = JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 'JSON Wire', items: [{ id: 'j1', url: 'https://json.example/j1', title: 'US sanctions relief floated', date_published: '2025-04-24T08:00:00Z', content_text: 'A draft.' }] });
+    expect(feedItems(json).items).toEqual([{ guid: 'j1', url: 'https://json.example/j1', title: 'US sanctions relief floated', publisher: 'JSON Wire', publishedAt: '2025-04-24T08:00:00.000Z', summary: 'A draft.' }]);
+  });
+
+  it('refuses a document that is no feed, saying so', () => {
+    expect(() => feedItems('<html><body>not a feed</body></html>')).toThrow(/not an RSS, Atom or JSON feed/);
+  });
+});
