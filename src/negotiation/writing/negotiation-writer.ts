@@ -146,17 +146,19 @@ export class NegotiationWriter {
   }
 
   private async checkAndSubmit(negotiationId: string, tip: NegotiationState, events: PreparedEvent[], expectedVersion: ExpectedVersion, locate: Locate, paced: boolean): Promise<AppendResult> {
-    const run = <R>(steps: Generator<unknown, R>) => (paced ? runPaced(steps) : runAtOnce(steps));
-    // Unpaced, from here to the submit there is no await: no other request can move the tip meanwhile.
+    // Unpaced, from here to the submit there is no await at all (not even on a value): no other
+    // request can check against this tip before this one's draft is applied to it. Paced, the
+    // stream waits for this check (see attempt).
     const indexed = events.map((event, index) => ({ event, index }));
-    let checked = await run(this.check(tip, indexed, locate));
+    let checked = paced ? await runPaced(this.check(tip, indexed, locate)) : runAtOnce(this.check(tip, indexed, locate));
     if (checked.issues.length > 0) {
       // Already-stored events (a retry, or a file imported again with new lines) are not
       // judged again: judge what is new, if anything.
       const stored = await this.store.storedIds(events.map((e) => e.id));
       if (stored.size === 0) return this.refuse(negotiationId, events, expectedVersion, checked);
       const latest = await this.tipOf(negotiationId);
-      checked = await run(this.check(latest, indexed.filter(({ event }) => !stored.has(event.id)), locate));
+      const fresh = indexed.filter(({ event }) => !stored.has(event.id));
+      checked = paced ? await runPaced(this.check(latest, fresh, locate)) : runAtOnce(this.check(latest, fresh, locate));
       if (checked.issues.length > 0) return this.refuse(negotiationId, events, expectedVersion, checked);
     }
     const { draft, base } = checked;
