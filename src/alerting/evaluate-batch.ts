@@ -42,13 +42,24 @@ export async function evaluateAlerts(
   const writer = store.over(trx);
   const fresh = [...(await missedBefore(writer, checkpoint, events[0]?.globalPosition ?? upTo + 1)), ...events.filter((e) => e.globalPosition > checkpoint)];
   const { appends, unfinished } = appendsOf(fresh, mark.pending_from === null ? null : Number(mark.pending_from));
-  for (const append of appends) {
-    if (isSubStream(append.negotiationId) || !isNegotiationType(append.last.type)) continue;
+  // One query for the batch: most negotiations have no rule, and their appends (a thousand
+  // one-event appends in a busy batch) need no look at rules each.
+  const judged = appends.filter((a) => !isSubStream(a.negotiationId) && isNegotiationType(a.last.type));
+  const withRules = await negotiationsWithRules(trx, [...new Set(judged.map((a) => a.negotiationId))]);
+  for (const append of judged) {
+    if (!withRules.has(append.negotiationId)) continue;
     const firings = await judgeAppend(trx, append, await rulesInForce(trx, append.negotiationId, append.firstPosition));
     if (firings.length > 0) await record(trx, writer, append.negotiationId, firings, options);
   }
   for (const [negotiationId, firings] of await judgeNews(trx, fresh)) await record(trx, writer, negotiationId, firings, options);
   await trx.updateTable('alerting_checkpoint').set({ position: String(upTo), pending_from: unfinished === null ? null : String(unfinished) }).execute();
+}
+
+/** Which of these negotiations have ever had an alert rule. */
+async function negotiationsWithRules(trx: Transaction<Database>, negotiationIds: string[]): Promise<Set<string>> {
+  if (negotiationIds.length === 0) return new Set();
+  const rows = await trx.selectFrom('alert_rule_versions').select('negotiation_id').distinct().where('negotiation_id', 'in', negotiationIds).execute();
+  return new Set(rows.map((r) => r.negotiation_id));
 }
 
 /**

@@ -52,16 +52,16 @@ export async function takeAhead(trx: Transaction<Database>, store: EventStore, m
   const after = await readCheckpoint(trx);
   const taken: StoredEvent[] = [];
   for (const { stream_id } of wanted) {
-    const rows = await trx
+    const pending = trx
       .selectFrom('events as e')
-      .selectAll('e')
       .where('e.stream_id', '=', stream_id)
       .where('e.global_position', '>', String(after))
-      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('projected_ahead as a').select('a.global_position').whereRef('a.global_position', '=', 'e.global_position'))))
-      .orderBy('e.global_position')
-      .limit(maxPerStream + 1)
-      .execute();
-    if (rows.length > maxPerStream) continue;
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('projected_ahead as a').select('a.global_position').whereRef('a.global_position', '=', 'e.global_position'))));
+    // Counted on the index first: a stream that is itself the backlog (the reader's own import)
+    // is left to the pass in order, without reading its rows for nothing on every batch.
+    const counted = await pending.select('e.global_position').limit(maxPerStream + 1).execute();
+    if (counted.length === 0 || counted.length > maxPerStream) continue;
+    const rows = await pending.selectAll('e').orderBy('e.global_position').execute();
     taken.push(...rows.map((row) => store.toStoredEvent(row)));
   }
   taken.sort((a, b) => a.globalPosition - b.globalPosition);

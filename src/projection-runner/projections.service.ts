@@ -15,6 +15,8 @@ import { rebuildProjections, type RebuildOptions, type RebuildProgress } from '.
 export const PROJECTIONS = Symbol('PROJECTIONS');
 
 const READ_YOUR_WRITES_TIMEOUT_MS = 10_000;
+/** How often one process asks for the same streams ahead while reads wait on them. */
+const WANT_EVERY_MS = 200;
 
 /**
  * Runs the projector in this process and gives reads their consistency: before answering,
@@ -26,6 +28,8 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
   readonly projector: Projector;
   private readonly leadership: Leadership;
   private readonly batchSize: number;
+  /** When this process last asked for each set of streams ahead. */
+  private readonly wanted = new Map<string, number>();
 
   constructor(
     @Inject(DATABASE) private readonly connection: DatabaseConnection,
@@ -63,6 +67,19 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
     return rebuildProjections(this.connection, this.store, this.projections, options);
   }
 
+  /**
+   * Asks for `streams` ahead, at most once per WANT_EVERY_MS from this process: fifty readers
+   * waiting on one negotiation are one request, not fifty upserts of one row.
+   */
+  private async want(streams: string[]): Promise<void> {
+    const key = streams.join('\u0000');
+    const now = Date.now();
+    if ((this.wanted.get(key) ?? 0) > now - WANT_EVERY_MS) return;
+    this.wanted.set(key, now);
+    if (this.wanted.size > 1000) this.wanted.clear();
+    await wantStreams(this.connection.db, streams);
+  }
+
   /** Whether this process leads: runs the projector and, inside its batches, alert evaluation. */
   get leading(): boolean {
     return this.leadership.leading;
@@ -95,7 +112,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
       if (!(await pendingFor(this.connection.db, checkpoint, position, streams))) return true;
       // Behind a large backlog of other streams (an import): ask the leader to project these
       // ahead (ahead.ts), again now and then, since a want is consumed once taken.
-      if (position - checkpoint > this.batchSize && checks++ % 8 === 0) await wantStreams(this.connection.db, streams);
+      if (position - checkpoint > this.batchSize && checks++ % 8 === 0) await this.want(streams);
       return false;
     };
     if (!(await this.projector.waitFor(position, READ_YOUR_WRITES_TIMEOUT_MS, ready))) {
