@@ -64,7 +64,10 @@ async function negotiationsWithRules(trx: Transaction<Database>, negotiationIds:
 
 /**
  * Events between the alerting checkpoint and the batch's first: none while the two checkpoints
- * move together, as they do in every batch; read if they ever part, so no append goes unjudged.
+ * move together, as every batch moves them. They part when a rebuild swaps in its tables: its
+ * checkpoint is the head it caught up to under the lock, which may be past where the live
+ * projector (and so alert evaluation) had reached. Those events are read here, once, so no
+ * append goes unjudged.
  */
 async function missedBefore(store: EventStore, checkpoint: number, batchStart: number): Promise<StoredEvent[]> {
   const missed: StoredEvent[] = [];

@@ -50,7 +50,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
     });
     this.batchSize = config.PARLEY_PROJECTOR_BATCH;
     this.projector = new Projector(connection, store, projections, {
-      batchSize: config.PARLEY_PROJECTOR_BATCH,
+      batchSize: this.batchSize,
       inBatch: async (trx, batch) => {
         for (const consumer of consumers) await consumer.inBatch?.(trx, batch);
       },
