@@ -8,7 +8,7 @@ import { CONFIG, type Config } from '../config/config';
 import type { DatabaseConnection } from '../database/connection';
 import { DATABASE } from '../database/database.module';
 import { EventStore } from '../event-store/event-store';
-import { RuleViolation, UnknownNegotiation } from '../negotiation/domain/errors';
+import { RuleViolation, requireNegotiation } from '../negotiation/domain/errors';
 import { NegotiationWriter } from '../negotiation/writing/negotiation-writer';
 import type { NegotiationState } from '../negotiation/domain/state';
 import { rulesStream } from '../negotiation/domain/streams';
@@ -88,7 +88,7 @@ export class SaveAlertRuleHandler implements ICommandHandler<SaveAlertRule> {
 
   async execute({ negotiationId, ruleId, input, change }: SaveAlertRule) {
     const state = await this.writer.stateOf(negotiationId);
-    if (state.version === 0) throw new UnknownNegotiation(negotiationId);
+    requireNegotiation(negotiationId, state.version);
     if (change && !(await ruleExists(this.database, ruleId, negotiationId))) throw new UnknownRule(ruleId);
     checkRule(state, input, this.config.PARLEY_WEBHOOK_ALLOW);
     // A secret is generated when none is given, and answered this once.

@@ -7,7 +7,8 @@ import { DATABASE } from '../database/database.module';
 import { EventStore } from '../event-store/event-store';
 import { eventJson } from '../negotiation/reading/event-json';
 import { redactUrl } from '../outbound/allow-list';
-import { ReadModel } from '../negotiation/reading/read-model';
+import { ReadGate, type ReadContext } from '../projection-runner/read-gate';
+import { openNegotiation } from '../negotiation/reading/open-as-of';
 import { judge } from './verdicts';
 import { judgeAppend, rulesInForce, type AppendGroup, type RuleInForce } from './judge-append';
 import { measure } from './measure';
@@ -19,6 +20,7 @@ export class ListAlertRules extends Query<{ rules: unknown[] }> {
     readonly negotiationId: string,
     /** Admins see full webhook URLs; everyone else scheme and host. */
     readonly reveal: boolean,
+    readonly read?: ReadContext,
   ) {
     super();
   }
@@ -26,10 +28,10 @@ export class ListAlertRules extends Query<{ rules: unknown[] }> {
 
 @QueryHandler(ListAlertRules)
 export class ListAlertRulesHandler implements IQueryHandler<ListAlertRules> {
-  constructor(private readonly readModel: ReadModel) {}
+  constructor(private readonly gate: ReadGate) {}
 
-  async execute({ negotiationId, reveal }: ListAlertRules) {
-    const { db } = await this.readModel.open(negotiationId);
+  async execute({ negotiationId, reveal, read }: ListAlertRules) {
+    const { db } = await openNegotiation(this.gate, negotiationId, read);
     const rules = await rulesInForce(db, negotiationId, Number.MAX_SAFE_INTEGER);
     return {
       rules: rules.map((r) => ({
@@ -44,7 +46,7 @@ export class ListAlertRulesHandler implements IQueryHandler<ListAlertRules> {
 }
 
 export class ListAlerts extends Query<{ alerts: unknown[] }> {
-  constructor(readonly negotiationId: string, readonly from?: Date, readonly to?: Date) {
+  constructor(readonly negotiationId: string, readonly from?: Date, readonly to?: Date, readonly read?: ReadContext) {
     super();
   }
 }
@@ -52,10 +54,10 @@ export class ListAlerts extends Query<{ alerts: unknown[] }> {
 /** Firings and restatements, by the time they were judged at (their `at`). */
 @QueryHandler(ListAlerts)
 export class ListAlertsHandler implements IQueryHandler<ListAlerts> {
-  constructor(private readonly readModel: ReadModel, private readonly store: EventStore) {}
+  constructor(private readonly gate: ReadGate, private readonly store: EventStore) {}
 
-  async execute({ negotiationId, from, to }: ListAlerts) {
-    const { db } = await this.readModel.open(negotiationId);
+  async execute({ negotiationId, from, to, read }: ListAlerts) {
+    const { db } = await openNegotiation(this.gate, negotiationId, read);
     const rows = await db
       .selectFrom('events')
       .selectAll()
@@ -69,7 +71,7 @@ export class ListAlertsHandler implements IQueryHandler<ListAlerts> {
 }
 
 export class ListDeliveries extends Query<{ deliveries: unknown[] }> {
-  constructor(readonly negotiationId: string, readonly reveal: boolean, readonly status?: 'pending' | 'delivered' | 'dead') {
+  constructor(readonly negotiationId: string, readonly reveal: boolean, readonly status?: 'pending' | 'delivered' | 'dead', readonly read?: ReadContext) {
     super();
   }
 }
@@ -77,10 +79,10 @@ export class ListDeliveries extends Query<{ deliveries: unknown[] }> {
 /** Webhook deliveries, dead letters included; never the secret. */
 @QueryHandler(ListDeliveries)
 export class ListDeliveriesHandler implements IQueryHandler<ListDeliveries> {
-  constructor(@Inject(DATABASE) private readonly database: DatabaseConnection, private readonly readModel: ReadModel) {}
+  constructor(@Inject(DATABASE) private readonly database: DatabaseConnection, private readonly gate: ReadGate) {}
 
-  async execute({ negotiationId, reveal, status }: ListDeliveries) {
-    await this.readModel.open(negotiationId);
+  async execute({ negotiationId, reveal, status, read }: ListDeliveries) {
+    await openNegotiation(this.gate, negotiationId, read);
     const rows = await this.database.db
       .selectFrom('webhook_outbox')
       .select(['id', 'rule_id', 'url', 'status', 'attempts', 'next_attempt_at', 'last_error', 'created_at', 'delivered_at'])
@@ -110,6 +112,7 @@ export class ReplayAlertRule extends Query<{ by: string; firings: unknown[] }> {
     readonly rule: RuleDefinition,
     readonly by: 'recorded' | 'valid',
     readonly from?: Date,
+    readonly read?: ReadContext,
   ) {
     super();
   }
@@ -122,10 +125,10 @@ export class ReplayAlertRule extends Query<{ by: string; firings: unknown[] }> {
  */
 @QueryHandler(ReplayAlertRule)
 export class ReplayAlertRuleHandler implements IQueryHandler<ReplayAlertRule> {
-  constructor(private readonly readModel: ReadModel) {}
+  constructor(private readonly gate: ReadGate) {}
 
-  async execute({ negotiationId, rule, by, from }: ReplayAlertRule) {
-    const { db, now } = await this.readModel.open(negotiationId);
+  async execute({ negotiationId, rule, by, from, read }: ReplayAlertRule) {
+    const { db, now } = await openNegotiation(this.gate, negotiationId, read);
     const firings = by === 'recorded' ? await replayByRecorded(db, negotiationId, rule, from) : await replayByValid(db, negotiationId, rule, from, now);
     return { by, firings };
   }

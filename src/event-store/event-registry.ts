@@ -59,6 +59,11 @@ export class EventRegistry {
     return { data: parsed.data, schemaVersion: definition.schemaVersion };
   }
 
+  /** The current schema version of a registered type (UnknownEventType otherwise). */
+  schemaVersionOf(type: string): number {
+    return this.definition(type).schemaVersion;
+  }
+
   upcast(type: string, schemaVersion: number, data: unknown): unknown {
     const definition = this.definitions.get(type);
     // A type no longer registered is still history: hand it over as stored.

@@ -60,8 +60,13 @@ export class EventStore {
    * a large batch prepares it first, then appends it with appendPrepared, so the append itself
    * goes out without a pause (its place in the group commit's queue is the order its checks ran).
    */
-  prepareEvents(events: EventToAppend[]): Promise<PreparedEvent[]> {
-    return mapPaced(events, (event, index) => this.prepare(event, index));
+  /**
+   * Validates events and gives each its id. `validated`: the caller parsed the data with the
+   * schemas this store's registry holds (the HTTP and CLI edges do), so it is not parsed twice;
+   * what jsonb cannot store is still refused here.
+   */
+  prepareEvents(events: EventToAppend[], { validated = false } = {}): Promise<PreparedEvent[]> {
+    return mapPaced(events, (event, index) => this.prepare(event, index, validated));
   }
 
   async appendPrepared(streamId: string, prepared: PreparedEvent[], options: AppendOptions = {}): Promise<AppendResult> {
@@ -151,11 +156,11 @@ export class EventStore {
     return Number(row.position);
   }
 
-  private prepare(event: EventToAppend, index: number): PreparedEvent {
-    if (event.id !== undefined && !UUID.test(event.id)) {
+  private prepare(event: EventToAppend, index: number, validated = false): PreparedEvent {
+    if (!validated && event.id !== undefined && !UUID.test(event.id)) {
       throw new InvalidEventData(event.type, index, [{ path: ['id'], message: 'Invalid UUID' }]);
     }
-    if (Number.isNaN(event.occurredAt.getTime())) {
+    if (!validated && Number.isNaN(event.occurredAt.getTime())) {
       throw new InvalidEventData(event.type, index, [
         { path: ['occurredAt'], message: 'Invalid date' },
       ]);
@@ -164,7 +169,7 @@ export class EventStore {
     // (`source.title`), as clients write them.
     const unstorable = findUnstorable(event.data, ['data']) ?? findUnstorable(event.metadata ?? {}, []);
     if (unstorable) throw new InvalidEventData(event.type, index, [unstorable]);
-    const { data, schemaVersion } = this.registry.validate(event.type, event.data, index);
+    const { data, schemaVersion } = validated ? { data: event.data, schemaVersion: this.registry.schemaVersionOf(event.type) } : this.registry.validate(event.type, event.data, index);
     return {
       // Time-ordered (UUIDv7): a new id lands at the right edge of the id index, not on a random
       // page (the id lookups and inserts of parley_append touch fewer pages; BENCHMARKS.md).

@@ -58,3 +58,28 @@ export interface ReadOptions {
   /** readAll only: keep one stream's events (still in global order). */
   streamId?: string;
 }
+
+/** What a command handler keeps of a stream: where it is, and the event it ends with. */
+export interface StreamState {
+  version: number;
+  lastEventId: string | null;
+}
+
+/** An event as a decider sees it: appended (prepared) or read back. */
+export interface DecidedEvent {
+  id: string;
+  type: string;
+  data: unknown;
+  occurredAt: Date;
+}
+
+/**
+ * How a stream's state is built from its events, for a command handler (event-store/handle-command):
+ * `evolve` folds one event in place; `draftOf` gives a view a decision may fold into without
+ * touching the state, which `apply()` writes back once the append is sent.
+ */
+export interface Fold<State extends StreamState> {
+  initialState(): State;
+  evolve(state: State, event: DecidedEvent): void;
+  draftOf(state: State): State & { apply(): void };
+}

@@ -8,7 +8,8 @@ import type { DatabaseConnection } from '../database/connection';
 import { DATABASE } from '../database/database.module';
 import { ProjectionsService } from '../projection-runner/projections.service';
 import { Access } from './auth/access';
-import { ReadModel } from '../negotiation/reading/read-model';
+import { ReadGate } from '../projection-runner/read-gate';
+import { readContextOf, tellServedBy } from './read-context';
 
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -18,7 +19,7 @@ export class AdminController {
   constructor(
     @Inject(DATABASE) private readonly connection: DatabaseConnection,
     private readonly projections: ProjectionsService,
-    private readonly readModel: ReadModel,
+    private readonly gate: ReadGate,
   ) {}
 
   /**
@@ -26,8 +27,10 @@ export class AdminController {
    * once its log holds everything written before the request, else from the primary.
    */
   @Get('export')
-  async export(@Res() response: Response) {
-    const db = await this.readModel.openLog();
+  async export(@Req() request: Request, @Res() response: Response) {
+    const read = readContextOf(request);
+    const db = await this.gate.openLog(read);
+    tellServedBy(response, read);
     response.status(200).type('application/x-ndjson');
     for await (const line of exportLog(db)) {
       // A client that went away never drains: stop reading the log for it.

@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { Access } from './auth/access';
 import { callerOf } from './auth/caller';
 import { parseWith } from '../shared/parse-with';
+import { ReadAt } from './read-context';
+import type { ReadContext } from '../projection-runner/read-gate';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
 import { RemoveAlertRule, SaveAlertRule } from '../alerting/alert-rules.commands';
 import { ListAlertRules, ListAlerts, ListDeliveries, ReplayAlertRule } from '../alerting/alerts.queries';
@@ -35,8 +37,8 @@ export class AlertsController {
   }
 
   @Get('alert-rules')
-  list(@Param('nid') nid: string, @Req() request: Request) {
-    return this.queries.execute(new ListAlertRules(parseWith(negotiationIdSchema, nid, ['nid']), reveals(request)));
+  list(@Param('nid') nid: string, @Req() request: Request, @ReadAt() read: ReadContext) {
+    return this.queries.execute(new ListAlertRules(parseWith(negotiationIdSchema, nid, ['nid']), reveals(request), read));
   }
 
   @Put('alert-rules/:rule')
@@ -56,20 +58,20 @@ export class AlertsController {
   @Post('alert-rules\\:replay')
   @Access('reader')
   @HttpCode(200)
-  replay(@Param('nid') nid: string, @Body() body: unknown) {
+  replay(@Param('nid') nid: string, @Body() body: unknown, @ReadAt() read: ReadContext) {
     const { rule, by, from } = parseWith(replaySchema, body);
-    return this.queries.execute(new ReplayAlertRule(parseWith(negotiationIdSchema, nid, ['nid']), rule, by, from));
+    return this.queries.execute(new ReplayAlertRule(parseWith(negotiationIdSchema, nid, ['nid']), rule, by, from, read));
   }
 
   @Get('alerts')
-  alerts(@Param('nid') nid: string, @Query() query: unknown) {
+  alerts(@Param('nid') nid: string, @Query() query: unknown, @ReadAt() read: ReadContext) {
     const { from, to } = parseWith(alertsParams, query);
-    return this.queries.execute(new ListAlerts(parseWith(negotiationIdSchema, nid, ['nid']), from, to));
+    return this.queries.execute(new ListAlerts(parseWith(negotiationIdSchema, nid, ['nid']), from, to, read));
   }
 
   @Get('alerts/deliveries')
-  deliveries(@Param('nid') nid: string, @Query() query: unknown, @Req() request: Request) {
+  deliveries(@Param('nid') nid: string, @Query() query: unknown, @Req() request: Request, @ReadAt() read: ReadContext) {
     const { status } = parseWith(deliveriesParams, query);
-    return this.queries.execute(new ListDeliveries(parseWith(negotiationIdSchema, nid, ['nid']), reveals(request), status));
+    return this.queries.execute(new ListDeliveries(parseWith(negotiationIdSchema, nid, ['nid']), reveals(request), status, read));
   }
 }

@@ -5,6 +5,8 @@ import { slugSchema } from '../negotiation/domain/events';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
 import { GetConcessions, GetHistory, GetOutcomes, GetZones } from '../negotiation/analysis/analysis.queries';
 import { parseWith } from '../shared/parse-with';
+import { ReadAt } from './read-context';
+import type { ReadContext } from '../projection-runner/read-gate';
 import { gapsParams, outcomeParams } from '../negotiation/reading/as-of-params';
 import { concessionParams, historyParams } from './params';
 
@@ -17,26 +19,26 @@ export class AnalysisController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get('zones')
-  zones(@Param('nid') nid: string, @Query() query: unknown) {
+  zones(@Param('nid') nid: string, @Query() query: unknown, @ReadAt() read: ReadContext) {
     const { between, ...asOf } = parseWith(gapsParams, query);
-    return this.queries.execute(new GetZones(parseWith(negotiationIdSchema, nid, ['nid']), asOf, between));
+    return this.queries.execute(new GetZones(parseWith(negotiationIdSchema, nid, ['nid']), asOf, between, read));
   }
 
   @Get('outcomes')
-  outcomes(@Param('nid') nid: string, @Query() query: unknown) {
+  outcomes(@Param('nid') nid: string, @Query() query: unknown, @ReadAt() read: ReadContext) {
     const { model, ...asOf } = parseWith(outcomeParams, query);
-    return this.queries.execute(new GetOutcomes(parseWith(negotiationIdSchema, nid, ['nid']), asOf, model));
+    return this.queries.execute(new GetOutcomes(parseWith(negotiationIdSchema, nid, ['nid']), asOf, model, read));
   }
 
   @Get('concessions')
-  concessions(@Param('nid') nid: string, @Query() query: unknown) {
+  concessions(@Param('nid') nid: string, @Query() query: unknown, @ReadAt() read: ReadContext) {
     const { party, toward, from, to, ...asOf } = parseWith(concessionParams, query);
-    return this.queries.execute(new GetConcessions(parseWith(negotiationIdSchema, nid, ['nid']), party, toward, from, to, asOf));
+    return this.queries.execute(new GetConcessions(parseWith(negotiationIdSchema, nid, ['nid']), party, toward, from, to, asOf, read));
   }
 
   @Get('parties/:party/history')
-  history(@Param('nid') nid: string, @Param('party') party: string, @Query() query: unknown) {
+  history(@Param('nid') nid: string, @Param('party') party: string, @Query() query: unknown, @ReadAt() read: ReadContext) {
     const { issue, ...asOf } = parseWith(historyParams, query);
-    return this.queries.execute(new GetHistory(parseWith(negotiationIdSchema, nid, ['nid']), parseWith(slugSchema, party, ['party']), asOf, issue));
+    return this.queries.execute(new GetHistory(parseWith(negotiationIdSchema, nid, ['nid']), parseWith(slugSchema, party, ['party']), asOf, issue, read));
   }
 }

@@ -7,6 +7,8 @@ import { GetGapSeries } from '../negotiation/analysis/get-gap-series.query';
 import { GetGaps } from '../negotiation/analysis/get-gaps.query';
 import { GetStances } from '../negotiation/stances/get-stances.query';
 import { parseWith } from '../shared/parse-with';
+import { ReadAt } from './read-context';
+import type { ReadContext } from '../projection-runner/read-gate';
 import { asOfParams, gapsParams, panelParams, seriesParams } from '../negotiation/reading/as-of-params';
 import { GetPanel, PANEL_COLUMNS, flatPanelRows } from '../negotiation/stances/get-panel.query';
 import type { SeriesPoint } from '../negotiation/analysis/gaps';
@@ -33,32 +35,32 @@ export class AsOfController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get('stances')
-  stances(@Param('nid') nid: string, @Query() query: unknown) {
+  stances(@Param('nid') nid: string, @Query() query: unknown, @ReadAt() read: ReadContext) {
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
-    return this.queries.execute(new GetStances(id, parseWith(asOfParams, query)));
+    return this.queries.execute(new GetStances(id, parseWith(asOfParams, query), read));
   }
 
   @Get('gaps')
-  gaps(@Param('nid') nid: string, @Query() query: unknown) {
+  gaps(@Param('nid') nid: string, @Query() query: unknown, @ReadAt() read: ReadContext) {
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
     const { between, ...asOf } = parseWith(gapsParams, query);
-    return this.queries.execute(new GetGaps(id, asOf, between));
+    return this.queries.execute(new GetGaps(id, asOf, between, read));
   }
 
   @Get('gaps/series')
-  async series(@Param('nid') nid: string, @Query() query: unknown, @Req() request: Request) {
+  async series(@Param('nid') nid: string, @Query() query: unknown, @Req() request: Request, @ReadAt() read: ReadContext) {
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
     const { between, points, query: asOf, format } = parseWith(seriesParams, query);
-    const series = await this.queries.execute(new GetGapSeries(id, between, points, asOf));
+    const series = await this.queries.execute(new GetGapSeries(id, between, points, asOf, read));
     return wantsCsv(request, format) ? csvFile(seriesRows(series.points), SERIES_COLUMNS, `${id}-${between.join('-')}-series.csv`) : series;
   }
 
   /** Party × issue × point, for R or pandas: JSON or CSV, streamed. */
   @Get('panel')
-  async panel(@Param('nid') nid: string, @Query() query: unknown, @Req() request: Request) {
+  async panel(@Param('nid') nid: string, @Query() query: unknown, @Req() request: Request, @ReadAt() read: ReadContext) {
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
     const { points, query: asOf, format } = parseWith(panelParams, query);
-    const panel = await this.queries.execute(new GetPanel(id, points, asOf));
+    const panel = await this.queries.execute(new GetPanel(id, points, asOf, read));
     if (wantsCsv(request, format)) return csvFile(flatPanelRows(panel.rows), PANEL_COLUMNS, `${id}-panel.csv`);
     return jsonStream({ knownAt: panel.knownAt, publicAt: panel.publicAt }, 'rows', panel.rows);
   }

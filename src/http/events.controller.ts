@@ -3,6 +3,8 @@ import type { Request, Response } from 'express';
 import { QueryBus } from '@nestjs/cqrs';
 import { ReadEvents } from '../negotiation/reading/read-events.query';
 import { parseWith } from '../shared/parse-with';
+import { ReadAt } from './read-context';
+import type { ReadContext } from '../projection-runner/read-gate';
 import { pageFormatParams } from '../negotiation/reading/as-of-params';
 import { EVENT_COLUMNS, csvFile, eventRows, wantsCsv } from './tabular';
 
@@ -12,9 +14,9 @@ export class EventsController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
-  async page(@Query() query: unknown, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+  async page(@Query() query: unknown, @Req() request: Request, @Res({ passthrough: true }) response: Response, @ReadAt() read: ReadContext) {
     const { after, limit, format, before } = parseWith(pageFormatParams, query);
-    const page = await this.queries.execute(new ReadEvents(after, limit, undefined, before));
+    const page = await this.queries.execute(new ReadEvents(after, limit, undefined, before, read));
     if (!wantsCsv(request, format)) return page;
     // CSV has no room for `next`: it rides in a header.
     response.setHeader('Parley-Next', page.next === null ? '' : String(page.next));

@@ -1,5 +1,5 @@
-import { Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CONFIG, type Config } from '../config/config';
 import { AdminController } from './admin.controller';
 import { AnalysisController } from './analysis.controller';
@@ -21,7 +21,7 @@ import { ApiKeys } from './auth/api-keys';
 import { ErrorFilter } from './error.filter';
 import { EventsController } from './events.controller';
 import { NegotiationsController } from './negotiations.controller';
-import { readConsistencyMiddleware } from './read-consistency.middleware';
+import { ServedByInterceptor } from './read-context';
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
 
 @Module({
@@ -59,17 +59,11 @@ import { HttpMetricsMiddleware } from './http-metrics.middleware';
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_FILTER, useClass: ErrorFilter },
+    { provide: APP_INTERCEPTOR, useClass: ServedByInterceptor },
   ],
 })
 export class HttpModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
-    consumer
-      .apply(readConsistencyMiddleware)
-      .forRoutes(
-        { path: 'negotiations/*path', method: RequestMethod.GET },
-        { path: 'events', method: RequestMethod.GET },
-        { path: 'admin/export', method: RequestMethod.GET },
-      );
   }
 }

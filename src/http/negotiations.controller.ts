@@ -12,7 +12,8 @@ import { ListNegotiations } from '../negotiation/reading/list-negotiations.query
 import { ReadEvents } from '../negotiation/reading/read-events.query';
 import { GetVersion, versionSchema } from '../negotiation/reading/get-version.query';
 import { NDJSON_TYPES, requireContentType } from './content-type';
-import { POSITION_HEADER } from './read-consistency.middleware';
+import { POSITION_HEADER, ReadAt } from './read-context';
+import type { ReadContext } from '../projection-runner/read-gate';
 import { parseWith } from '../shared/parse-with';
 import { pageFormatParams } from '../negotiation/reading/as-of-params';
 import { EVENT_COLUMNS, csvFile, eventRows, wantsCsv } from './tabular';
@@ -34,9 +35,9 @@ export class NegotiationsController {
   }
 
   @Get(':nid')
-  get(@Param('nid') nid: string, @Query() query: unknown) {
+  get(@Param('nid') nid: string, @Query() query: unknown, @ReadAt() read: ReadContext) {
     const { knownAt, version } = parseWith(negotiationParams, query);
-    return this.queries.execute(new GetNegotiation(parseWith(negotiationIdSchema, nid, ['nid']), knownAt, version));
+    return this.queries.execute(new GetNegotiation(parseWith(negotiationIdSchema, nid, ['nid']), knownAt, version, read));
   }
 
   /** A citable version: the SHA-256 of events 1..n as facts, equal on any installation. */
@@ -47,10 +48,10 @@ export class NegotiationsController {
   }
 
   @Get(':nid/events')
-  async events(@Param('nid') nid: string, @Query() query: unknown, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+  async events(@Param('nid') nid: string, @Query() query: unknown, @Req() request: Request, @Res({ passthrough: true }) response: Response, @ReadAt() read: ReadContext) {
     const { after, limit, format, before } = parseWith(pageFormatParams, query);
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
-    const page = await this.queries.execute(new ReadEvents(after, limit, id, before));
+    const page = await this.queries.execute(new ReadEvents(after, limit, id, before, read));
     if (!wantsCsv(request, format)) return page;
     response.setHeader('Parley-Next', page.next === null ? '' : String(page.next));
     return csvFile(eventRows(page.events), EVENT_COLUMNS, `${id}-events.csv`);

@@ -3,6 +3,8 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Access } from './auth/access';
 import { parseWith } from '../shared/parse-with';
+import { ReadAt } from './read-context';
+import type { ReadContext } from '../projection-runner/read-gate';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
 import { slugSchema } from '../negotiation/domain/events';
 import { registerSourceSchema, watchTermsSchema } from '../news/news-events';
@@ -28,14 +30,14 @@ export class NewsController {
   }
 
   @Get('sources')
-  sources() {
-    return this.queries.execute(new ListSources());
+  sources(@ReadAt() read: ReadContext) {
+    return this.queries.execute(new ListSources(undefined, read));
   }
 
   @Get('sources/:id')
-  async source(@Param('id') id: string) {
+  async source(@Param('id') id: string, @ReadAt() read: ReadContext) {
     const sourceId = parseWith(slugSchema, id, ['id']);
-    const [found] = (await this.queries.execute(new ListSources(sourceId))).sources;
+    const [found] = (await this.queries.execute(new ListSources(sourceId, read))).sources;
     if (!found) throw new UnknownSource(sourceId);
     return found;
   }
@@ -58,13 +60,13 @@ export class NewsController {
   }
 
   @Get('negotiations/:nid/watch')
-  watch(@Param('nid') nid: string) {
-    return this.queries.execute(new GetWatchTerms(parseWith(negotiationIdSchema, nid, ['nid'])));
+  watch(@Param('nid') nid: string, @ReadAt() read: ReadContext) {
+    return this.queries.execute(new GetWatchTerms(parseWith(negotiationIdSchema, nid, ['nid']), read));
   }
 
   @Get('negotiations/:nid/inbox')
-  inbox(@Param('nid') nid: string, @Query() query: unknown) {
+  inbox(@Param('nid') nid: string, @Query() query: unknown, @ReadAt() read: ReadContext) {
     const { status, limit, after } = parseWith(inboxParams, query);
-    return this.queries.execute(new GetInbox(parseWith(negotiationIdSchema, nid, ['nid']), status, { limit, after }));
+    return this.queries.execute(new GetInbox(parseWith(negotiationIdSchema, nid, ['nid']), status, { limit, after }, read));
   }
 }

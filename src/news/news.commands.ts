@@ -7,7 +7,7 @@ import type { DatabaseConnection } from '../database/connection';
 import { DATABASE } from '../database/database.module';
 import { DomainError } from '../shared/domain-error';
 import { EventStore } from '../event-store/event-store';
-import { RuleViolation, UnknownNegotiation } from '../negotiation/domain/errors';
+import { RuleViolation, UnknownNegotiation, requireNegotiation } from '../negotiation/domain/errors';
 import { newsStream, sourceStream } from '../negotiation/domain/streams';
 import { hostAllowed } from '../outbound/allow-list';
 import type { NewsItemInput, registerSourceSchema } from './news-events';
@@ -15,7 +15,8 @@ import { appendItems } from './news-intake';
 import { itemReceived } from './news-items';
 import { matchedTerms } from './matching';
 import { termsFor } from './news.queries';
-import { NewsReadModel } from './news-read-model';
+import { ReadGate } from '../projection-runner/read-gate';
+import { openNews } from './open-news';
 
 export class UnknownSource extends DomainError {
   readonly code = 'NEWS.UNKNOWN_SOURCE';
@@ -82,7 +83,13 @@ export class RegisterSourceHandler implements ICommandHandler<RegisterSource> {
       problems.push({ code: 'NEWS.FEED_NOT_ALLOWED', path: ['url'], message: 'The feed host is not in PARLEY_FEED_ALLOW (Parley fetches only from hosts it is told to)' });
     }
     for (const [i, nid] of input.negotiations.entries()) {
-      if ((await this.store.streamVersion(nid)) === 0) problems.push({ code: 'NEGOTIATION.UNKNOWN', path: ['negotiations', i], message: `No negotiation "${nid}"` });
+      // Each unknown one named at its path (a 422 listing them all, not the first one's 404).
+      try {
+        requireNegotiation(nid, await this.store.streamVersion(nid));
+      } catch (error) {
+        if (!(error instanceof UnknownNegotiation)) throw error;
+        problems.push({ code: error.code, path: ['negotiations', i], message: error.message });
+      }
     }
     if (problems.length > 0) throw new RuleViolation(problems);
     const id = input.id ?? defaultId(input.url);
@@ -117,15 +124,15 @@ export class RemoveSourceHandler implements ICommandHandler<RemoveSource> {
 export class ReceiveNewsHandler implements ICommandHandler<ReceiveNews> {
   constructor(
     private readonly store: EventStore,
-    private readonly news: NewsReadModel,
+    private readonly gate: ReadGate,
   ) {}
 
   async execute({ negotiationId, items }: ReceiveNews) {
-    if ((await this.store.streamVersion(negotiationId)) === 0) throw new UnknownNegotiation(negotiationId);
+    requireNegotiation(negotiationId, await this.store.streamVersion(negotiationId));
     const received = items.map((item) => itemReceived({ negotiation: negotiationId }, item));
     const { appended } = await appendItems(this.store, newsStream(negotiationId), received);
     // Matched against the watch terms as last set (they live on `<nid>.news`).
-    const terms = await termsFor(await this.news.open(), negotiationId);
+    const terms = await termsFor(await openNews(this.gate), negotiationId);
     return {
       appended,
       items: received.map((r, i) => {
@@ -141,7 +148,7 @@ export class SetWatchTermsHandler implements ICommandHandler<SetWatchTerms> {
   constructor(private readonly store: EventStore) {}
 
   async execute({ negotiationId, terms }: SetWatchTerms) {
-    if ((await this.store.streamVersion(negotiationId)) === 0) throw new UnknownNegotiation(negotiationId);
+    requireNegotiation(negotiationId, await this.store.streamVersion(negotiationId));
     const unique = [...new Map(terms.map((t) => [t.trim().toLowerCase(), t.trim()])).values()];
     await this.store.appendToStream(newsStream(negotiationId), [{ type: 'WatchTermsSet', occurredAt: new Date(), data: { terms: unique } }]);
     return { terms: unique };

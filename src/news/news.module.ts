@@ -2,11 +2,10 @@ import { Module } from '@nestjs/common';
 import { newsCommandHandlers } from './news.commands';
 import { newsQueryHandlers } from './news.queries';
 import { NewsPolling } from './news-polling.service';
-import { NewsReadModel } from './news-read-model';
 
 /** News sources, items, watch terms and the inbox (commands, queries). */
 @Module({
-  providers: [NewsReadModel, ...newsCommandHandlers, ...newsQueryHandlers],
+  providers: [...newsCommandHandlers, ...newsQueryHandlers],
 })
 export class NewsModule {}
 

@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../database/schema';
 import { issuesKnown, partiesKnown } from '../negotiation/stances/stance.repository';
 import { defaultTerms, matchedTerms } from './matching';
-import { NewsReadModel } from './news-read-model';
+import { ReadGate, type ReadContext } from '../projection-runner/read-gate';
+import { openNews } from './open-news';
 import { citationsIn, dismissalsOf, itemsFor, sourcesOf, watchTermsOf, type SourceView } from './news.repository';
 
 export type InboxStatus = 'new' | 'coded' | 'dismissed';
@@ -17,32 +18,32 @@ export async function termsFor(db: Kysely<Database>, negotiationId: string, know
 }
 
 export class ListSources extends Query<{ sources: SourceView[] }> {
-  constructor(readonly sourceId?: string) {
+  constructor(readonly sourceId?: string, readonly read?: ReadContext) {
     super();
   }
 }
 
 @QueryHandler(ListSources)
 export class ListSourcesHandler implements IQueryHandler<ListSources> {
-  constructor(private readonly news: NewsReadModel) {}
+  constructor(private readonly gate: ReadGate) {}
 
-  async execute({ sourceId }: ListSources) {
-    return { sources: await sourcesOf(await this.news.open(), sourceId) };
+  async execute({ sourceId, read }: ListSources) {
+    return { sources: await sourcesOf(await openNews(this.gate, undefined, read), sourceId) };
   }
 }
 
 export class GetWatchTerms extends Query<{ terms: string[]; default: boolean }> {
-  constructor(readonly negotiationId: string) {
+  constructor(readonly negotiationId: string, readonly read?: ReadContext) {
     super();
   }
 }
 
 @QueryHandler(GetWatchTerms)
 export class GetWatchTermsHandler implements IQueryHandler<GetWatchTerms> {
-  constructor(private readonly news: NewsReadModel) {}
+  constructor(private readonly gate: ReadGate) {}
 
-  async execute({ negotiationId }: GetWatchTerms) {
-    const db = await this.news.open(negotiationId);
+  async execute({ negotiationId, read }: GetWatchTerms) {
+    const db = await openNews(this.gate, negotiationId, read);
     const own = await watchTermsOf(db, negotiationId);
     return { terms: own ?? (await termsFor(db, negotiationId)), default: own === null };
   }
@@ -53,6 +54,7 @@ export class GetInbox extends Query<{ items: unknown[]; next: string | null }> {
     readonly negotiationId: string,
     readonly status?: InboxStatus,
     readonly page: { limit: number; after?: string | undefined } = { limit: 100 },
+    readonly read?: ReadContext,
   ) {
     super();
   }
@@ -64,10 +66,10 @@ export class GetInbox extends Query<{ items: unknown[]; next: string | null }> {
  */
 @QueryHandler(GetInbox)
 export class GetInboxHandler implements IQueryHandler<GetInbox> {
-  constructor(private readonly news: NewsReadModel) {}
+  constructor(private readonly gate: ReadGate) {}
 
-  async execute({ negotiationId, status, page }: GetInbox) {
-    const db = await this.news.open(negotiationId);
+  async execute({ negotiationId, status, page, read }: GetInbox) {
+    const db = await openNews(this.gate, negotiationId, read);
     const [items, terms, dismissals, citations] = await Promise.all([
       itemsFor(db, negotiationId),
       termsFor(db, negotiationId),

@@ -2,6 +2,7 @@ import { Global, Module, type DynamicModule, type Type } from '@nestjs/common';
 import { BATCH_CONSUMERS, type BatchConsumer } from './batch-consumer';
 import type { Projection } from './projection';
 import { PROJECTIONS, ProjectionsService } from './projections.service';
+import { ReadGate } from './read-gate';
 
 @Global()
 @Module({})
@@ -19,8 +20,9 @@ export class ProjectionsModule {
         ...consumers,
         { provide: BATCH_CONSUMERS, inject: [...consumers], useFactory: (...built: BatchConsumer[]) => built },
         ProjectionsService,
+        ReadGate,
       ],
-      exports: [ProjectionsService],
+      exports: [ProjectionsService, ReadGate],
     };
   }
 }

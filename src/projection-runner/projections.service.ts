@@ -95,16 +95,12 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
   }
 
   /**
-   * Read your writes: when it resolves, every event of `streams` committed before this call is
-   * projected (or, given `minPosition`, every one up to it). Only those streams' events are
-   * waited for, so a read of one negotiation never waits for a large import into another.
-   * Resolves to the database's clock at the call.
+   * Read your writes: resolves once every event of `streams` up to `position` is projected
+   * (`checkpoint` is the table's, read by the caller with the head). Only those streams' events
+   * are waited for, so a read of one negotiation never waits for a large import into another.
    */
-  async caughtUp(streams: string[] | 'all', minPosition?: number): Promise<Date> {
-    const head = await this.store.head();
-    const { now } = head;
-    // A read that names the position it needs (its own write) waits for that, not the head.
-    const position = minPosition ?? head.position;
+  async caughtUp(streams: string[] | 'all', position: number, checkpoint: number): Promise<void> {
+    if (checkpoint >= position) return;
     let checks = 0;
     const ready = async (checkpoint: number) => {
       if (checkpoint >= position) return true;
@@ -118,6 +114,5 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
     if (!(await this.projector.waitFor(position, READ_YOUR_WRITES_TIMEOUT_MS, ready))) {
       throw new ProjectionLagging(position, READ_YOUR_WRITES_TIMEOUT_MS);
     }
-    return now;
   }
 }

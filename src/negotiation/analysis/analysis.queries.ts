@@ -5,22 +5,23 @@ import { zonesOfAgreement, type Zone } from './zones';
 import type { AsOf } from '../stances/stance';
 import { issuesKnown, partiesKnown, redLinesAt, stancesAt, timelineOf, type TimelineFact } from '../stances/stance.repository';
 import { checkParties } from './check-parties';
-import { ReadModel, type AsOfQuery } from '../reading/read-model';
+import { ReadGate, type ReadContext } from '../../projection-runner/read-gate';
+import { openAsOf, type AsOfQuery } from '../reading/open-as-of';
 
 const stamp = (asOf: AsOf) => ({ at: asOf.at.toISOString(), knownAt: asOf.knownAt.toISOString(), publicAt: asOf.publicAt?.toISOString() ?? null });
 
 export class GetZones extends Query<{ at: string; knownAt: string; parties: string[]; zones: Zone[] }> {
-  constructor(readonly negotiationId: string, readonly query: AsOfQuery, readonly between?: string[]) {
+  constructor(readonly negotiationId: string, readonly query: AsOfQuery, readonly between?: string[], readonly read?: ReadContext) {
     super();
   }
 }
 
 @QueryHandler(GetZones)
 export class GetZonesHandler implements IQueryHandler<GetZones> {
-  constructor(private readonly readModel: ReadModel) {}
+  constructor(private readonly gate: ReadGate) {}
 
-  async execute({ negotiationId, query, between }: GetZones) {
-    const { db, asOf } = await this.readModel.openAsOf(negotiationId, query);
+  async execute({ negotiationId, query, between, read }: GetZones) {
+    const { db, asOf } = await openAsOf(this.gate, negotiationId, query, read);
     const [parties, issues, redLines, stances] = await Promise.all([
       partiesKnown(db, negotiationId, asOf.knownAt, asOf.upTo),
       issuesKnown(db, negotiationId, asOf.knownAt, asOf.upTo),
@@ -34,17 +35,17 @@ export class GetZonesHandler implements IQueryHandler<GetZones> {
 }
 
 export class GetOutcomes extends Query<{ at: string; knownAt: string; model: OutcomeModel; outcomes: Outcome[] }> {
-  constructor(readonly negotiationId: string, readonly query: AsOfQuery, readonly model: OutcomeModel = 'compromise') {
+  constructor(readonly negotiationId: string, readonly query: AsOfQuery, readonly model: OutcomeModel = 'compromise', readonly read?: ReadContext) {
     super();
   }
 }
 
 @QueryHandler(GetOutcomes)
 export class GetOutcomesHandler implements IQueryHandler<GetOutcomes> {
-  constructor(private readonly readModel: ReadModel) {}
+  constructor(private readonly gate: ReadGate) {}
 
-  async execute({ negotiationId, query, model }: GetOutcomes) {
-    const { db, asOf } = await this.readModel.openAsOf(negotiationId, query);
+  async execute({ negotiationId, query, model, read }: GetOutcomes) {
+    const { db, asOf } = await openAsOf(this.gate, negotiationId, query, read);
     const [parties, issues, stances, redLines] = await Promise.all([
       partiesKnown(db, negotiationId, asOf.knownAt, asOf.upTo),
       issuesKnown(db, negotiationId, asOf.knownAt, asOf.upTo),
@@ -63,6 +64,7 @@ export class GetConcessions extends Query<{ party: string; toward: string; from:
     readonly from: Date,
     readonly to: Date,
     readonly query: Omit<AsOfQuery, 'at'>,
+    readonly read?: ReadContext,
   ) {
     super();
   }
@@ -70,10 +72,10 @@ export class GetConcessions extends Query<{ party: string; toward: string; from:
 
 @QueryHandler(GetConcessions)
 export class GetConcessionsHandler implements IQueryHandler<GetConcessions> {
-  constructor(private readonly readModel: ReadModel) {}
+  constructor(private readonly gate: ReadGate) {}
 
-  async execute({ negotiationId, party, toward, from, to, query }: GetConcessions) {
-    const { db, asOf } = await this.readModel.openAsOf(negotiationId, query);
+  async execute({ negotiationId, party, toward, from, to, query, read }: GetConcessions) {
+    const { db, asOf } = await openAsOf(this.gate, negotiationId, query, read);
     const { knownAt } = asOf;
     const [parties, issues, before, after] = await Promise.all([
       partiesKnown(db, negotiationId, knownAt, asOf.upTo),
@@ -96,7 +98,7 @@ export class GetConcessionsHandler implements IQueryHandler<GetConcessions> {
 }
 
 export class GetHistory extends Query<{ party: string; knownAt: string; changes: TimelineFact[] }> {
-  constructor(readonly negotiationId: string, readonly party: string, readonly query: Omit<AsOfQuery, 'at'>, readonly issue?: string) {
+  constructor(readonly negotiationId: string, readonly party: string, readonly query: Omit<AsOfQuery, 'at'>, readonly issue?: string, readonly read?: ReadContext) {
     super();
   }
 }
@@ -104,10 +106,10 @@ export class GetHistory extends Query<{ party: string; knownAt: string; changes:
 /** Every change of a party's stances (withdrawals included), as known at knownAt, in valid-time order. */
 @QueryHandler(GetHistory)
 export class GetHistoryHandler implements IQueryHandler<GetHistory> {
-  constructor(private readonly readModel: ReadModel) {}
+  constructor(private readonly gate: ReadGate) {}
 
-  async execute({ negotiationId, party, query, issue }: GetHistory) {
-    const { db, asOf } = await this.readModel.openAsOf(negotiationId, query);
+  async execute({ negotiationId, party, query, issue, read }: GetHistory) {
+    const { db, asOf } = await openAsOf(this.gate, negotiationId, query, read);
     checkParties([party], (await partiesKnown(db, negotiationId, asOf.knownAt, asOf.upTo)).map((p) => p.party), [['party']]);
     return { party, knownAt: asOf.knownAt.toISOString(), changes: await timelineOf(db, negotiationId, [party], asOf, issue) };
   }

@@ -2,7 +2,8 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { gapSeries, type SeriesPoint } from './gaps';
 import { issuesKnown, partiesKnown, timelineOf } from '../stances/stance.repository';
 import { checkParties } from './check-parties';
-import { ReadModel, type AsOfQuery } from '../reading/read-model';
+import { ReadGate, type ReadContext } from '../../projection-runner/read-gate';
+import { openAsOf, type AsOfQuery } from '../reading/open-as-of';
 
 export interface SeriesAnswer {
   a: string;
@@ -18,6 +19,7 @@ export class GetGapSeries extends Query<SeriesAnswer> {
     readonly between: [string, string],
     readonly points: Date[],
     readonly query: Omit<AsOfQuery, 'at'>,
+    readonly read?: ReadContext,
   ) {
     super();
   }
@@ -25,10 +27,10 @@ export class GetGapSeries extends Query<SeriesAnswer> {
 
 @QueryHandler(GetGapSeries)
 export class GetGapSeriesHandler implements IQueryHandler<GetGapSeries> {
-  constructor(private readonly readModel: ReadModel) {}
+  constructor(private readonly gate: ReadGate) {}
 
-  async execute({ negotiationId, between, points, query }: GetGapSeries): Promise<SeriesAnswer> {
-    const { db, asOf } = await this.readModel.openAsOf(negotiationId, query);
+  async execute({ negotiationId, between, points, query, read }: GetGapSeries): Promise<SeriesAnswer> {
+    const { db, asOf } = await openAsOf(this.gate, negotiationId, query, read);
     const [parties, issues, timeline] = await Promise.all([
       partiesKnown(db, negotiationId, asOf.knownAt, asOf.upTo),
       issuesKnown(db, negotiationId, asOf.knownAt, asOf.upTo),

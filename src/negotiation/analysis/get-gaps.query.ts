@@ -1,7 +1,8 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { pairGap, pairsOf, type PairGap } from './gaps';
 import { issuesKnown, partiesKnown, stancesAt } from '../stances/stance.repository';
-import { ReadModel, type AsOfQuery } from '../reading/read-model';
+import { ReadGate, type ReadContext } from '../../projection-runner/read-gate';
+import { openAsOf, type AsOfQuery } from '../reading/open-as-of';
 import { checkParties } from './check-parties';
 
 export interface GapsAnswer {
@@ -16,6 +17,7 @@ export class GetGaps extends Query<GapsAnswer> {
     readonly negotiationId: string,
     readonly query: AsOfQuery,
     readonly between?: string[],
+    readonly read?: ReadContext,
   ) {
     super();
   }
@@ -23,10 +25,10 @@ export class GetGaps extends Query<GapsAnswer> {
 
 @QueryHandler(GetGaps)
 export class GetGapsHandler implements IQueryHandler<GetGaps> {
-  constructor(private readonly readModel: ReadModel) {}
+  constructor(private readonly gate: ReadGate) {}
 
-  async execute({ negotiationId, query, between }: GetGaps): Promise<GapsAnswer> {
-    const { db, asOf } = await this.readModel.openAsOf(negotiationId, query);
+  async execute({ negotiationId, query, between, read }: GetGaps): Promise<GapsAnswer> {
+    const { db, asOf } = await openAsOf(this.gate, negotiationId, query, read);
     const [parties, issues, stances] = await Promise.all([
       partiesKnown(db, negotiationId, asOf.knownAt, asOf.upTo),
       issuesKnown(db, negotiationId, asOf.knownAt, asOf.upTo),

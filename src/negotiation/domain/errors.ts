@@ -15,3 +15,13 @@ export class UnknownNegotiation extends DomainError {
     super(`No negotiation "${negotiationId}"`);
   }
 }
+
+/**
+ * The one "does this negotiation exist": a negotiation is a stream with events (its first is
+ * NegotiationOpened). Given the stream's version, however it was read (the read gate's first
+ * query, or the store), throws UnknownNegotiation (404) for 0; returns the version.
+ */
+export function requireNegotiation(negotiationId: string, version: number): number {
+  if (version === 0) throw new UnknownNegotiation(negotiationId);
+  return version;
+}

@@ -222,6 +222,22 @@ export type NegotiationEvent = {
   };
 }[NegotiationEventType];
 
+/** A type with the data that type has: what the rules and the fold narrow on. */
+export type TypedData = { [T in NegotiationEventType]: { type: T; data: EventData[T] } }[NegotiationEventType];
+/** The part of an event the write side folds. */
+export type FoldedEvent = TypedData & { id: string };
+/** What the rules judge: a folded event with its valid time. */
+export type DomainEvent = FoldedEvent & { occurredAt: Date };
+
+/**
+ * A stored or prepared event as the domain types it. Its data was parsed by this type's schema
+ * when it was appended (the event store's registry holds eventDataSchemas), so the one cast
+ * between the store's `unknown` and the domain's types is here, not in every rule.
+ */
+export function asDomainEvent(event: { id: string; type: string; data: unknown; occurredAt: Date }): DomainEvent {
+  return event as DomainEvent;
+}
+
 export const negotiationEventDefinitions: EventDefinition[] = negotiationEventTypes.map((type) => ({
   type,
   schema: eventDataSchemas[type],

@@ -1,4 +1,4 @@
-import { POSITION_CARRYING, type EventData, type NegotiationEventType } from './events';
+import type { EventData, FoldedEvent, NegotiationEventType } from './events';
 
 export interface Scale {
   min: number;
@@ -25,12 +25,6 @@ export interface NegotiationState {
   issues: StateMap<string, { title: string; scale: Scale }>;
   /** Position-carrying events, by id: what a correction or retraction may target. */
   targets: StateMap<string, { type: NegotiationEventType; retracted: boolean }>;
-}
-
-export interface EventForState {
-  id: string;
-  type: NegotiationEventType;
-  data: unknown;
 }
 
 export function initialState(): NegotiationState {
@@ -86,33 +80,44 @@ export function draftOf(base: NegotiationState): NegotiationState & { apply(): v
  * Folds one event into the state. It changes `state` in place and returns it: callers fold
  * into a state they own (see draftOf), which keeps a long fold linear.
  */
-export function evolve(state: NegotiationState, event: EventForState): NegotiationState {
+export function evolve(state: NegotiationState, event: FoldedEvent): NegotiationState {
   state.version += 1;
   state.lastEventId = event.id;
   switch (event.type) {
     case 'NegotiationOpened':
       state.opened = true;
       break;
-    case 'PartyAdded': {
-      const data = event.data as EventData['PartyAdded'];
-      state.parties.set(data.party, data);
+    case 'PartyAdded':
+      state.parties.set(event.data.party, event.data);
       break;
-    }
     case 'IssueDefined': {
-      const data = event.data as EventData['IssueDefined'];
-      const scale = data.scale ? { ...data.scale, labels: data.scale.labels ?? {} } : DEFAULT_SCALE;
-      state.issues.set(data.issue, { title: data.title, scale });
+      const { scale } = event.data;
+      state.issues.set(event.data.issue, { title: event.data.title, scale: scale ? { ...scale, labels: scale.labels ?? {} } : DEFAULT_SCALE });
       break;
     }
     case 'EventRetracted': {
-      const { target } = event.data as EventData['EventRetracted'];
-      const known = state.targets.get(target);
-      if (known) state.targets.set(target, { ...known, retracted: true });
+      const known = state.targets.get(event.data.target);
+      if (known) state.targets.set(event.data.target, { ...known, retracted: true });
       break;
     }
+    // What corrections and retractions may target (POSITION_CARRYING; a correction itself is not one).
+    case 'PositionStated':
+    case 'ProposalTabled':
+    case 'MeetingHeld':
+    case 'PositionWithdrawn':
+    case 'RedLineDeclared':
+      state.targets.set(event.id, { type: event.type, retracted: false });
+      break;
+    case 'EventCorrected':
+    case 'NewsItemDismissed':
+      break;
     default:
-      // What corrections and retractions may target (a correction itself is not one).
-      if (POSITION_CARRYING.has(event.type)) state.targets.set(event.id, { type: event.type, retracted: false });
+      return unreachable(event);
   }
   return state;
+}
+
+/** A new event type fails tsc here until evolve says what it changes. */
+function unreachable(event: never): never {
+  throw new Error(`No fold for ${(event as { type: string }).type}`);
 }

@@ -1,7 +1,8 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { RedLine } from '../stances/stance';
 import { issuesKnown, partiesKnown, redLinesAt, spanOf, type KnownIssue, type KnownParty } from '../stances/stance.repository';
-import { ReadModel } from './read-model';
+import { ReadGate, type ReadContext } from '../../projection-runner/read-gate';
+import { openAsOf } from './open-as-of';
 
 export interface NegotiationDetails {
   id: string;
@@ -22,6 +23,7 @@ export class GetNegotiation extends Query<NegotiationDetails> {
     readonly knownAtQuery: Date | undefined,
     /** A cited version: the negotiation as its events 1..version make it. */
     readonly versionQuery?: number,
+    readonly read?: ReadContext,
   ) {
     super();
   }
@@ -30,10 +32,10 @@ export class GetNegotiation extends Query<NegotiationDetails> {
 /** Title, parties, issues and red lines as known at `knownAt` (parties whatever their occurredAt). */
 @QueryHandler(GetNegotiation)
 export class GetNegotiationHandler implements IQueryHandler<GetNegotiation> {
-  constructor(private readonly readModel: ReadModel) {}
+  constructor(private readonly gate: ReadGate) {}
 
-  async execute({ negotiationId, knownAtQuery, versionQuery }: GetNegotiation): Promise<NegotiationDetails> {
-    const { db, asOf } = await this.readModel.openAsOf(negotiationId, { knownAt: knownAtQuery, version: versionQuery });
+  async execute({ negotiationId, knownAtQuery, versionQuery, read }: GetNegotiation): Promise<NegotiationDetails> {
+    const { db, asOf } = await openAsOf(this.gate, negotiationId, { knownAt: knownAtQuery, version: versionQuery }, read);
     const { knownAt, upTo } = asOf;
     const [opened, version, parties, issues, redLines] = await Promise.all([
       db

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import canonicalize from 'canonicalize';
 import { EventStore } from '../../event-store/event-store';
-import { UnknownNegotiation } from '../domain/errors';
+import { requireNegotiation } from '../domain/errors';
 import { UnknownVersion } from './errors';
 
 /** A version number as a path or CLI argument: 1 or more. */
@@ -35,8 +35,7 @@ export class GetVersionHandler implements IQueryHandler<GetVersion> {
   constructor(private readonly store: EventStore) {}
 
   async execute({ negotiationId, version }: GetVersion): Promise<VersionAnswer> {
-    const current = await this.store.streamVersion(negotiationId);
-    if (current === 0) throw new UnknownNegotiation(negotiationId);
+    const current = requireNegotiation(negotiationId, await this.store.streamVersion(negotiationId));
     if (version > current) throw new UnknownVersion(negotiationId, version, current);
     const events = await this.store.readStream(negotiationId, { limit: version });
     const facts = events.map((e) => ({

@@ -1,8 +1,8 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EventStore } from '../../event-store/event-store';
-import { UnknownNegotiation } from '../domain/errors';
 import { eventJson } from './event-json';
-import { ReadModel } from './read-model';
+import { ReadGate, type ReadContext } from '../../projection-runner/read-gate';
+import { negotiationCheck } from './open-as-of';
 
 export class ReadEvents extends Query<{ events: ReturnType<typeof eventJson>[]; next: number | null; previous?: number | null }> {
   constructor(
@@ -11,6 +11,7 @@ export class ReadEvents extends Query<{ events: ReturnType<typeof eventJson>[]; 
     readonly negotiationId?: string,
     /** Read backwards: the page just before this position (the newest events first to show). */
     readonly before?: number,
+    readonly read?: ReadContext,
   ) {
     super();
   }
@@ -24,15 +25,13 @@ export class ReadEvents extends Query<{ events: ReturnType<typeof eventJson>[]; 
 export class ReadEventsHandler implements IQueryHandler<ReadEvents> {
   constructor(
     private readonly primary: EventStore,
-    private readonly readModel: ReadModel,
+    private readonly gate: ReadGate,
   ) {}
 
-  async execute({ after, limit, negotiationId, before }: ReadEvents) {
-    if (negotiationId !== undefined && (await this.primary.streamVersion(negotiationId)) === 0) {
-      throw new UnknownNegotiation(negotiationId);
-    }
-    // Pages may come from a replica's log (read-only: a store over it never appends).
-    const db = await this.readModel.openLog();
+  async execute({ after, limit, negotiationId, before, read }: ReadEvents) {
+    // Pages may come from a replica's log (read-only: a store over it never appends). A
+    // negotiation's page waits for nothing but the log: only the 404 is asked of the gate.
+    const db = await this.gate.openLog(read, negotiationId === undefined ? undefined : { id: negotiationId, check: negotiationCheck(negotiationId) });
     const store = this.primary.over(db);
     const stream = negotiationId ? { streamId: negotiationId } : {};
     if (before !== undefined) {

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { queryHandlers } from '.';
-import { ReadModel } from './read-model';
 
-@Module({ providers: [ReadModel, ...queryHandlers], exports: [ReadModel] })
+@Module({ providers: [...queryHandlers] })
 export class ReadingModule {}

@@ -2,7 +2,8 @@ import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { CONFIG, type Config } from '../../config/config';
 import { InvalidRequest } from '../../shared/domain-error';
-import { ReadModel, type AsOfQuery } from '../reading/read-model';
+import { ReadGate, type ReadContext } from '../../projection-runner/read-gate';
+import { openAsOf, type AsOfQuery } from '../reading/open-as-of';
 import type { Source } from '../domain/events';
 import { issuesKnown, partiesKnown, timelineOf } from './stance.repository';
 import { heldKey, stancesAlong } from './stance-sweep';
@@ -37,6 +38,7 @@ export class GetPanel extends Query<Panel> {
     readonly negotiationId: string,
     readonly points: Date[],
     readonly query: Omit<AsOfQuery, 'at'>,
+    readonly read?: ReadContext,
   ) {
     super();
   }
@@ -46,12 +48,12 @@ export class GetPanel extends Query<Panel> {
 @QueryHandler(GetPanel)
 export class GetPanelHandler implements IQueryHandler<GetPanel> {
   constructor(
-    private readonly readModel: ReadModel,
+    private readonly gate: ReadGate,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
-  async execute({ negotiationId, points, query }: GetPanel): Promise<Panel> {
-    const { db, asOf } = await this.readModel.openAsOf(negotiationId, query);
+  async execute({ negotiationId, points, query, read }: GetPanel): Promise<Panel> {
+    const { db, asOf } = await openAsOf(this.gate, negotiationId, query, read);
     const [parties, issues] = await Promise.all([partiesKnown(db, negotiationId, asOf.knownAt, asOf.upTo), issuesKnown(db, negotiationId, asOf.knownAt, asOf.upTo)]);
     const cells = points.length * parties.length * issues.length;
     if (cells > this.config.PARLEY_PANEL_MAX_CELLS) {

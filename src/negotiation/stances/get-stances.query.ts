@@ -1,7 +1,8 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { Stance } from './stance';
 import { stancesAt } from './stance.repository';
-import { ReadModel, type AsOfQuery } from '../reading/read-model';
+import { ReadGate, type ReadContext } from '../../projection-runner/read-gate';
+import { openAsOf, type AsOfQuery } from '../reading/open-as-of';
 
 export interface StancesAnswer {
   at: string;
@@ -14,6 +15,7 @@ export class GetStances extends Query<StancesAnswer> {
   constructor(
     readonly negotiationId: string,
     readonly query: AsOfQuery,
+    readonly read?: ReadContext,
   ) {
     super();
   }
@@ -21,10 +23,10 @@ export class GetStances extends Query<StancesAnswer> {
 
 @QueryHandler(GetStances)
 export class GetStancesHandler implements IQueryHandler<GetStances> {
-  constructor(private readonly readModel: ReadModel) {}
+  constructor(private readonly gate: ReadGate) {}
 
-  async execute({ negotiationId, query }: GetStances): Promise<StancesAnswer> {
-    const { db, asOf } = await this.readModel.openAsOf(negotiationId, query);
+  async execute({ negotiationId, query, read }: GetStances): Promise<StancesAnswer> {
+    const { db, asOf } = await openAsOf(this.gate, negotiationId, query, read);
     return {
       at: asOf.at.toISOString(),
       knownAt: asOf.knownAt.toISOString(),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { NegotiationEventType } from '../../../src/negotiation/domain/events';
+import { asDomainEvent, type NegotiationEventType } from '../../../src/negotiation/domain/events';
 import { checkEvent } from '../../../src/negotiation/domain/rules';
 import { evolve, initialState } from '../../../src/negotiation/domain/state';
 
@@ -11,10 +11,10 @@ const at = (iso = '2025-04-20T00:00:00Z') => new Date(iso);
 /** given(events).when(event) → the rule issues, as codes with paths. */
 function given(events: Given[]) {
   const state = initialState();
-  for (const e of events) evolve(state, { id: e.id ?? randomUUID(), type: e.type, data: e.data });
+  for (const e of events) evolve(state, asDomainEvent({ id: e.id ?? randomUUID(), type: e.type, data: e.data, occurredAt: at() }));
   return {
     when: (type: NegotiationEventType, data: unknown, occurredAt = at()) =>
-      checkEvent(state, { type, data, occurredAt }, NOW).map((i) => `${i.code} ${i.path.join('.')}`),
+      checkEvent(state, asDomainEvent({ id: randomUUID(), type, data, occurredAt }), NOW).map((i) => `${i.code} ${i.path.join('.')}`),
   };
 }
 

@@ -1,0 +1,138 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { sql, type Kysely } from 'kysely';
+import { CONFIG, type Config } from '../config/config';
+import type { DatabaseConnection } from '../database/connection';
+import { DATABASE } from '../database/database.module';
+import { REPLICAS, type Replicas } from '../database/replicas';
+import type { Database } from '../database/schema';
+import { RUNNER_CHECKPOINT } from './checkpoints';
+import { ProjectionsService } from './projections.service';
+import { replicaHasLog, replicaHolds } from './replica-wait';
+
+/** How often a read waiting on a replica looks again (a standby cannot LISTEN). */
+const REPLICA_POLL_MS = 10;
+
+/**
+ * What a read asks of consistency and what it is told back, passed explicitly from the edge
+ * (the controller parses `Parley-Min-Position`, then reads `servedBy` and `position` for its
+ * headers). Without `minPosition` a read waits for the log's head when it arrived.
+ */
+export interface ReadContext {
+  /** Answer once the projections hold every event up to this global position (your own write). */
+  readonly minPosition?: number | undefined;
+  /** Set by the gate: which database answered (`primary`, `replica-0`, …). */
+  servedBy?: string;
+  /** Set by the gate: the log's position the answer reflects (every event up to it is in). */
+  position?: number;
+}
+
+/** A stream's state as the gate's first query found it, for the caller to check (404s). */
+export interface StreamFound {
+  /** 0 when the stream has no events. */
+  version: number;
+  /** The global position of the asked version, null when the stream has no such event. */
+  versionPosition: number | null;
+}
+
+export interface GateRequest {
+  /** The streams whose events the read must see projected; 'all' waits for the whole log. */
+  streams: string[] | 'all';
+  /** The stream `check` is told about: the first of `streams` unless named. */
+  stream?: string | undefined;
+  read?: ReadContext | undefined;
+  /** Called with the first stream's version before any wait; throw to answer (a 404) at once. */
+  check?: ((found: StreamFound) => void) | undefined;
+  /** A version of the first stream whose global position the read is bounded by. */
+  version?: number | undefined;
+  /** False for reads that only the primary answers (news: docs/scaling.md). */
+  replicas?: boolean;
+}
+
+export interface OpenGate {
+  db: Kysely<Database>;
+  /** The database's clock when the read arrived: what "now" means for the read. */
+  now: Date;
+  servedBy: string;
+  found: StreamFound;
+}
+
+/**
+ * The one way a read starts: a single round trip reads the log's head, the database's clock,
+ * the projection checkpoint and the named stream's version (so an unknown negotiation is a
+ * 404 without a wait); then the read is sent to a replica whose projections hold what it must
+ * see, or waits for the primary's projector (read your writes). docs/architecture.md.
+ */
+@Injectable()
+export class ReadGate {
+  constructor(
+    @Inject(DATABASE) private readonly connection: DatabaseConnection,
+    @Inject(REPLICAS) private readonly replicas: Replicas,
+    @Inject(CONFIG) private readonly config: Config,
+    private readonly projections: ProjectionsService,
+  ) {}
+
+  async open({ streams, stream, read, check, version, replicas = true }: GateRequest): Promise<OpenGate> {
+    const look = await this.firstLook(stream ?? (streams === 'all' ? null : streams[0]!), version);
+    check?.(look.found);
+    const position = read?.minPosition ?? look.head;
+    const replica = replicas && streams !== 'all' ? await this.replicaWhere((db) => replicaHolds(db, position, streams)) : undefined;
+    if (!replica) await this.projections.caughtUp(streams, position, look.checkpoint);
+    const servedBy = replica?.by ?? 'primary';
+    if (read) Object.assign(read, { servedBy, position });
+    return { db: replica?.db ?? this.connection.db, now: look.now, servedBy, found: look.found };
+  }
+
+  /**
+   * Where a page of the log is read: a replica whose log has replayed everything the read must
+   * see (its minPosition, else the primary's head when it arrived), else the primary. Positions
+   * are gap-free and commit in order, so a replica's log is a prefix of the primary's.
+   */
+  async openLog(read?: ReadContext, stream?: { id: string; check: (found: StreamFound) => void }): Promise<Kysely<Database>> {
+    let replica: { db: Kysely<Database>; by: string } | undefined;
+    if (this.replicas.size > 0 || stream) {
+      const look = await this.firstLook(stream?.id ?? null);
+      stream?.check(look.found);
+      const position = read?.minPosition ?? look.head;
+      if (this.replicas.size > 0) replica = await this.replicaWhere((db) => replicaHasLog(db, position));
+    }
+    if (read) read.servedBy = replica?.by ?? 'primary';
+    return replica?.db ?? this.connection.db;
+  }
+
+  /** The one round trip every read starts with, on the primary. */
+  private async firstLook(stream: string | null, version?: number): Promise<{ head: number; now: Date; checkpoint: number; found: StreamFound }> {
+    const { rows } = await sql<{ head: string; now: Date; checkpoint: string | null; version: number | null; version_position: string | null }>`
+      select h.position as head, date_trunc('milliseconds', clock_timestamp()) as now, c.position as checkpoint,
+             (select max(stream_version) from events where stream_id = ${stream}) as version,
+             (select global_position from events where stream_id = ${stream} and stream_version = ${version ?? null}::int) as version_position
+      from event_store_head h
+      left join projection_checkpoints c on c.name = ${RUNNER_CHECKPOINT}`.execute(this.connection.db);
+    const row = rows[0]!;
+    return {
+      head: Number(row.head),
+      now: row.now,
+      checkpoint: Number(row.checkpoint ?? 0),
+      found: { version: row.version ?? 0, versionPosition: row.version_position === null ? null : Number(row.version_position) },
+    };
+  }
+
+  /**
+   * The next replica, once `holds` is true of it, polled for at most PARLEY_REPLICA_MAX_WAIT_MS;
+   * undefined sends the read to the primary. A replica that errors (down or restarting) rests.
+   */
+  private async replicaWhere(holds: (db: Kysely<Database>) => Promise<boolean>): Promise<{ db: Kysely<Database>; by: string } | undefined> {
+    const picked = this.replicas.size > 0 ? this.replicas.pick() : undefined;
+    if (!picked) return undefined;
+    const deadline = Date.now() + this.config.PARLEY_REPLICA_MAX_WAIT_MS;
+    try {
+      for (;;) {
+        if (await holds(picked.connection.db)) return { db: picked.connection.db, by: `replica-${picked.index}` };
+        if (Date.now() >= deadline) return undefined;
+        await new Promise((resolve) => setTimeout(resolve, REPLICA_POLL_MS));
+      }
+    } catch {
+      this.replicas.rest(picked.index);
+      return undefined;
+    }
+  }
+}
