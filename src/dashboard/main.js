@@ -52,24 +52,20 @@ async function refresh() {
   const at = state.at ? `at=${state.at}` : '';
   try {
     const pair = state.a && state.b && state.a !== state.b;
-    const [stances, zones, alerts, outcomes, gaps] = await Promise.all([
-      api(`/negotiations/${state.n}/stances?${at}${knownAtQuery()}`),
-      store.negotiation.parties.length >= 2 ? api(`/negotiations/${state.n}/zones?${at}${knownAtQuery()}`) : { zones: [] },
-      api(`/negotiations/${state.n}/alerts`),
-      api(`/negotiations/${state.n}/outcomes?${at}${knownAtQuery()}`),
-      pair ? api(`/negotiations/${state.n}/gaps?between=${state.a},${state.b}&${at}${knownAtQuery()}`) : { pairs: [] },
-    ]);
+    // One request a refresh: every panel's answer, read at one position (GET …/dashboard).
+    const span = pair ? `&between=${state.a},${state.b}&from=${isoDay(store.minDay)}&to=${isoDay(store.maxDay)}` : '';
+    const view = await api(`/negotiations/${state.n}/dashboard?${at}${knownAtQuery()}${span}`);
     $('cell-detail').hidden = true;
-    renderMatrix(stances.stances);
+    renderMatrix(view.stances);
     renderLegend();
-    renderZones(zones.zones);
-    renderOutcomes(outcomes.outcomes);
-    renderAlerts(alerts.alerts);
-    renderGapSummary(gaps.pairs[0]);
-    await renderInbox();
-    const series = await renderChart();
-    await renderConcessions(pair, at, series);
-    setStatus(`${store.negotiation.title ?? state.n}: ${store.negotiation.parties.length} parties, ${store.negotiation.issues.length} issues, version ${store.negotiation.version}. As of ${fmtDate(stances.at)}${state.knownAt ? `, as known at ${new Date(stances.knownAt).toLocaleString('en-GB')}` : ''}.`);
+    renderZones(view.zones);
+    renderOutcomes(view.outcomes);
+    renderAlerts(view.alerts);
+    renderGapSummary(view.gaps ?? undefined);
+    renderInbox(view.inbox);
+    renderChart(view.series);
+    renderConcessions(view.concessions);
+    setStatus(`${store.negotiation.title ?? state.n}: ${store.negotiation.parties.length} parties, ${store.negotiation.issues.length} issues, version ${store.negotiation.version}. As of ${fmtDate(view.at)}${state.knownAt ? `, as known at ${new Date(view.knownAt).toLocaleString('en-GB')}` : ''}.`);
   } catch (error) {
     setStatus(error.message, true);
   }
@@ -121,10 +117,7 @@ $('key-form').addEventListener('submit', (e) => {
   e.preventDefault();
   sessionStorage.setItem('parley-key', $('key').value);
   $('key-panel').hidden = true;
-  // Anything that changed what is shown asks for a refresh (dom.js requestRefresh).
-document.addEventListener('parley:refresh', (event) => refresh().then(event.detail?.done));
-
-start();
+  start();
 });
 
 addEventListener('resize', () => store.chart?.setSize({ width: Math.max($('chart').clientWidth, 200), height: 260 }));

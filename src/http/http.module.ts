@@ -4,6 +4,7 @@ import { CONFIG, type Config } from '../config/config';
 import { AdminController } from './admin.controller';
 import { AnalysisController } from './analysis.controller';
 import { AsOfController } from './as-of.controller';
+import { DashboardController } from './dashboard.controller';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { NewsController } from './news.controller';
@@ -43,6 +44,7 @@ import { HttpMetricsMiddleware } from './http-metrics.middleware';
   controllers: [
     NegotiationsController,
     AsOfController,
+    DashboardController,
     AnalysisController,
     EventsController,
     AdminController,

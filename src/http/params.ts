@@ -3,7 +3,7 @@ import { ruleDefinitionSchema } from '../alerting/alert-rules';
 import { slugSchema } from '../negotiation/domain/events';
 import { expectedVersionSchema } from '../negotiation/domain/requests';
 import { instantOrDateSchema } from '../negotiation/domain/time';
-import { asOfParams, knownAtParams, recordedParams } from '../negotiation/reading/as-of-params';
+import { asOfParams, knownAtParams, partyListSchema, recordedParams } from '../negotiation/reading/as-of-params';
 import { newsItemInputSchema } from '../news/news-events';
 
 /**
@@ -58,3 +58,17 @@ export const inboxParams = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   after: z.string().max(200).optional(),
 });
+
+/**
+ * The dashboard's one request per refresh: the as-of instant, the pair it compares (optional),
+ * and the span of its gap chart (daily points from `from` to `to`, with a pair).
+ */
+export const dashboardParams = z
+  .object({
+    at: instantOrDateSchema.optional(),
+    knownAt: instantOrDateSchema.optional(),
+    between: partyListSchema.refine((p) => p.length === 2, 'The dashboard compares one pair: between=a,b').optional(),
+    from: instantOrDateSchema.optional(),
+    to: instantOrDateSchema.optional(),
+  })
+  .refine((p) => (p.from === undefined) === (p.to === undefined), { path: ['to'], message: 'Give the chart\'s span as both from and to, or neither' });

@@ -46,6 +46,31 @@ describeInBrowser('the dashboard tells the April 2025 story', () => {
     expect(new URL(page.url()).searchParams.get('at')).toBe('2025-04-23');
   });
 
+  it('asks the server once per refresh: every panel comes from one GET …/dashboard, read at one position', async () => {
+    const page = await open(1440, 900);
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname.startsWith('/negotiations/')) asked.push(`${request.method()} ${url.pathname}`);
+    });
+    await page.click('#prev-event');
+    await page.waitForFunction(() => /As of 23 Apr 2025/.test(document.querySelector('#status')?.textContent ?? ''));
+    expect(asked).toEqual(['GET /negotiations/ukraine-2025/dashboard']);
+    // The one answer is each route's own answer, at the same position.
+    const view = await call(app.url, 'GET', '/negotiations/ukraine-2025/dashboard?at=2025-04-23&between=us,ukraine&from=2025-04-10&to=2025-04-30');
+    const gaps = await call(app.url, 'GET', '/negotiations/ukraine-2025/gaps?at=2025-04-23&between=us,ukraine');
+    const stances = await call(app.url, 'GET', '/negotiations/ukraine-2025/stances?at=2025-04-23');
+    expect(view.body.gaps).toEqual(gaps.body.pairs[0]);
+    expect(view.body.stances).toEqual(stances.body.stances);
+    expect(view.body.series).toHaveLength(21);
+    expect(view.body.concessions.map((c: { party: string }) => c.party)).toEqual(['us', 'ukraine']);
+    expect(view.body.position).toBeGreaterThan(0);
+    expect(view.headers.get('parley-served-by')).toBe('primary');
+    const bad = await call(app.url, 'GET', '/negotiations/ukraine-2025/dashboard?between=us');
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues[0].path).toEqual(['between']);
+  });
+
   it('explains its numbers: a legend from the issues’ labels, red lines in the cells, the gap in words, outcomes', async () => {
     const page = await open(1440, 900);
     const legend = await page.locator('#legend').textContent();

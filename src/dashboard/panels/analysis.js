@@ -1,10 +1,8 @@
 // Zones of agreement, outcomes, concessions, the gap summary and the alerts.
-import { api } from '../api.js';
 import { $ } from '../dom.js';
-import { dayOf, fmt, fmtDate, isoDay } from '../format.js';
+import { fmt, fmtDate } from '../format.js';
 import { issueTitle, partyName } from '../names.js';
 import { store } from '../store.js';
-import { knownAtQuery, state } from '../url-state.js';
 
 export function renderZones(zones) {
   const list = $('zones');
@@ -31,21 +29,16 @@ export function renderOutcomes(outcomes) {
   );
 }
 
-/** How far each of the pair moved toward the other, from the story's first day to the chosen one. */
-export async function renderConcessions(pair, at, series) {
+/** How far each of the pair moved toward the other (the dashboard answer's `concessions`), from the first day both compare. */
+export function renderConcessions(concessions) {
   const box = $('concessions');
-  // From the first day both had a position on a shared issue: before it, nothing compares.
-  const first = series?.points.find((p) => p.overall !== null);
-  if (!pair || !first) {
+  if (!concessions) {
     box.textContent = '';
     return;
   }
-  const from = isoDay(dayOf(Date.parse(first.at)));
-  const to = at ? at.slice(3) : isoDay(store.maxDay);
-  const moved = async (party, toward) => api(`/negotiations/${state.n}/concessions?party=${party}&toward=${toward}&from=${from}&to=${to}${knownAtQuery()}`);
-  const [ab, ba] = await Promise.all([moved(state.a, state.b), moved(state.b, state.a)]).catch(() => [null, null]);
-  const line = (c) => (!c || c.mean === null ? `${partyName(c?.party ?? '')} has no comparable stances yet` : `${partyName(c.party)} moved ${c.mean >= 0 ? 'toward' : 'away from'} ${partyName(c.toward)} by ${fmt(Math.abs(c.mean))} on average`);
-  box.textContent = `Since ${fmtDate(from)}: ${line(ab)}; ${line(ba)} (0–100 scale, per issue against where the other stood at the start).`;
+  const [ab, ba] = concessions;
+  const line = (c) => (c.mean === null ? `${partyName(c.party)} has no comparable stances yet` : `${partyName(c.party)} moved ${c.mean >= 0 ? 'toward' : 'away from'} ${partyName(c.toward)} by ${fmt(Math.abs(c.mean))} on average`);
+  box.textContent = `Since ${fmtDate(ab.from)}: ${line(ab)}; ${line(ba)} (0–100 scale, per issue against where the other stood at the start).`;
 }
 
 /** The overall gap in words: how many issues it compares, and how they are weighed. */

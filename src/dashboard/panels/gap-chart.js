@@ -1,13 +1,12 @@
 // The gap chart (uPlot) with event markers, and one small chart per issue.
-import { api } from '../api.js';
 import { $ } from '../dom.js';
-import { DAY, dayOf, fmt, fmtDate, isoDay } from '../format.js';
+import { DAY, dayOf, fmt, fmtDate } from '../format.js';
 import { issueTitle } from '../names.js';
 import { describe } from './timeline.js';
 import { eventDays } from '../slider.js';
 import { STANCE_TYPES } from '../event-types.js';
 import { store } from '../store.js';
-import { knownAtQuery, state } from '../url-state.js';
+import { state } from '../url-state.js';
 
 export function fillPairSelects(parties) {
   for (const [id, key] of [['pair-a', 'a'], ['pair-b', 'b']]) {
@@ -18,7 +17,8 @@ export function fillPairSelects(parties) {
   }
 }
 
-export async function renderChart() {
+/** Draws the pair's daily gap series (`points`, from the dashboard answer), or says why there is none. */
+export function renderChart(points) {
   const box = $('chart');
   const empty = $('chart-empty');
   if (!state.a || !state.b || state.a === state.b) {
@@ -26,12 +26,9 @@ export async function renderChart() {
     store.chart = null;
     empty.hidden = false;
     empty.textContent = 'Choose two different parties to see the gap between them.';
-    return undefined;
+    return;
   }
-  // The story's span: from before the first event to a week after the last (or the chosen day).
-  const from = isoDay(store.minDay);
-  const to = isoDay(store.maxDay);
-  const series = await api(`/negotiations/${state.n}/gaps/series?between=${state.a},${state.b}&from=${from}&to=${to}&step=P1D${knownAtQuery()}`);
+  const series = { points: points ?? [] };
   const issues = store.negotiation.issues.map((i) => i.issue);
   // Each point reads the end of its day: draw it at the day's start, where its events happened.
   const xs = series.points.map((p) => (dayOf(Date.parse(p.at)) * DAY) / 1000);
@@ -105,7 +102,6 @@ export async function renderChart() {
   // The legend shows the chosen day's values until the cursor points elsewhere.
   const chosenIndex = xs.findIndex((x) => x >= chosenAt);
   store.chart.setLegend({ idx: chosenIndex < 0 ? xs.length - 1 : chosenIndex });
-  return series;
 }
 
 /** Hovering near an event line names what happened that day. */

@@ -16,8 +16,8 @@ export function highlighted(title, terms) {
   return span;
 }
 
-export async function renderInbox() {
-  const { items } = await api(`/negotiations/${state.n}/inbox?status=new`).catch(() => ({ items: [] }));
+/** The new items (the dashboard answer's `inbox`), newest first. */
+export function renderInbox(items) {
   $('inbox').replaceChildren(
     ...(items.length
       ? items.slice(0, 20).map((item) => {

@@ -48,6 +48,7 @@ export const OPERATIONS: Record<string, Operation> = {
   'GET /negotiations/{nid}/gaps': { summary: 'Gap metrics between parties, as of (at, knownAt)', access: 'reader', query: gapsParams, responses: { 200: n.gapsAnswerSchema }, negotiation: true },
   'GET /negotiations/{nid}/gaps/series': { summary: 'The gap between two parties over time', access: 'reader', query: seriesParams, responses: { 200: n.seriesAnswerSchema }, csv: true, negotiation: true },
   'GET /negotiations/{nid}/panel': { summary: 'Party × issue × date panel (JSON or CSV, streamed)', access: 'reader', query: panelParams, responses: { 200: n.panelAnswerSchema }, csv: true, negotiation: true },
+  'GET /negotiations/{nid}/dashboard': { summary: 'Everything one dashboard refresh shows, read at one position', access: 'reader', query: params.dashboardParams, responses: { 200: s.dashboardAnswerSchema }, negotiation: true },
   'GET /negotiations/{nid}/zones': { summary: 'Zones of possible agreement from red lines', access: 'reader', query: gapsParams, responses: { 200: n.zonesAnswerSchema }, negotiation: true },
   'GET /negotiations/{nid}/outcomes': { summary: 'Predicted outcomes (compromise or weighted-median model)', access: 'reader', query: outcomeParams, responses: { 200: n.outcomesAnswerSchema }, negotiation: true },
   'GET /negotiations/{nid}/concessions': { summary: 'How far a party moved toward another', access: 'reader', query: params.concessionParams, responses: { 200: n.concessionsAnswerSchema }, negotiation: true },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ruleDefinitionSchema } from '../../alerting/alert-rules';
+import * as n from './negotiation-responses';
 import { eventSchema } from './negotiation-responses';
 
 /** Answers of alerting, news, admin, feed and health routes (see negotiation-responses.ts). */
@@ -113,4 +114,19 @@ export const errorSchema = z.object({
   expected: z.unknown().optional(),
   actual: z.unknown().optional(),
   id: z.string().optional(),
+});
+
+/** GET /negotiations/{nid}/dashboard: each part as its own route answers it, read at one position. */
+export const dashboardAnswerSchema = z.object({
+  at: n.stancesAnswerSchema.shape.at,
+  knownAt: n.stancesAnswerSchema.shape.knownAt,
+  position: z.number().int().describe('The log position every part was read at (or after)'),
+  stances: n.stancesAnswerSchema.shape.stances,
+  zones: n.zonesAnswerSchema.shape.zones,
+  outcomes: n.outcomesAnswerSchema.shape.outcomes,
+  alerts: alertsAnswerSchema.shape.alerts,
+  gaps: n.gapsAnswerSchema.shape.pairs.element.nullable().describe('The pair of `between`, null without one'),
+  series: n.seriesAnswerSchema.shape.points.nullable().describe('Daily points from `from` to `to` for the pair, null without them'),
+  concessions: z.array(n.concessionsAnswerSchema).length(2).nullable().describe('a toward b, then b toward a, from the first day both compare; null before that'),
+  inbox: inboxAnswerSchema.shape.items,
 });
