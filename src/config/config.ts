@@ -58,6 +58,8 @@ export const configSchema = z.object({
    * request may occupy the process and the database's snapshot (docs/reliability.md).
    */
   PARLEY_PANEL_MAX_CELLS: z.coerce.number().int().min(1).default(1_000_000),
+  /** Bytes of serialized as-of answers kept in memory, in MiB (http/as-of-cache.ts); 0 turns the cache off. */
+  PARLEY_READ_CACHE_MB: z.coerce.number().int().min(0).max(65_536).default(64),
   PARLEY_PROJECTOR_BATCH: z.coerce.number().int().min(1).max(100_000).default(1000),
   /** How long a feed token from POST /feed/tokens opens connections. */
   PARLEY_FEED_TOKEN_TTL_MS: z.coerce.number().int().min(1000).default(60_000),

@@ -13,6 +13,7 @@ import { asOfParams, gapsParams, panelParams, seriesParams } from '../negotiatio
 import { GetPanel, PANEL_COLUMNS, flatPanelRows } from '../negotiation/stances/get-panel.query';
 import type { SeriesPoint } from '../negotiation/analysis/gaps';
 import { csvFile, jsonStream, wantsCsv } from './tabular';
+import { CachedAsOf } from './as-of-cache';
 
 const SERIES_COLUMNS = ['at', 'scope', 'issue', 'gap', 'low', 'high'] as const;
 
@@ -35,12 +36,14 @@ export class AsOfController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get('stances')
+  @CachedAsOf({ usesAt: true })
   stances(@Param('nid') nid: string, @Query() query: unknown, @ReadAt() read: ReadContext) {
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
     return this.queries.execute(new GetStances(id, parseWith(asOfParams, query), read));
   }
 
   @Get('gaps')
+  @CachedAsOf({ usesAt: true })
   gaps(@Param('nid') nid: string, @Query() query: unknown, @ReadAt() read: ReadContext) {
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
     const { between, ...asOf } = parseWith(gapsParams, query);
@@ -48,6 +51,7 @@ export class AsOfController {
   }
 
   @Get('gaps/series')
+  @CachedAsOf({ usesAt: false })
   async series(@Param('nid') nid: string, @Query() query: unknown, @Req() request: Request, @ReadAt() read: ReadContext) {
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
     const { between, points, query: asOf, format } = parseWith(seriesParams, query);
@@ -57,6 +61,7 @@ export class AsOfController {
 
   /** Party × issue × point, for R or pandas: JSON or CSV, streamed. */
   @Get('panel')
+  @CachedAsOf({ usesAt: false })
   async panel(@Param('nid') nid: string, @Query() query: unknown, @Req() request: Request, @ReadAt() read: ReadContext) {
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
     const { points, query: asOf, format } = parseWith(panelParams, query);

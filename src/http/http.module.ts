@@ -23,6 +23,7 @@ import { ErrorFilter } from './error.filter';
 import { EventsController } from './events.controller';
 import { NegotiationsController } from './negotiations.controller';
 import { ServedByInterceptor } from './read-context';
+import { AsOfCache } from './as-of-cache';
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
 
 @Module({
@@ -56,6 +57,7 @@ import { HttpMetricsMiddleware } from './http-metrics.middleware';
   ],
   providers: [
     { provide: ApiKeys, inject: [CONFIG], useFactory: (config: Config) => new ApiKeys(config.PARLEY_API_KEYS) },
+    AsOfCache,
     DatabaseHealthIndicator,
     ProjectionsHealthIndicator,
     { provide: APP_GUARD, useClass: ApiKeyGuard },

@@ -15,6 +15,7 @@ import { NDJSON_TYPES, requireContentType } from './content-type';
 import { POSITION_HEADER, ReadAt } from './read-context';
 import type { ReadContext } from '../projection-runner/read-gate';
 import { parseWith } from '../shared/parse-with';
+import { CachedAsOf } from './as-of-cache';
 import { pageFormatParams } from '../negotiation/reading/as-of-params';
 import { EVENT_COLUMNS, csvFile, eventRows, wantsCsv } from './tabular';
 import { importParams, negotiationParams } from './params';
@@ -35,6 +36,7 @@ export class NegotiationsController {
   }
 
   @Get(':nid')
+  @CachedAsOf({ usesAt: false })
   get(@Param('nid') nid: string, @Query() query: unknown, @ReadAt() read: ReadContext) {
     const { knownAt, version } = parseWith(negotiationParams, query);
     return this.queries.execute(new GetNegotiation(parseWith(negotiationIdSchema, nid, ['nid']), knownAt, version, read));

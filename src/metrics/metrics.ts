@@ -57,6 +57,13 @@ export class Metrics {
 
   readonly sseDropped = new Counter({ name: 'parley_sse_dropped_total', help: 'Feed clients dropped for falling too far behind (they resume with Last-Event-ID)', registers: [this.registry] });
 
+  readonly readCache = new Counter({
+    name: 'parley_read_cache_total',
+    help: 'As-of reads by what the cache did: revalidated (304, no query run), hit (answered from memory), miss',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+
   readonly httpRequests = new Counter({
     name: 'parley_http_requests_total',
     help: 'HTTP requests answered, by route (the route pattern, not the URL) and status',

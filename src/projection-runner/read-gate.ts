@@ -24,6 +24,8 @@ export interface ReadContext {
   servedBy?: string;
   /** Set by the gate: the log's position the answer reflects (every event up to it is in). */
   position?: number;
+  /** The gate opened for this request, shared by whoever opens it again with the same request. */
+  opened?: { key: string; gate: Promise<OpenGate> };
 }
 
 /** A stream's state as the gate's first query found it, for the caller to check (404s). */
@@ -32,6 +34,11 @@ export interface StreamFound {
   version: number;
   /** The global position of the asked version, null when the stream has no such event. */
   versionPosition: number | null;
+  /**
+   * The position of the last event of the read's streams (the head, for 'all'): what an as-of
+   * answer is fixed by, with the question (http/as-of-cache.ts).
+   */
+  last: number;
 }
 
 export interface GateRequest {
@@ -71,8 +78,18 @@ export class ReadGate {
     private readonly projections: ProjectionsService,
   ) {}
 
-  async open({ streams, stream, read, check, version, replicas = true }: GateRequest): Promise<OpenGate> {
-    const look = await this.firstLook(stream ?? (streams === 'all' ? null : streams[0]!), version);
+  /** Opens the read; a request that opens it again the same way (a cache, then its query) shares it. */
+  open(request: GateRequest): Promise<OpenGate> {
+    const { read } = request;
+    const key = JSON.stringify([request.streams, request.stream, request.version, request.replicas]);
+    if (read?.opened?.key === key) return read.opened.gate;
+    const gate = this.openOnce(request);
+    if (read) read.opened = { key, gate };
+    return gate;
+  }
+
+  private async openOnce({ streams, stream, read, check, version, replicas = true }: GateRequest): Promise<OpenGate> {
+    const look = await this.firstLook(stream ?? (streams === 'all' ? null : streams[0]!), version, streams);
     check?.(look.found);
     const position = read?.minPosition ?? look.head;
     const replica = replicas && streams !== 'all' ? await this.replicaWhere((db) => replicaHolds(db, position, streams)) : undefined;
@@ -100,11 +117,12 @@ export class ReadGate {
   }
 
   /** The one round trip every read starts with, on the primary. */
-  private async firstLook(stream: string | null, version?: number): Promise<{ head: number; now: Date; checkpoint: number; found: StreamFound }> {
-    const { rows } = await sql<{ head: string; now: Date; checkpoint: string | null; version: number | null; version_position: string | null }>`
+  private async firstLook(stream: string | null, version?: number, streams: string[] | 'all' = []): Promise<{ head: number; now: Date; checkpoint: number; found: StreamFound }> {
+    const { rows } = await sql<{ head: string; now: Date; checkpoint: string | null; version: number | null; version_position: string | null; last: string | null }>`
       select h.position as head, date_trunc('milliseconds', clock_timestamp()) as now, c.position as checkpoint,
              (select max(stream_version) from events where stream_id = ${stream}) as version,
-             (select global_position from events where stream_id = ${stream} and stream_version = ${version ?? null}::int) as version_position
+             (select global_position from events where stream_id = ${stream} and stream_version = ${version ?? null}::int) as version_position,
+             ${streams === 'all' ? sql`h.position` : sql`(select max(l.last) from unnest(${streams}::text[]) s(id), lateral (select max(global_position) as last from events where stream_id = s.id) l)`} as last
       from event_store_head h
       left join projection_checkpoints c on c.name = ${RUNNER_CHECKPOINT}`.execute(this.connection.db);
     const row = rows[0]!;
@@ -112,7 +130,7 @@ export class ReadGate {
       head: Number(row.head),
       now: row.now,
       checkpoint: Number(row.checkpoint ?? 0),
-      found: { version: row.version ?? 0, versionPosition: row.version_position === null ? null : Number(row.version_position) },
+      found: { version: row.version ?? 0, versionPosition: row.version_position === null ? null : Number(row.version_position), last: Number(row.last ?? 0) },
     };
   }
 
