@@ -6,10 +6,14 @@ import { exampleDatasetPath } from '../src/config/paths';
 import { createServer } from '../src/server';
 import { freshDatabase, quantile } from './support';
 
-async function startServer(url: string) {
-  const app = await createServer(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', PARLEY_RATE_LIMIT: '0', PORT: '0' }));
+async function listening(url: string, env: Record<string, string> = {}) {
+  const app = await createServer(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', PARLEY_RATE_LIMIT: '0', PORT: '0', ...env }));
   await app.listen(0, '127.0.0.1');
-  const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  return { app, base: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
+}
+
+async function startServer(url: string) {
+  const { app, base } = await listening(url);
   const imported = await fetch(`${base}/negotiations/ukraine-2025/events:import`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-ndjson' },
@@ -105,7 +109,11 @@ export interface HttpResult {
   non2xx: number;
 }
 
-/** Scenario 5: autocannon, 50 connections, against POST events and GET stances. */
+/**
+ * Scenario 5: autocannon, 50 connections: POST events; GET stances as a dashboard asks it
+ * (cached after the first read), revalidated with If-None-Match (304), and with the cache off
+ * (PARLEY_READ_CACHE_MB=0, a second instance on the same database); /health, the framework's floor.
+ */
 export async function httpScenario(quick: boolean): Promise<HttpResult[]> {
   const db = await freshDatabase('http', 30);
   const { app, base } = await startServer(db.url);
@@ -121,8 +129,20 @@ export async function httpScenario(quick: boolean): Promise<HttpResult[]> {
       body: position(42),
     });
     results.push({ route: 'POST /negotiations/{nid}/events', requestsPerSecond: post.requests.average, p50: post.latency.p50, p99: post.latency.p99, non2xx: post.non2xx });
-    const get = await run({ url: `${base}/negotiations/ukraine-2025/stances?at=2025-04-24` });
-    results.push({ route: 'GET /negotiations/{nid}/stances', requestsPerSecond: get.requests.average, p50: get.latency.p50, p99: get.latency.p99, non2xx: get.non2xx });
+    const stances = `/negotiations/ukraine-2025/stances?at=2025-04-24`;
+    const record = (route: string, r: autocannon.Result) => results.push({ route, requestsPerSecond: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx });
+    record('GET /negotiations/{nid}/stances', await run({ url: `${base}${stances}` }));
+    const etag = (await fetch(`${base}${stances}`)).headers.get('etag') ?? '';
+    const revalidated = await run({ url: `${base}${stances}`, headers: { 'if-none-match': etag } });
+    // 304s are not 2xx: autocannon counts them in non2xx, which here means "not revalidated".
+    results.push({ route: 'GET stances, If-None-Match (304)', requestsPerSecond: revalidated.requests.average, p50: revalidated.latency.p50, p99: revalidated.latency.p99, non2xx: revalidated.non2xx - (revalidated['3xx'] ?? 0) });
+    record('GET /health', await run({ url: `${base}/health` }));
+    const uncached = await listening(db.url, { PARLEY_READ_CACHE_MB: '0' });
+    try {
+      record('GET stances, cache off', await run({ url: `${uncached.base}${stances}` }));
+    } finally {
+      await uncached.app.close();
+    }
     return results;
   } finally {
     await app.close();

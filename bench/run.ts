@@ -60,6 +60,12 @@ async function main() {
     ratios[`append.${r.writers}x${r.batch}.parleyOverInsert`] = r.parley / r.limit;
   }
   if (small && large) ratios['asOf.stancesP99.largeOverSmall'] = large.stances.p99 / small.stances.p99;
+  const rate = (route: string) => http.find((h) => h.route === route)?.requestsPerSecond ?? null;
+  const over = (a: number | null, b: number | null) => (a !== null && b ? a / b : null);
+  ratios['http.stancesOverPost'] = over(rate('GET /negotiations/{nid}/stances'), rate('POST /negotiations/{nid}/events'));
+  ratios['http.stancesOverHealth'] = over(rate('GET /negotiations/{nid}/stances'), rate('GET /health'));
+  ratios['http.revalidatedOverHealth'] = over(rate('GET stances, If-None-Match (304)'), rate('GET /health'));
+  ratios['http.uncachedStancesOverPost'] = over(rate('GET stances, cache off'), rate('POST /negotiations/{nid}/events'));
   writeFileSync(join(dir, 'latest.json'), JSON.stringify({ machine: about, commit: about.commit, quick, ratios, append, rebuild, asOf, live, http, bulk }, null, 2));
 }
 

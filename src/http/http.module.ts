@@ -1,5 +1,5 @@
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CONFIG, type Config } from '../config/config';
 import { AdminController } from './admin.controller';
 import { AnalysisController } from './analysis.controller';
@@ -22,7 +22,6 @@ import { ApiKeys } from './auth/api-keys';
 import { ErrorFilter } from './error.filter';
 import { EventsController } from './events.controller';
 import { NegotiationsController } from './negotiations.controller';
-import { ServedByInterceptor } from './read-context';
 import { AsOfCache } from './as-of-cache';
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
 
@@ -63,7 +62,6 @@ import { HttpMetricsMiddleware } from './http-metrics.middleware';
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_FILTER, useClass: ErrorFilter },
-    { provide: APP_INTERCEPTOR, useClass: ServedByInterceptor },
   ],
 })
 export class HttpModule implements NestModule {

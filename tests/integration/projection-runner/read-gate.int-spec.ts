@@ -62,7 +62,7 @@ describe('the read gate', () => {
     expect(opened).toBe(false);
     await projections.projector.start();
     const { db, asOf } = await pending;
-    expect(read).toEqual({ servedBy: 'primary', position: written!.globalPosition });
+    expect(read).toMatchObject({ servedBy: 'primary', position: written!.globalPosition });
     expect((await stancesAt(db, 'gate', asOf)).map((s) => s.value)).toEqual([60]);
   });
 
