@@ -4,6 +4,7 @@ import { projectRoot } from '../src/config/paths';
 import { appendScenario } from './append';
 import { bulkScenario } from './bulk-and-bounds';
 import { liveScenario, httpScenario } from './live-and-http';
+import { fanoutScenario } from './fanout';
 import { rebuildAndAsOfScenario } from './queries';
 import { BENCH_URL, machine } from './support';
 
@@ -16,16 +17,20 @@ async function main() {
   process.stdout.write(`parley bench${quick ? ' --quick (1/20 size)' : ''} on ${about.cpu} (${about.cores} cores), Node ${about.node}, PostgreSQL ${about.postgres}\n`);
   const log = (s: string) => process.stderr.write(`… ${s}\n`);
 
-  log('1/6 append throughput');
+  log('1/7 append throughput');
   const append = await appendScenario(quick, quick ? 1 : 3);
-  log('2-3/6 rebuild and as-of latency');
+  log('2-3/7 rebuild and as-of latency');
   const { rebuild, asOf } = await rebuildAndAsOfScenario(quick);
-  log('4/6 live latency');
+  log('4/7 live latency');
   const live = await liveScenario(quick);
-  log('5/6 HTTP');
+  log('5/7 HTTP');
   const http = await httpScenario(quick);
-  log('6/6 bulk work beside other tenants');
+  log('6/7 bulk work beside other tenants');
   const bulk = await bulkScenario(quick);
+  log('7/7 feed fan-out');
+  // Full size: 1,000 and 5,000 clients for 10 s each at 50 appends/s; quick: 200 for 3 s.
+  const fanout = [];
+  for (const clients of quick ? [200] : [1000, 5000]) fanout.push(await fanoutScenario(clients, quick ? 3 : 10));
 
   const lines: string[] = [];
   lines.push('', '1. Append throughput (events/s, median of runs after a warm-up)', 'writers batch   parley    INSERT     COPY   emmett  parley/INSERT parley/emmett');
@@ -48,6 +53,8 @@ async function main() {
     `   meanwhile another negotiation's one-event writes p50 ${round(bulk.otherWriteMs.p50, 1)} ms, max ${round(bulk.otherWriteMs.max, 1)} ms (${bulk.otherWriteMs.count}), its reads of them p50 ${round(bulk.otherReadMs.p50, 1)} ms, max ${round(bulk.otherReadMs.max, 1)} ms`,
     `   panel of ${bulk.panel.cells} cells as CSV: ${round(bulk.panel.bytes / 1e6, 1)} MB in ${round(bulk.panel.ms)} ms; /health meanwhile p50 ${round(bulk.panel.healthMs.p50, 1)} ms, p99 ${round(bulk.panel.healthMs.p99, 1)} ms, max ${round(bulk.panel.healthMs.max, 1)} ms (${bulk.panel.healthMs.count})`,
   );
+  lines.push('', '7. Feed fan-out (SSE clients on one negotiation, 50 appends/s; commit → frame, one client in 25 timed)');
+  for (const f of fanout) lines.push(`   ${String(f.clients).padStart(5)} clients (${f.connected} connected): p50 ${round(f.p50)} ms, p99 ${round(f.p99)} ms, max ${round(f.max)} ms; ${f.complete} of them got all ${f.appended} events in order; ${round(f.kibPerClient, 1)} KiB per idle client`);
   lines.push('', `took ${Math.round((Date.now() - started) / 1000)} s`);
   process.stdout.write(`${lines.join('\n')}\n`);
 
@@ -66,7 +73,12 @@ async function main() {
   ratios['http.stancesOverHealth'] = over(rate('GET /negotiations/{nid}/stances'), rate('GET /health'));
   ratios['http.revalidatedOverHealth'] = over(rate('GET stances, If-None-Match (304)'), rate('GET /health'));
   ratios['http.uncachedStancesOverPost'] = over(rate('GET stances, cache off'), rate('POST /negotiations/{nid}/events'));
-  writeFileSync(join(dir, 'latest.json'), JSON.stringify({ machine: about, commit: about.commit, quick, ratios, append, rebuild, asOf, live, http, bulk }, null, 2));
+  for (const f of fanout) {
+    ratios[`fanout.${f.clients}.p99`] = f.p99;
+    ratios[`fanout.${f.clients}.completeShare`] = f.complete / f.clients;
+    ratios[`fanout.${f.clients}.kibPerClient`] = f.kibPerClient;
+  }
+  writeFileSync(join(dir, 'latest.json'), JSON.stringify({ machine: about, commit: about.commit, quick, ratios, append, rebuild, asOf, live, http, bulk, fanout }, null, 2));
 }
 
 main().then(

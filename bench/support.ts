@@ -100,9 +100,9 @@ export async function peakMemory<T>(work: () => Promise<T>): Promise<{ result: T
  * Parley in a child process on a free loopback port, over `databaseUrl`: the load generator's
  * own work never delays the server's event loop. Its request log is drained.
  */
-export async function startServerProcess(databaseUrl: string): Promise<{ url: string; server: ChildProcess }> {
+export async function startServerProcess(databaseUrl: string, env: Record<string, string> = {}): Promise<{ url: string; server: ChildProcess }> {
   const server = spawn('node', [join(projectRoot(), 'dist', 'src', 'main.js')], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'info', PARLEY_RATE_LIMIT: '0' },
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'info', PARLEY_RATE_LIMIT: '0', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {
