@@ -130,17 +130,6 @@ export class EventStore {
     return currentVersion(this.db, streamId);
   }
 
-  /**
-   * The log's head and the database's clock, read together: "now" for a read is the clock
-   * that stamps recordedAt, never the app's, so a read at now sees every answered write even
-   * when the two clocks disagree.
-   */
-  async head(): Promise<{ position: number; now: Date }> {
-    const { rows } = await sql<{ position: string; now: Date }>`
-      select position, date_trunc('milliseconds', clock_timestamp()) as now from event_store_head`.execute(this.db);
-    return { position: Number(rows[0]!.position), now: rows[0]!.now };
-  }
-
   /** Which of these ids are stored (in any stream). */
   async storedIds(ids: string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();

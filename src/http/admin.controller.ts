@@ -9,7 +9,7 @@ import { DATABASE } from '../database/database.module';
 import { ProjectionsService } from '../projection-runner/projections.service';
 import { Access } from './auth/access';
 import { ReadGate } from '../projection-runner/read-gate';
-import { readContextOf, tellServedBy } from './read-context';
+import { readContextOf } from './read-context';
 
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -28,9 +28,7 @@ export class AdminController {
    */
   @Get('export')
   async export(@Req() request: Request, @Res() response: Response) {
-    const read = readContextOf(request);
-    const db = await this.gate.openLog(read);
-    tellServedBy(response, read);
+    const db = await this.gate.openLog(readContextOf(request));
     response.status(200).type('application/x-ndjson');
     for await (const line of exportLog(db)) {
       // A client that went away never drains: stop reading the log for it.

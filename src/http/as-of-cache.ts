@@ -3,13 +3,13 @@ import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { of, tap, type Observable } from 'rxjs';
+import { map, of, type Observable } from 'rxjs';
 import { CONFIG, type Config } from '../config/config';
 import { Metrics } from '../metrics/metrics';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
 import { openNegotiation } from '../negotiation/reading/open-as-of';
 import { ReadGate } from '../projection-runner/read-gate';
-import { readContextOf, tellServedBy } from './read-context';
+import { readContextOf } from './read-context';
 
 /** How the route's answer depends on "now" when `at` is not given. */
 interface CachedRoute {
@@ -78,26 +78,29 @@ export class AsOfCache implements NestInterceptor {
     response.setHeader('ETag', etag);
     const settled = version !== undefined || (knownAtGiven && endOf(query.knownAt as string) < opened.now.getTime() - SETTLED_MS);
     response.setHeader('Cache-Control', settled ? FOREVER : 'no-cache');
-    tellServedBy(response, read);
     if (matches(request.headers['if-none-match'], tag)) {
       this.metrics.readCache.inc({ result: 'revalidated' });
       response.status(304);
       return of(undefined);
     }
-    const key = `${tag}`;
-    const hit = this.entries?.get(key);
+    const hit = this.entries?.get(tag);
     this.metrics.readCache.inc({ result: hit ? 'hit' : 'miss' });
     if (hit) {
       response.type('application/json');
       const now = opened.now.toISOString();
       return of(hit.echoedNow ? hit.body.replace(`"knownAt":"${hit.echoedNow}"`, `"knownAt":"${now}"`) : hit.body);
     }
+    // A plain answer is serialized here, once: the bytes kept are the bytes sent. Anything
+    // else (a stream, a file) goes out as the handler made it.
     return next.handle().pipe(
-      tap((answer) => {
-        if (!this.entries || answer === null || typeof answer !== 'object' || Object.getPrototypeOf(answer) !== Object.prototype) return;
+      map((answer) => {
+        if (!this.entries || answer === null || typeof answer !== 'object' || Object.getPrototypeOf(answer) !== Object.prototype) return answer;
         const echoed = (answer as { knownAt?: unknown }).knownAt;
-        if (!knownAtGiven && typeof echoed !== 'string') return;
-        this.entries.set(key, { body: JSON.stringify(answer), echoedNow: knownAtGiven ? null : (echoed as string) });
+        if (!knownAtGiven && typeof echoed !== 'string') return answer;
+        const body = JSON.stringify(answer);
+        this.entries.set(tag, { body, echoedNow: knownAtGiven ? null : (echoed as string) });
+        response.type('application/json');
+        return body;
       }),
     );
   }

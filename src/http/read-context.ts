@@ -10,7 +10,7 @@ export const SERVED_BY_HEADER = 'Parley-Served-By';
 
 const position = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
-/** Each request's read context, so the interceptor finds what the gate told the query. */
+/** Each request's read context: the as-of cache and the handler's `@ReadAt()` share one. */
 const contexts = new WeakMap<Request, ReadContext>();
 
 /**
@@ -52,6 +52,6 @@ export function readContextOf(request: Request): ReadContext {
 export const ReadAt = createParamDecorator((_: unknown, context: ExecutionContext): ReadContext => readContextOf(context.switchToHttp().getRequest<Request>()));
 
 /** Puts `Parley-Served-By` on an answer whose read went through the gate. */
-export function tellServedBy(response: Response, read: ReadContext): void {
+function tellServedBy(response: Response, read: ReadContext): void {
   if (read.servedBy !== undefined && !response.headersSent) response.setHeader(SERVED_BY_HEADER, read.servedBy);
 }

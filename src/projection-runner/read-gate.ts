@@ -14,8 +14,9 @@ const REPLICA_POLL_MS = 10;
 
 /**
  * What a read asks of consistency and what it is told back, passed explicitly from the edge
- * (the controller parses `Parley-Min-Position`, then reads `servedBy` and `position` for its
- * headers). Without `minPosition` a read waits for the log's head when it arrived.
+ * (the controller parses `Parley-Min-Position`; http/read-context.ts turns `servedBy`, when the
+ * gate sets it, into `Parley-Served-By`). Without `minPosition` a read waits for the log's
+ * head when it arrived.
  */
 export interface ReadContext {
   /** Answer once the projections hold every event up to this global position (your own write). */
@@ -116,7 +117,11 @@ export class ReadGate {
     return replica?.db ?? this.connection.db;
   }
 
-  /** The one round trip every read starts with, on the primary. */
+  /**
+   * The one round trip every read starts with, on the primary. The head and the database's
+   * clock are read together: "now" for a read is the clock that stamps recordedAt, never the
+   * app's, so a read at now sees every answered write even when the two clocks disagree.
+   */
   private async firstLook(stream: string | null, version?: number, streams: string[] | 'all' = []): Promise<{ head: number; now: Date; checkpoint: number; found: StreamFound }> {
     const { rows } = await sql<{ head: string; now: Date; checkpoint: string | null; version: number | null; version_position: string | null; last: string | null }>`
       select h.position as head, date_trunc('milliseconds', clock_timestamp()) as now, c.position as checkpoint,
