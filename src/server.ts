@@ -9,7 +9,8 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { alertEventDefinitions } from './alerting/alert-rules';
 import { POSITION_CARRYING, negotiationEventTypes } from './negotiation/domain/events';
-import type { Config } from './config/config';
+import { CONFIG, type Config } from './config/config';
+import { Readiness } from './http/health/readiness';
 import { projectRoot } from './config/paths';
 import { NDJSON_TYPES } from './http/content-type';
 import { setupOpenApi } from './http/openapi/document';
@@ -64,10 +65,14 @@ function stopOnSignals(app: NestExpressApplication, logger: Logger): void {
     if (stopping) return;
     stopping = true;
     logger.log({ msg: 'shutting down', signal });
+    // /readyz turns 503 first; requests are still served for the delay, while balancers move away.
+    app.get(Readiness).drain();
+    const delay = app.get<Config>(CONFIG).PARLEY_SHUTDOWN_DELAY_MS;
     setTimeout(() => {
-      logger.error({ msg: `shutdown took longer than ${SHUTDOWN_DEADLINE_MS} ms; exiting` });
+      logger.error({ msg: `shutdown took longer than ${SHUTDOWN_DEADLINE_MS} ms after the delay; exiting` });
       process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS).unref();
+    }, delay + SHUTDOWN_DEADLINE_MS).unref();
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     (app.getHttpServer() as import('node:http').Server).close();
     await app.close();
     process.exit(0);

@@ -127,6 +127,11 @@ export const configSchema = z.object({
   /** How often a follower tries to take the lead, and how often the leader checks its session. */
   PARLEY_LEADER_RETRY_MS: z.coerce.number().int().min(50).default(2000),
   PARLEY_LEADER_HEARTBEAT_MS: z.coerce.number().int().min(50).default(2000),
+  /**
+   * On SIGTERM, how long /readyz answers 503 while every request is still served, before the
+   * server closes: the time a load balancer or Kubernetes needs to stop sending new requests.
+   */
+  PARLEY_SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
 });
 
 export type Config = z.infer<typeof configSchema> & { host: string };

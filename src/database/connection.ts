@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
-import { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
 import { withBulkSession, type BulkSession } from './bulk-insert';
+import { NotPrimaryError } from './errors';
 import { Notifications, type NotificationHandler } from './notifications';
 import './pg-types';
 import type { Database } from './schema';
@@ -29,8 +30,8 @@ export interface DatabaseConnection {
 }
 
 /** The pool, kysely over it, one listening connection and session locks. */
-export function connectPostgres(url: string, poolSize = 10): DatabaseConnection {
-  const pool = new Pool({ connectionString: url, max: poolSize });
+export function connectPostgres(url: string, poolSize = 10, options: { primary?: boolean } = {}): DatabaseConnection {
+  const pool = new Pool({ connectionString: url, max: poolSize, ...(options.primary ? { verify: verifyPrimary } : {}) });
   // A client losing its server (idle, or checked out between statements) must not crash the
   // process: the query in flight fails (503), and the pool replaces the client.
   pool.on('error', () => undefined);
@@ -45,4 +46,18 @@ export function connectPostgres(url: string, poolSize = 10): DatabaseConnection 
     bulkSession: (work) => withBulkSession(pool, work),
     close: () => db.destroy(),
   };
+}
+
+/**
+ * For the primary's pool: a new connection is used only if its server accepts writes. Behind
+ * HAProxy or a Kubernetes `-rw` Service, a connection made during a switchover can reach the old
+ * primary after its demotion (or a standby); writes, LISTEN and the leader lock there would fail
+ * later, or, for LISTEN, wait for notifications that never come. Refused here, the caller sees
+ * an unavailable database (a 503 with Retry-After) and the next connection is tried afresh.
+ */
+function verifyPrimary(client: PoolClient, done: (error?: Error) => void): void {
+  client.query<{ standby: boolean }>('select pg_is_in_recovery() as standby').then(
+    ({ rows }) => done(rows[0]?.standby ? new NotPrimaryError() : undefined),
+    (error: Error) => done(error),
+  );
 }

@@ -5,7 +5,7 @@ import { connectEmbedded } from './embedded';
 /** PostgreSQL when DATABASE_URL is set, the embedded one in PARLEY_DATA_DIR otherwise. */
 export function openDatabase(config: Config): Promise<DatabaseConnection> {
   if (config.DATABASE_URL) {
-    return Promise.resolve(connectPostgres(config.DATABASE_URL, config.PARLEY_POOL_SIZE));
+    return Promise.resolve(connectPostgres(config.DATABASE_URL, config.PARLEY_POOL_SIZE, { primary: true }));
   }
   return connectEmbedded(config.PARLEY_DATA_DIR);
 }

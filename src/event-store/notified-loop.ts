@@ -29,10 +29,13 @@ export class NotifiedLoop {
     private readonly options: NotifiedLoopOptions,
   ) {}
 
-  /** Listens first, then runs: a commit between the two still wakes the loop. */
+  /**
+   * Runs, listening before its first step (a commit between the two is still read by that
+   * step). A listen that fails (the database failing over) is retried before each step with
+   * the steps' back-off, never given up: a loop that started without its LISTEN would poll only.
+   */
   async start(): Promise<void> {
     this.stopped = false; // a loop may be started again after a stop (a leader again)
-    this.unlisten = await this.connection.listen(this.channel, () => this.waker.wake());
     this.loop = this.run();
   }
 
@@ -42,6 +45,7 @@ export class NotifiedLoop {
     this.waker.wake();
     await this.loop;
     await this.unlisten?.();
+    this.unlisten = undefined;
   }
 
   wake(): void {
@@ -53,6 +57,7 @@ export class NotifiedLoop {
     let failures = 0;
     while (!this.stopped) {
       try {
+        this.unlisten ??= await this.connection.listen(this.channel, () => this.waker.wake());
         const more = await this.options.step();
         failures = 0;
         if (!more) await this.waker.sleep(await this.options.idleMs());

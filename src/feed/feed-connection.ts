@@ -24,6 +24,8 @@ export interface FeedOptions {
 export interface FeedSource {
   recent(after: number, limit: number): FeedItem[] | undefined;
   fromLog(after: number, limit: number): Promise<FeedItem[]>;
+  /** The log's head when `after` lies beyond it (a rewound log), else undefined. */
+  beyondLog(after: number): Promise<number | undefined>;
 }
 
 const PAGE = 200;
@@ -39,6 +41,8 @@ export class FeedConnection {
   readonly waker = new Waker();
   private cursor: number;
   private closed = false;
+  /** A rewind the log went through, applied by the loop between pages. */
+  private rewoundTo: number | undefined;
 
   constructor(
     private readonly source: FeedSource,
@@ -56,10 +60,17 @@ export class FeedConnection {
   async run(): Promise<void> {
     this.response.on('close', () => this.close());
     this.write(`retry: ${this.options.retryMs}\n: parley feed from position ${this.cursor}\n\n`);
+    await this.source.beyondLog(this.cursor).then(
+      (head) => head !== undefined && this.rewind(head),
+      () => undefined,
+    );
     while (!this.closed) {
+      if (this.rewoundTo !== undefined && !this.applyRewind()) return;
       let page: FeedItem[];
       try {
         page = this.source.recent(this.cursor, PAGE) ?? (await this.source.fromLog(this.cursor, PAGE));
+        // A page read before a rewind may hold the positions it took back.
+        if (this.rewoundTo !== undefined) continue;
       } catch {
         // The database is away: keep the client, try again shortly (heartbeats keep proxies open).
         await this.waker.sleep(1000);
@@ -76,6 +87,29 @@ export class FeedConnection {
       await this.waker.sleep(this.options.heartbeatMs);
       if (!this.closed && !this.waker.woke && !this.write(': heartbeat\n\n')) return;
     }
+  }
+
+  /**
+   * The log was rewound to `to` (a failover lost what came after): if this client was sent
+   * anything past it, it gets a `parley.rewound` frame (its id is `to`, so a reconnect resumes
+   * there) and then the events the log now holds after `to`, instead of skipping them.
+   */
+  rewind(to: number): void {
+    this.rewoundTo = Math.min(this.rewoundTo ?? to, to);
+    this.waker.wake();
+  }
+
+  private applyRewind(): boolean {
+    const to = this.rewoundTo!;
+    this.rewoundTo = undefined;
+    if (this.cursor <= to) return true;
+    const data = {
+      position: to,
+      lastSent: this.cursor,
+      message: `The log was rewound to position ${to} (a database failover lost later events). Events after ${to} follow; drop what you kept from positions ${to + 1}–${this.cursor}.`,
+    };
+    this.cursor = to;
+    return this.write(`id: ${to}\nevent: parley.rewound\ndata: ${JSON.stringify(data)}\n\n`);
   }
 
   /** Ends the stream; `reason` goes out as a last `event: close` first. */

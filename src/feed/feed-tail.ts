@@ -43,22 +43,43 @@ export class FeedTail {
     return this.before + this.items.length;
   }
 
-  /** Starts the tail at the log's head: nothing older is held. */
+  /** Starts the tail at the log's head, holding only the head's event (so the next read can check it). */
   async start(): Promise<void> {
-    this.before = await this.store.headPosition();
-    this.items = [];
+    const head = await this.store.headPosition();
+    const last = head > 0 ? await this.store.readAll({ after: head - 1, limit: 1 }) : [];
+    this.items = last.map((event) => feedItem(event, this.onUnreadable));
+    this.before = head - this.items.length;
   }
 
-  /** Reads what the log has beyond the tail; returns how many events it added. */
-  async catchUp(limit = 500): Promise<number> {
-    const page = await this.store.readAll({ after: this.last, limit });
+  /**
+   * Reads what the log has beyond the tail: how many events it added, or, when the log no longer
+   * holds the tail's last event, the position it was rewound to. Each read starts one event back,
+   * at the last one held, and checks it is still there with the same id: after a failover to a
+   * standby that had not received the last commits, the new primary gives those positions to
+   * other events, and a feed that only asked "what is after my position" would skip them.
+   */
+  async catchUp(limit = 500): Promise<{ added: number; rewoundTo?: number }> {
+    const held = this.items[this.items.length - 1];
+    const page = await this.store.readAll({ after: held ? this.last - 1 : this.last, limit: held ? limit + 1 : limit });
+    if (held && page.shift()?.id !== held.event.id) return { added: 0, rewoundTo: await this.rewind() };
     for (const event of page) this.items.push(feedItem(event, this.onUnreadable));
     const excess = this.items.length - this.capacity;
     if (excess > 0) {
       this.items.splice(0, excess);
       this.before += excess;
     }
-    return page.length;
+    return { added: page.length };
+  }
+
+  /** Keeps the run of held events the log still has, and returns the position it ends at. */
+  private async rewind(): Promise<number> {
+    const log = await this.store.readAll({ after: this.before, limit: this.items.length });
+    let kept = 0;
+    while (kept < log.length && log[kept]!.id === this.items[kept]!.event.id) kept++;
+    this.items.length = kept;
+    // Not even the first held event is left: the log ends before it, at its head.
+    if (kept === 0) this.before = Math.min(this.before, await this.store.headPosition());
+    return this.last;
   }
 
   /**

@@ -33,9 +33,10 @@ export class FeedHub implements FeedSource, OnApplicationBootstrap, OnModuleDest
     this.tail = new FeedTail(store, config.PARLEY_FEED_TAIL_EVENTS, (event, error) => this.unreadable(event, error));
     this.loop = new NotifiedLoop(database, EVENTS_CHANNEL, {
       step: async () => {
-        const added = await this.tail.catchUp();
+        const { added, rewoundTo } = await this.tail.catchUp();
+        if (rewoundTo !== undefined) this.rewound(rewoundTo);
         if (added > 0) for (const connection of this.connections) connection.waker.wake();
-        return added > 0;
+        return added > 0 || rewoundTo !== undefined;
       },
       idleMs: () => 1000,
       onError: (error) => this.logger.warn({ err: error }, 'feed tail read failed; retrying'),
@@ -86,6 +87,22 @@ export class FeedHub implements FeedSource, OnApplicationBootstrap, OnModuleDest
     return this.replays.run(async () =>
       (await this.store.readAll({ after, limit })).map((event) => feedItem(event, (e, error) => this.unreadable(e, error))),
     );
+  }
+
+  /**
+   * Where a client's cursor lies beyond the log's head, the head; undefined when the log holds
+   * it. A client resuming after a position no log has was fed by a log since rewound.
+   */
+  async beyondLog(after: number): Promise<number | undefined> {
+    if (this.running && after <= this.tail.last) return undefined;
+    const head = await this.store.headPosition();
+    return after > head ? head : undefined;
+  }
+
+  /** The log lost its last events (a failover): every client that saw them is told, and resumes there. */
+  private rewound(to: number): void {
+    this.logger.error({ position: to }, 'the log was rewound: the database no longer holds events the feed sent; clients past it are told');
+    for (const connection of this.connections) connection.rewind(to);
   }
 
   private unreadable(event: StoredEvent, error: unknown): void {

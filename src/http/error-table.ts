@@ -2,7 +2,7 @@ import type { AppendOutcomeUnknown, IdConflict, InvalidEventData, StaleAppend, U
 import type { RestoreRefused } from '../event-store/backup';
 import type { RuleViolation, UnknownNegotiation } from '../negotiation/domain/errors';
 import type { UnknownVersion } from '../negotiation/reading/errors';
-import type { ProjectionLagging, RebuildRunning } from '../projection-runner/errors';
+import type { PositionBeyondLog, ProjectionLagging, RebuildRunning } from '../projection-runner/errors';
 import type { UnknownRule } from '../alerting/alert-rules.commands';
 import type { SourceExists, UnknownSource } from '../news/news.commands';
 import type { DomainError, ErrorCode, InvalidRequest } from '../shared/domain-error';
@@ -26,6 +26,7 @@ type ErrorsByCode = Complete<{
   'EVENT_STORE.ID_CONFLICT': IdConflict;
   'EVENT_STORE.RESTORE_REFUSED': RestoreRefused;
   'PROJECTIONS.REBUILD_RUNNING': RebuildRunning;
+  'PROJECTIONS.BEYOND_LOG': PositionBeyondLog;
   'ALERTS.UNKNOWN_RULE': UnknownRule;
   'NEWS.UNKNOWN_SOURCE': UnknownSource;
   'NEWS.SOURCE_EXISTS': SourceExists;
@@ -63,6 +64,7 @@ export const ERROR_TABLE: { [C in AnsweredCode]: (error: ErrorsByCode[C]) => Ans
   'NEGOTIATION.UNKNOWN_VERSION': (e) => ({ status: 404, body: { error: 'not_found', ...message(e) } }),
   // Only after many re-checks lost to other writers: a retry will do.
   'EVENT_STORE.STALE': (e) => ({ status: 503, body: { error: 'contention', ...message(e) }, headers: { 'Retry-After': '1' } }),
+  'PROJECTIONS.BEYOND_LOG': (e) => ({ status: 409, body: { error: 'log_rewound', ...message(e), position: e.position, head: e.head } }),
   'PROJECTIONS.LAGGING': (e) => ({ status: 503, body: { error: 'projection_lagging', ...message(e) }, headers: { 'Retry-After': '1' } }),
   'EVENT_STORE.OUTCOME_UNKNOWN': (e) => ({
     status: 503,

@@ -33,10 +33,12 @@ export class ErrorFilter implements ExceptionFilter {
       if (answer) return answer;
     }
     if (isDatabaseUnavailable(error)) {
+      // Not "nothing was written": a connection lost during COMMIT (a failover) leaves the write's
+      // fate unknown to us. The retry with the same event ids is what makes it safe: recorded once.
       return {
         status: 503,
-        body: { error: 'database_unavailable', message: 'The database does not answer; nothing was written. Retry shortly.' },
-        headers: { 'Retry-After': '5' },
+        body: { error: 'database_unavailable', message: 'The database does not answer (it may be failing over). Retry shortly; a write retried with the same event ids is recorded once.' },
+        headers: { 'Retry-After': '1' },
       };
     }
     const bodyParser = bodyParserAnswer(error);

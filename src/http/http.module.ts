@@ -13,6 +13,8 @@ import { ReadingModule } from '../negotiation/reading/reading.module';
 import { AlertsController } from './alerts.controller';
 import { FeedController } from './feed.controller';
 import { HealthController } from './health.controller';
+import { Readiness } from './health/readiness';
+import { ProbesController } from './probes.controller';
 import { DatabaseHealthIndicator } from './health/database.health';
 import { ProjectionsHealthIndicator } from './health/projections.health';
 import { MetricsController } from './metrics.controller';
@@ -53,11 +55,13 @@ import { HttpMetricsMiddleware } from './http-metrics.middleware';
     FeedController,
     MetricsController,
     HealthController,
+    ProbesController,
   ],
   providers: [
     { provide: ApiKeys, inject: [CONFIG], useFactory: (config: Config) => new ApiKeys(config.PARLEY_API_KEYS) },
     AsOfCache,
     DatabaseHealthIndicator,
+    Readiness,
     ProjectionsHealthIndicator,
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },

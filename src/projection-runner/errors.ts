@@ -17,3 +17,22 @@ export class RebuildRunning extends DomainError {
     super('A rebuild is running; wait for it to finish');
   }
 }
+
+/**
+ * A read asked for a position (Parley-Min-Position) the log does not hold. Positions commit in
+ * order with the head, so a write's answer is never ahead of the primary's head: the position
+ * came from a log that was rewound (a failover to a standby that had not received it) or was
+ * made up. Waiting would serve it, later, with other events at that position.
+ */
+export class PositionBeyondLog extends DomainError {
+  readonly code = 'PROJECTIONS.BEYOND_LOG';
+  constructor(
+    readonly position: number,
+    readonly head: number,
+  ) {
+    super(
+      `Position ${position} is beyond the log's head (${head}): the log it came from was rewound (a database failover lost it) ` +
+        'or it was never written. Read without it, and re-send what you wrote after the head with the same event ids.',
+    );
+  }
+}

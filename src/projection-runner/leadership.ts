@@ -73,7 +73,16 @@ export class Leadership {
     const lock = await this.connection.tryLock(LEADER_LOCK);
     if (!lock) return;
     this.lock = lock;
-    await this.options.onChange(true);
+    try {
+      await this.options.onChange(true);
+    } catch (error) {
+      // Leading without the work started (the database went away mid-start, a failover) would
+      // keep every follower out while nothing projects: step down, and try again next time.
+      this.lock = undefined;
+      await this.options.onChange(false).catch(() => undefined);
+      await lock.release();
+      throw error;
+    }
   }
 
   private schedule(): void {

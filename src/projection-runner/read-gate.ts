@@ -6,6 +6,7 @@ import { DATABASE } from '../database/database.module';
 import { REPLICAS, type Replicas } from '../database/replicas';
 import type { Database } from '../database/schema';
 import { RUNNER_CHECKPOINT } from './checkpoints';
+import { PositionBeyondLog } from './errors';
 import { ProjectionsService } from './projections.service';
 import { replicaHasLog, replicaHolds } from './replica-wait';
 
@@ -92,7 +93,7 @@ export class ReadGate {
   private async openOnce({ streams, stream, read, check, version, replicas = true }: GateRequest): Promise<OpenGate> {
     const look = await this.firstLook(stream ?? (streams === 'all' ? null : streams[0]!), version, streams);
     check?.(look.found);
-    const position = read?.minPosition ?? look.head;
+    const position = withinLog(read, look.head);
     const replica = replicas && streams !== 'all' ? await this.replicaWhere((db) => replicaHolds(db, position, streams)) : undefined;
     if (!replica) await this.projections.caughtUp(streams, position, look.checkpoint);
     const servedBy = replica?.by ?? 'primary';
@@ -110,7 +111,7 @@ export class ReadGate {
     if (this.replicas.size > 0 || stream) {
       const look = await this.firstLook(stream?.id ?? null);
       stream?.check(look.found);
-      const position = read?.minPosition ?? look.head;
+      const position = withinLog(read, look.head);
       if (this.replicas.size > 0) replica = await this.replicaWhere((db) => replicaHasLog(db, position));
     }
     if (read) read.servedBy = replica?.by ?? 'primary';
@@ -158,4 +159,11 @@ export class ReadGate {
       return undefined;
     }
   }
+}
+
+/** The position a read must see: its minPosition, which the log must hold, else the head. */
+function withinLog(read: ReadContext | undefined, head: number): number {
+  if (read?.minPosition === undefined) return head;
+  if (read.minPosition > head) throw new PositionBeyondLog(read.minPosition, head);
+  return read.minPosition;
 }

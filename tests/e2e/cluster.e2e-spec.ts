@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { connectPostgres } from '../../src/database/connection';
 import { migrateToLatest } from '../../src/database/migrate';
 import { call } from '../support/app';
+import { wholeLog } from '../support/whole-log';
 import { setup, stated } from '../support/builders';
 import { startChild, type Running } from '../support/child-server';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -11,17 +12,6 @@ import { standbyOf, throwawayCluster } from '../support/throwaway-cluster';
 
 const FAST = { PARLEY_LEADER_RETRY_MS: '200', PARLEY_LEADER_HEARTBEAT_MS: '200', LOG_LEVEL: 'info' };
 const WRITES_PER_WRITER = 40;
-
-/** Everything in the log, paged as a tailing reader would. */
-async function wholeLog(url: string): Promise<{ id: string; globalPosition: number; negotiation: string; type: string; recordedAt: string; data: { value?: number } }[]> {
-  const events = [];
-  for (let after = 0; ; ) {
-    const page = (await call(url, 'GET', `/events?after=${after}&limit=1000`)).body;
-    events.push(...page.events);
-    if (page.next === null) return events;
-    after = page.next;
-  }
-}
 
 describe('three Parley processes on one database', () => {
   let database: TestDatabase;

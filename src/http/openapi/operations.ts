@@ -82,4 +82,11 @@ export const OPERATIONS: Record<string, Operation> = {
   'POST /feed/tokens': { summary: 'A short-lived token for EventSource (browsers cannot send keys)', access: 'reader', responses: { 201: s.feedTokenSchema } },
   'GET /metrics': { summary: 'Prometheus metrics', access: 'metrics', responses: { 200: text('text/plain; version=0.0.4', 'Prometheus text exposition format') } },
   'GET /health': { summary: 'Liveness and readiness (always open)', access: 'public', responses: { 200: s.healthSchema, 503: s.healthSchema } },
+  'GET /livez': { summary: 'Liveness probe: the process answers (never the database)', access: 'public', responses: { 200: s.livezSchema } },
+  'GET /readyz': {
+    summary: 'Readiness probe: the database answers and takes writes, and the process is not draining',
+    description: '503 with Retry-After from SIGTERM on (for PARLEY_SHUTDOWN_DELAY_MS before the server closes), while the database is away, and while it is a standby.',
+    access: 'public',
+    responses: { 200: s.readyzSchema, 503: s.readyzSchema },
+  },
 };

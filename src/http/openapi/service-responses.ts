@@ -106,6 +106,19 @@ export const healthSchema = z.object({
   leader: z.boolean().optional(),
 });
 
+export const livezSchema = z.object({ status: z.literal('ok') });
+const serverRoleSchema = z.object({
+  writable: z.boolean(),
+  host: z.string().nullable().describe("The database server's own address (behind HAProxy, the node it routed to); null embedded"),
+  port: z.number().int().nullable(),
+  timeline: z.number().int().nullable().describe("The primary's WAL timeline: one more after every promotion"),
+});
+export const readyzSchema = z.object({
+  status: z.enum(['ready', 'draining', 'read_only', 'database_unavailable']),
+  message: z.string().optional(),
+  database: serverRoleSchema.optional(),
+});
+
 /** Every error answer: `error` a stable code; `issues` name the field and the reason. */
 export const errorSchema = z.object({
   error: z.string(),
