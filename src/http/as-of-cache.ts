@@ -39,7 +39,8 @@ interface Entry {
  * `If-None-Match` is answered 304 before any query runs, and the serialized answer is kept in
  * an in-process LRU bounded in bytes (PARLEY_READ_CACHE_MB). An append to the negotiation moves
  * its last position, so the key changes and the old entry simply ages out: there is nothing to
- * invalidate. The read still goes through the read gate first (read your writes, replicas,
+ * invalidate. The primary's timeline is in the key too: after a failover that lost commits, the
+ * same position can hold other events. The read still goes through the read gate first (read your writes, replicas,
  * Parley-Min-Position, the 404), so a cached answer is never older than an uncached one.
  *
  * With `knownAt` absent, answers echo "now" as `knownAt`: the ETag is weak (same content, a
@@ -73,7 +74,7 @@ export class AsOfCache implements NestInterceptor {
     const version = typeof query.version === 'string' && /^[1-9]\d{0,9}$/.test(query.version) ? Number(query.version) : undefined;
     const opened = await openNegotiation(this.gate, nid.data, read, version);
     const knownAtGiven = typeof query.knownAt === 'string';
-    const tag = createHash('sha256').update(`${ANSWERS_VERSION} ${request.path}?${canonical(query)}@${opened.found.last}`).digest('base64url').slice(0, 27);
+    const tag = createHash('sha256').update(`${ANSWERS_VERSION} ${request.path}?${canonical(query)}@${opened.found.last}/${opened.found.timeline}`).digest('base64url').slice(0, 27);
     const etag = knownAtGiven ? `"${tag}"` : `W/"${tag}"`;
     response.setHeader('ETag', etag);
     const settled = version !== undefined || (knownAtGiven && endOf(query.knownAt as string) < opened.now.getTime() - SETTLED_MS);

@@ -41,6 +41,12 @@ export interface StreamFound {
    * answer is fixed by, with the question (http/as-of-cache.ts).
    */
   last: number;
+  /**
+   * The primary's WAL timeline, one more after every promotion. After a failover that lost
+   * commits (asynchronous replication), the new primary gives their positions to other events:
+   * position and timeline together name what an answer was read from.
+   */
+  timeline: number;
 }
 
 export interface GateRequest {
@@ -124,8 +130,9 @@ export class ReadGate {
    * app's, so a read at now sees every answered write even when the two clocks disagree.
    */
   private async firstLook(stream: string | null, version?: number, streams: string[] | 'all' = []): Promise<{ head: number; now: Date; checkpoint: number; found: StreamFound }> {
-    const { rows } = await sql<{ head: string; now: Date; checkpoint: string | null; version: number | null; version_position: string | null; last: string | null }>`
+    const { rows } = await sql<{ head: string; now: Date; checkpoint: string | null; version: number | null; version_position: string | null; last: string | null; timeline: number }>`
       select h.position as head, date_trunc('milliseconds', clock_timestamp()) as now, c.position as checkpoint,
+             ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int as timeline,
              (select max(stream_version) from events where stream_id = ${stream}) as version,
              (select global_position from events where stream_id = ${stream} and stream_version = ${version ?? null}::int) as version_position,
              ${streams === 'all' ? sql`h.position` : sql`(select max(l.last) from unnest(${streams}::text[]) s(id), lateral (select max(global_position) as last from events where stream_id = s.id) l)`} as last
@@ -136,7 +143,7 @@ export class ReadGate {
       head: Number(row.head),
       now: row.now,
       checkpoint: Number(row.checkpoint ?? 0),
-      found: { version: row.version ?? 0, versionPosition: row.version_position === null ? null : Number(row.version_position), last: Number(row.last ?? 0) },
+      found: { version: row.version ?? 0, versionPosition: row.version_position === null ? null : Number(row.version_position), last: Number(row.last ?? 0), timeline: row.timeline },
     };
   }
 
