@@ -67,6 +67,8 @@ describe('the OpenAPI document', () => {
     ['/negotiations/ukraine-2025/inbox', s.inboxAnswerSchema],
     ['/sources', s.sourcesAnswerSchema],
     ['/health', s.healthSchema],
+    ['/livez', s.livezSchema],
+    ['/readyz', s.readyzSchema],
   ])('GET %s answers what the document says', async (path, schema) => {
     if (path.endsWith('/alert-rules')) {
       await call(app.url, 'POST', '/negotiations/ukraine-2025/alert-rules', {

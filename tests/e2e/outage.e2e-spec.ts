@@ -53,6 +53,12 @@ describe('database outage', () => {
     await eventually(async () => unavailable.length >= 3, 'refused writes during the outage');
     const health = await call(url, 'GET', '/health');
     expect(health.status).toBe(503);
+    // The probes: the process lives (no restart wanted), it is not ready (no traffic wanted).
+    expect((await call(url, 'GET', '/livez')).status).toBe(200);
+    const ready = await call(url, 'GET', '/readyz');
+    expect(ready.status).toBe(503);
+    expect(ready.body.status).toBe('database_unavailable');
+    expect(ready.headers.get('retry-after')).toBe('1');
     cluster.start();
     const before = accepted.length;
     await eventually(async () => accepted.length >= before + 10, 'writes after the restart', 30_000);
@@ -61,6 +67,7 @@ describe('database outage', () => {
 
     expect(unavailable.every((u) => u.status === 503 && u.retryAfter !== null)).toBe(true);
     expect((await call(url, 'GET', '/health')).status).toBe(200);
+    expect((await call(url, 'GET', '/readyz')).body).toMatchObject({ status: 'ready', database: { writable: true } });
     const log = (await call(url, 'GET', '/negotiations/outage/events?limit=1000')).body.events as { id: string; globalPosition: number }[];
     const ids = log.slice(6).map((e) => e.id);
     expect(ids).toEqual(accepted);

@@ -45,6 +45,24 @@ describe('graceful shutdown (SIGTERM)', () => {
     expect(exit.ms).toBeLessThan(10_000);
     expect(feed.messages.find((m) => m.event === 'close')?.data).toContain('server shutting down');
   });
+
+  it('turns /readyz to 503 at once and keeps serving for PARLEY_SHUTDOWN_DELAY_MS, so a balancer moves traffic before the server closes', async () => {
+    const server = await start({ DATABASE_URL: database.url, PARLEY_SHUTDOWN_DELAY_MS: '2000' });
+    expect((await call(server.url, 'GET', '/readyz')).status).toBe(200);
+    server.child.kill('SIGTERM');
+    const draining = await eventually(async () => {
+      const ready = await call(server.url, 'GET', '/readyz');
+      return ready.status === 503 && ready;
+    }, '/readyz to turn 503');
+    expect(draining.body.status).toBe('draining');
+    expect(draining.headers.get('retry-after')).toBe('1');
+    // Still serving meanwhile: the process lives and reads are answered.
+    expect((await call(server.url, 'GET', '/livez')).body).toEqual({ status: 'ok' });
+    expect((await call(server.url, 'GET', '/negotiations')).status).toBe(200);
+    const exit = await server.exited;
+    expect(exit.code).toBe(0);
+    expect(exit.ms).toBeGreaterThanOrEqual(2000);
+  });
 });
 
 describe('logs', () => {

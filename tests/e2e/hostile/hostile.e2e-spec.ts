@@ -78,6 +78,11 @@ describe('faults only PostgreSQL can stage', () => {
     // And the busy one is answered with its write once the projector may go on.
     const busy = await call(app.url, 'GET', '/negotiations/busy/stances');
     expect(busy.body.stances).toEqual([expect.objectContaining({ party: 'us', value: 10 })]);
+    // A position no write was answered with on this log (a failover rewound it, or it was made
+    // up) is refused at once, naming the head, rather than waited for and served with other events.
+    const beyond = await fetch(`${app.url}/negotiations/busy/stances`, { headers: { 'parley-min-position': String(written + 1000) } });
+    expect(beyond.status).toBe(409);
+    expect(await beyond.json()).toMatchObject({ error: 'log_rewound', position: written + 1000, head: written });
     const bad = await fetch(`${app.url}/negotiations/busy/stances`, { headers: { 'parley-min-position': 'soon' } });
     expect(bad.status).toBe(400);
     expect((await bad.json()).issues[0].path).toEqual(['Parley-Min-Position']);
