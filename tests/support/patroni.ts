@@ -2,12 +2,14 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import YAML from 'yaml';
+import { projectRoot } from '../../src/config/paths';
 import { freePort } from './free-port';
 import { eventually } from './receiver';
 
-const ROOT = join(__dirname, '../..');
-const SHIPPED = join(ROOT, 'deploy/patroni');
+// From the project's root, so the bench (compiled elsewhere) finds the shipped files too.
+const SHIPPED = join(projectRoot(), 'deploy/patroni');
 
 /** A binary the Patroni tests need: CI installs them (.ci/run), so a missing one fails. */
 function required(command: string): string {
@@ -76,6 +78,10 @@ export class PatroniCluster {
       for (const node of nodes.slice(1)) cluster.spawnNode(node);
       await cluster.healthy(size);
       cluster.startHaproxy();
+      // HAProxy 2.6 counts a server up until its checks fail: at first the writer port may lead
+      // to a standby. Ready once twice as many connections in a row as nodes reach the primary.
+      let inARow = 0;
+      await eventually(async () => (inARow = (await cluster.writable()) ? inARow + 1 : 0) >= 2 * size, 'HAProxy to route only to the primary', 30_000);
       return cluster;
     } catch (error) {
       cluster.destroy();
@@ -126,6 +132,20 @@ export class PatroniCluster {
       }
     }
     return [];
+  }
+
+  /** Whether the writer port reaches a primary that answers (HAProxy's checks have run). */
+  async writable(): Promise<boolean> {
+    const client = new Client({ connectionString: this.writerUrl, connectionTimeoutMillis: 1000 });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      return !(await client.query<{ standby: boolean }>('select pg_is_in_recovery() as standby')).rows[0]!.standby;
+    } catch {
+      return false;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
   }
 
   async leader(): Promise<string> {
