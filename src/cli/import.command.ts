@@ -8,6 +8,7 @@ import { RuleViolation } from '../negotiation/domain/errors';
 import { InvalidRequest } from '../shared/domain-error';
 import { parseNdjson } from '../negotiation/writing/ndjson';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
+import { personName } from '../config/config';
 import { callRemote, closeTarget, openTarget, type Target, serverError } from './context';
 
 interface Summary {
@@ -36,14 +37,20 @@ export function registerImport(program: Command): void {
     .argument('<file>', 'NDJSON file, one event per line')
     .requiredOption('-n, --negotiation <nid>', 'negotiation id (slug)')
     .option('--expected-version <version>', 'fail unless the negotiation is at this version')
-    .action(async (file: string, options: { negotiation: string; expectedVersion?: string }) => {
+    .option('--as <name>', 'who coded the file (recorded as codedBy); through a server, its key names the holder instead')
+    .action(async (file: string, options: { negotiation: string; expectedVersion?: string; as?: string }) => {
       const negotiation = negotiationIdSchema.safeParse(options.negotiation);
       if (!negotiation.success) throw new Error(`--negotiation: ${negotiation.error.issues[0]!.message}`);
+      const codedBy = options.as === undefined ? null : personName.safeParse(options.as);
+      if (codedBy && !codedBy.success) throw new Error(`--as: ${codedBy.error.issues[0]!.message}`);
       const text = readFileSync(file, 'utf8');
       const expected = parseExpected(options.expectedVersion);
       const target = await openTarget();
       try {
-        const summary = await importInto(target, negotiation.data, text, expected);
+        if (codedBy && target.kind === 'remote') {
+          throw new Error('--as: a running server holds the data; it records the holder of the key you send (PARLEY_API_KEYS role:name:key), not --as');
+        }
+        const summary = await importInto(target, negotiation.data, text, expected, codedBy?.data ?? null);
         process.stdout.write(
           `${negotiation.data}: ${summary.appended} appended, ${summary.skipped} already present, 0 rejected ` +
             `(version ${summary.streamVersion})\n`,
@@ -76,6 +83,7 @@ async function importInto(
   negotiation: string,
   text: string,
   expected: ReturnType<typeof parseExpected>,
+  codedBy: string | null,
 ): Promise<Summary> {
   if (target.kind === 'remote') {
     const query = expected === undefined ? '' : `?expectedVersion=${expected}`;
@@ -99,7 +107,7 @@ async function importInto(
     bar?.stop();
     if (process.stderr.isTTY) process.stderr.write(`appending ${lines.length} events in one transaction…\n`);
     const commands = target.app.get(CommandBus);
-    return await commands.execute(new ImportEvents(negotiation, lines, expected));
+    return await commands.execute(new ImportEvents(negotiation, lines, expected, codedBy));
   } catch (error) {
     bar?.stop();
     if (error instanceof InvalidRequest || error instanceof RuleViolation) {

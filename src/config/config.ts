@@ -1,23 +1,32 @@
 import { z } from 'zod';
 
 /** Comma-separated `role:key` pairs, e.g. `writer:abc,reader:def`. */
+/** A key holder's name in `role:name:key`: a person or a pipeline, as `codedBy` records it. */
+export const personName = z.string().regex(/^[A-Za-z][A-Za-z0-9._-]{0,62}$/, 'a name is a letter, then letters, digits, ".", "_" or "-" (at most 63)');
+
+/**
+ * `role:key` or `role:name:key`, comma-separated. Exactly three parts with a name in the middle
+ * name the key's holder; any other form is `role:key`, the key keeping its colons (so a named
+ * key holds none).
+ */
 const apiKeys = z
   .string()
   .optional()
   .transform((raw, ctx) => {
     if (!raw || raw.trim() === '') return [];
-    const keys: { role: 'reader' | 'writer' | 'admin'; key: string }[] = [];
+    const keys: { role: 'reader' | 'writer' | 'admin'; key: string; name?: string }[] = [];
     for (const pair of raw.split(',')) {
       const [role, ...rest] = pair.trim().split(':');
-      const key = rest.join(':');
+      const named = rest.length === 2 && personName.safeParse(rest[0]).success && rest[1]!.length >= 8;
+      const key = named ? rest.slice(1).join(':') : rest.join(':');
       if ((role !== 'reader' && role !== 'writer' && role !== 'admin') || key.length < 8) {
         ctx.addIssue({
           code: 'custom',
-          message: `expected "role:key" with role reader|writer|admin and a key of at least 8 characters, got "${role ?? ''}:…"`,
+          message: `expected "role:key" or "role:name:key" with role reader|writer|admin and a key of at least 8 characters, got "${role ?? ''}:…"`,
         });
         return z.NEVER;
       }
-      keys.push({ role, key });
+      keys.push({ role, key, ...(named ? { name: rest[0]! } : {}) });
     }
     return keys;
   });

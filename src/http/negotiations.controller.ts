@@ -1,3 +1,4 @@
+import { callerOf } from './auth/caller';
 import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
@@ -64,7 +65,7 @@ export class NegotiationsController {
     requireContentType(request, ['application/json']);
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
     const body = parseWith(appendRequestSchema, request.body);
-    const outcome = await this.commands.execute(new AppendEvents(id, body.events, body.expectedVersion));
+    const outcome = await this.commands.execute(new AppendEvents(id, body.events, body.expectedVersion, callerOf(request).name ?? null));
     return answer(outcome, response);
   }
 
@@ -81,7 +82,7 @@ export class NegotiationsController {
     const { expectedVersion } = parseWith(importParams, query);
     const text = typeof request.body === 'string' ? request.body : '';
     const lines = await parseNdjson(text, id);
-    const outcome = await this.commands.execute(new ImportEvents(id, lines, expectedVersion));
+    const outcome = await this.commands.execute(new ImportEvents(id, lines, expectedVersion, callerOf(request).name ?? null));
     return answer(outcome, response);
   }
 }

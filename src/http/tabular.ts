@@ -34,7 +34,7 @@ export function jsonStream(head: Record<string, unknown>, key: string, rows: Ite
   return new StreamableFile(Readable.from(chunks()), { type: 'application/json; charset=utf-8' });
 }
 
-export const EVENT_COLUMNS = ['globalPosition', 'negotiation', 'streamVersion', 'id', 'type', 'occurredAt', 'datePrecision', 'recordedAt', 'data', 'source'] as const;
+export const EVENT_COLUMNS = ['globalPosition', 'negotiation', 'streamVersion', 'id', 'type', 'occurredAt', 'datePrecision', 'recordedAt', 'data', 'source', 'codedBy', 'reviewedBy'] as const;
 
 /** Events as CSV rows: `data` and `source` as JSON text in their cells. */
 export function* eventRows(events: { data: unknown; source: unknown }[]): Generator<Record<string, unknown>> {

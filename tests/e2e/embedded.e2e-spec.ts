@@ -20,7 +20,7 @@ describe('the server on the embedded database', () => {
   it('loads the April 2025 example on first start, once', async () => {
     const first = await start();
     try {
-      expect((await call(first.url, 'GET', '/health')).body.info.database).toEqual({ kind: 'embedded', status: 'up' });
+      expect((await call(first.url, 'GET', '/health')).body.info.database).toEqual({ kind: 'embedded', status: 'up', writable: true, host: null, port: null, timeline: 1 });
       const list = await call(first.url, 'GET', '/negotiations');
       expect(list.body.negotiations).toEqual([{ id: 'ukraine-2025', title: 'Ukraine peace framework, April 2025', version: 20 }]);
       const details = await call(first.url, 'GET', '/negotiations/ukraine-2025');

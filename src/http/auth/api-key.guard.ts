@@ -78,8 +78,8 @@ export class ApiKeyGuard implements CanActivate {
     const header = request.headers.authorization;
     const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
     if (!match) return undefined;
-    const role = this.keys.roleOf(match[1]!);
-    return role ? { role, id: keyId(match[1]!) } : undefined;
+    const holder = this.keys.holderOf(match[1]!);
+    return holder ? { role: holder.role, id: keyId(match[1]!), name: holder.name } : undefined;
   }
 }
 

@@ -6,10 +6,10 @@ import type { Role } from './access';
  * time leaks neither a key's content nor its length, and the keys themselves are not kept.
  */
 export class ApiKeys {
-  private readonly digests: { role: Role; digest: Buffer }[];
+  private readonly digests: { role: Role; digest: Buffer; name: string | undefined }[];
 
-  constructor(keys: { role: Role; key: string }[]) {
-    this.digests = keys.map(({ role, key }) => ({ role, digest: digest(key) }));
+  constructor(keys: { role: Role; key: string; name?: string }[]) {
+    this.digests = keys.map(({ role, key, name }) => ({ role, digest: digest(key), name }));
   }
 
   get enabled(): boolean {
@@ -18,11 +18,16 @@ export class ApiKeys {
 
   /** The role of a presented key, or undefined. Every key is compared, match or not. */
   roleOf(presented: string): Role | undefined {
+    return this.holderOf(presented)?.role;
+  }
+
+  /** The role and the holder's name (when the key names one) of a presented key. */
+  holderOf(presented: string): { role: Role; name: string | undefined } | undefined {
     const candidate = digest(presented);
-    let found: Role | undefined;
-    for (const { role, digest: known } of this.digests) {
-      if (timingSafeEqual(candidate, known) && (!found || role === 'admin' || (role === 'writer' && found === 'reader'))) {
-        found = role;
+    let found: { role: Role; name: string | undefined } | undefined;
+    for (const { role, digest: known, name } of this.digests) {
+      if (timingSafeEqual(candidate, known) && (!found || role === 'admin' || (role === 'writer' && found.role === 'reader'))) {
+        found = { role, name };
       }
     }
     return found;

@@ -11,6 +11,8 @@ export interface Caller {
   /** Without PARLEY_API_KEYS nobody is authenticated: `anonymous`. */
   role: Role | 'anonymous';
   id: string;
+  /** The key's holder (`role:name:key`): recorded as `codedBy` on what they write. */
+  name?: string | undefined;
 }
 
 const CALLER = Symbol('parley.caller');

@@ -23,6 +23,8 @@ export const eventSchema = z.object({
   source: nullable(source),
   globalPosition: z.number().int(),
   streamVersion: z.number().int(),
+  codedBy: nullable(z.string()).describe("Who coded it: the holder of the key that wrote it (`role:name:key`) or the CLI's `--as`; null when unnamed"),
+  reviewedBy: nullable(z.string()).describe('Who accepted it in review; null when it did not go through review'),
 });
 
 export const eventsPageSchema = z.object({

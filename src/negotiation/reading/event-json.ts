@@ -24,5 +24,8 @@ export function eventJson(event: StoredEvent) {
     source: (event.metadata.source as Source | undefined) ?? null,
     globalPosition: event.globalPosition,
     streamVersion: event.streamVersion,
+    // Set by the server from the writer's key (or the CLI's --as), never by the request.
+    codedBy: (event.metadata.codedBy as string | undefined) ?? null,
+    reviewedBy: (event.metadata.reviewedBy as string | undefined) ?? null,
   };
 }

@@ -9,6 +9,8 @@ export class AppendEvents extends Command<WriteOutcome> {
     readonly negotiationId: string,
     readonly events: EventInput[],
     readonly expectedVersion?: ExpectedVersion,
+    /** The holder of the key that wrote it (`codedBy`); null when the key names nobody. */
+    readonly codedBy: string | null = null,
   ) {
     super();
   }
@@ -21,9 +23,9 @@ export class AppendEventsHandler implements ICommandHandler<AppendEvents, WriteO
     private readonly eventBus: EventBus,
   ) {}
 
-  execute({ negotiationId, events, expectedVersion }: AppendEvents): Promise<WriteOutcome> {
+  execute({ negotiationId, events, expectedVersion, codedBy }: AppendEvents): Promise<WriteOutcome> {
     return timedWrite(this.eventBus, negotiationId, () =>
-      this.writer.append(negotiationId, events, expectedVersion),
+      this.writer.append(negotiationId, events, expectedVersion, undefined, { codedBy }),
     );
   }
 }

@@ -10,6 +10,8 @@ export class ImportEvents extends Command<WriteOutcome> {
     readonly negotiationId: string,
     readonly lines: ParsedLine[],
     readonly expectedVersion?: ExpectedVersion,
+    /** Who coded the file (the key's holder, or the CLI's `--as`); null when unnamed. */
+    readonly codedBy: string | null = null,
   ) {
     super();
   }
@@ -22,13 +24,14 @@ export class ImportEventsHandler implements ICommandHandler<ImportEvents, WriteO
     private readonly eventBus: EventBus,
   ) {}
 
-  execute({ negotiationId, lines, expectedVersion }: ImportEvents): Promise<WriteOutcome> {
+  execute({ negotiationId, lines, expectedVersion, codedBy }: ImportEvents): Promise<WriteOutcome> {
     return timedWrite(this.eventBus, negotiationId, () =>
       this.writer.append(
         negotiationId,
         lines.map((l) => l.event),
         expectedVersion,
         (index) => ({ path: [], line: lines[index]!.line }),
+        { codedBy },
       ),
     );
   }

@@ -54,8 +54,13 @@ export class NegotiationWriter {
     inputs: EventInput[],
     expectedVersion: ExpectedVersion = 'any',
     locate: Locate = (index) => ({ path: ['events', index] }),
+    provenance: Provenance = {},
   ): Promise<WriteOutcome> {
-    const events = await this.store.prepareEvents((await this.cite(inputs, locate)).map(toEventToAppend), { validated: true });
+    const cited = await this.cite(inputs, locate);
+    const events = await this.store.prepareEvents(
+      cited.map((input) => toEventToAppend(input, provenance)),
+      { validated: true },
+    );
     const now = this.clock();
     const result = await this.handler.handle(negotiationId, events, {
       expectedVersion,
@@ -102,7 +107,16 @@ export class NegotiationWriter {
   }
 }
 
-function toEventToAppend(input: EventInput): EventToAppend {
+/**
+ * Who stands behind an append, set by the server (never by the request's body): the holder of
+ * the key that wrote it, or the CLI's `--as`; and, once review exists, who accepted it.
+ */
+export interface Provenance {
+  codedBy?: string | null;
+  reviewedBy?: string | null;
+}
+
+function toEventToAppend(input: EventInput, provenance: Provenance): EventToAppend {
   return {
     // Absent: the event store gives it one (UUIDv7), the one place ids are made.
     ...(input.id === undefined ? {} : { id: input.id }),
@@ -113,6 +127,9 @@ function toEventToAppend(input: EventInput): EventToAppend {
     metadata: {
       ...(input.source ? { source: input.source } : {}),
       ...(input.datePrecision && input.datePrecision !== 'instant' ? { datePrecision: input.datePrecision } : {}),
+      // Unnamed (null) is not stored: reads answer null either way.
+      ...(provenance.codedBy ? { codedBy: provenance.codedBy } : {}),
+      ...(provenance.reviewedBy ? { reviewedBy: provenance.reviewedBy } : {}),
     },
   };
 }

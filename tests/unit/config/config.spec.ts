@@ -32,6 +32,16 @@ describe('loadConfig: the environment, parsed once', () => {
     ]);
   });
 
+  it('reads role:name:key as a key that names its holder, and keeps role:key working beside it', () => {
+    expect(loadConfig({ PARLEY_API_KEYS: 'writer:alice:alice-key-1, writer:plain-key-1, admin:ab:cd:ef:gh, reader:9lives:abcdefgh' }).PARLEY_API_KEYS).toEqual([
+      { role: 'writer', key: 'alice-key-1', name: 'alice' },
+      { role: 'writer', key: 'plain-key-1' },
+      // Not exactly three parts, or no name in the middle: a key with colons, as before.
+      { role: 'admin', key: 'ab:cd:ef:gh' },
+      { role: 'reader', key: '9lives:abcdefgh' },
+    ]);
+  });
+
   it('takes an empty variable as unset, as shells and compose files write it', () => {
     const config = loadConfig({ DATABASE_URL: '', PORT: '' });
     expect(config.DATABASE_URL).toBeUndefined();
@@ -41,7 +51,7 @@ describe('loadConfig: the environment, parsed once', () => {
   it.each([
     [{ PORT: '70000' }, /PORT/],
     [{ DATABASE_URL: 'mysql://x@y/z' }, /DATABASE_URL/],
-    [{ PARLEY_API_KEYS: 'root:abcdefgh' }, /PARLEY_API_KEYS: expected "role:key" with role reader\|writer\|admin/],
+    [{ PARLEY_API_KEYS: 'root:abcdefgh' }, /PARLEY_API_KEYS: expected "role:key" or "role:name:key" with role reader\|writer\|admin/],
     [{ PARLEY_API_KEYS: 'reader:short' }, /at least 8 characters/],
     [{ PARLEY_METRICS_PUBLIC: 'perhaps' }, /PARLEY_METRICS_PUBLIC: expected 1\/0, true\/false/],
     [{ PARLEY_PANEL_MAX_CELLS: '0' }, /PARLEY_PANEL_MAX_CELLS/],
