@@ -29,7 +29,13 @@ describe('eventJson: an event as every reader sees it (GET …/events, the feed)
       source: null,
       globalPosition: 17,
       streamVersion: 4,
+      codedBy: null,
+      reviewedBy: null,
     });
+  });
+
+  it('carries who coded and who reviewed it from the metadata the server set', () => {
+    expect(eventJson(stored({ metadata: { codedBy: 'alice', reviewedBy: 'rita' } }))).toMatchObject({ codedBy: 'alice', reviewedBy: 'rita' });
   });
 
   it('carries the source and the date precision from the metadata', () => {
