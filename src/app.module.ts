@@ -21,6 +21,8 @@ import { openAlertsProjection } from './alerting/open-alerts.projection';
 import { stanceProjection } from './negotiation/stances/stance.projection';
 import { FeedModule } from './feed/feed.module';
 import { newsEventDefinitions } from './news/news-events';
+import { reviewEventDefinitions } from './review/review-events';
+import { ReviewModule } from './review/review.module';
 import { NewsModule, NewsPollingModule } from './news/news.module';
 import { NewsCitations } from './news/news-citations';
 import { newsProjection } from './news/news.projection';
@@ -32,7 +34,7 @@ export const projections = [stanceProjection, ruleVersionsProjection, openAlerts
 export const batchConsumers = [AlertEvaluation, ProjectedEventsCounter] as const;
 
 /** Every event type the log holds, by context. */
-export const eventDefinitions = [...negotiationEventDefinitions, ...alertEventDefinitions, ...newsEventDefinitions];
+export const eventDefinitions = [...negotiationEventDefinitions, ...alertEventDefinitions, ...newsEventDefinitions, ...reviewEventDefinitions];
 
 /**
  * What Parley is, as data. Every process has the log, the projections and their consumers,
@@ -76,6 +78,7 @@ function core(config: Config) {
     ReadingModule,
     AlertingModule,
     NewsModule,
+    ReviewModule,
     ExamplesModule,
   ];
 }

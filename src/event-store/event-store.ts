@@ -126,6 +126,19 @@ export class EventStore {
     return rows.reverse().map((row) => this.toStoredEvent(row));
   }
 
+  /** The stream's last event of `type` (a setting's current value), or undefined. */
+  async lastOfType(streamId: string, type: string): Promise<StoredEvent | undefined> {
+    const row = await this.db
+      .selectFrom('events')
+      .selectAll()
+      .where('stream_id', '=', streamId)
+      .where('type', '=', type)
+      .orderBy('stream_version', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row && this.toStoredEvent(row);
+  }
+
   async streamVersion(streamId: string): Promise<number> {
     return currentVersion(this.db, streamId);
   }

@@ -86,6 +86,17 @@ export class CommandHandler<State extends StreamState> {
     return tip;
   }
 
+  /**
+   * Decides `events` on the stream as it is now and throws the command's refusal if a rule
+   * would be broken; appends nothing (a proposal is checked so when submitted, and decided
+   * again, on the stream as it is then, when accepted).
+   */
+  async check<Issue>(streamId: string, events: PreparedEvent[], command: Pick<Command<State, Issue>, 'decide' | 'refuse'>): Promise<void> {
+    const state = await this.stateOf(streamId);
+    const { issues } = runAtOnce(this.decide(state, events.map((event, index) => ({ event, index })), command));
+    if (issues.length > 0) throw command.refuse(issues);
+  }
+
   private async tipOf(streamId: string): Promise<State> {
     return this.tips.get(streamId) ?? (await this.load(streamId));
   }
@@ -140,7 +151,7 @@ export class CommandHandler<State extends StreamState> {
   }
 
   /** Decides `judged` (events with their index in the command) on a draft over `state`, a step per event. */
-  private *decide<Issue>(state: State, judged: { event: PreparedEvent; index: number }[], command: Command<State, Issue>) {
+  private *decide<Issue>(state: State, judged: { event: PreparedEvent; index: number }[], command: Pick<Command<State, Issue>, 'decide'>) {
     const base = { version: state.version, lastEventId: state.lastEventId };
     const draft = this.fold.draftOf(state);
     const issues: Issue[] = [];

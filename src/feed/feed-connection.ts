@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import type { StoredEvent } from '../event-store/types';
 import { Waker } from '../event-store/waker';
-import { belongsTo } from '../negotiation/domain/streams';
+import { belongsTo, isReviewStream } from '../negotiation/domain/streams';
 import type { FeedItem } from './feed-tail';
 
 export interface FeedFilter {
@@ -138,6 +138,8 @@ export class FeedConnection {
   private matches(event: StoredEvent): boolean {
     const { negotiation, types } = this.options.filter;
     if (negotiation && !belongsTo(event.streamId, negotiation)) return false;
+    // Proposals and their review are not the record: only a client that names their types gets them.
+    if (isReviewStream(event.streamId)) return types?.includes(event.type) ?? false;
     return !types || types.includes(event.type);
   }
 }

@@ -5,6 +5,7 @@ import type { UnknownVersion } from '../negotiation/reading/errors';
 import type { PositionBeyondLog, ProjectionLagging, RebuildRunning } from '../projection-runner/errors';
 import type { UnknownRule } from '../alerting/alert-rules.commands';
 import type { SourceExists, UnknownSource } from '../news/news.commands';
+import type { ProposalDecided, UnknownProposal } from '../review/review.commands';
 import type { DomainError, ErrorCode, InvalidRequest } from '../shared/domain-error';
 
 export interface Answer {
@@ -29,6 +30,8 @@ type ErrorsByCode = Complete<{
   'PROJECTIONS.BEYOND_LOG': PositionBeyondLog;
   'ALERTS.UNKNOWN_RULE': UnknownRule;
   'NEWS.UNKNOWN_SOURCE': UnknownSource;
+  'REVIEW.UNKNOWN_PROPOSAL': UnknownProposal;
+  'REVIEW.PROPOSAL_DECIDED': ProposalDecided;
   'NEWS.SOURCE_EXISTS': SourceExists;
   'NEGOTIATION.UNKNOWN': UnknownNegotiation;
   'NEGOTIATION.UNKNOWN_VERSION': UnknownVersion;
@@ -59,6 +62,8 @@ export const ERROR_TABLE: { [C in AnsweredCode]: (error: ErrorsByCode[C]) => Ans
   'PROJECTIONS.REBUILD_RUNNING': (e) => ({ status: 409, body: { error: 'rebuild_running', ...message(e) }, headers: { 'Retry-After': '5' } }),
   'ALERTS.UNKNOWN_RULE': (e) => ({ status: 404, body: { error: 'not_found', ...message(e) } }),
   'NEWS.UNKNOWN_SOURCE': (e) => ({ status: 404, body: { error: 'not_found', ...message(e) } }),
+  'REVIEW.UNKNOWN_PROPOSAL': (e) => ({ status: 404, body: { error: 'not_found', ...message(e) } }),
+  'REVIEW.PROPOSAL_DECIDED': (e) => ({ status: 409, body: { error: 'proposal_decided', ...message(e), status: e.proposal.status, reviewedBy: e.proposal.reviewedBy } }),
   'NEWS.SOURCE_EXISTS': (e) => ({ status: 409, body: { error: 'source_exists', ...message(e) } }),
   'NEGOTIATION.UNKNOWN': (e) => ({ status: 404, body: { error: 'not_found', ...message(e) } }),
   'NEGOTIATION.UNKNOWN_VERSION': (e) => ({ status: 404, body: { error: 'not_found', ...message(e) } }),

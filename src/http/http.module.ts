@@ -15,6 +15,7 @@ import { FeedController } from './feed.controller';
 import { HealthController } from './health.controller';
 import { Readiness } from './health/readiness';
 import { ProbesController } from './probes.controller';
+import { ReviewController } from './review.controller';
 import { DatabaseHealthIndicator } from './health/database.health';
 import { ProjectionsHealthIndicator } from './health/projections.health';
 import { MetricsController } from './metrics.controller';
@@ -56,6 +57,7 @@ import { HttpMetricsMiddleware } from './http-metrics.middleware';
     MetricsController,
     HealthController,
     ProbesController,
+    ReviewController,
   ],
   providers: [
     { provide: ApiKeys, inject: [CONFIG], useFactory: (config: Config) => new ApiKeys(config.PARLEY_API_KEYS) },

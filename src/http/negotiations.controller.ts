@@ -6,14 +6,15 @@ import type { Request, Response } from 'express';
 import { AppendEvents } from '../negotiation/writing/append-events.command';
 import { ImportEvents } from '../negotiation/writing/import-events.command';
 import { parseNdjson } from '../negotiation/writing/ndjson';
-import type { WriteOutcome } from '../negotiation/writing/negotiation-writer';
 import { appendRequestSchema, negotiationIdSchema } from '../negotiation/domain/requests';
 import { GetNegotiation } from '../negotiation/reading/get-negotiation.query';
 import { ListNegotiations } from '../negotiation/reading/list-negotiations.query';
 import { ReadEvents } from '../negotiation/reading/read-events.query';
 import { GetVersion, versionSchema } from '../negotiation/reading/get-version.query';
 import { NDJSON_TYPES, requireContentType } from './content-type';
-import { POSITION_HEADER, ReadAt } from './read-context';
+import { ReadAt } from './read-context';
+import { answer } from './write-answer';
+import { ReviewRequired, SubmitProposal } from '../review/review.commands';
 import type { ReadContext } from '../projection-runner/read-gate';
 import { parseWith } from '../shared/parse-with';
 import { CachedAsOf } from './as-of-cache';
@@ -65,7 +66,11 @@ export class NegotiationsController {
     requireContentType(request, ['application/json']);
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
     const body = parseWith(appendRequestSchema, request.body);
-    const outcome = await this.commands.execute(new AppendEvents(id, body.events, body.expectedVersion, callerOf(request).name ?? null));
+    const caller = callerOf(request);
+    if (await this.proposes(caller.role, id)) {
+      return this.propose(response, new SubmitProposal(id, body.events, caller.name ?? null));
+    }
+    const outcome = await this.commands.execute(new AppendEvents(id, body.events, body.expectedVersion, caller.name ?? null));
     return answer(outcome, response);
   }
 
@@ -82,24 +87,22 @@ export class NegotiationsController {
     const { expectedVersion } = parseWith(importParams, query);
     const text = typeof request.body === 'string' ? request.body : '';
     const lines = await parseNdjson(text, id);
-    const outcome = await this.commands.execute(new ImportEvents(id, lines, expectedVersion, callerOf(request).name ?? null));
+    const caller = callerOf(request);
+    if (await this.proposes(caller.role, id)) {
+      return this.propose(response, new SubmitProposal(id, lines.map((l) => l.event), caller.name ?? null));
+    }
+    const outcome = await this.commands.execute(new ImportEvents(id, lines, expectedVersion, caller.name ?? null));
     return answer(outcome, response);
   }
-}
 
-/**
- * 201 when something was appended; 200 for a retry whose events were all stored already.
- * `Parley-Position` is the highest position written or matched: a read that sends it back as
- * `Parley-Min-Position` sees this write on any instance.
- */
-function answer(outcome: WriteOutcome, response: Response) {
-  response.status(outcome.created ? 201 : 200);
-  // A reduce, not Math.max(...positions): spread arguments overflow the stack past ~120k events.
-  response.setHeader(POSITION_HEADER, String(outcome.events.reduce((highest, e) => Math.max(highest, e.globalPosition), 0)));
-  return {
-    streamVersion: outcome.streamVersion,
-    events: outcome.events,
-    appended: outcome.appended,
-    skipped: outcome.skipped,
-  };
+  /** A writer's append to a negotiation that requires review becomes a proposal (admins append). */
+  private async proposes(role: string, negotiationId: string): Promise<boolean> {
+    return role === 'writer' && (await this.queries.execute(new ReviewRequired(negotiationId)));
+  }
+
+  private async propose(response: Response, command: SubmitProposal) {
+    const { proposal } = await this.commands.execute(command);
+    response.status(202);
+    return { proposal };
+  }
 }

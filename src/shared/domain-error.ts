@@ -22,6 +22,8 @@ export type ErrorCode =
   | 'ALERTS.UNKNOWN_RULE'
   | 'NEWS.UNKNOWN_SOURCE'
   | 'NEWS.SOURCE_EXISTS'
+  | 'REVIEW.UNKNOWN_PROPOSAL'
+  | 'REVIEW.PROPOSAL_DECIDED'
   /** A request Parley would make (a webhook, a feed) to a host it may not reach: never an HTTP answer of its own. */
   | 'OUTBOUND.REFUSED';
 

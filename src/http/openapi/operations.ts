@@ -3,6 +3,7 @@ import { changeRuleSchema, createRuleSchema } from '../../alerting/alert-rules';
 import { appendRequestSchema } from '../../negotiation/domain/requests';
 import { asOfParams, gapsParams, outcomeParams, pageFormatParams, panelParams, seriesParams } from '../../negotiation/reading/as-of-params';
 import { registerSourceSchema, watchTermsSchema } from '../../news/news-events';
+import { acceptSchema, proposalsParams, rejectSchema, reviewRequirementSchema } from '../../review/review-requests';
 import * as params from '../params';
 import * as n from './negotiation-responses';
 import * as s from './service-responses';
@@ -36,7 +37,7 @@ export const OPERATIONS: Record<string, Operation> = {
     description: 'Checks in order: shape (400), size (413), content type (415), idempotency, expected version (409), rules (422). Nothing is written unless every check passes.',
     access: 'writer',
     body: appendRequestSchema,
-    responses: { 201: n.appendAnswerSchema, 200: n.appendAnswerSchema, 409: s.errorSchema, 413: s.errorSchema, 415: s.errorSchema, 422: s.errorSchema },
+    responses: { 201: n.appendAnswerSchema, 200: n.appendAnswerSchema, 202: s.proposedSchema, 409: s.errorSchema, 413: s.errorSchema, 415: s.errorSchema, 422: s.errorSchema },
   },
   'POST /negotiations/{nid}/events:import': {
     summary: 'Import NDJSON, one event per line, in one transaction',
@@ -81,6 +82,27 @@ export const OPERATIONS: Record<string, Operation> = {
   },
   'POST /feed/tokens': { summary: 'A short-lived token for EventSource (browsers cannot send keys)', access: 'reader', responses: { 201: s.feedTokenSchema } },
   'GET /metrics': { summary: 'Prometheus metrics', access: 'metrics', responses: { 200: text('text/plain; version=0.0.4', 'Prometheus text exposition format') } },
+  'PUT /negotiations/{nid}/review': {
+    summary: 'Require review (or not): writers\' appends become proposals',
+    access: 'admin',
+    body: reviewRequirementSchema,
+    responses: { 200: s.reviewRequirementAnswerSchema },
+    negotiation: true,
+  },
+  'GET /negotiations/{nid}/proposals': { summary: 'The review queue: proposals by status', access: 'writer', query: proposalsParams, responses: { 200: s.proposalsAnswerSchema }, negotiation: true },
+  'POST /negotiations/{nid}/proposals/{id}/accept': {
+    summary: 'Accept a proposal (optionally edited) into the record',
+    description: 'Appends the proposal\'s events (or `events`, the reviewer\'s edit) to the negotiation with every append check, recorded now, with `codedBy` the proposer and `reviewedBy` the reviewer. 409 when the proposal was decided already.',
+    access: 'admin',
+    body: acceptSchema,
+    responses: { 201: s.acceptAnswerSchema, 200: s.acceptAnswerSchema, 404: s.errorSchema, 409: s.errorSchema, 422: s.errorSchema },
+  },
+  'POST /negotiations/{nid}/proposals/{id}/reject': {
+    summary: 'Reject a proposal with a reason (it stays in the review stream)',
+    access: 'admin',
+    body: rejectSchema,
+    responses: { 200: s.rejectAnswerSchema, 404: s.errorSchema, 409: s.errorSchema },
+  },
   'GET /health': { summary: 'Liveness and readiness (always open)', access: 'public', responses: { 200: s.healthSchema, 503: s.healthSchema } },
   'GET /livez': { summary: 'Liveness probe: the process answers (never the database)', access: 'public', responses: { 200: s.livezSchema } },
   'GET /readyz': {

@@ -143,3 +143,22 @@ export const dashboardAnswerSchema = z.object({
   concessions: z.array(n.concessionsAnswerSchema).length(2).nullable().describe('a toward b, then b toward a, from the first day both compare; null before that'),
   inbox: inboxAnswerSchema.shape.items,
 });
+
+/** Review (contract v4): a writer's append while review is required, and the queue. */
+export const proposedSchema = z.object({ proposal: z.uuid().describe('The proposal the append became; nothing entered the record') });
+export const reviewRequirementAnswerSchema = z.object({ required: z.boolean() });
+export const proposalSchema = z.object({
+  id: z.uuid(),
+  status: z.enum(['open', 'accepted', 'rejected']),
+  codedBy: z.string().nullable(),
+  submittedAt: z.string(),
+  events: z.array(z.record(z.string(), z.unknown())).describe('The events as proposed (the request\'s wire form)'),
+  reviewedBy: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  reason: z.string().nullable(),
+  edited: z.boolean().describe('Accepted with the reviewer\'s edit instead of the proposed events'),
+  accepted: z.array(z.uuid()).describe('The ids of the events that entered the record'),
+});
+export const proposalsAnswerSchema = z.object({ required: z.boolean(), proposals: z.array(proposalSchema) });
+export const acceptAnswerSchema = n.appendAnswerSchema.extend({ proposal: z.uuid() });
+export const rejectAnswerSchema = z.object({ proposal: z.uuid(), status: z.literal('rejected') });

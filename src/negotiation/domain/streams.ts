@@ -5,6 +5,13 @@
  */
 export const rulesStream = (negotiationId: string) => `${negotiationId}.rules`;
 export const alertsStream = (negotiationId: string) => `${negotiationId}.alerts`;
+/**
+ * The review of the negotiation's coding: whether it is required, and the proposals. Never in
+ * the record's reads (stances, gaps, alerts, the record's feed and exports): only what a
+ * reviewer accepts enters `<nid>`.
+ */
+export const reviewStream = (negotiationId: string) => `${negotiationId}.review`;
+export const isReviewStream = (streamId: string) => streamId.endsWith('.review');
 /** News pushed to a negotiation, and its watch terms. */
 export const newsStream = (negotiationId: string) => `${negotiationId}.news`;
 /**

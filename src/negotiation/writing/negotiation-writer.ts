@@ -56,21 +56,36 @@ export class NegotiationWriter {
     locate: Locate = (index) => ({ path: ['events', index] }),
     provenance: Provenance = {},
   ): Promise<WriteOutcome> {
+    const events = await this.prepare(inputs, locate, provenance);
+    const result = await this.handler.handle(negotiationId, events, { expectedVersion, ...this.rules(locate) });
+    return { created: result.appended > 0, ...result };
+  }
+
+  /**
+   * Whether `inputs` could be appended now: the same citations and rules as an append, judged
+   * on the negotiation as it is; throws the same RuleViolation, and writes nothing.
+   */
+  async check(negotiationId: string, inputs: EventInput[], locate: Locate = (index) => ({ path: ['events', index] })): Promise<void> {
+    await this.handler.check(negotiationId, await this.prepare(inputs, locate, {}), this.rules(locate));
+  }
+
+  private async prepare(inputs: EventInput[], locate: Locate, provenance: Provenance) {
     const cited = await this.cite(inputs, locate);
-    const events = await this.store.prepareEvents(
+    return this.store.prepareEvents(
       cited.map((input) => toEventToAppend(input, provenance)),
       { validated: true },
     );
+  }
+
+  private rules(locate: Locate) {
     const now = this.clock();
-    const result = await this.handler.handle(negotiationId, events, {
-      expectedVersion,
-      decide: (state, event, index) => {
+    return {
+      decide: (state: NegotiationState, event: Parameters<typeof decide>[1], index: number) => {
         const { path, line } = locate(index);
         return decide(state, event, now).map((found) => ({ ...found, path: [...path, ...found.path], ...(line === undefined ? {} : { line }) }));
       },
-      refuse: (issues) => new RuleViolation(issues),
-    });
-    return { created: result.appended > 0, ...result };
+      refuse: (issues: RuleIssue[]) => new RuleViolation(issues),
+    };
   }
 
   /** The write-side state of a negotiation, caught up with what other writers appended. */
@@ -114,6 +129,8 @@ export class NegotiationWriter {
 export interface Provenance {
   codedBy?: string | null;
   reviewedBy?: string | null;
+  /** The proposal the events were accepted from (review): they cite it. */
+  proposal?: string;
 }
 
 function toEventToAppend(input: EventInput, provenance: Provenance): EventToAppend {
@@ -130,6 +147,7 @@ function toEventToAppend(input: EventInput, provenance: Provenance): EventToAppe
       // Unnamed (null) is not stored: reads answer null either way.
       ...(provenance.codedBy ? { codedBy: provenance.codedBy } : {}),
       ...(provenance.reviewedBy ? { reviewedBy: provenance.reviewedBy } : {}),
+      ...(provenance.proposal ? { proposal: provenance.proposal } : {}),
     },
   };
 }
