@@ -4,7 +4,9 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
-import { acceptSchema, proposalsParams, rejectSchema, reviewRequirementSchema } from '../review/review-requests';
+import { acceptSchema, agreementParams, proposalsParams, rejectSchema, reviewRequirementSchema } from '../review/review-requests';
+import { GetAgreement, type AgreementAnswer } from '../review/agreement.query';
+import { csvFile, wantsCsv } from './tabular';
 import { AcceptProposal, ListProposals, RejectProposal, SetReviewRequired } from '../review/review.commands';
 import { parseWith } from '../shared/parse-with';
 import { Access } from './auth/access';
@@ -50,6 +52,16 @@ export class ReviewController {
     return { ...answer(outcome, response), proposal: outcome.proposal };
   }
 
+  /** Krippendorff's α on the double-coded news items, with intervals and the disagreements. */
+  @Get('agreement')
+  async agreement(@Param('nid') nid: string, @Query() query: unknown, @Req() request: Request) {
+    const { from, to, by, format } = parseWith(agreementParams, query);
+    const id = parseWith(negotiationIdSchema, nid, ['nid']);
+    const answer: AgreementAnswer = await this.queries.execute(new GetAgreement(id, from, to, by));
+    if (!wantsCsv(request, format)) return answer;
+    return csvFile(agreementRows(answer), AGREEMENT_COLUMNS, `${id}-agreement.csv`);
+  }
+
   @Post('proposals/:id/reject')
   @Access('admin')
   @HttpCode(200)
@@ -57,4 +69,15 @@ export class ReviewController {
     const { reason } = parseWith(rejectSchema, body);
     return this.commands.execute(new RejectProposal(parseWith(negotiationIdSchema, nid, ['nid']), parseWith(z.uuid(), id, ['id']), callerOf(request).name ?? null, reason));
   }
+}
+
+export const AGREEMENT_COLUMNS = ['group', 'measure', 'metric', 'estimate', 'low', 'high', 'pairable', 'percentAgreement'] as const;
+
+/** The agreement as a table: one row per measure (and per group with `by`). */
+function* agreementRows(answer: AgreementAnswer): Generator<Record<string, unknown>> {
+  const metric = { value: 'interval', basis: 'nominal', assignment: 'nominal' } as const;
+  for (const measure of ['value', 'basis', 'assignment'] as const) {
+    yield { group: 'all', measure, metric: metric[measure], ...answer.alpha[measure], percentAgreement: measure === 'value' ? answer.percentAgreement : null };
+  }
+  for (const g of answer.groups) yield { group: g.group, measure: 'value', metric: 'interval', ...g.value, percentAgreement: g.percentAgreement };
 }

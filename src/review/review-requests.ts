@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { eventInputSchema } from '../negotiation/domain/requests';
+import { instantOrDateSchema } from '../negotiation/domain/time';
 
 /** PUT /negotiations/{nid}/review */
 export const reviewRequirementSchema = z.object({ required: z.boolean() }).strict();
@@ -9,3 +10,12 @@ export const proposalsParams = z.object({ status: z.enum(['open', 'accepted', 'r
 export const acceptSchema = z.object({ events: z.array(eventInputSchema).min(1).max(10_000).optional() }).strict();
 /** POST …/proposals/{id}/reject */
 export const rejectSchema = z.object({ reason: z.string().trim().min(1).max(2000) }).strict();
+/** GET /negotiations/{nid}/agreement: codings whose occurredAt lies in [from, to]; per issue or per coder pair. */
+export const agreementParams = z
+  .object({
+    from: instantOrDateSchema.optional(),
+    to: instantOrDateSchema.optional(),
+    by: z.enum(['issue', 'pair']).optional(),
+    format: z.enum(['json', 'csv']).optional(),
+  })
+  .strict();

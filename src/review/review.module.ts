@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { GetAgreementHandler } from './agreement.query';
 import { reviewHandlers } from './review.commands';
 
 /** Review of a negotiation's coding: the requirement, proposals, acceptance and rejection. */
-@Module({ providers: [...reviewHandlers] })
+@Module({ providers: [...reviewHandlers, GetAgreementHandler] })
 export class ReviewModule {}

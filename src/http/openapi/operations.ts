@@ -3,7 +3,7 @@ import { changeRuleSchema, createRuleSchema } from '../../alerting/alert-rules';
 import { appendRequestSchema } from '../../negotiation/domain/requests';
 import { asOfParams, gapsParams, outcomeParams, pageFormatParams, panelParams, seriesParams } from '../../negotiation/reading/as-of-params';
 import { registerSourceSchema, watchTermsSchema } from '../../news/news-events';
-import { acceptSchema, proposalsParams, rejectSchema, reviewRequirementSchema } from '../../review/review-requests';
+import { acceptSchema, agreementParams, proposalsParams, rejectSchema, reviewRequirementSchema } from '../../review/review-requests';
 import * as params from '../params';
 import * as n from './negotiation-responses';
 import * as s from './service-responses';
@@ -96,6 +96,14 @@ export const OPERATIONS: Record<string, Operation> = {
     access: 'admin',
     body: acceptSchema,
     responses: { 201: s.acceptAnswerSchema, 200: s.acceptAnswerSchema, 404: s.errorSchema, 409: s.errorSchema, 422: s.errorSchema },
+  },
+  'GET /negotiations/{nid}/agreement': {
+    summary: "Inter-coder agreement: Krippendorff's α on double-coded news items, with intervals and disagreements",
+    access: 'reader',
+    query: agreementParams,
+    responses: { 200: s.agreementAnswerSchema },
+    csv: true,
+    negotiation: true,
   },
   'POST /negotiations/{nid}/proposals/{id}/reject': {
     summary: 'Reject a proposal with a reason (it stays in the review stream)',

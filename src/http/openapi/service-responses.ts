@@ -162,3 +162,24 @@ export const proposalSchema = z.object({
 export const proposalsAnswerSchema = z.object({ required: z.boolean(), proposals: z.array(proposalSchema) });
 export const acceptAnswerSchema = n.appendAnswerSchema.extend({ proposal: z.uuid() });
 export const rejectAnswerSchema = z.object({ proposal: z.uuid(), status: z.literal('rejected') });
+
+const alphaFigure = z.object({
+  estimate: z.number().nullable().describe("Krippendorff's α; null when nothing is pairable or every value is the same"),
+  low: z.number().nullable().describe('Bootstrap 95 % interval (units resampled, 1,000 draws, seeded)'),
+  high: z.number().nullable(),
+  pairable: z.number().int().describe('Values in units coded by two or more'),
+});
+export const agreementAnswerSchema = z.object({
+  units: z.number().int().describe('News items coded by two or more people'),
+  pairable: z.number().int(),
+  coders: z.array(z.string()),
+  alpha: z.object({
+    value: alphaFigure.describe('Interval metric on values mapped to 0–100 on each issue\'s scale; a unit is (item, party, issue)'),
+    basis: alphaFigure.describe('Nominal metric on basis (quoted, paraphrased, inferred)'),
+    assignment: alphaFigure.describe('Nominal metric on the (party, issue) pairs each coder coded an item to'),
+  }),
+  percentAgreement: z.number().nullable().describe('Share of pairable (item, party, issue) units on which every coder gave the same value, in %'),
+  by: z.enum(['issue', 'pair']).nullable(),
+  groups: z.array(z.object({ group: z.string(), value: alphaFigure, percentAgreement: z.number().nullable() })),
+  disagreements: z.array(z.object({ item: z.string(), party: z.string(), issue: z.string(), codings: z.array(z.object({ coder: z.string(), value: z.number(), basis: z.string().nullable() })) })),
+});
