@@ -10,6 +10,7 @@ import { registerImport } from './cli/import.command';
 import { registerNews } from './cli/news.command';
 import { registerPanel } from './cli/panel.command';
 import { registerReads } from './cli/read.commands';
+import { registerAgreement } from './cli/agreement.command';
 import { registerRebuild } from './cli/rebuild.command';
 import { startServer } from './server';
 
@@ -44,6 +45,7 @@ registerImport(program);
 registerNews(program);
 registerPanel(program);
 registerReads(program);
+registerAgreement(program);
 registerRebuild(program);
 registerAlerts(program);
 registerBackup(program);

@@ -13,7 +13,7 @@ import type { Outcome } from '../negotiation/analysis/outcomes';
 import type { Zone } from '../negotiation/analysis/zones';
 import { GetVersion, versionSchema } from '../negotiation/reading/get-version.query';
 
-interface ReadOptions {
+export interface ReadOptions {
   negotiation: string;
   at?: string;
   knownAt?: string;
@@ -124,7 +124,7 @@ function registerAnalyses(program: Command, common: (command: Command) => Comman
     });
 }
 
-async function read<T>(
+export async function read<T>(
   options: ReadOptions,
   route: string,
   local: (bus: QueryBus, negotiationId: string) => Promise<T>,
@@ -142,6 +142,6 @@ async function read<T>(
   }
 }
 
-function print(value: unknown): void {
+export function print(value: unknown): void {
   process.stdout.write(typeof value === 'string' ? `${value}\n` : `${JSON.stringify(value, null, 2)}\n`);
 }

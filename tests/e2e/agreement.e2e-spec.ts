@@ -1,8 +1,13 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { krippendorffAlpha } from '../../src/review/krippendorff';
 import { call, startTestApp, type TestApp } from '../support/app';
 import { setup } from '../support/builders';
 
+const run = promisify(execFile);
+const CLI = join(__dirname, '../../dist/src/cli.js');
 const KEYS = 'writer:alice:alice-key-0001,writer:bob:bob-key-00002,writer:carol:carol-key-003,admin:rita:rita-admin-key';
 const KEY: Record<string, string> = { alice: 'alice-key-0001', bob: 'bob-key-00002', carol: 'carol-key-003', rita: 'rita-admin-key' };
 const NID = 'coded-twice';
@@ -88,6 +93,17 @@ describe("inter-coder agreement (Krippendorff's α) over double-coded news", () 
     const rows: Record<string, string>[] = parse(await csv.text(), { columns: true });
     expect(rows.map((r) => `${r.group}:${r.measure}`)).toEqual(['all:value', 'all:basis', 'all:assignment', 'alice+bob:value', 'alice+carol:value', 'bob+carol:value']);
     expect(Number(rows[4]!.estimate)).toBe(1);
+  });
+
+  it('the CLI answers the same, as a table or --json', async () => {
+    const env = { ...process.env, DATABASE_URL: app.database.url, LOG_LEVEL: 'silent' };
+    const json = JSON.parse((await run('node', [CLI, 'agreement', '-n', NID, '--by', 'pair', '--json'], { env })).stdout);
+    expect(json).toEqual((await as('rita', 'GET', `/negotiations/${NID}/agreement?by=pair`)).body);
+    const table = (await run('node', [CLI, 'agreement', '-n', NID], { env })).stdout;
+    expect(table).toMatch(/^60 items coded by two or more \(alice, bob, carol\)/);
+    expect(table).toContain('assignment (nominal)');
+    const bad = await run('node', [CLI, 'agreement', '-n', NID, '--by', 'coder'], { env }).catch((error: { code: number; stderr: string }) => error);
+    expect(bad).toMatchObject({ code: 1, stderr: expect.stringMatching(/by/) });
   });
 
   it('names the bad parameter (400), and 404 for an unknown negotiation', async () => {
