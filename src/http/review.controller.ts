@@ -31,15 +31,18 @@ export class ReviewController {
   @Put('review')
   @Access('admin')
   require(@Param('nid') nid: string, @Body() body: unknown, @Req() request: Request) {
-    const { required } = parseWith(reviewRequirementSchema, body);
-    return this.commands.execute(new SetReviewRequired(parseWith(negotiationIdSchema, nid, ['nid']), required, callerOf(request).name ?? null));
+    const { required, doubleCoding } = parseWith(reviewRequirementSchema, body);
+    return this.commands.execute(new SetReviewRequired(parseWith(negotiationIdSchema, nid, ['nid']), required, callerOf(request).name ?? null, doubleCoding));
   }
 
   @Get('proposals')
   @Access('writer')
-  list(@Param('nid') nid: string, @Query() query: unknown) {
+  list(@Param('nid') nid: string, @Query() query: unknown, @Req() request: Request) {
     const { status } = parseWith(proposalsParams, query);
-    return this.queries.execute(new ListProposals(parseWith(negotiationIdSchema, nid, ['nid']), status));
+    const caller = callerOf(request);
+    // Reviewers (admins, or everyone on a server without keys) see all; coders code blind.
+    const viewer = { reviewer: caller.role === 'admin' || caller.role === 'anonymous', name: caller.name ?? null };
+    return this.queries.execute(new ListProposals(parseWith(negotiationIdSchema, nid, ['nid']), status, viewer));
   }
 
   @Post('proposals/:id/accept')

@@ -10,7 +10,8 @@ const who = personName.nullable();
  * request's wire form): they enter the negotiation's own stream only when accepted.
  */
 export const reviewEventSchemas = {
-  ReviewRequirementSet: z.object({ required: z.boolean(), by: who }),
+  /** `doubleCoding`: the share of news items two coders code blind (0, the default: none). */
+  ReviewRequirementSet: z.object({ required: z.boolean(), by: who, doubleCoding: z.number().min(0).max(1).optional() }),
   /** The proposal's id is this event's id. */
   ProposalSubmitted: z.object({ codedBy: who, events: z.array(z.record(z.string(), z.unknown())).min(1) }),
   ProposalAccepted: z.object({

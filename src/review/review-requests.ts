@@ -3,7 +3,13 @@ import { eventInputSchema } from '../negotiation/domain/requests';
 import { instantOrDateSchema } from '../negotiation/domain/time';
 
 /** PUT /negotiations/{nid}/review */
-export const reviewRequirementSchema = z.object({ required: z.boolean() }).strict();
+export const reviewRequirementSchema = z
+  .object({
+    required: z.boolean(),
+    /** The share of news items two coders code blind (0 to 1; 0, the default, samples none). */
+    doubleCoding: z.number().min(0).max(1).optional(),
+  })
+  .strict();
 /** GET /negotiations/{nid}/proposals */
 export const proposalsParams = z.object({ status: z.enum(['open', 'accepted', 'rejected']).optional() }).strict();
 /** POST …/proposals/{id}/accept: the reviewer's edit, when the proposal's events are not taken as they are. */

@@ -7,7 +7,10 @@ import { eventInputSchema, type EventInput } from '../negotiation/domain/request
 import { reviewStream } from '../negotiation/domain/streams';
 import { NegotiationWriter, type WriteOutcome } from '../negotiation/writing/negotiation-writer';
 import { DomainError, InvalidRequest } from '../shared/domain-error';
-import { reviewState, type Proposal, type ProposalStatus, type ReviewState } from './review-state';
+import { createHash } from 'node:crypto';
+import { citedItems, reviewState, sampled, visibleTo, type Proposal, type ProposalStatus, type ReviewState } from './review-state';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** Namespace of the ids given to a proposal's events when they enter the record: UUIDv5(proposal/variant/index). */
 const ACCEPTED_EVENT = '5d0c7e1e-6a4b-4f4e-9a57-7c1f0b2a9d31';
@@ -35,8 +38,8 @@ async function requireExisting(writer: NegotiationWriter, negotiationId: string)
   requireNegotiation(negotiationId, (await writer.stateOf(negotiationId)).version);
 }
 
-export class SetReviewRequired extends Command<{ required: boolean }> {
-  constructor(readonly negotiationId: string, readonly required: boolean, readonly by: string | null) {
+export class SetReviewRequired extends Command<{ required: boolean; doubleCoding: number }> {
+  constructor(readonly negotiationId: string, readonly required: boolean, readonly by: string | null, readonly doubleCoding = 0) {
     super();
   }
 }
@@ -45,10 +48,10 @@ export class SetReviewRequired extends Command<{ required: boolean }> {
 export class SetReviewRequiredHandler implements ICommandHandler<SetReviewRequired> {
   constructor(private readonly store: EventStore, private readonly writer: NegotiationWriter) {}
 
-  async execute({ negotiationId, required, by }: SetReviewRequired) {
+  async execute({ negotiationId, required, by, doubleCoding }: SetReviewRequired) {
     await requireExisting(this.writer, negotiationId);
-    await this.store.appendToStream(reviewStream(negotiationId), [{ type: 'ReviewRequirementSet', occurredAt: new Date(), data: { required, by } }]);
-    return { required };
+    await this.store.appendToStream(reviewStream(negotiationId), [{ type: 'ReviewRequirementSet', occurredAt: new Date(), data: { required, by, doubleCoding } }]);
+    return { required, doubleCoding };
   }
 }
 
@@ -95,8 +98,18 @@ export class SubmitProposalHandler implements ICommandHandler<SubmitProposal> {
   }
 }
 
-export class ListProposals extends Query<{ required: boolean; proposals: Proposal[] }> {
-  constructor(readonly negotiationId: string, readonly status?: ProposalStatus) {
+export interface ListedProposal extends Proposal {
+  /** It cites a news item sampled for double coding. */
+  doubleCoded: boolean;
+}
+
+export class ListProposals extends Query<{ required: boolean; doubleCoding: number; proposals: ListedProposal[]; hidden: number }> {
+  constructor(
+    readonly negotiationId: string,
+    readonly status?: ProposalStatus,
+    /** Who asks: a reviewer sees every proposal; a coder codes sampled items blind. */
+    readonly viewer: { reviewer: boolean; name: string | null } = { reviewer: true, name: null },
+  ) {
     super();
   }
 }
@@ -105,11 +118,14 @@ export class ListProposals extends Query<{ required: boolean; proposals: Proposa
 export class ListProposalsHandler implements IQueryHandler<ListProposals> {
   constructor(private readonly store: EventStore, private readonly writer: NegotiationWriter) {}
 
-  async execute({ negotiationId, status }: ListProposals) {
+  async execute({ negotiationId, status, viewer }: ListProposals) {
     await requireExisting(this.writer, negotiationId);
     const state = await readReview(this.store, negotiationId);
-    const proposals = [...state.proposals.values()].filter((p) => !status || p.status === status);
-    return { required: state.required, proposals };
+    const isSampled = (item: string) => sampled(negotiationId, item, state.doubleCoding, sha256);
+    const visible = viewer.reviewer ? () => true : visibleTo(state, viewer.name, isSampled);
+    const matching = [...state.proposals.values()].filter((p) => !status || p.status === status);
+    const proposals = matching.filter(visible).map((p) => ({ ...p, doubleCoded: citedItems(p).some(isSampled) }));
+    return { required: state.required, doubleCoding: state.doubleCoding, proposals, hidden: matching.length - proposals.length };
   }
 }
 

@@ -42,7 +42,8 @@ describe("inter-coder agreement (Krippendorff's α) over double-coded news", () 
     const news = await as('alice', 'POST', `/negotiations/${NID}/news`, { items: Array.from({ length: ITEMS }, (_, i) => ({ guid: `item-${i}`, title: `Crimea report ${i}`, publishedAt: '2025-04-20' })) });
     expect(news.status).toBe(201);
     const ids: string[] = news.body.items.map((item: { id: string }) => item.id);
-    expect((await as('rita', 'PUT', `/negotiations/${NID}/review`, { required: true })).status).toBe(200);
+    // Every item sampled for double coding: coders code blind.
+    expect((await as('rita', 'PUT', `/negotiations/${NID}/review`, { required: true, doubleCoding: 1 })).body).toEqual({ required: true, doubleCoding: 1 });
     for (const c of codings()) {
       const event = { type: 'PositionStated', occurredAt: '2025-04-20T12:00:00Z', data: { party: c.party, issue: 'crimea', value: c.value, basis: c.basis }, source: { itemId: ids[c.item] } };
       const answer = await as(c.coder, 'POST', `/negotiations/${NID}/events`, { events: [event] });
@@ -104,6 +105,31 @@ describe("inter-coder agreement (Krippendorff's α) over double-coded news", () 
     expect(table).toContain('assignment (nominal)');
     const bad = await run('node', [CLI, 'agreement', '-n', NID, '--by', 'coder'], { env }).catch((error: { code: number; stderr: string }) => error);
     expect(bad).toMatchObject({ code: 1, stderr: expect.stringMatching(/by/) });
+  });
+
+  it("codes blind: a coder sees another's proposal on a sampled item only after submitting their own; the reviewer sees all", async () => {
+    const [item] = (await as('alice', 'POST', `/negotiations/${NID}/news`, { items: [{ guid: 'blind-1', title: 'Crimea, once more', publishedAt: '2025-04-21' }] })).body.items;
+    const coding = (value: number) => ({ events: [{ type: 'PositionStated', occurredAt: '2025-04-21T12:00:00Z', data: { party: 'us', issue: 'crimea', value }, source: { itemId: item.id } }] });
+    const alices = (await as('alice', 'POST', `/negotiations/${NID}/events`, coding(40))).body.proposal;
+    const seen = async (who: string) => {
+      const answer = (await as(who, 'GET', `/negotiations/${NID}/proposals?status=open`)).body;
+      return { ids: answer.proposals.map((p: { id: string }) => p.id), hidden: answer.hidden };
+    };
+    expect((await seen('bob')).ids).not.toContain(alices);
+    expect((await seen('bob')).hidden).toBeGreaterThanOrEqual(1);
+    expect((await seen('alice')).ids).toContain(alices);
+    expect((await seen('rita')).ids).toContain(alices);
+    expect((await seen('rita')).hidden).toBe(0);
+    const bobs = (await as('bob', 'POST', `/negotiations/${NID}/events`, coding(60))).body.proposal;
+    expect((await seen('bob')).ids).toEqual(expect.arrayContaining([alices, bobs]));
+    expect((await seen('carol')).ids).not.toContain(bobs);
+    const listed = (await as('rita', 'GET', `/negotiations/${NID}/proposals?status=open`)).body.proposals.find((p: { id: string }) => p.id === alices);
+    expect(listed.doubleCoded).toBe(true);
+    // The reviewer adjudicates: one accepted, the other rejected with the reason; both recorded.
+    expect((await as('rita', 'POST', `/negotiations/${NID}/proposals/${bobs}/accept`, {})).status).toBe(201);
+    expect((await as('rita', 'POST', `/negotiations/${NID}/proposals/${alices}/reject`, { reason: 'adjudicated: the report says 60' })).status).toBe(200);
+    // Decided proposals are visible to every coder.
+    expect((await as('carol', 'GET', `/negotiations/${NID}/proposals?status=rejected`)).body.proposals).toEqual([expect.objectContaining({ id: alices, reason: 'adjudicated: the report says 60' })]);
   });
 
   it('names the bad parameter (400), and 404 for an unknown negotiation', async () => {

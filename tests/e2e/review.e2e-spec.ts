@@ -48,7 +48,7 @@ describe('review before the record', () => {
     const bad = await as(RITA, 'PUT', `/negotiations/${NID}/review`, { required: 'yes' });
     expect(bad.status).toBe(400);
     expect(bad.body.issues[0].path).toEqual(['required']);
-    expect((await as(RITA, 'PUT', `/negotiations/${NID}/review`, { required: true })).body).toEqual({ required: true });
+    expect((await as(RITA, 'PUT', `/negotiations/${NID}/review`, { required: true })).body).toEqual({ required: true, doubleCoding: 0 });
   });
 
   it("turns a writer's append into a proposal that no read of the record sees", async () => {
@@ -129,7 +129,7 @@ describe('review before the record', () => {
   });
 
   it('lifting the requirement lets writers append straight again', async () => {
-    expect((await as(RITA, 'PUT', `/negotiations/${NID}/review`, { required: false })).body).toEqual({ required: false });
+    expect((await as(RITA, 'PUT', `/negotiations/${NID}/review`, { required: false })).body).toEqual({ required: false, doubleCoding: 0 });
     const direct = await as(BOB, 'POST', `/negotiations/${NID}/events`, { events: [stated('us', 'crimea', 40, '2025-04-22')] });
     expect(direct.status).toBe(201);
     expect((await as(RITA, 'GET', `/negotiations/${NID}/events`)).body.events.at(-1)).toMatchObject({ codedBy: 'bob', reviewedBy: null });

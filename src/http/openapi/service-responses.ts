@@ -146,7 +146,7 @@ export const dashboardAnswerSchema = z.object({
 
 /** Review (contract v4): a writer's append while review is required, and the queue. */
 export const proposedSchema = z.object({ proposal: z.uuid().describe('The proposal the append became; nothing entered the record') });
-export const reviewRequirementAnswerSchema = z.object({ required: z.boolean() });
+export const reviewRequirementAnswerSchema = z.object({ required: z.boolean(), doubleCoding: z.number() });
 export const proposalSchema = z.object({
   id: z.uuid(),
   status: z.enum(['open', 'accepted', 'rejected']),
@@ -158,8 +158,14 @@ export const proposalSchema = z.object({
   reason: z.string().nullable(),
   edited: z.boolean().describe('Accepted with the reviewer\'s edit instead of the proposed events'),
   accepted: z.array(z.uuid()).describe('The ids of the events that entered the record'),
+  doubleCoded: z.boolean().describe('It cites a news item sampled for double coding'),
 });
-export const proposalsAnswerSchema = z.object({ required: z.boolean(), proposals: z.array(proposalSchema) });
+export const proposalsAnswerSchema = z.object({
+  required: z.boolean(),
+  doubleCoding: z.number().describe('The share of news items sampled for blind double coding'),
+  proposals: z.array(proposalSchema),
+  hidden: z.number().int().describe("Other coders' open proposals on sampled items this coder has not coded yet (blind)"),
+});
 export const acceptAnswerSchema = n.appendAnswerSchema.extend({ proposal: z.uuid() });
 export const rejectAnswerSchema = z.object({ proposal: z.uuid(), status: z.literal('rejected') });
 
