@@ -99,6 +99,15 @@ describe('review before the record', () => {
     expect(await usOnCrimea()).toBe(35);
     const entered = (await as(RITA, 'GET', `/negotiations/${NID}/events`)).body.events.at(-1);
     expect(entered).toMatchObject({ id: accepted.body.events[0].id, codedBy: 'alice', reviewedBy: 'rita', data: { value: 35 } });
+    // The panel (JSON and CSV) and the party's history name the coder and the reviewer.
+    const panel = (await as(RITA, 'GET', `/negotiations/${NID}/panel?from=2025-04-21&to=2025-04-21`)).body.rows;
+    expect(panel.find((r: { party: string; issue: string }) => r.party === 'us' && r.issue === 'crimea')).toMatchObject({ value: 35, codedBy: 'alice', reviewedBy: 'rita' });
+    const csv = await (await fetch(`${app.url}/negotiations/${NID}/panel?from=2025-04-21&to=2025-04-21&format=csv`, { headers: { authorization: `Bearer ${RITA}` } })).text();
+    expect(csv.split('\n')[0]).toMatch(/,codedBy,reviewedBy$/);
+    expect(csv).toMatch(/,us,crimea,35,.*,alice,rita\n/);
+    const history = (await as(RITA, 'GET', `/negotiations/${NID}/parties/us/history`)).body.changes;
+    expect(history.at(-1)).toMatchObject({ value: 35, codedBy: 'alice', reviewedBy: 'rita' });
+    expect(history[0]).toMatchObject({ value: 90, codedBy: 'rita', reviewedBy: null });
     // Now 35 against Russia's 100: the gap crossed 50, and the rule fired on the accepted event.
     const alerts = await alertsAfter(accepted.headers.get('parley-position'));
     expect(alerts).toEqual([expect.objectContaining({ type: 'AlertFired', data: expect.objectContaining({ triggeringEvent: expect.objectContaining({ id: entered.id }) }) })]);

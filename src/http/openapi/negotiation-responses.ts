@@ -133,6 +133,8 @@ export const panelAnswerSchema = z.object({
       source: nullable(source),
       recordedAt: instant,
       scale: z.object({ min: z.number(), max: z.number() }),
+      codedBy: nullable(z.string()).describe('Who coded the event that set the stance'),
+      reviewedBy: nullable(z.string()).describe('Who accepted it in review'),
     }),
   ),
 });
@@ -200,6 +202,8 @@ export const historyAnswerSchema = z.object({
       confidence: nullable(z.number()),
       basis: nullable(z.string()),
       datePrecision: nullable(z.string()),
+      codedBy: nullable(z.string()).describe('Who coded the event behind the change'),
+      reviewedBy: nullable(z.string()).describe('Who accepted it in review'),
     }),
   ),
 });

@@ -1,3 +1,4 @@
+import { codersOf, type Coders } from '../reading/coders';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { concessions, type Concession } from './concessions';
 import { outcomes, type Outcome, type OutcomeModel } from './outcomes';
@@ -97,7 +98,7 @@ export class GetConcessionsHandler implements IQueryHandler<GetConcessions> {
   }
 }
 
-export class GetHistory extends Query<{ party: string; knownAt: string; changes: TimelineFact[] }> {
+export class GetHistory extends Query<{ party: string; knownAt: string; changes: (TimelineFact & Coders)[] }> {
   constructor(readonly negotiationId: string, readonly party: string, readonly query: Omit<AsOfQuery, 'at'>, readonly issue?: string, readonly read?: ReadContext) {
     super();
   }
@@ -111,7 +112,9 @@ export class GetHistoryHandler implements IQueryHandler<GetHistory> {
   async execute({ negotiationId, party, query, issue, read }: GetHistory) {
     const { db, asOf } = await openAsOf(this.gate, negotiationId, query, read);
     checkParties([party], (await partiesKnown(db, negotiationId, asOf.knownAt, asOf.upTo)).map((p) => p.party), [['party']]);
-    return { party, knownAt: asOf.knownAt.toISOString(), changes: await timelineOf(db, negotiationId, [party], asOf, issue) };
+    const changes = await timelineOf(db, negotiationId, [party], asOf, issue);
+    const coders = await codersOf(db, changes.map((c) => c.eventId));
+    return { party, knownAt: asOf.knownAt.toISOString(), changes: changes.map((change) => ({ ...change, ...coders(change.eventId) })) };
   }
 }
 

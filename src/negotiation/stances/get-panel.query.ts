@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { CONFIG, type Config } from '../../config/config';
+import { codersOf } from '../reading/coders';
 import { InvalidRequest } from '../../shared/domain-error';
 import { ReadGate, type ReadContext } from '../../projection-runner/read-gate';
 import { openAsOf, type AsOfQuery } from '../reading/open-as-of';
@@ -24,6 +25,9 @@ export interface PanelRow {
   source: Source | null;
   recordedAt: string;
   scale: { min: number; max: number };
+  /** Who coded the event that set the stance, and who accepted it in review (null: unnamed, or not reviewed). */
+  codedBy: string | null;
+  reviewedBy: string | null;
 }
 
 export interface Panel {
@@ -63,6 +67,7 @@ export class GetPanelHandler implements IQueryHandler<GetPanel> {
       }]);
     }
     const timeline = await timelineOf(db, negotiationId, parties.map((p) => p.party), asOf);
+    const coders = await codersOf(db, timeline.map((fact) => fact.eventId));
     function* rows(): Generator<PanelRow> {
       for (const { at, held } of stancesAlong(timeline, points)) {
         for (const party of parties) {
@@ -84,6 +89,7 @@ export class GetPanelHandler implements IQueryHandler<GetPanel> {
               source: stance.source,
               recordedAt: stance.recordedAt.toISOString(),
               scale: { min: issue.scale.min, max: issue.scale.max },
+              ...coders(stance.eventId),
             };
           }
         }
@@ -97,6 +103,7 @@ export class GetPanelHandler implements IQueryHandler<GetPanel> {
 export const PANEL_COLUMNS = [
   'at', 'party', 'issue', 'value', 'salience', 'confidence', 'uncertaintyLow', 'uncertaintyHigh', 'basis', 'since', 'sincePrecision',
   'eventId', 'sourceUrl', 'sourcePublisher', 'sourcePublishedAt', 'sourceItemId', 'recordedAt', 'scaleMin', 'scaleMax',
+  'codedBy', 'reviewedBy',
 ] as const;
 
 /** Panel rows as CSV records, one by one (the panel is never held whole). */
