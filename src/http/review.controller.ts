@@ -4,7 +4,10 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
-import { acceptSchema, agreementParams, proposalsParams, rejectSchema, reviewRequirementSchema } from '../review/review-requests';
+import { acceptSchema, agreementParams, proposalsParams, provenanceParams, rejectSchema, reviewRequirementSchema } from '../review/review-requests';
+import { GetProvenance } from '../review/provenance.query';
+import { ReadAt } from './read-context';
+import type { ReadContext } from '../projection-runner/read-gate';
 import { GetAgreement, type AgreementAnswer } from '../review/agreement.query';
 import { csvFile, wantsCsv } from './tabular';
 import { AcceptProposal, ListProposals, RejectProposal, SetReviewRequired } from '../review/review.commands';
@@ -63,6 +66,13 @@ export class ReviewController {
     const answer: AgreementAnswer = await this.queries.execute(new GetAgreement(id, from, to, by));
     if (!wantsCsv(request, format)) return answer;
     return csvFile(agreementRows(answer), AGREEMENT_COLUMNS, `${id}-agreement.csv`);
+  }
+
+  /** Where one stance cell comes from: event, coders, reviewer, corrections, proposal, news item. */
+  @Get('provenance')
+  provenance(@Param('nid') nid: string, @Query() query: unknown, @ReadAt() read: ReadContext) {
+    const { party, issue, ...asOf } = parseWith(provenanceParams, query);
+    return this.queries.execute(new GetProvenance(parseWith(negotiationIdSchema, nid, ['nid']), party, issue, asOf, read));
   }
 
   @Post('proposals/:id/reject')

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { slugSchema } from '../negotiation/domain/events';
 import { eventInputSchema } from '../negotiation/domain/requests';
+import { asOfParams } from '../negotiation/reading/as-of-params';
 import { instantOrDateSchema } from '../negotiation/domain/time';
 
 /** PUT /negotiations/{nid}/review */
@@ -25,3 +27,5 @@ export const agreementParams = z
     format: z.enum(['json', 'csv']).optional(),
   })
   .strict();
+/** GET /negotiations/{nid}/provenance: one stance cell (party, issue), as of any as-of read. */
+export const provenanceParams = asOfParams.extend({ party: slugSchema, issue: slugSchema });

@@ -132,6 +132,21 @@ describe("inter-coder agreement (Krippendorff's α) over double-coded news", () 
     expect((await as('carol', 'GET', `/negotiations/${NID}/proposals?status=rejected`)).body.proposals).toEqual([expect.objectContaining({ id: alices, reason: 'adjudicated: the report says 60' })]);
   });
 
+  it("names a cell's provenance in one request: event, coder, reviewer, proposal, every coding of its item, the item", async () => {
+    const cell = (await as('alice', 'GET', `/negotiations/${NID}/provenance?party=us&issue=crimea&at=2025-04-21`)).body;
+    expect(cell.stance).toMatchObject({ party: 'us', issue: 'crimea', value: 60 });
+    expect(cell.event).toMatchObject({ id: cell.stance.eventId, codedBy: 'bob', reviewedBy: 'rita' });
+    expect(cell.proposal).toMatchObject({ codedBy: 'bob', status: 'accepted', reviewedBy: 'rita', edited: false });
+    expect(cell.codings.map((c: { codedBy: string; status: string }) => `${c.codedBy}:${c.status}`).sort()).toEqual(['alice:rejected', 'bob:accepted']);
+    expect(cell.newsItem).toMatchObject({ title: 'Crimea, once more', publishedAt: expect.stringMatching(/^2025-04-21/) });
+    expect(cell.amendments).toEqual([]);
+    const empty = (await as('alice', 'GET', `/negotiations/${NID}/provenance?party=russia&issue=sanctions`)).body;
+    expect(empty).toMatchObject({ stance: null, event: null, proposal: null, codings: [], newsItem: null });
+    const bad = await as('alice', 'GET', `/negotiations/${NID}/provenance?party=us`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues[0].path).toEqual(['issue']);
+  });
+
   it('names the bad parameter (400), and 404 for an unknown negotiation', async () => {
     const bad = await as('rita', 'GET', `/negotiations/${NID}/agreement?by=coder`);
     expect(bad.status).toBe(400);

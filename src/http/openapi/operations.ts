@@ -3,7 +3,7 @@ import { changeRuleSchema, createRuleSchema } from '../../alerting/alert-rules';
 import { appendRequestSchema } from '../../negotiation/domain/requests';
 import { asOfParams, gapsParams, outcomeParams, pageFormatParams, panelParams, seriesParams } from '../../negotiation/reading/as-of-params';
 import { registerSourceSchema, watchTermsSchema } from '../../news/news-events';
-import { acceptSchema, agreementParams, proposalsParams, rejectSchema, reviewRequirementSchema } from '../../review/review-requests';
+import { acceptSchema, agreementParams, proposalsParams, provenanceParams, rejectSchema, reviewRequirementSchema } from '../../review/review-requests';
 import * as params from '../params';
 import * as n from './negotiation-responses';
 import * as s from './service-responses';
@@ -96,6 +96,13 @@ export const OPERATIONS: Record<string, Operation> = {
     access: 'admin',
     body: acceptSchema,
     responses: { 201: s.acceptAnswerSchema, 200: s.acceptAnswerSchema, 404: s.errorSchema, 409: s.errorSchema, 422: s.errorSchema },
+  },
+  'GET /negotiations/{nid}/provenance': {
+    summary: 'Where one stance cell comes from: the event, its coder and reviewer, corrections, the proposal, every coding of its news item, the item',
+    access: 'reader',
+    query: provenanceParams,
+    responses: { 200: s.provenanceAnswerSchema },
+    negotiation: true,
   },
   'GET /negotiations/{nid}/agreement': {
     summary: "Inter-coder agreement: Krippendorff's α on double-coded news items, with intervals and disagreements",

@@ -189,3 +189,17 @@ export const agreementAnswerSchema = z.object({
   groups: z.array(z.object({ group: z.string(), value: alphaFigure, percentAgreement: z.number().nullable() })),
   disagreements: z.array(z.object({ item: z.string(), party: z.string(), issue: z.string(), codings: z.array(z.object({ coder: z.string(), value: z.number(), basis: z.string().nullable() })) })),
 });
+
+/** GET /negotiations/{nid}/provenance */
+export const provenanceAnswerSchema = z.object({
+  at: z.string(),
+  knownAt: z.string(),
+  party: z.string(),
+  issue: z.string(),
+  stance: n.stancesAnswerSchema.shape.stances.element.nullable().describe('The cell as /stances answers it; null when the party holds no stance on the issue'),
+  event: eventSchema.nullable().describe('The event that set it, with codedBy and reviewedBy'),
+  amendments: z.array(eventSchema).describe('Its corrections and retractions known at knownAt'),
+  proposal: proposalSchema.omit({ events: true, doubleCoded: true }).nullable().describe('The proposal it entered the record through'),
+  codings: z.array(z.object({ proposal: z.uuid(), codedBy: z.string().nullable(), status: z.string(), events: z.array(z.record(z.string(), z.unknown())) })).describe("Every coder's proposal on the same news item"),
+  newsItem: z.object({ id: z.string(), title: z.string(), url: z.string().nullable(), publisher: z.string().nullable(), publishedAt: z.string().nullable() }).nullable(),
+});
