@@ -7,6 +7,7 @@ import { connectFeed, reconnectLater } from './live.js';
 import { renderAlerts, renderConcessions, renderGapSummary, renderOutcomes, renderZones } from './panels/analysis.js';
 import { fillPairSelects, renderChart } from './panels/gap-chart.js';
 import { renderInbox } from './panels/inbox.js';
+import './panels/review.js';
 import { renderLegend, renderMatrix } from './panels/matrix.js';
 import { latestEvents, olderEvents, renderTimeline } from './panels/timeline.js';
 import { setUpSlider, showAtLabel, stepToEvent } from './slider.js';

@@ -64,8 +64,11 @@ $('code-form').addEventListener('submit', async (e) => {
     source: { itemId: store.codingItem.id, title: store.codingItem.title },
   };
   try {
-    await api(`/negotiations/${state.n}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events: [event] }) });
-    $('code-result').textContent = 'Coded. The item leaves the inbox; the position cites it.';
+    const answer = await api(`/negotiations/${state.n}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events: [event] }) });
+    // While the negotiation requires review a writer's coding is a proposal (202): a reviewer takes it into the record.
+    $('code-result').textContent = answer.proposal
+      ? 'Sent for review: the position enters the record when a reviewer accepts it.'
+      : 'Coded. The item leaves the inbox; the position cites it.';
     store.codingItem = null;
     $('code-form').hidden = true;
     await requestRefresh();

@@ -157,6 +157,16 @@ export function showDetail(party, issue, stance) {
   else cite.append(src.title ?? 'none given');
   if (src.publisher) cite.append(` — ${src.publisher}${src.publishedAt ? `, ${src.publishedAt}` : ''}`);
   detail.append(cite);
+  // Who coded it and who accepted it, and every coder's reading of its news item (provenance).
+  api(`/negotiations/${state.n}/provenance?party=${party.party}&issue=${issue.issue}${state.at ? `&at=${state.at}` : ''}${knownAtQuery()}`)
+    .then((cell) => {
+      if (!cell.event) return;
+      const who = Object.assign(document.createElement('p'), { className: 'provenance' });
+      who.textContent = `Coded by ${cell.event.codedBy ?? 'an unnamed key'}${cell.event.reviewedBy ? ` · reviewed by ${cell.event.reviewedBy}` : ''}`;
+      if (cell.codings.length > 1) who.textContent += ` · coded by ${cell.codings.length}: ${cell.codings.map((c) => `${c.codedBy ?? '?'} (${c.status})`).join(', ')}`;
+      detail.insertBefore(who, cite.nextSibling);
+    })
+    .catch(() => undefined);
   // The cell's history: every change of this party's stance on this issue, as a step line.
   api(`/negotiations/${state.n}/parties/${party.party}/history?issue=${issue.issue}${knownAtQuery()}`)
     .then(({ changes }) => detail.append(sparkline(issue, changes), historyList(changes)))
