@@ -11,6 +11,7 @@ import { registerNews } from './cli/news.command';
 import { registerPanel } from './cli/panel.command';
 import { registerReads } from './cli/read.commands';
 import { registerAgreement } from './cli/agreement.command';
+import { registerReview } from './cli/review.commands';
 import { registerRebuild } from './cli/rebuild.command';
 import { startServer } from './server';
 
@@ -46,6 +47,7 @@ registerNews(program);
 registerPanel(program);
 registerReads(program);
 registerAgreement(program);
+registerReview(program);
 registerRebuild(program);
 registerAlerts(program);
 registerBackup(program);

@@ -1,8 +1,13 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { call, startTestApp, type TestApp } from '../support/app';
 import { party, setup, stated } from '../support/builders';
 import { eventually, startReceiver } from '../support/receiver';
 import { openSse } from '../support/sse';
 
+const run = promisify(execFile);
+const CLI = join(__dirname, '../../dist/src/cli.js');
 const ALICE = 'alice-key-0001';
 const BOB = 'bob-key-00002';
 const RITA = 'rita-admin-key';
@@ -135,6 +140,23 @@ describe('review before the record', () => {
     const accept = await as(RITA, 'POST', `/negotiations/${NID}/proposals/${proposed.body.proposal}/accept`, {});
     expect(accept.status).toBe(422);
     expect((await open()).map((p: { id: string }) => p.id)).toContain(proposed.body.proposal);
+  });
+
+  it('runs from the CLI too: list, accept (as a named reviewer), reject with a reason', async () => {
+    const env = { ...process.env, DATABASE_URL: app.database.url, LOG_LEVEL: 'silent' };
+    const first = (await as(ALICE, 'POST', `/negotiations/${NID}/events`, { events: [stated('ukraine', 'crimea', 5, '2025-04-23')] })).body.proposal;
+    const second = (await as(BOB, 'POST', `/negotiations/${NID}/events`, { events: [stated('ukraine', 'crimea', 15, '2025-04-23')] })).body.proposal;
+    const listed = JSON.parse((await run('node', [CLI, 'proposals', '-n', NID, '--json'], { env })).stdout).proposals.map((p: { id: string }) => p.id);
+    expect(listed).toEqual(expect.arrayContaining([first, second]));
+    const accepted = await run('node', [CLI, 'accept', first, '-n', NID, '--as', 'rita'], { env });
+    expect(accepted.stdout).toMatch(new RegExp(`^${NID}: proposal ${first} accepted, 1 events appended`));
+    await run('node', [CLI, 'reject', second, '-n', NID, '--reason', 'duplicate of alice'], { env });
+    const entered = (await as(RITA, 'GET', `/negotiations/${NID}/events`)).body.events.at(-1);
+    expect(entered).toMatchObject({ codedBy: 'alice', reviewedBy: 'rita', data: { party: 'ukraine', value: 5 } });
+    const rejected = (await as(RITA, 'GET', `/negotiations/${NID}/proposals?status=rejected`)).body.proposals;
+    expect(rejected).toEqual(expect.arrayContaining([expect.objectContaining({ id: second, reason: 'duplicate of alice' })]));
+    const again = await run('node', [CLI, 'reject', second, '-n', NID, '--reason', 'twice'], { env }).catch((error: { code: number; stderr: string }) => error);
+    expect(again).toMatchObject({ code: 1, stderr: expect.stringMatching(/rejected already/) });
   });
 
   it('lifting the requirement lets writers append straight again', async () => {
