@@ -8,6 +8,8 @@ export interface FeedFilter {
   /** Streams of one negotiation: `nid`, `nid.rules`, `nid.alerts`. */
   negotiation?: string;
   types?: string[];
+  /** Whether this client may receive `<nid>.review` events (a reviewer), when `types` names them. */
+  review?: boolean;
 }
 
 export interface FeedOptions {
@@ -139,7 +141,7 @@ export class FeedConnection {
     const { negotiation, types } = this.options.filter;
     if (negotiation && !belongsTo(event.streamId, negotiation)) return false;
     // Proposals and their review are not the record: only a client that names their types gets them.
-    if (isReviewStream(event.streamId)) return types?.includes(event.type) ?? false;
+    if (isReviewStream(event.streamId)) return this.options.filter.review === true && (types?.includes(event.type) ?? false);
     return !types || types.includes(event.type);
   }
 }

@@ -2,6 +2,7 @@ import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { QueryBus } from '@nestjs/cqrs';
 import { ReadEvents } from '../negotiation/reading/read-events.query';
+import { callerOf, isReviewer } from './auth/caller';
 import { parseWith } from '../shared/parse-with';
 import { ReadAt } from './read-context';
 import type { ReadContext } from '../projection-runner/read-gate';
@@ -16,7 +17,7 @@ export class EventsController {
   @Get()
   async page(@Query() query: unknown, @Req() request: Request, @Res({ passthrough: true }) response: Response, @ReadAt() read: ReadContext) {
     const { after, limit, format, before } = parseWith(pageFormatParams, query);
-    const page = await this.queries.execute(new ReadEvents(after, limit, undefined, before, read));
+    const page = await this.queries.execute(new ReadEvents(after, limit, undefined, before, read, !isReviewer(callerOf(request).role)));
     if (!wantsCsv(request, format)) return page;
     // CSV has no room for `next`: it rides in a header.
     response.setHeader('Parley-Next', page.next === null ? '' : String(page.next));

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { CONFIG, type Config } from '../config/config';
 import { EventStore } from '../event-store/event-store';
 import { Access, FeedTokenAccepted } from './auth/access';
-import { callerOf } from './auth/caller';
+import { callerOf, isReviewer } from './auth/caller';
 import { parseWith } from '../shared/parse-with';
 import { FeedConnection } from '../feed/feed-connection';
 import { FeedTokens } from '../feed/feed-tokens';
@@ -57,7 +57,12 @@ export class FeedController {
     response.flushHeaders();
     const connection = new FeedConnection(this.hub, response, {
       after,
-      filter: { ...(params.negotiation ? { negotiation: params.negotiation } : {}), ...(params.types ? { types: params.types } : {}) },
+      filter: {
+        ...(params.negotiation ? { negotiation: params.negotiation } : {}),
+        ...(params.types ? { types: params.types } : {}),
+        // Proposals are coders' drafts (blind when double-coded): only reviewers may ask for them.
+        review: isReviewer(callerOf(request).role),
+      },
       heartbeatMs: this.config.PARLEY_FEED_HEARTBEAT_MS,
       maxBufferedBytes: this.config.PARLEY_FEED_MAX_BUFFER,
       retryMs: 1000,

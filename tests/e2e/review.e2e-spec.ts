@@ -82,6 +82,13 @@ describe('review before the record', () => {
     feed.close();
     expect(feed.messages.map((m) => m.event)).not.toContain('ProposalSubmitted');
 
+    // The whole log: proposals are there for reviewers only (coders code blind, readers read the record).
+    const logAs = async (key: string) => (await as(key, 'GET', '/events?limit=1000')).body.events.map((e: { type: string }) => e.type);
+    expect(await logAs(RITA)).toContain('ProposalSubmitted');
+    expect(await logAs(BOB)).not.toContain('ProposalSubmitted');
+    const paged = (await as(BOB, 'GET', `/events?after=${version}&limit=2`)).body;
+    expect(paged.next).not.toBeNull();
+
     const queue = await open();
     expect(queue.map((p: { codedBy: string }) => p.codedBy)).toEqual(['alice', 'bob']);
     expect(queue[0]).toMatchObject({ status: 'open', events: [expect.objectContaining({ type: 'PositionStated', data: { party: 'us', issue: 'crimea', value: 30 } })] });

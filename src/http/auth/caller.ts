@@ -29,3 +29,6 @@ export const addressOf = (request: Request) => `ip:${request.ip ?? request.socke
 
 /** A stable id for a verified key that is not the key: part of its SHA-256. */
 export const keyId = (key: string) => `key:${createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 24)}`;
+
+/** Who may see proposals that are not theirs (review): admins, and everyone on a server without keys. */
+export const isReviewer = (role: Caller['role']) => role === 'admin' || role === 'anonymous';
