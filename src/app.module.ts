@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
@@ -34,6 +35,9 @@ export const projections = [stanceProjection, ruleVersionsProjection, openAlerts
 export const batchConsumers = [AlertEvaluation, ProjectedEventsCounter] as const;
 
 /** Every event type the log holds, by context. */
+/** What an incoming X-Request-Id may be: printable, without spaces, at most 128 characters. */
+const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
+
 export const eventDefinitions = [...negotiationEventDefinitions, ...alertEventDefinitions, ...newsEventDefinitions, ...reviewEventDefinitions];
 
 /**
@@ -67,6 +71,14 @@ function core(config: Config) {
           req: (req: { url?: string }) => ({ ...req, url: req.url?.replace(/([?&]token=)[^&]*/g, '$1[Redacted]') }),
         },
         autoLogging: { ignore: (req) => req.url === '/health' },
+        // A caller's X-Request-Id (a proxy's, a client's) is kept and echoed; else one is made.
+        // It is in every log line of the request and in every error body (requestId).
+        genReqId: (req, res) => {
+          const given = req.headers['x-request-id'];
+          const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+          res.setHeader('X-Request-Id', id);
+          return id;
+        },
       },
     }),
     CqrsModule.forRoot(),

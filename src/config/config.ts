@@ -1,6 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
-/** Comma-separated `role:key` pairs, e.g. `writer:abc,reader:def`. */
 /** A key holder's name in `role:name:key`: a person or a pipeline, as `codedBy` records it. */
 export const personName = z.string().regex(/^[A-Za-z][A-Za-z0-9._-]{0,62}$/, 'a name is a letter, then letters, digits, ".", "_" or "-" (at most 63)');
 
@@ -149,10 +149,31 @@ export class ConfigError extends Error {
   readonly code = 'CONFIG.INVALID';
 }
 
+/**
+ * Secrets may come from files (`<NAME>_FILE`), as Docker and Kubernetes secrets are mounted:
+ * the file's content, without its trailing newline, is the value.
+ */
+export const SECRET_VARIABLES = ['DATABASE_URL', 'DATABASE_REPLICA_URLS', 'PARLEY_API_KEYS'] as const;
+
+function fromFiles(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const resolved = { ...env };
+  for (const name of SECRET_VARIABLES) {
+    const file = env[`${name}_FILE`];
+    if (file === undefined) continue;
+    if (env[name] !== undefined) throw new ConfigError(`invalid configuration: ${name} and ${name}_FILE are both set: keep one (fix the environment variable and start again)`);
+    try {
+      resolved[name] = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      throw new ConfigError(`invalid configuration: ${name}_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}) (fix the environment variable and start again)`);
+    }
+  }
+  return resolved;
+}
+
 /** Parses the environment once; a bad value stops start-up with the variable's name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // An empty variable (`DATABASE_URL=`) means unset, as shells and compose files write it.
-  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const given = fromFiles(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')));
   const parsed = configSchema.safeParse(given);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);

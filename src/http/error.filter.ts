@@ -24,7 +24,9 @@ export class ErrorFilter implements ExceptionFilter {
     }
     if (answer.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
     for (const [name, value] of Object.entries(answer.headers ?? {})) response.setHeader(name, value);
-    response.status(answer.status).json(answer.body);
+    // The request's id (X-Request-Id), so a client can quote it and an operator find the log lines.
+    const { id } = host.switchToHttp().getRequest<{ id?: unknown }>();
+    response.status(answer.status).json(id === undefined ? answer.body : { ...answer.body, requestId: String(id) });
   }
 
   private answer(error: unknown): Answer {

@@ -73,6 +73,25 @@ describe('logs', () => {
   });
   afterAll(() => database.drop());
 
+  it("carry the request's X-Request-Id (the caller's, or one made and echoed), as does every error body", async () => {
+    const server = await start({ DATABASE_URL: database.url });
+    try {
+      const given = await fetch(`${server.url}/negotiations/nowhere/stances`, { headers: { 'x-request-id': 'trace-from-proxy-42' } });
+      expect(given.status).toBe(404);
+      expect(given.headers.get('x-request-id')).toBe('trace-from-proxy-42');
+      expect(await given.json()).toMatchObject({ error: 'not_found', requestId: 'trace-from-proxy-42' });
+      // An id that is not one (spaces, too long) is replaced by one of ours.
+      const made = await fetch(`${server.url}/negotiations`, { headers: { 'x-request-id': 'not an id' } });
+      expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      await eventually(async () => server.stdout().includes('"trace-from-proxy-42"'), 'the id in the log');
+      const line = server.stdout().split('\n').find((l) => l.includes('"trace-from-proxy-42"'))!;
+      expect(JSON.parse(line).req.id).toBe('trace-from-proxy-42');
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+  });
+
   it('are structured JSON lines and never contain keys, tokens or Authorization headers', async () => {
     const key = 'reader-key-never-logged-0123';
     const server = await start({ DATABASE_URL: database.url, PARLEY_API_KEYS: `reader:${key}` });

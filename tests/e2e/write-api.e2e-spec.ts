@@ -48,7 +48,7 @@ describe('POST /negotiations/{nid}/events', () => {
     await post('ver', { events: setup() });
     const stale = await post('ver', { events: [stated('nobody', 'crimea', 10, '2025-04-17')], expectedVersion: 2 });
     expect(stale.status).toBe(409);
-    expect(stale.body).toEqual({ error: 'version_conflict', expected: 2, actual: 6 });
+    expect(stale.body).toEqual({ error: 'version_conflict', expected: 2, actual: 6, requestId: expect.any(String) });
   });
 
   it('lets exactly one of two writers expecting the same version win', async () => {

@@ -127,6 +127,7 @@ export const errorSchema = z.object({
   expected: z.unknown().optional(),
   actual: z.unknown().optional(),
   id: z.string().optional(),
+  requestId: z.string().optional().describe("The request's X-Request-Id (the caller's, or one made here): quote it, and find its log lines"),
 });
 
 /** GET /negotiations/{nid}/dashboard: each part as its own route answers it, read at one position. */

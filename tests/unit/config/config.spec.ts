@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../../src/config/config';
 
 describe('loadConfig: the environment, parsed once', () => {
@@ -40,6 +43,17 @@ describe('loadConfig: the environment, parsed once', () => {
       { role: 'admin', key: 'ab:cd:ef:gh' },
       { role: 'reader', key: '9lives:abcdefgh' },
     ]);
+  });
+
+  it('reads secrets from <NAME>_FILE (Docker and Kubernetes secrets), without the trailing newline', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-secrets-'));
+    writeFileSync(join(dir, 'keys'), 'writer:alice:alice-key-0001\n');
+    writeFileSync(join(dir, 'url'), 'postgres://parley:s3cret@db:5432/parley\n');
+    const config = loadConfig({ PARLEY_API_KEYS_FILE: join(dir, 'keys'), DATABASE_URL_FILE: join(dir, 'url') });
+    expect(config.PARLEY_API_KEYS).toEqual([{ role: 'writer', key: 'alice-key-0001', name: 'alice' }]);
+    expect(config.DATABASE_URL).toBe('postgres://parley:s3cret@db:5432/parley');
+    expect(() => loadConfig({ PARLEY_API_KEYS: 'reader:abcdefgh', PARLEY_API_KEYS_FILE: join(dir, 'keys') })).toThrow(/PARLEY_API_KEYS and PARLEY_API_KEYS_FILE are both set/);
+    expect(() => loadConfig({ DATABASE_URL_FILE: join(dir, 'missing') })).toThrow(/DATABASE_URL_FILE: cannot read .*missing \(ENOENT\)/);
   });
 
   it('takes an empty variable as unset, as shells and compose files write it', () => {
