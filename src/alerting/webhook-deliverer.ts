@@ -91,7 +91,7 @@ export class WebhookDeliverer {
       'idempotency-key': row.id,
       'x-parley-delivery-attempt': String(row.attempts),
     };
-    if (secret) headers['x-parley-signature'] = `sha256=${createHmac('sha256', secret.secret).update(body).digest('hex')}`;
+    if (secret) Object.assign(headers, signatures(row.id, secret.secret, body));
     try {
       const response = await outboundRequest(row.url, { method: 'POST', headers, body, timeoutMs: this.options.timeoutMs, maxBytes: 64 * 1024, allow: this.options.allow });
       if (response.status >= 200 && response.status < 300) {
@@ -133,4 +133,23 @@ export class WebhookDeliverer {
     const wait = next?.next ? Math.max(0, new Date(next.next).getTime() - Date.now()) : pollIntervalMs;
     return Math.min(Math.max(wait, 5), pollIntervalMs);
   }
+}
+
+/**
+ * A delivery's signatures. Standard Webhooks (standardwebhooks.com): `webhook-id` (the delivery's
+ * id, the same on every retry), `webhook-timestamp` (seconds) and `webhook-signature`
+ * (`v1,` + base64 HMAC-SHA256 of `id.timestamp.body`, keyed with the secret's UTF-8 bytes), so a
+ * receiver's ready-made verifier refuses a replayed delivery by its timestamp. The secret for
+ * such a verifier is `whsec_` + base64 of the secret. `x-parley-signature` (HMAC of the body
+ * alone, no timestamp) is still sent for one release, for receivers written against it.
+ */
+export function signatures(deliveryId: string, secret: string, body: string, now = Date.now()): Record<string, string> {
+  const timestamp = String(Math.floor(now / 1000));
+  const signed = createHmac('sha256', Buffer.from(secret, 'utf8')).update(`${deliveryId}.${timestamp}.${body}`).digest('base64');
+  return {
+    'webhook-id': deliveryId,
+    'webhook-timestamp': timestamp,
+    'webhook-signature': `v1,${signed}`,
+    'x-parley-signature': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+  };
 }

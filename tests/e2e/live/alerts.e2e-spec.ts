@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import { readFileSync } from 'node:fs';
 import { exampleDatasetPath } from '../../../src/config/paths';
 import { call, startTestApp, type TestApp } from '../../support/app';
@@ -68,6 +69,17 @@ describe('alert rules', () => {
       expect(receiver.calls).toHaveLength(6);
       expect(new Set(receiver.calls.map((c) => c.headers['idempotency-key'])).size).toBe(1);
       expect(delivered.headers['x-parley-signature']).toBe(`sha256=${createHmac('sha256', secret).update(delivered.body).digest('hex')}`);
+      // Standard Webhooks: the receiver's ready-made verifier (the standardwebhooks package)
+      // accepts it with the secret as whsec_ + base64, refuses it tampered or replayed later.
+      const verifier = new Webhook(`whsec_${Buffer.from(secret).toString('base64')}`);
+      const signed = { 'webhook-id': String(delivered.headers['webhook-id']), 'webhook-timestamp': String(delivered.headers['webhook-timestamp']), 'webhook-signature': String(delivered.headers['webhook-signature']) };
+      expect(signed['webhook-id']).toBe(delivered.headers['idempotency-key']);
+      expect(verifier.verify(delivered.body, signed)).toEqual(JSON.parse(delivered.body));
+      expect(() => verifier.verify(delivered.body.replace('firing', 'resolved'), signed)).toThrow();
+      const later = { ...signed, 'webhook-timestamp': String(Number(signed['webhook-timestamp']) - 600) };
+      expect(() => verifier.verify(delivered.body, later)).toThrow();
+      // Every attempt of the one delivery carried the same webhook-id (receivers dedupe on it).
+      expect(new Set(receiver.calls.map((c) => c.headers['webhook-id'])).size).toBe(1);
       const payload = JSON.parse(delivered.body);
       expect(payload).toMatchObject({ version: '4', status: 'firing', alerts: [{ status: 'firing', labels: { alertname: 'russia moves', kind: 'position_shift' } }] });
       expect(payload.cloudevent).toMatchObject({ specversion: '1.0', type: 'parley.AlertFired', id: delivered.headers['idempotency-key'] });
