@@ -14,6 +14,27 @@ export class Waker {
     this.resolve?.();
   }
 
+  /**
+   * Sleeps until woken, with no timer: for thousands of sleepers (feed clients) woken on every
+   * event, a timer armed and cleared per sleep is most of the cost; their idle heartbeats come
+   * from one shared ticker instead (feed.hub.ts).
+   */
+  sleepUntilWoken(): Promise<void> {
+    if (this.pending) {
+      this.pending = false;
+      this.woke = true;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      this.resolve = () => {
+        this.resolve = undefined;
+        this.pending = false;
+        this.woke = true;
+        resolve();
+      };
+    });
+  }
+
   sleep(ms: number): Promise<void> {
     if (this.pending) {
       this.pending = false;

@@ -45,6 +45,7 @@ export class FeedConnection {
   private closed = false;
   /** A rewind the log went through, applied by the loop between pages. */
   private rewoundTo: number | undefined;
+  private lastWrite = Date.now();
 
   constructor(
     private readonly source: FeedSource,
@@ -86,9 +87,15 @@ export class FeedConnection {
         this.onDelivered(page.length);
         continue;
       }
-      await this.waker.sleep(this.options.heartbeatMs);
-      if (!this.closed && !this.waker.woke && !this.write(': heartbeat\n\n')) return;
+      // Idle: wait for the tail to move (or a rewind, or close). Heartbeats while idle come from
+      // the hub's one ticker (heartbeat()), not from a timer per client.
+      await this.waker.sleepUntilWoken();
     }
+  }
+
+  /** A heartbeat comment if nothing was written for heartbeatMs, so proxies keep the connection. */
+  heartbeat(now: number): void {
+    if (!this.closed && now - this.lastWrite >= this.options.heartbeatMs) this.write(': heartbeat\n\n');
   }
 
   /**
@@ -127,6 +134,7 @@ export class FeedConnection {
 
   private write(text: string): boolean {
     if (this.closed) return false;
+    this.lastWrite = Date.now();
     this.response.write(text);
     if (this.response.writableLength > this.options.maxBufferedBytes) {
       this.close('slow consumer: reconnect with Last-Event-ID to resume');
