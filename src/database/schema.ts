@@ -120,6 +120,13 @@ export interface AlertingCheckpointTable {
 }
 
 /** Positions projected ahead of the checkpoint (a read's own streams, past a large backlog). */
+/** Rate-limit and failed-authentication windows shared by every instance (http/auth/rate-windows.ts). */
+export interface RateWindowsTable {
+  key: string;
+  hits: number;
+  resets_at: Date;
+}
+
 export interface ProjectedAheadTable {
   global_position: Int8;
 }
@@ -235,6 +242,7 @@ export interface Database {
   news_dismissals: NewsDismissalsTable;
   projection_skipped: ProjectionSkippedTable;
   projected_ahead: ProjectedAheadTable;
+  rate_windows: RateWindowsTable;
   projection_wants: ProjectionWantsTable;
 }
 

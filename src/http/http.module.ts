@@ -20,6 +20,10 @@ import { DatabaseHealthIndicator } from './health/database.health';
 import { ProjectionsHealthIndicator } from './health/projections.health';
 import { MetricsController } from './metrics.controller';
 import { RATE_LIMITS, RateLimitGuard } from './rate-limit.guard';
+import { RateWindows } from '../database/rate-windows';
+import { SharedThrottlerStorage } from './auth/shared-throttler-storage';
+import { DATABASE } from '../database/database.module';
+import type { DatabaseConnection } from '../database/connection';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeys } from './auth/api-keys';
 import { ErrorFilter } from './error.filter';
@@ -34,8 +38,10 @@ import { HttpMetricsMiddleware } from './http-metrics.middleware';
     ReadingModule,
     TerminusModule.forRoot({ logger: false }),
     ThrottlerModule.forRootAsync({
-      inject: [CONFIG],
-      useFactory: (config: Config) => ({
+      inject: [CONFIG, DATABASE],
+      useFactory: (config: Config, connection: DatabaseConnection) => ({
+        // In the database: a limit is one limit across every instance, not one per process.
+        storage: new SharedThrottlerStorage(new RateWindows(connection.db)),
         throttlers: [
           { name: RATE_LIMITS.readers, ttl: 60_000, limit: config.PARLEY_RATE_LIMIT },
           { name: RATE_LIMITS.writers, ttl: 60_000, limit: config.PARLEY_RATE_LIMIT_WRITERS },

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createTestDatabase } from '../support/database';
 import { call, startTestApp, type TestApp } from '../support/app';
 import { setup } from '../support/builders';
 
@@ -82,6 +83,25 @@ describe('hardening', () => {
       expect((await call(app.url, 'GET', '/health')).status).toBe(200);
     } finally {
       await app.close();
+    }
+  });
+
+  it('shares limits across instances: N instances on one database give one limit, not N', async () => {
+    const database = await createTestDatabase();
+    const env = { PARLEY_RATE_LIMIT: '4', PARLEY_AUTH_FAILURE_LIMIT: '4', PARLEY_API_KEYS: `reader:${READER}` };
+    const a = await startTestApp(env, database);
+    const b = await startTestApp(env, database);
+    try {
+      const reads = [];
+      for (const app of [a, b, a, b, a]) reads.push((await call(app.url, 'GET', '/negotiations', { key: READER })).status);
+      expect(reads).toEqual([200, 200, 200, 200, 429]);
+      const guesses = [];
+      for (const [i, app] of [a, b, a, b, b].entries()) guesses.push((await call(app.url, 'GET', '/negotiations', { key: `guess-${i}-0123456789` })).status);
+      expect(guesses).toEqual([401, 401, 401, 401, 429]);
+    } finally {
+      await a.close();
+      await b.close();
+      await database.drop();
     }
   });
 

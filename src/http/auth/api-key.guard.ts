@@ -6,12 +6,16 @@ import { FeedTokens } from '../../feed/feed-tokens';
 import { ACCESS, FEED_TOKEN, allows, type Role } from './access';
 import { ApiKeys } from './api-keys';
 import { AuthFailures } from './auth-failures';
+import { RateWindows } from '../../database/rate-windows';
+import { DATABASE } from '../../database/database.module';
+import type { DatabaseConnection } from '../../database/connection';
 import { addressOf, keyId, setCaller, type Caller } from './caller';
 
 /**
  * With PARLEY_API_KEYS set, every route but the public ones needs a Bearer key of enough rank.
- * Wrong keys are counted per client address; past PARLEY_AUTH_FAILURE_LIMIT a minute, the
- * address's wrong keys get 429 until the minute is over (its valid keys still pass).
+ * Wrong keys are counted per client address, across every instance (in the database); past
+ * PARLEY_AUTH_FAILURE_LIMIT a minute, the address's wrong keys get 429 until the minute is
+ * over (its valid keys still pass).
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -22,11 +26,12 @@ export class ApiKeyGuard implements CanActivate {
     @Inject(ApiKeys) private readonly keys: ApiKeys,
     private readonly tokens: FeedTokens,
     @Inject(CONFIG) private readonly config: Config,
+    @Inject(DATABASE) connection: DatabaseConnection,
   ) {
-    this.failures = new AuthFailures(config.PARLEY_AUTH_FAILURE_LIMIT);
+    this.failures = new AuthFailures(config.PARLEY_AUTH_FAILURE_LIMIT, new RateWindows(connection.db));
   }
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<Request>();
     const address = addressOf(request);
     if (!this.keys.enabled) {
@@ -49,12 +54,12 @@ export class ApiKeyGuard implements CanActivate {
       // with no credentials (the dashboard before a key is typed, a keyless scrape) is a plain
       // 401, and a valid key is never refused for what others behind the same address sent.
       if (!this.sentCredentials(request)) throw unauthorized();
-      const blocked = this.failures.blockedFor(address);
+      const blocked = await this.failures.blockedFor(address);
       if (blocked > 0) {
         context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(blocked));
         throw new HttpException({ error: 'too_many_requests', message: `Too many failed authentications from this address; retry in ${blocked} s` }, 429);
       }
-      this.failures.record(address);
+      await this.failures.record(address);
       throw unauthorized();
     }
     setCaller(request, caller);

@@ -1,44 +1,56 @@
+/** Counters in fixed windows: the database's (shared by instances) or, in unit specs, memory's. */
+export interface Windows {
+  hit(key: string, windowMs: number): Promise<{ hits: number; msLeft: number }>;
+  peek(key: string): Promise<{ hits: number; msLeft: number }>;
+}
+
 /**
  * Failed authentications (wrong keys or tokens) per client address, in a fixed window. Past
  * the limit the address's failures are answered 429 for the rest of the window. Its valid keys
- * still pass: one office behind a NAT must not be locked out by one mistyped key. The count is
- * per process: with N instances an address gets N times the limit (docs/reliability.md).
+ * still pass: one office behind a NAT must not be locked out by one mistyped key. The counts
+ * live in the database (RateWindows), so a limit is one limit across every instance.
  */
 export class AuthFailures {
-  private readonly windows = new Map<string, { count: number; resetAt: number }>();
-
   constructor(
     private readonly limit: number,
+    private readonly windows: Windows,
     private readonly windowMs = 60_000,
-    private readonly now: () => number = Date.now,
   ) {}
 
   /** Seconds until the address may try again, or 0 when it may now. */
-  blockedFor(address: string): number {
+  async blockedFor(address: string): Promise<number> {
     if (this.limit === 0) return 0;
-    const window = this.current(address);
-    return window && window.count >= this.limit ? Math.ceil((window.resetAt - this.now()) / 1000) : 0;
+    const { hits, msLeft } = await this.windows.peek(`auth:${address}`);
+    return hits >= this.limit ? Math.max(1, Math.ceil(msLeft / 1000)) : 0;
   }
 
-  record(address: string): void {
+  async record(address: string): Promise<void> {
     if (this.limit === 0) return;
-    const window = this.current(address) ?? { count: 0, resetAt: this.now() + this.windowMs };
-    window.count++;
-    this.windows.set(address, window);
-    if (this.windows.size > 100_000) this.sweep();
+    await this.windows.hit(`auth:${address}`, this.windowMs);
+  }
+}
+
+/** Windows in this process's memory (unit specs, with a clock of their own). */
+export class MemoryWindows implements Windows {
+  private readonly windows = new Map<string, { hits: number; resetAt: number }>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  async hit(key: string, windowMs: number) {
+    const current = this.current(key) ?? { hits: 0, resetAt: this.now() + windowMs };
+    current.hits++;
+    this.windows.set(key, current);
+    return { hits: current.hits, msLeft: current.resetAt - this.now() };
   }
 
-  private current(address: string): { count: number; resetAt: number } | undefined {
-    const window = this.windows.get(address);
-    if (!window) return undefined;
-    if (window.resetAt <= this.now()) {
-      this.windows.delete(address);
-      return undefined;
-    }
-    return window;
+  async peek(key: string) {
+    const current = this.current(key);
+    return current ? { hits: current.hits, msLeft: current.resetAt - this.now() } : { hits: 0, msLeft: 0 };
   }
 
-  private sweep(): void {
-    for (const address of [...this.windows.keys()]) this.current(address);
+  private current(key: string) {
+    const window = this.windows.get(key);
+    if (window && window.resetAt <= this.now()) this.windows.delete(key);
+    return this.windows.get(key);
   }
 }

@@ -1,35 +1,35 @@
-import { AuthFailures } from '../../../src/http/auth/auth-failures';
+import { AuthFailures, MemoryWindows } from '../../../src/http/auth/auth-failures';
 import { ApiKeys } from '../../../src/http/auth/api-keys';
 
 describe('AuthFailures: wrong keys per address, in a fixed window', () => {
   let now = 0;
   const clock = () => now;
 
-  it('refuses an address once it reaches the limit, until its window ends', () => {
+  it('refuses an address once it reaches the limit, until its window ends', async () => {
     now = 1_000;
-    const failures = new AuthFailures(3, 60_000, clock);
-    for (let i = 0; i < 2; i++) failures.record('10.0.0.1');
-    expect(failures.blockedFor('10.0.0.1')).toBe(0);
-    failures.record('10.0.0.1');
-    expect(failures.blockedFor('10.0.0.1')).toBe(60);
+    const failures = new AuthFailures(3, new MemoryWindows(clock), 60_000);
+    for (let i = 0; i < 2; i++) await failures.record('10.0.0.1');
+    expect(await failures.blockedFor('10.0.0.1')).toBe(0);
+    await failures.record('10.0.0.1');
+    expect(await failures.blockedFor('10.0.0.1')).toBe(60);
     now += 30_000;
-    expect(failures.blockedFor('10.0.0.1')).toBe(30);
+    expect(await failures.blockedFor('10.0.0.1')).toBe(30);
     now += 30_000;
-    expect(failures.blockedFor('10.0.0.1')).toBe(0);
+    expect(await failures.blockedFor('10.0.0.1')).toBe(0);
   });
 
-  it('counts each address apart', () => {
+  it('counts each address apart', async () => {
     now = 0;
-    const failures = new AuthFailures(1, 60_000, clock);
-    failures.record('a');
-    expect(failures.blockedFor('a')).toBeGreaterThan(0);
-    expect(failures.blockedFor('b')).toBe(0);
+    const failures = new AuthFailures(1, new MemoryWindows(clock), 60_000);
+    await failures.record('a');
+    expect(await failures.blockedFor('a')).toBeGreaterThan(0);
+    expect(await failures.blockedFor('b')).toBe(0);
   });
 
-  it('does nothing with a limit of 0', () => {
-    const failures = new AuthFailures(0, 60_000, clock);
-    for (let i = 0; i < 100; i++) failures.record('a');
-    expect(failures.blockedFor('a')).toBe(0);
+  it('does nothing with a limit of 0', async () => {
+    const failures = new AuthFailures(0, new MemoryWindows(clock), 60_000);
+    for (let i = 0; i < 100; i++) await failures.record('a');
+    expect(await failures.blockedFor('a')).toBe(0);
   });
 });
 
