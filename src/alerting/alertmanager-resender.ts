@@ -3,6 +3,7 @@ import type { DatabaseConnection } from '../database/connection';
 import { Periodic } from '../outbound/periodic';
 import { outboundRequest } from '../outbound/request';
 import { alertmanagerAlertsUrl, postableAlert, type PostableAlert } from './alertmanager-payload';
+import type { Firing } from './judge-append';
 import type { AlertRule } from './alert-labels';
 
 export interface ResenderOptions {
@@ -44,7 +45,10 @@ export class AlertmanagerResender {
     for (const row of await this.openAlerts()) {
       // The same labels as the firing's (they are the alert's identity in Alertmanager).
       const rule = { ruleId: row.rule_id, negotiationId: row.negotiation_id, name: row.name, definition: row.params };
-      const alert = postableAlert({ rule, type: 'AlertFired', key: row.key, summary: row.summary, at: row.starts_at }, { ...this.options, now });
+      // The firing's annotations too: Alertmanager keeps the last post's, and a re-send without
+      // them would erase before, after and the link to the triggering event.
+      const firing = { before: row.before ?? undefined, after: row.after ?? undefined, ...(row.triggering ? { triggeringEvent: row.triggering } : {}) };
+      const alert = postableAlert({ rule, type: 'AlertFired', key: row.key, summary: row.summary, at: row.starts_at, ...firing }, { ...this.options, now });
       const url = alertmanagerAlertsUrl(row.alertmanager_url);
       byTarget.set(url, [...(byTarget.get(url) ?? []), alert]);
     }
@@ -79,9 +83,14 @@ export class AlertmanagerResender {
       summary: string;
       starts_at: Date;
       alertmanager_url: string;
+      before: unknown;
+      after: unknown;
+      triggering: Firing['triggeringEvent'] | null;
     }>`
-      select o.rule_id, o.negotiation_id, r.name, r.params, o.key, o.summary, o.starts_at, r.alertmanager_url
+      select o.rule_id, o.negotiation_id, r.name, r.params, o.key, o.summary, o.starts_at, r.alertmanager_url,
+             f.data->'before' as before, f.data->'after' as after, f.data->'triggeringEvent' as triggering
       from open_alerts o
+      left join events f on f.id = o.firing_id
       cross join lateral (
         select v.name, v.params, v.alertmanager_url, v.removed from alert_rule_versions v
         where v.rule_id = o.rule_id order by v.position desc limit 1) r

@@ -42,8 +42,11 @@ describe('a level alert, end to end with a real Alertmanager and a webhook recei
 
     // While it lasts, the leader posts it again (Alertmanager stamps updatedAt on each post).
     await eventually(async () => (await mine()).some((a) => a.updatedAt !== active!.updatedAt), 'a re-send');
-    // The re-send is the same alert (same labels, so one alert in Alertmanager, not two).
-    expect(await mine()).toHaveLength(1);
+    // The re-send is the same alert (same labels, so one alert in Alertmanager, not two), and
+    // keeps the firing's annotations (Alertmanager keeps the last post's).
+    const resent = await mine();
+    expect(resent).toHaveLength(1);
+    expect(resent[0]!.annotations).toEqual(active!.annotations);
 
     await post([stated('us', 'crimea', 80, '2025-04-03')]); // gap 40: the condition clears
     await eventually(async () => (await mine()).length === 0, 'Alertmanager to see it resolved');
