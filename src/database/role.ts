@@ -11,13 +11,18 @@ export interface ServerRole {
   timeline: number | null;
 }
 
+/**
+ * The primary's WAL timeline, read off the current WAL file's name (its first 8 hex digits): it
+ * moves at promotion. pg_control_checkpoint() would wait for the next checkpoint and needs a
+ * superuser. On a primary only (a standby has no current WAL position).
+ */
+export const PRIMARY_TIMELINE = sql<number>`('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int`;
+
 export async function serverRole(db: Kysely<Database>): Promise<ServerRole> {
-  // The timeline is read off the current WAL file's name (its first 8 hex digits), which moves
-  // at promotion; pg_control_checkpoint() would wait for the next checkpoint and needs a superuser.
   const { rows } = await sql<{ standby: boolean; host: string | null; port: number | null; timeline: number | null }>`
     select pg_is_in_recovery() as standby, host(inet_server_addr()) as host, inet_server_port() as port,
       case when pg_is_in_recovery() then null
-        else ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int end as timeline`.execute(db);
+        else ${PRIMARY_TIMELINE} end as timeline`.execute(db);
   const row = rows[0]!;
   return { writable: !row.standby, host: row.host, port: row.port, timeline: row.timeline };
 }

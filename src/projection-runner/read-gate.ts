@@ -4,6 +4,7 @@ import { CONFIG, type Config } from '../config/config';
 import type { DatabaseConnection } from '../database/connection';
 import { DATABASE } from '../database/database.module';
 import { REPLICAS, type Replicas } from '../database/replicas';
+import { PRIMARY_TIMELINE } from '../database/role';
 import type { Database } from '../database/schema';
 import { RUNNER_CHECKPOINT } from './checkpoints';
 import { PositionBeyondLog } from './errors';
@@ -132,7 +133,7 @@ export class ReadGate {
   private async firstLook(stream: string | null, version?: number, streams: string[] | 'all' = []): Promise<{ head: number; now: Date; checkpoint: number; found: StreamFound }> {
     const { rows } = await sql<{ head: string; now: Date; checkpoint: string | null; version: number | null; version_position: string | null; last: string | null; timeline: number }>`
       select h.position as head, date_trunc('milliseconds', clock_timestamp()) as now, c.position as checkpoint,
-             ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int as timeline,
+             ${PRIMARY_TIMELINE} as timeline,
              (select max(stream_version) from events where stream_id = ${stream}) as version,
              (select global_position from events where stream_id = ${stream} and stream_version = ${version ?? null}::int) as version_position,
              ${streams === 'all' ? sql`h.position` : sql`(select max(l.last) from unnest(${streams}::text[]) s(id), lateral (select max(global_position) as last from events where stream_id = s.id) l)`} as last

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { StoredEvent } from '../event-store/types';
 import type { ReviewEventData } from './review-events';
 
@@ -72,10 +73,10 @@ export const citedItems = (proposal: Proposal): string[] =>
  * item), the first 32 bits of SHA-256 against the share, so every instance and every later
  * read samples the same items, and raising the share only adds items.
  */
-export function sampled(negotiationId: string, itemId: string, share: number, hash: (text: string) => string): boolean {
+export function sampled(negotiationId: string, itemId: string, share: number): boolean {
   if (share <= 0) return false;
   if (share >= 1) return true;
-  return parseInt(hash(`${negotiationId}/${itemId}`).slice(0, 8), 16) / 2 ** 32 < share;
+  return parseInt(createHash('sha256').update(`${negotiationId}/${itemId}`).digest('hex').slice(0, 8), 16) / 2 ** 32 < share;
 }
 
 /**

@@ -7,10 +7,7 @@ import { eventInputSchema, type EventInput } from '../negotiation/domain/request
 import { reviewStream } from '../negotiation/domain/streams';
 import { NegotiationWriter, type WriteOutcome } from '../negotiation/writing/negotiation-writer';
 import { DomainError, InvalidRequest } from '../shared/domain-error';
-import { createHash } from 'node:crypto';
 import { citedItems, reviewState, sampled, visibleTo, type Proposal, type ProposalStatus, type ReviewState } from './review-state';
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** Namespace of the ids given to a proposal's events when they enter the record: UUIDv5(proposal/variant/index). */
 const ACCEPTED_EVENT = '5d0c7e1e-6a4b-4f4e-9a57-7c1f0b2a9d31';
@@ -121,7 +118,7 @@ export class ListProposalsHandler implements IQueryHandler<ListProposals> {
   async execute({ negotiationId, status, viewer }: ListProposals) {
     await requireExisting(this.writer, negotiationId);
     const state = await readReview(this.store, negotiationId);
-    const isSampled = (item: string) => sampled(negotiationId, item, state.doubleCoding, sha256);
+    const isSampled = (item: string) => sampled(negotiationId, item, state.doubleCoding);
     const visible = viewer.reviewer ? () => true : visibleTo(state, viewer.name, isSampled);
     const matching = [...state.proposals.values()].filter((p) => !status || p.status === status);
     const proposals = matching.filter(visible).map((p) => ({ ...p, doubleCoded: citedItems(p).some(isSampled) }));

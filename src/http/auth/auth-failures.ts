@@ -1,4 +1,4 @@
-/** Counters in fixed windows: the database's (shared by instances) or, in unit specs, memory's. */
+/** Counters in fixed windows: the database's (RateWindows, shared by instances), or a unit spec's. */
 export interface Windows {
   hit(key: string, windowMs: number): Promise<{ hits: number; msLeft: number }>;
   peek(key: string): Promise<{ hits: number; msLeft: number }>;
@@ -27,30 +27,5 @@ export class AuthFailures {
   async record(address: string): Promise<void> {
     if (this.limit === 0) return;
     await this.windows.hit(`auth:${address}`, this.windowMs);
-  }
-}
-
-/** Windows in this process's memory (unit specs, with a clock of their own). */
-export class MemoryWindows implements Windows {
-  private readonly windows = new Map<string, { hits: number; resetAt: number }>();
-
-  constructor(private readonly now: () => number = Date.now) {}
-
-  async hit(key: string, windowMs: number) {
-    const current = this.current(key) ?? { hits: 0, resetAt: this.now() + windowMs };
-    current.hits++;
-    this.windows.set(key, current);
-    return { hits: current.hits, msLeft: current.resetAt - this.now() };
-  }
-
-  async peek(key: string) {
-    const current = this.current(key);
-    return current ? { hits: current.hits, msLeft: current.resetAt - this.now() } : { hits: 0, msLeft: 0 };
-  }
-
-  private current(key: string) {
-    const window = this.windows.get(key);
-    if (window && window.resetAt <= this.now()) this.windows.delete(key);
-    return this.windows.get(key);
   }
 }

@@ -1,5 +1,30 @@
-import { AuthFailures, MemoryWindows } from '../../../src/http/auth/auth-failures';
+import { AuthFailures, type Windows } from '../../../src/http/auth/auth-failures';
 import { ApiKeys } from '../../../src/http/auth/api-keys';
+
+/** Windows in memory, on the spec's own clock. */
+class MemoryWindows implements Windows {
+  private readonly windows = new Map<string, { hits: number; resetAt: number }>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  async hit(key: string, windowMs: number) {
+    const current = this.current(key) ?? { hits: 0, resetAt: this.now() + windowMs };
+    current.hits++;
+    this.windows.set(key, current);
+    return { hits: current.hits, msLeft: current.resetAt - this.now() };
+  }
+
+  async peek(key: string) {
+    const current = this.current(key);
+    return current ? { hits: current.hits, msLeft: current.resetAt - this.now() } : { hits: 0, msLeft: 0 };
+  }
+
+  private current(key: string) {
+    const window = this.windows.get(key);
+    if (window && window.resetAt <= this.now()) this.windows.delete(key);
+    return this.windows.get(key);
+  }
+}
 
 describe('AuthFailures: wrong keys per address, in a fixed window', () => {
   let now = 0;
