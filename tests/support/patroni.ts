@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -278,7 +278,12 @@ export class PatroniCluster {
     config.etcd3 = { hosts: `127.0.0.1:${this.etcdPort}` };
     config.bootstrap.initdb = [{ encoding: 'UTF8' }, { auth: 'trust' }];
     config.bootstrap.pg_hba = ['local all all trust', 'host replication all 127.0.0.1/32 trust', 'host all all 127.0.0.1/32 trust'];
-    config.bootstrap.post_bootstrap = join(SHIPPED, 'create-parley-database.sh');
+    // A copy in the cluster's own folder: Patroni runs it as the postgres user, who may not be
+    // able to reach the checkout (a clone in a private folder, mode 0700).
+    const script = join(this.dir, 'create-parley-database.sh');
+    copyFileSync(join(SHIPPED, 'create-parley-database.sh'), script);
+    chmodSync(script, 0o755);
+    config.bootstrap.post_bootstrap = script;
     config.log = { level: 'INFO', dir: node.dir };
     Object.assign(config.postgresql, {
       listen: `127.0.0.1:${node.pgPort}`,
