@@ -66,7 +66,7 @@ async function asOfLatencies(db: Awaited<ReturnType<typeof freshDatabase>>, tota
     await stancesAt(db.connection.db, 'bench', { at, knownAt });
     stanceTimes.push(performance.now() - t);
     t = performance.now();
-    const [stances, issues] = await Promise.all([stancesAt(db.connection.db, 'bench', { at, knownAt }), issuesKnown(db.connection.db, 'bench', knownAt)]);
+    const [stances, issues] = await Promise.all([stancesAt(db.connection.db, 'bench', { at, knownAt }), issuesKnown(db.connection.db, 'bench', { knownAt })]);
     pairGap('p0', 'p1', stances, issues);
     gapTimes.push(performance.now() - t);
   }

@@ -14,6 +14,7 @@ import * as appendV3 from './20261204_0900_append_v3';
 import * as newsSourceBounds from './20261204_0910_news_source_bounds';
 import * as projectedAhead from './20261204_0920_projected_ahead';
 import * as rateWindows from './20261204_1200_rate_windows';
+import * as scenarios from './20261204_1300_scenarios';
 
 /** Every migration, by name. Listed in code so the compiled app needs no folder scan. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '20261204_0910_news_source_bounds': newsSourceBounds,
   '20261204_0920_projected_ahead': projectedAhead,
   '20261204_1200_rate_windows': rateWindows,
+  '20261204_1300_scenarios': scenarios,
 };

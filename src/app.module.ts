@@ -24,6 +24,8 @@ import { FeedModule } from './feed/feed.module';
 import { newsEventDefinitions } from './news/news-events';
 import { reviewEventDefinitions } from './review/review-events';
 import { ReviewModule } from './review/review.module';
+import { ScenariosModule } from './scenarios/scenarios.module';
+import { scenarioEventDefinitions } from './negotiation/domain/scenarios';
 import { NewsModule, NewsPollingModule } from './news/news.module';
 import { NewsCitations } from './news/news-citations';
 import { newsProjection } from './news/news.projection';
@@ -38,7 +40,7 @@ export const batchConsumers = [AlertEvaluation, ProjectedEventsCounter] as const
 /** What an incoming X-Request-Id may be: printable, without spaces, at most 128 characters. */
 const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
 
-export const eventDefinitions = [...negotiationEventDefinitions, ...alertEventDefinitions, ...newsEventDefinitions, ...reviewEventDefinitions];
+export const eventDefinitions = [...negotiationEventDefinitions, ...alertEventDefinitions, ...newsEventDefinitions, ...reviewEventDefinitions, ...scenarioEventDefinitions];
 
 /**
  * What Parley is, as data. Every process has the log, the projections and their consumers,
@@ -91,6 +93,7 @@ function core(config: Config) {
     AlertingModule,
     NewsModule,
     ReviewModule,
+    ScenariosModule,
     ExamplesModule,
   ];
 }

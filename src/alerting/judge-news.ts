@@ -55,7 +55,7 @@ async function judgeItem(db: Kysely<Database>, negotiationId: string, row: ItemR
   const rules = (await rulesInForce(db, negotiationId, position)).filter((r) => r.definition.kind === 'news');
   if (rules.length === 0) return [];
   const at = row.recorded_at;
-  const [watch, parties, issues] = await Promise.all([termsFor(db, negotiationId, at), partiesKnown(db, negotiationId, at), issuesKnown(db, negotiationId, at)]);
+  const [watch, parties, issues] = await Promise.all([termsFor(db, negotiationId, at), partiesKnown(db, negotiationId, { knownAt: at }), issuesKnown(db, negotiationId, { knownAt: at })]);
   const firings: Firing[] = [];
   for (const rule of rules) {
     if (rule.definition.kind !== 'news') continue;

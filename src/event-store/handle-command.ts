@@ -20,13 +20,19 @@ export interface Command<State, Issue> {
   refuse(issues: Issue[]): Error;
 }
 
-export interface HandlerOptions {
+export interface HandlerOptions<State = unknown> {
   /** Streams whose state stays cached (the oldest is dropped first). */
   maxCached?: number;
   /** Re-decisions after another writer moved the stream on; each is one more round trip. */
   maxAttempts?: number;
   /** Batches this large are decided in slices that let other requests run. */
   pacedFrom?: number;
+  /**
+   * The state a stream's own events are folded onto (the fold's initialState by default): a
+   * scenario branch starts from the record as it stood at its base. Its version and last event
+   * must be the empty stream's (0, null): they are the stream's, which appends are checked against.
+   */
+  seed?: (streamId: string) => Promise<State>;
 }
 
 /** What the handler needs of an event store (an in-memory one in unit specs). */
@@ -58,15 +64,22 @@ export class CommandHandler<State extends StreamState> {
   private readonly maxCached: number;
   private readonly maxAttempts: number;
   private readonly pacedFrom: number;
+  private readonly seed: ((streamId: string) => Promise<State>) | undefined;
 
   constructor(
     private readonly store: CommandStore,
     private readonly fold: Fold<State>,
-    options: HandlerOptions = {},
+    options: HandlerOptions<State> = {},
   ) {
     this.maxCached = options.maxCached ?? 1000;
     this.maxAttempts = options.maxAttempts ?? 50;
     this.pacedFrom = options.pacedFrom ?? 2000;
+    this.seed = options.seed;
+  }
+
+  /** Drops the stream's cached state: the next command loads it afresh (a seed that moved). */
+  forget(streamId: string): void {
+    this.tips.delete(streamId);
   }
 
   async handle<Issue>(streamId: string, events: PreparedEvent[], command: Command<State, Issue>): Promise<AppendResult> {
@@ -184,7 +197,7 @@ export class CommandHandler<State extends StreamState> {
     const pending = this.loading.get(streamId);
     if (pending) return pending;
     const loading = (async () => {
-      const state = this.fold.initialState();
+      const state = this.seed ? await this.seed(streamId) : this.fold.initialState();
       for (const event of await this.store.readStream(streamId)) this.fold.evolve(state, event);
       if (this.tips.size >= this.maxCached) this.tips.delete(this.tips.keys().next().value!);
       this.tips.set(streamId, state);

@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import type { StoredEvent } from '../event-store/types';
 import { Waker } from '../event-store/waker';
-import { belongsTo, isReviewStream } from '../negotiation/domain/streams';
+import { belongsTo, isReviewStream, isScenarioStream, scenarioStream } from '../negotiation/domain/streams';
 import type { FeedItem } from './feed-tail';
 
 export interface FeedFilter {
@@ -10,6 +10,8 @@ export interface FeedFilter {
   types?: string[];
   /** Whether this client may receive `<nid>.review` events (a reviewer), when `types` names them. */
   review?: boolean;
+  /** A scenario branch of `negotiation` whose events the client asked for besides the record's. */
+  scenario?: string;
 }
 
 export interface FeedOptions {
@@ -150,6 +152,11 @@ export class FeedConnection {
     if (negotiation && !belongsTo(event.streamId, negotiation)) return false;
     // Proposals and their review are not the record: only a client that names their types gets them.
     if (isReviewStream(event.streamId)) return this.options.filter.review === true && (types?.includes(event.type) ?? false);
+    // A branch is not the record: only a client that names it gets its events.
+    if (isScenarioStream(event.streamId)) {
+      const { scenario } = this.options.filter;
+      if (scenario === undefined || !negotiation || event.streamId !== scenarioStream(negotiation, scenario)) return false;
+    }
     return !types || types.includes(event.type);
   }
 }

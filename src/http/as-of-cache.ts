@@ -6,6 +6,7 @@ import { LRUCache } from 'lru-cache';
 import { map, of, type Observable } from 'rxjs';
 import { CONFIG, type Config } from '../config/config';
 import { Metrics } from '../metrics/metrics';
+import { slugSchema } from '../negotiation/domain/events';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
 import { openNegotiation } from '../negotiation/reading/open-as-of';
 import { ReadGate } from '../projection-runner/read-gate';
@@ -68,11 +69,14 @@ export class AsOfCache implements NestInterceptor {
     const response = context.switchToHttp().getResponse<Response>();
     const query = request.query as Record<string, unknown>;
     const nid = negotiationIdSchema.safeParse(request.params.nid);
+    const scenario = typeof query.scenario === 'string' && slugSchema.safeParse(query.scenario).success ? query.scenario : undefined;
+    // Every answer that includes a branch says so, CSV too (JSON bodies also carry "scenario").
+    if (scenario !== undefined) response.setHeader('Parley-Scenario', scenario);
     // CSV, a default `at`, or an id the controller will refuse: answered as they always were.
     if (!route || !nid.success || query.format !== undefined || request.headers.accept?.includes('text/csv') || (route.usesAt && query.at === undefined)) return next.handle();
     const read = readContextOf(request);
     const version = typeof query.version === 'string' && /^[1-9]\d{0,9}$/.test(query.version) ? Number(query.version) : undefined;
-    const opened = await openNegotiation(this.gate, nid.data, read, version);
+    const opened = await openNegotiation(this.gate, nid.data, read, version, version === undefined ? scenario : undefined);
     const knownAtGiven = typeof query.knownAt === 'string';
     const tag = createHash('sha256').update(`${ANSWERS_VERSION} ${request.path}?${canonical(query)}@${opened.found.last}/${opened.found.timeline}`).digest('base64url').slice(0, 27);
     const etag = knownAtGiven ? `"${tag}"` : `W/"${tag}"`;

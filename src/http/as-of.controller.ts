@@ -66,7 +66,10 @@ export class AsOfController {
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
     const { points, query: asOf, format } = parseWith(panelParams, query);
     const panel = await this.queries.execute(new GetPanel(id, points, asOf, read));
-    if (wantsCsv(request, format)) return csvFile(flatPanelRows(panel.rows), PANEL_COLUMNS, `${id}-panel.csv`);
-    return jsonStream({ knownAt: panel.knownAt, publicAt: panel.publicAt }, 'rows', panel.rows);
+    // A branch's panel says which rows are hypothetical, in a column of its own.
+    const columns = asOf.scenario === undefined ? PANEL_COLUMNS : [...PANEL_COLUMNS, 'hypothetical' as const];
+    if (wantsCsv(request, format)) return csvFile(flatPanelRows(panel.rows), columns, `${id}${asOf.scenario === undefined ? '' : `-${asOf.scenario}`}-panel.csv`);
+    const { rows, ...head } = panel;
+    return jsonStream(head, 'rows', rows);
   }
 }

@@ -1,7 +1,7 @@
 import type { AppendOutcomeUnknown, IdConflict, InvalidEventData, StaleAppend, UnknownEventType, VersionConflict } from '../event-store/errors';
 import type { RestoreRefused } from '../event-store/backup';
-import type { RuleViolation, UnknownNegotiation } from '../negotiation/domain/errors';
-import type { UnknownVersion } from '../negotiation/reading/errors';
+import type { RuleViolation, ScenarioClosed, ScenarioExists, UnknownNegotiation } from '../negotiation/domain/errors';
+import type { UnknownScenario, UnknownVersion } from '../negotiation/reading/errors';
 import type { PositionBeyondLog, ProjectionLagging, RebuildRunning } from '../projection-runner/errors';
 import type { UnknownRule } from '../alerting/alert-rules.commands';
 import type { SourceExists, UnknownSource } from '../news/news.commands';
@@ -32,6 +32,9 @@ type ErrorsByCode = Complete<{
   'NEWS.UNKNOWN_SOURCE': UnknownSource;
   'REVIEW.UNKNOWN_PROPOSAL': UnknownProposal;
   'REVIEW.PROPOSAL_DECIDED': ProposalDecided;
+  'SCENARIO.UNKNOWN': UnknownScenario;
+  'SCENARIO.EXISTS': ScenarioExists;
+  'SCENARIO.CLOSED': ScenarioClosed;
   'NEWS.SOURCE_EXISTS': SourceExists;
   'NEGOTIATION.UNKNOWN': UnknownNegotiation;
   'NEGOTIATION.UNKNOWN_VERSION': UnknownVersion;
@@ -64,6 +67,9 @@ export const ERROR_TABLE: { [C in AnsweredCode]: (error: ErrorsByCode[C]) => Ans
   'NEWS.UNKNOWN_SOURCE': (e) => ({ status: 404, body: { error: 'not_found', ...message(e) } }),
   'REVIEW.UNKNOWN_PROPOSAL': (e) => ({ status: 404, body: { error: 'not_found', ...message(e) } }),
   'REVIEW.PROPOSAL_DECIDED': (e) => ({ status: 409, body: { error: 'proposal_decided', ...message(e), status: e.proposal.status, reviewedBy: e.proposal.reviewedBy } }),
+  'SCENARIO.UNKNOWN': (e) => ({ status: 404, body: { error: 'not_found', ...message(e) } }),
+  'SCENARIO.EXISTS': (e) => ({ status: 409, body: { error: 'scenario_exists', ...message(e) } }),
+  'SCENARIO.CLOSED': (e) => ({ status: 409, body: { error: 'scenario_closed', ...message(e) } }),
   'NEWS.SOURCE_EXISTS': (e) => ({ status: 409, body: { error: 'source_exists', ...message(e) } }),
   'NEGOTIATION.UNKNOWN': (e) => ({ status: 404, body: { error: 'not_found', ...message(e) } }),
   'NEGOTIATION.UNKNOWN_VERSION': (e) => ({ status: 404, body: { error: 'not_found', ...message(e) } }),

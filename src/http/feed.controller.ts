@@ -60,6 +60,7 @@ export class FeedController {
       filter: {
         ...(params.negotiation ? { negotiation: params.negotiation } : {}),
         ...(params.types ? { types: params.types } : {}),
+        ...(params.scenario ? { scenario: params.scenario } : {}),
         // Proposals are coders' drafts (blind when double-coded): only reviewers may ask for them.
         review: isReviewer(callerOf(request).role),
       },

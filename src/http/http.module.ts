@@ -16,6 +16,7 @@ import { HealthController } from './health.controller';
 import { Readiness } from './health/readiness';
 import { ProbesController } from './probes.controller';
 import { ReviewController } from './review.controller';
+import { ScenariosController } from './scenarios.controller';
 import { DatabaseHealthIndicator } from './health/database.health';
 import { ProjectionsHealthIndicator } from './health/projections.health';
 import { MetricsController } from './metrics.controller';
@@ -64,6 +65,7 @@ import { HttpMetricsMiddleware } from './http-metrics.middleware';
     HealthController,
     ProbesController,
     ReviewController,
+    ScenariosController,
   ],
   providers: [
     { provide: ApiKeys, inject: [CONFIG], useFactory: (config: Config) => new ApiKeys(config.PARLEY_API_KEYS) },

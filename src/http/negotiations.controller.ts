@@ -40,8 +40,8 @@ export class NegotiationsController {
   @Get(':nid')
   @CachedAsOf({ usesAt: false })
   get(@Param('nid') nid: string, @Query() query: unknown, @ReadAt() read: ReadContext) {
-    const { knownAt, version } = parseWith(negotiationParams, query);
-    return this.queries.execute(new GetNegotiation(parseWith(negotiationIdSchema, nid, ['nid']), knownAt, version, read));
+    const { knownAt, version, scenario } = parseWith(negotiationParams, query);
+    return this.queries.execute(new GetNegotiation(parseWith(negotiationIdSchema, nid, ['nid']), knownAt, version, read, scenario));
   }
 
   /** A citable version: the SHA-256 of events 1..n as facts, equal on any installation. */

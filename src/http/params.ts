@@ -11,7 +11,7 @@ import { newsItemInputSchema } from '../news/news-events';
  * them, and the OpenAPI document (openapi/operations.ts) publishes them.
  */
 
-export const negotiationParams = knownAtParams.extend({ version: asOfParams.shape.version });
+export const negotiationParams = knownAtParams.extend({ version: asOfParams.shape.version, scenario: asOfParams.shape.scenario });
 
 export const replaySchema = z
   .object({
@@ -41,7 +41,9 @@ export const feedParams = z.object({
     .transform((v) => v.split(',').map((t) => t.trim()).filter(Boolean))
     .optional(),
   token: z.string().optional(),
-});
+  /** A scenario branch of `negotiation` whose hypothetical events come too (never without asking). */
+  scenario: slugSchema.optional(),
+}).refine((p) => p.scenario === undefined || p.negotiation !== undefined, { path: ['scenario'], message: 'A scenario is a negotiation\'s: give negotiation too' });
 
 export const importParams = z.object({
   expectedVersion: z

@@ -13,7 +13,7 @@ export type InboxStatus = 'new' | 'coded' | 'dismissed';
 export async function termsFor(db: Kysely<Database>, negotiationId: string, knownAt = new Date()): Promise<string[]> {
   const own = await watchTermsOf(db, negotiationId);
   if (own) return own;
-  const [parties, issues] = await Promise.all([partiesKnown(db, negotiationId, knownAt), issuesKnown(db, negotiationId, knownAt)]);
+  const [parties, issues] = await Promise.all([partiesKnown(db, negotiationId, { knownAt }), issuesKnown(db, negotiationId, { knownAt })]);
   return defaultTerms(parties, issues);
 }
 

@@ -24,6 +24,9 @@ export type ErrorCode =
   | 'NEWS.SOURCE_EXISTS'
   | 'REVIEW.UNKNOWN_PROPOSAL'
   | 'REVIEW.PROPOSAL_DECIDED'
+  | 'SCENARIO.UNKNOWN'
+  | 'SCENARIO.EXISTS'
+  | 'SCENARIO.CLOSED'
   /** A request Parley would make (a webhook, a feed) to a host it may not reach: never an HTTP answer of its own. */
   | 'OUTBOUND.REFUSED';
 

@@ -72,7 +72,7 @@ describe('parley export and restore', () => {
       const knownAt = new Date(times[(i * 31) % times.length]! + (i % 3) - 1);
       const ask = async (db: TestDatabase) => {
         const stances = await stancesAt(db.connection.db, 'ukraine-2025', { at, knownAt });
-        const issues = await issuesKnown(db.connection.db, 'ukraine-2025', knownAt);
+        const issues = await issuesKnown(db.connection.db, 'ukraine-2025', { knownAt });
         return { stances, gap: pairGap('us', 'ukraine', stances, issues) };
       };
       expect(await ask(target)).toEqual(await ask(source));

@@ -63,14 +63,18 @@ function later(a: EffectiveEvent, b: EffectiveEvent): boolean {
   return diff > 0 || (diff === 0 && a.globalPosition > b.globalPosition);
 }
 
+/** Which effective events a question counts beyond the as-of rule (a branch's fork, say): all by default. */
+export type Visible = (event: EffectiveEvent) => boolean;
+
 function latestPerPartyIssue(
   events: NegotiationEvent[],
   { at, knownAt, publicAt }: AsOf,
   keep: (fact: Fact) => boolean,
+  visible: Visible = () => true,
 ): Map<string, Located> {
   const latest = new Map<string, Located>();
   for (const event of effectiveEvents(events, knownAt, publicAt)) {
-    if (event.occurredAt.getTime() > at.getTime()) continue;
+    if (event.occurredAt.getTime() > at.getTime() || !visible(event)) continue;
     for (const { party, issue, fact } of factsOf(event.type, event.data)) {
       if (!keep(fact)) continue;
       const key = `${party}\u0000${issue}`;
@@ -89,9 +93,9 @@ const byPartyIssue = (a: { party: string; issue: string }, b: { party: string; i
  * projections are tested against. Stance = latest setting or withdrawing fact with
  * occurredAt <= at among events known at knownAt; salience = latest salience given.
  */
-export function stancesAsOf(events: NegotiationEvent[], asOf: AsOf): Stance[] {
-  const positions = latestPerPartyIssue(events, asOf, (f) => f.kind !== 'red-line');
-  const saliences = latestPerPartyIssue(events, asOf, (f) => f.kind === 'set' && f.salience !== null);
+export function stancesAsOf(events: NegotiationEvent[], asOf: AsOf, visible?: Visible): Stance[] {
+  const positions = latestPerPartyIssue(events, asOf, (f) => f.kind !== 'red-line', visible);
+  const saliences = latestPerPartyIssue(events, asOf, (f) => f.kind === 'set' && f.salience !== null, visible);
   const stances: Stance[] = [];
   for (const [key, { event, party, issue, fact }] of positions) {
     if (fact.kind !== 'set') continue;
@@ -115,8 +119,8 @@ export function stancesAsOf(events: NegotiationEvent[], asOf: AsOf): Stance[] {
   return stances.sort(byPartyIssue);
 }
 
-export function redLinesAsOf(events: NegotiationEvent[], asOf: AsOf): RedLine[] {
-  const lines = latestPerPartyIssue(events, asOf, (f) => f.kind === 'red-line');
+export function redLinesAsOf(events: NegotiationEvent[], asOf: AsOf, visible?: Visible): RedLine[] {
+  const lines = latestPerPartyIssue(events, asOf, (f) => f.kind === 'red-line', visible);
   return [...lines.values()]
     .flatMap(({ event, party, issue, fact }) =>
       fact.kind === 'red-line'
@@ -124,4 +128,15 @@ export function redLinesAsOf(events: NegotiationEvent[], asOf: AsOf): RedLine[] 
         : [],
     )
     .sort(byPartyIssue);
+}
+
+/**
+ * A scenario branch by the same plain fold: the record's events up to the base (and, forked at a
+ * date, effective by then) with every event of the branch's own, which all come after the base.
+ */
+export function branchLog(record: NegotiationEvent[], branch: NegotiationEvent[], base: number, until: Date | null): { events: NegotiationEvent[]; visible: Visible } {
+  return {
+    events: [...record.filter((e) => e.globalPosition <= base), ...branch],
+    visible: (e) => e.globalPosition > base || until === null || e.occurredAt.getTime() <= until.getTime(),
+  };
 }

@@ -86,3 +86,9 @@ export const dismissed = (item: string, at: string, reason = 'not about the talk
   occurredAt: day(at),
   data: { item, reason },
 });
+
+export const outcome = (i: string, value: number | null, at: string, extra: Record<string, unknown> = {}): Wire => ({
+  type: 'OutcomeRecorded',
+  occurredAt: day(at),
+  data: { issue: i, value, ...extra },
+});

@@ -6,7 +6,7 @@ import { issuesKnown, stancesAt } from '../../negotiation/stances/stance.reposit
 
 /** The overall gap of a pair, or its gap on one issue, as of one (at, knownAt). */
 export async function gapOf(db: Kysely<Database>, negotiationId: string, rule: { a: string; b: string; issue?: string | undefined }, asOf: AsOf): Promise<number | null> {
-  const [stances, issues] = await Promise.all([stancesAt(db, negotiationId, asOf), issuesKnown(db, negotiationId, asOf.knownAt)]);
+  const [stances, issues] = await Promise.all([stancesAt(db, negotiationId, asOf), issuesKnown(db, negotiationId, asOf)]);
   const pair = pairGap(rule.a, rule.b, stances, issues);
   if (!rule.issue) return pair.overall;
   return pair.issues.find((i) => i.issue === rule.issue)?.gap ?? null;

@@ -16,7 +16,7 @@ export const redLine: AlertKind<Rule, Lines> = {
   async measure(db, negotiationId, rule, asOf) {
     const lines = await redLinesAt(db, negotiationId, asOf);
     if (rule.mode === 'zone') {
-      const issues = (await issuesKnown(db, negotiationId, asOf.knownAt)).filter((i) => i.issue === rule.issue);
+      const issues = (await issuesKnown(db, negotiationId, asOf)).filter((i) => i.issue === rule.issue);
       const [zone] = zonesOfAgreement(rule.parties, issues, lines);
       return { kind: 'zone', z: zone?.z ?? null };
     }

@@ -12,6 +12,9 @@ const source = sourceSchema;
 const issueRef = z.string().describe('issue slug');
 const partyRef = z.string().describe('party slug');
 
+const scenarioEcho = { scenario: z.string().optional().describe('present when the answer includes a scenario branch (`scenario=<name>`)'), };
+const asOfEcho = { at: instant, knownAt: instant, publicAt: nullable(instant), ...scenarioEcho, };
+
 export const eventSchema = z.object({
   id: z.uuid(),
   negotiation: z.string().describe('the stream: `<nid>`, `<nid>.rules`, `<nid>.alerts`, `<nid>.news` or `sources:<id>`'),
@@ -65,11 +68,11 @@ export const negotiationSchema = z.object({
   issues: z.array(issueSchema),
   redLines: z.array(redLineSchema),
   span: nullable(z.object({ first: instant, last: instant })).describe('valid times of the first and last position-carrying event known'),
+  ...scenarioEcho,
 });
 
 export const versionAnswerSchema = z.object({ version: z.number().int(), sha256: z.string().regex(/^[0-9a-f]{64}$/), citation: z.string() });
 
-const asOfEcho = { at: instant, knownAt: instant, publicAt: nullable(instant) };
 
 export const stancesAnswerSchema = z.object({
   ...asOfEcho,
@@ -88,6 +91,7 @@ export const stancesAnswerSchema = z.object({
       quote: nullable(z.string()),
       uncertainty: nullable(range),
       basis: nullable(z.enum(['quoted', 'paraphrased', 'inferred'])),
+      hypothetical: z.boolean().optional().describe("on a scenario branch only: whether it is one of the branch's hypothetical events"),
     }),
   ),
 });
@@ -111,12 +115,14 @@ export const seriesAnswerSchema = z.object({
   b: partyRef,
   knownAt: instant,
   publicAt: nullable(instant),
+  ...scenarioEcho,
   points: z.array(z.object({ at: instant, overall: nullable(z.number()), issues: z.record(z.string(), z.number()), ranges: z.record(z.string(), range), overallRange: nullable(range) })),
 });
 
 export const panelAnswerSchema = z.object({
   knownAt: instant,
   publicAt: nullable(instant),
+  ...scenarioEcho,
   rows: z.array(
     z.object({
       at: instant,
@@ -135,6 +141,7 @@ export const panelAnswerSchema = z.object({
       scale: z.object({ min: z.number(), max: z.number() }),
       codedBy: nullable(z.string()).describe('Who coded the event that set the stance'),
       reviewedBy: nullable(z.string()).describe('Who accepted it in review'),
+      hypothetical: z.boolean().optional().describe("on a scenario branch only: whether it is one of the branch's hypothetical events"),
     }),
   ),
 });
@@ -178,6 +185,7 @@ export const concessionsAnswerSchema = z.object({
   from: instant,
   to: instant,
   knownAt: instant,
+  ...scenarioEcho,
   issues: z.array(z.object({ issue: issueRef, concession: z.number(), from: z.object({ a: z.number(), b: z.number() }), to: z.object({ a: z.number() }) })),
   mean: nullable(z.number()),
 });
@@ -185,6 +193,7 @@ export const concessionsAnswerSchema = z.object({
 export const historyAnswerSchema = z.object({
   party: partyRef,
   knownAt: instant,
+  ...scenarioEcho,
   changes: z.array(
     z.object({
       party: partyRef,
@@ -204,6 +213,50 @@ export const historyAnswerSchema = z.object({
       datePrecision: nullable(z.string()),
       codedBy: nullable(z.string()).describe('Who coded the event behind the change'),
       reviewedBy: nullable(z.string()).describe('Who accepted it in review'),
+      hypothetical: z.boolean().optional().describe("on a scenario branch only: whether it is one of the branch's hypothetical events"),
     }),
   ),
+});
+
+export const scenarioSchema = z.object({
+  name: z.string(),
+  status: z.enum(['open', 'closed']),
+  base: z.number().int().describe('the global position of the last record event the branch sees'),
+  until: nullable(instant).describe('forked at a date: the record\'s facts valid after this instant are not the branch\'s'),
+  from: z.union([z.string(), z.number().int(), z.null()]).describe('the base as asked: a date or instant, or a global position; null: the record as it was'),
+  description: nullable(z.string()),
+  openedAt: instant,
+  openedBy: nullable(z.string()),
+  rebasedAt: nullable(instant),
+  closedAt: nullable(instant),
+  closedBy: nullable(z.string()),
+  events: z.number().int().describe('hypothetical events in the branch'),
+  version: z.number().int().describe("the branch stream's version (its bookkeeping events count): what expectedVersion is checked against"),
+});
+
+export const scenarioListSchema = z.object({ scenarios: z.array(scenarioSchema) });
+
+const change = { record: nullable(z.number()), branch: nullable(z.number()), change: nullable(z.number()).describe('branch − record; null when either is missing') };
+const side = z.object({
+  stances: stancesAnswerSchema.shape.stances,
+  pairs: gapsAnswerSchema.shape.pairs,
+  zones: zonesAnswerSchema.shape.zones,
+  outcomes: z.object({ compromise: outcomesAnswerSchema.shape.outcomes, 'weighted-median': outcomesAnswerSchema.shape.outcomes }),
+});
+
+export const scenarioDiffSchema = z.object({
+  scenario: z.string(),
+  base: z.number().int(),
+  until: nullable(instant),
+  at: instant,
+  knownAt: instant,
+  publicAt: nullable(instant),
+  parties: z.array(partyRef),
+  record: side,
+  branch: side,
+  difference: z.object({
+    stances: z.array(z.object({ party: partyRef, issue: issueRef, hypothetical: z.boolean(), ...change })),
+    pairs: z.array(z.object({ a: partyRef, b: partyRef, overall: z.object(change), issues: z.array(z.object({ issue: issueRef, ...change })) })),
+    outcomes: z.array(z.object({ issue: issueRef, model: z.enum(['compromise', 'weighted-median']), ...change })),
+  }),
 });

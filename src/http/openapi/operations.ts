@@ -5,6 +5,8 @@ import { asOfParams, gapsParams, outcomeParams, pageFormatParams, panelParams, s
 import { registerSourceSchema, watchTermsSchema } from '../../news/news-events';
 import { acceptSchema, agreementParams, proposalsParams, provenanceParams, rejectSchema, reviewRequirementSchema } from '../../review/review-requests';
 import * as params from '../params';
+import { diffParams, hypotheticalRequestSchema, openScenarioSchema, rebaseScenarioSchema } from '../../scenarios/scenario-requests';
+import { scenarioListParams } from '../../scenarios/scenario-requests';
 import * as n from './negotiation-responses';
 import * as s from './service-responses';
 
@@ -82,6 +84,52 @@ export const OPERATIONS: Record<string, Operation> = {
   },
   'POST /feed/tokens': { summary: 'A short-lived token for EventSource (browsers cannot send keys)', access: 'reader', responses: { 201: s.feedTokenSchema } },
   'GET /metrics': { summary: 'Prometheus metrics', access: 'metrics', responses: { 200: text('text/plain; version=0.0.4', 'Prometheus text exposition format') } },
+  'POST /negotiations/{nid}/scenarios': {
+    summary: 'Open a scenario branch: the record up to its base, then hypothetical events of its own',
+    description: '`from`: a date or instant forks the branch in valid time (the record as known now, up to that date); a global position bases it on the log as it was then; absent: the record as it is. 409 `scenario_exists` for a name the negotiation has, or had.',
+    access: 'writer',
+    body: openScenarioSchema,
+    responses: { 201: n.scenarioSchema, 409: s.errorSchema },
+    negotiation: true,
+  },
+  'GET /negotiations/{nid}/scenarios': { summary: "The negotiation's scenario branches, open and closed", access: 'reader', query: scenarioListParams, responses: { 200: n.scenarioListSchema }, negotiation: true },
+  'GET /negotiations/{nid}/scenarios/{name}': { summary: 'One scenario branch: its base, status and size', access: 'reader', responses: { 200: n.scenarioSchema }, negotiation: true },
+  'DELETE /negotiations/{nid}/scenarios/{name}': {
+    summary: 'Close a branch: reads of it answer 404; its stream (and name) stay',
+    access: 'writer',
+    responses: { 200: n.scenarioSchema, 409: s.errorSchema },
+    negotiation: true,
+  },
+  'POST /negotiations/{nid}/scenarios/{name}/events': {
+    summary: "Append hypothetical events to a branch (the record's checks, on the record at the branch's base)",
+    description: 'A branch holds positions, proposals, meetings, red lines, withdrawals, parties and issues, and corrections or retractions of its own events; valid times may lie in the future. Never in the record, its feed, alerts or exports.',
+    access: 'writer',
+    body: hypotheticalRequestSchema,
+    responses: { 201: n.appendAnswerSchema, 200: n.appendAnswerSchema, 409: s.errorSchema, 413: s.errorSchema, 415: s.errorSchema, 422: s.errorSchema },
+    negotiation: true,
+  },
+  'POST /negotiations/{nid}/scenarios/{name}/events:import': {
+    summary: 'Import hypothetical events as NDJSON, one per line, into a branch',
+    access: 'writer',
+    query: params.importParams,
+    responses: { 201: n.appendAnswerSchema, 200: n.appendAnswerSchema, 409: s.errorSchema, 413: s.errorSchema, 415: s.errorSchema, 422: s.errorSchema },
+    negotiation: true,
+  },
+  'POST /negotiations/{nid}/scenarios/{name}/rebase': {
+    summary: 'Move a branch onto a newer record (by default, the record as it is now)',
+    description: "The branch's events are judged again, in order, on the new base: 422 naming each one that no longer fits (`hypothetical.<i>`).",
+    access: 'writer',
+    body: rebaseScenarioSchema,
+    responses: { 200: n.scenarioSchema, 409: s.errorSchema, 422: s.errorSchema },
+    negotiation: true,
+  },
+  'GET /negotiations/{nid}/scenarios/{name}/diff': {
+    summary: 'A branch beside the record at one (at, knownAt): stances, gaps, zones and both models\' outcomes, and the differences',
+    access: 'reader',
+    query: diffParams,
+    responses: { 200: n.scenarioDiffSchema },
+    negotiation: true,
+  },
   'PUT /negotiations/{nid}/review': {
     summary: 'Require review (or not): writers\' appends become proposals',
     access: 'admin',

@@ -7,9 +7,9 @@ import type { AsOf } from '../stances/stance';
 import { issuesKnown, partiesKnown, redLinesAt, stancesAt, timelineOf, type TimelineFact } from '../stances/stance.repository';
 import { checkParties } from './check-parties';
 import { ReadGate, type ReadContext } from '../../projection-runner/read-gate';
-import { openAsOf, type AsOfQuery } from '../reading/open-as-of';
+import { openAsOf, scenarioStamp, type AsOfQuery } from '../reading/open-as-of';
 
-const stamp = (asOf: AsOf) => ({ at: asOf.at.toISOString(), knownAt: asOf.knownAt.toISOString(), publicAt: asOf.publicAt?.toISOString() ?? null });
+const stamp = (asOf: AsOf) => ({ at: asOf.at.toISOString(), knownAt: asOf.knownAt.toISOString(), publicAt: asOf.publicAt?.toISOString() ?? null, ...scenarioStamp(asOf) });
 
 export class GetZones extends Query<{ at: string; knownAt: string; parties: string[]; zones: Zone[] }> {
   constructor(readonly negotiationId: string, readonly query: AsOfQuery, readonly between?: string[], readonly read?: ReadContext) {
@@ -24,8 +24,8 @@ export class GetZonesHandler implements IQueryHandler<GetZones> {
   async execute({ negotiationId, query, between, read }: GetZones) {
     const { db, asOf } = await openAsOf(this.gate, negotiationId, query, read);
     const [parties, issues, redLines, stances] = await Promise.all([
-      partiesKnown(db, negotiationId, asOf.knownAt, asOf.upTo),
-      issuesKnown(db, negotiationId, asOf.knownAt, asOf.upTo),
+      partiesKnown(db, negotiationId, asOf),
+      issuesKnown(db, negotiationId, asOf),
       redLinesAt(db, negotiationId, asOf),
       stancesAt(db, negotiationId, asOf),
     ]);
@@ -48,8 +48,8 @@ export class GetOutcomesHandler implements IQueryHandler<GetOutcomes> {
   async execute({ negotiationId, query, model, read }: GetOutcomes) {
     const { db, asOf } = await openAsOf(this.gate, negotiationId, query, read);
     const [parties, issues, stances, redLines] = await Promise.all([
-      partiesKnown(db, negotiationId, asOf.knownAt, asOf.upTo),
-      issuesKnown(db, negotiationId, asOf.knownAt, asOf.upTo),
+      partiesKnown(db, negotiationId, asOf),
+      issuesKnown(db, negotiationId, asOf),
       stancesAt(db, negotiationId, asOf),
       redLinesAt(db, negotiationId, asOf),
     ]);
@@ -79,8 +79,8 @@ export class GetConcessionsHandler implements IQueryHandler<GetConcessions> {
     const { db, asOf } = await openAsOf(this.gate, negotiationId, query, read);
     const { knownAt } = asOf;
     const [parties, issues, before, after] = await Promise.all([
-      partiesKnown(db, negotiationId, knownAt, asOf.upTo),
-      issuesKnown(db, negotiationId, knownAt, asOf.upTo),
+      partiesKnown(db, negotiationId, asOf),
+      issuesKnown(db, negotiationId, asOf),
       stancesAt(db, negotiationId, { ...asOf, at: from }),
       stancesAt(db, negotiationId, { ...asOf, at: to }),
     ]);
@@ -92,6 +92,7 @@ export class GetConcessionsHandler implements IQueryHandler<GetConcessions> {
       from: from.toISOString(),
       to: to.toISOString(),
       knownAt: knownAt.toISOString(),
+      ...scenarioStamp(asOf),
       issues: list,
       mean: list.length === 0 ? null : list.reduce((sum, c) => sum + c.concession, 0) / list.length,
     };
@@ -111,10 +112,10 @@ export class GetHistoryHandler implements IQueryHandler<GetHistory> {
 
   async execute({ negotiationId, party, query, issue, read }: GetHistory) {
     const { db, asOf } = await openAsOf(this.gate, negotiationId, query, read);
-    checkParties([party], (await partiesKnown(db, negotiationId, asOf.knownAt, asOf.upTo)).map((p) => p.party), [['party']]);
+    checkParties([party], (await partiesKnown(db, negotiationId, asOf)).map((p) => p.party), [['party']]);
     const changes = await timelineOf(db, negotiationId, [party], asOf, issue);
     const coders = await codersOf(db, changes.map((c) => c.eventId));
-    return { party, knownAt: asOf.knownAt.toISOString(), changes: changes.map((change) => ({ ...change, ...coders(change.eventId) })) };
+    return { party, knownAt: asOf.knownAt.toISOString(), ...scenarioStamp(asOf), changes: changes.map((change) => ({ ...change, ...coders(change.eventId) })) };
   }
 }
 

@@ -3,13 +3,14 @@ import { gapSeries, type SeriesPoint } from './gaps';
 import { issuesKnown, partiesKnown, timelineOf } from '../stances/stance.repository';
 import { checkParties } from './check-parties';
 import { ReadGate, type ReadContext } from '../../projection-runner/read-gate';
-import { openAsOf, type AsOfQuery } from '../reading/open-as-of';
+import { openAsOf, scenarioStamp, type AsOfQuery } from '../reading/open-as-of';
 
 export interface SeriesAnswer {
   a: string;
   b: string;
   knownAt: string;
   publicAt: string | null;
+  scenario?: string;
   points: SeriesPoint[];
 }
 
@@ -32,12 +33,12 @@ export class GetGapSeriesHandler implements IQueryHandler<GetGapSeries> {
   async execute({ negotiationId, between, points, query, read }: GetGapSeries): Promise<SeriesAnswer> {
     const { db, asOf } = await openAsOf(this.gate, negotiationId, query, read);
     const [parties, issues, timeline] = await Promise.all([
-      partiesKnown(db, negotiationId, asOf.knownAt, asOf.upTo),
-      issuesKnown(db, negotiationId, asOf.knownAt, asOf.upTo),
+      partiesKnown(db, negotiationId, asOf),
+      issuesKnown(db, negotiationId, asOf),
       timelineOf(db, negotiationId, between, asOf),
     ]);
     checkParties(between, parties.map((p) => p.party));
     const [a, b] = between;
-    return { a, b, knownAt: asOf.knownAt.toISOString(), publicAt: asOf.publicAt?.toISOString() ?? null, points: gapSeries(a, b, timeline, issues, points) };
+    return { a, b, knownAt: asOf.knownAt.toISOString(), publicAt: asOf.publicAt?.toISOString() ?? null, ...scenarioStamp(asOf), points: gapSeries(a, b, timeline, issues, points) };
   }
 }

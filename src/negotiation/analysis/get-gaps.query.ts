@@ -2,13 +2,14 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { pairGap, pairsOf, type PairGap } from './gaps';
 import { issuesKnown, partiesKnown, stancesAt } from '../stances/stance.repository';
 import { ReadGate, type ReadContext } from '../../projection-runner/read-gate';
-import { openAsOf, type AsOfQuery } from '../reading/open-as-of';
+import { openAsOf, scenarioStamp, type AsOfQuery } from '../reading/open-as-of';
 import { checkParties } from './check-parties';
 
 export interface GapsAnswer {
   at: string;
   knownAt: string;
   publicAt: string | null;
+  scenario?: string;
   pairs: PairGap[];
 }
 
@@ -30,8 +31,8 @@ export class GetGapsHandler implements IQueryHandler<GetGaps> {
   async execute({ negotiationId, query, between, read }: GetGaps): Promise<GapsAnswer> {
     const { db, asOf } = await openAsOf(this.gate, negotiationId, query, read);
     const [parties, issues, stances] = await Promise.all([
-      partiesKnown(db, negotiationId, asOf.knownAt, asOf.upTo),
-      issuesKnown(db, negotiationId, asOf.knownAt, asOf.upTo),
+      partiesKnown(db, negotiationId, asOf),
+      issuesKnown(db, negotiationId, asOf),
       stancesAt(db, negotiationId, asOf),
     ]);
     const chosen = between ?? parties.map((p) => p.party).sort();
@@ -40,6 +41,7 @@ export class GetGapsHandler implements IQueryHandler<GetGaps> {
       at: asOf.at.toISOString(),
       knownAt: asOf.knownAt.toISOString(),
       publicAt: asOf.publicAt?.toISOString() ?? null,
+      ...scenarioStamp(asOf),
       pairs: pairsOf(chosen).map(([a, b]) => pairGap(a, b, stances, issues)),
     };
   }

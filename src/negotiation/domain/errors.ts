@@ -25,3 +25,17 @@ export function requireNegotiation(negotiationId: string, version: number): numb
   if (version === 0) throw new UnknownNegotiation(negotiationId);
   return version;
 }
+
+export class ScenarioExists extends DomainError {
+  readonly code = 'SCENARIO.EXISTS';
+  constructor(readonly negotiationId: string, readonly scenario: string) {
+    super(`"${negotiationId}" has, or had, a scenario "${scenario}": a name is never given twice (the record keeps every branch)`);
+  }
+}
+
+export class ScenarioClosed extends DomainError {
+  readonly code = 'SCENARIO.CLOSED';
+  constructor(readonly negotiationId: string, readonly scenario: string) {
+    super(`Scenario "${scenario}" of "${negotiationId}" is closed: it takes no more events`);
+  }
+}

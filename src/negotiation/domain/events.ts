@@ -164,6 +164,20 @@ export const eventRetractedSchema = z
   .object({ target: z.uuid(), reason: text(2000) })
   .strict();
 
+/**
+ * What was actually agreed or decided on an issue, on its scale; `value: null` records that
+ * the talks ended without agreement on it. What backtests score the outcome models against.
+ */
+export const outcomeRecordedSchema = z
+  .object({
+    issue: slugSchema,
+    value: value.nullable(),
+    summary: text(2000).optional(),
+    /** The agreement or decision it is written in (its title, or a reference). */
+    document: text(500).optional(),
+  })
+  .strict();
+
 /** An analyst takes a news item out of the negotiation's inbox (it informs no position). */
 export const newsItemDismissedSchema = z
   .object({ item: z.uuid(), reason: text(2000) })
@@ -181,6 +195,7 @@ export const eventDataSchemas = {
   EventCorrected: eventCorrectedSchema,
   EventRetracted: eventRetractedSchema,
   NewsItemDismissed: newsItemDismissedSchema,
+  OutcomeRecorded: outcomeRecordedSchema,
 } as const;
 
 export type NegotiationEventType = keyof typeof eventDataSchemas;
@@ -199,6 +214,9 @@ export const POSITION_CARRYING = new Set<NegotiationEventType>([
   'PositionWithdrawn',
   'RedLineDeclared',
 ]);
+
+/** What corrections and retractions may target: the position-carrying events and recorded outcomes. */
+export const CORRECTABLE = new Set<NegotiationEventType>([...POSITION_CARRYING, 'OutcomeRecorded']);
 
 export type EventData = { [T in NegotiationEventType]: z.infer<(typeof eventDataSchemas)[T]> };
 export type Source = z.infer<typeof sourceSchema>;

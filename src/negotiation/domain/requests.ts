@@ -30,6 +30,7 @@ export const eventInputSchema = z.discriminatedUnion('type', [
   envelope('EventCorrected'),
   envelope('EventRetracted'),
   envelope('NewsItemDismissed'),
+  envelope('OutcomeRecorded'),
 ]);
 
 export const expectedVersionSchema = z.union([

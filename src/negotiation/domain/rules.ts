@@ -102,6 +102,10 @@ function checkData(state: NegotiationState, event: TypedData, at: Path, now: Dat
       const unique = bounds.filter((b, i) => bounds.findIndex((o) => o.message === b.message) === i);
       return [...party(d.party, ['party']), ...unique];
     }
+    case 'OutcomeRecorded': {
+      const d = event.data;
+      return d.value === null ? knownIssue(d.issue, ['issue']) : onScale(d.issue, d.value, ['value']);
+    }
     case 'EventCorrected':
       return checkCorrection(state, event.data, at, now);
     case 'EventRetracted':
@@ -123,7 +127,7 @@ function unchecked(event: never): never {
 function checkTarget(state: NegotiationState, target: string, path: Path): RuleIssue[] {
   const known = state.targets.get(target);
   if (!known) {
-    return [issue('UNKNOWN_TARGET', path, `No position-carrying event ${target} in this negotiation`)];
+    return [issue('UNKNOWN_TARGET', path, `No position-carrying event or recorded outcome ${target} in this negotiation`)];
   }
   if (known.retracted) return [issue('TARGET_RETRACTED', path, `Event ${target} is retracted`)];
   return [];

@@ -23,7 +23,7 @@ export interface NegotiationState {
   lastEventId: string | null;
   parties: StateMap<string, EventData['PartyAdded']>;
   issues: StateMap<string, { title: string; scale: Scale }>;
-  /** Position-carrying events, by id: what a correction or retraction may target. */
+  /** Position-carrying events and recorded outcomes, by id: what a correction or retraction may target. */
   targets: StateMap<string, { type: NegotiationEventType; retracted: boolean }>;
 }
 
@@ -100,7 +100,8 @@ export function evolve(state: NegotiationState, event: FoldedEvent): Negotiation
       if (known) state.targets.set(event.data.target, { ...known, retracted: true });
       break;
     }
-    // What corrections and retractions may target (POSITION_CARRYING; a correction itself is not one).
+    // What corrections and retractions may target (CORRECTABLE; a correction itself is not one).
+    case 'OutcomeRecorded':
     case 'PositionStated':
     case 'ProposalTabled':
     case 'MeetingHeld':

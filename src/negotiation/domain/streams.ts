@@ -11,7 +11,13 @@ export const alertsStream = (negotiationId: string) => `${negotiationId}.alerts`
  * reviewer accepts enters `<nid>`.
  */
 export const reviewStream = (negotiationId: string) => `${negotiationId}.review`;
-export const isReviewStream = (streamId: string) => streamId.endsWith('.review');
+export const isReviewStream = (streamId: string) => /^[^.]+\.review$/.test(streamId);
+/**
+ * A scenario branch's stream: its bookkeeping and its hypothetical events (domain/scenarios.ts).
+ * Never part of the record: stances, gaps, alerts, the feed and exports of the record leave it out.
+ */
+export const scenarioStream = (negotiationId: string, name: string) => `${negotiationId}.scenario.${name}`;
+export const isScenarioStream = (streamId: string) => /^[^.]+\.scenario\.[^.]+$/.test(streamId);
 /** News pushed to a negotiation, and its watch terms. */
 export const newsStream = (negotiationId: string) => `${negotiationId}.news`;
 /**

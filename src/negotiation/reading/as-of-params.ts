@@ -14,6 +14,8 @@ export const asOfParams = z.object({
   publicAt: instantOrDateSchema.optional(),
   /** A cited version: only the stream's events 1..n count (GET …/versions/{n}). */
   version: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
+  /** A scenario branch: the record up to its base and the branch's hypothetical events. */
+  scenario: slugSchema.optional(),
 });
 
 export const knownAtParams = asOfParams.pick({ knownAt: true });
@@ -89,13 +91,15 @@ const pointsFields = {
   knownAt: instantOrDateSchema.optional(),
   publicAt: instantOrDateSchema.optional(),
   version: asOfParams.shape.version,
+  scenario: asOfParams.shape.scenario,
 };
 
 /** The recorded-time half of an as-of question, which series, panels and histories share. */
-const recordedQuery = (p: { knownAt?: Date | undefined; publicAt?: Date | undefined; version?: number | undefined }) => ({
+const recordedQuery = (p: { knownAt?: Date | undefined; publicAt?: Date | undefined; version?: number | undefined; scenario?: string | undefined }) => ({
   knownAt: p.knownAt,
   publicAt: p.publicAt,
   version: p.version,
+  scenario: p.scenario,
 });
 
 /** `format=csv` asks for CSV, like `Accept: text/csv`. */

@@ -24,6 +24,8 @@ export class GetNegotiation extends Query<NegotiationDetails> {
     /** A cited version: the negotiation as its events 1..version make it. */
     readonly versionQuery?: number,
     readonly read?: ReadContext,
+    /** A scenario branch: its parties, issues and red lines with the record's. */
+    readonly scenario?: string,
   ) {
     super();
   }
@@ -34,8 +36,8 @@ export class GetNegotiation extends Query<NegotiationDetails> {
 export class GetNegotiationHandler implements IQueryHandler<GetNegotiation> {
   constructor(private readonly gate: ReadGate) {}
 
-  async execute({ negotiationId, knownAtQuery, versionQuery, read }: GetNegotiation): Promise<NegotiationDetails> {
-    const { db, asOf } = await openAsOf(this.gate, negotiationId, { knownAt: knownAtQuery, version: versionQuery }, read);
+  async execute({ negotiationId, knownAtQuery, versionQuery, read, scenario }: GetNegotiation): Promise<NegotiationDetails & { scenario?: string }> {
+    const { db, asOf } = await openAsOf(this.gate, negotiationId, { knownAt: knownAtQuery, version: versionQuery, scenario }, read);
     const { knownAt, upTo } = asOf;
     const [opened, version, parties, issues, redLines] = await Promise.all([
       db
@@ -53,11 +55,11 @@ export class GetNegotiationHandler implements IQueryHandler<GetNegotiation> {
         .where('recorded_at', '<=', knownAt)
         .$if(upTo !== undefined, (q) => q.where('global_position', '<=', String(upTo)))
         .executeTakeFirst(),
-      partiesKnown(db, negotiationId, knownAt, upTo),
-      issuesKnown(db, negotiationId, knownAt, upTo),
-      redLinesAt(db, negotiationId, { at: knownAt, knownAt, upTo }),
+      partiesKnown(db, negotiationId, asOf),
+      issuesKnown(db, negotiationId, asOf),
+      redLinesAt(db, negotiationId, { ...asOf, at: knownAt }),
     ]);
-    const span = await spanOf(db, negotiationId, knownAt, upTo);
+    const span = await spanOf(db, negotiationId, asOf);
     const data = opened?.data as { title?: string; description?: string } | undefined;
     return {
       id: negotiationId,
@@ -69,6 +71,7 @@ export class GetNegotiationHandler implements IQueryHandler<GetNegotiation> {
       issues,
       redLines,
       span,
+      ...(scenario === undefined ? {} : { scenario }),
     };
   }
 }

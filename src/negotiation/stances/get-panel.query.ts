@@ -4,7 +4,7 @@ import { CONFIG, type Config } from '../../config/config';
 import { codersOf } from '../reading/coders';
 import { InvalidRequest } from '../../shared/domain-error';
 import { ReadGate, type ReadContext } from '../../projection-runner/read-gate';
-import { openAsOf, type AsOfQuery } from '../reading/open-as-of';
+import { openAsOf, scenarioStamp, type AsOfQuery } from '../reading/open-as-of';
 import type { Source } from '../domain/events';
 import { issuesKnown, partiesKnown, timelineOf } from './stance.repository';
 import { heldKey, stancesAlong } from './stance-sweep';
@@ -28,11 +28,14 @@ export interface PanelRow {
   /** Who coded the event that set the stance, and who accepted it in review (null: unnamed, or not reviewed). */
   codedBy: string | null;
   reviewedBy: string | null;
+  /** On a scenario branch only: whether the stance is one of the branch's hypothetical events. */
+  hypothetical?: boolean;
 }
 
 export interface Panel {
   knownAt: string;
   publicAt: string | null;
+  scenario?: string;
   /** Produced as they are read: a long panel is never held in memory whole. */
   rows: Iterable<PanelRow>;
 }
@@ -58,7 +61,7 @@ export class GetPanelHandler implements IQueryHandler<GetPanel> {
 
   async execute({ negotiationId, points, query, read }: GetPanel): Promise<Panel> {
     const { db, asOf } = await openAsOf(this.gate, negotiationId, query, read);
-    const [parties, issues] = await Promise.all([partiesKnown(db, negotiationId, asOf.knownAt, asOf.upTo), issuesKnown(db, negotiationId, asOf.knownAt, asOf.upTo)]);
+    const [parties, issues] = await Promise.all([partiesKnown(db, negotiationId, asOf), issuesKnown(db, negotiationId, asOf)]);
     const cells = points.length * parties.length * issues.length;
     if (cells > this.config.PARLEY_PANEL_MAX_CELLS) {
       throw new InvalidRequest([{
@@ -90,12 +93,13 @@ export class GetPanelHandler implements IQueryHandler<GetPanel> {
               recordedAt: stance.recordedAt.toISOString(),
               scale: { min: issue.scale.min, max: issue.scale.max },
               ...coders(stance.eventId),
+              ...(stance.hypothetical === undefined ? {} : { hypothetical: stance.hypothetical }),
             };
           }
         }
       }
     }
-    return { knownAt: asOf.knownAt.toISOString(), publicAt: asOf.publicAt?.toISOString() ?? null, rows: rows() };
+    return { knownAt: asOf.knownAt.toISOString(), publicAt: asOf.publicAt?.toISOString() ?? null, ...scenarioStamp(asOf), rows: rows() };
   }
 }
 

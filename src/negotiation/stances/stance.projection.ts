@@ -5,12 +5,16 @@ import type { StoredEvent } from '../../event-store/types';
 import type { Projection } from '../../projection-runner/projection';
 import { isNegotiationType, type DatePrecision, type NegotiationEventType, type Source } from '../domain/events';
 import { toNegotiationEvent } from '../domain/stored-event';
-import { isSubStream } from '../domain/streams';
+import { isScenarioStream, isSubStream } from '../domain/streams';
 import { publicTime } from './stance';
 import { projectionRows, type ProjectionRows, type TargetInfo } from './stance-rows';
 
-/** Only negotiation streams feed the stance projection (not `<nid>.rules`, `<nid>.alerts`). */
-const feedsStances = (event: StoredEvent) => isNegotiationType(event.type) && !isSubStream(event.streamId);
+/**
+ * Negotiation streams feed the stance projection (not `<nid>.rules`, `<nid>.alerts`), and so do
+ * scenario branches: their rows are keyed by the branch's stream, which no read of the record
+ * names (stance.repository.ts reads a branch as the record up to its base plus those rows).
+ */
+const feedsStances = (event: StoredEvent) => isNegotiationType(event.type) && (!isSubStream(event.streamId) || isScenarioStream(event.streamId));
 
 /**
  * Projects a batch of events (in global order) into the tables `db` points at: the live ones,

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../database/schema';
 import type { Source } from '../domain/events';
 import type { DatePrecision } from '../domain/events';
-import type { AsOf, PositionDetail, RedLine, Stance } from './stance';
+import type { AsOf, PositionDetail, RedLine, Scope, Stance } from './stance';
 
 /**
  * As-of reads over the stance projection. Each (party, issue) pair is answered by one index
@@ -18,17 +18,48 @@ import type { AsOf, PositionDetail, RedLine, Stance } from './stance';
  * version of its event was known by then (and, at a cited version, part of it). One place for
  * every query of this projection.
  */
-function counted({ knownAt, publicAt, upTo }: Pick<AsOf, 'knownAt' | 'publicAt' | 'upTo'>) {
-  const withinVersion = (column: string) => (upTo === undefined ? sql`` : sql`and ${sql.ref(column)} <= ${upTo}`);
+function counted(asOf: Pick<AsOf, 'knownAt' | 'publicAt' | 'upTo' | 'branch'>) {
+  const { knownAt, publicAt } = asOf;
   return sql`f.recorded_at <= ${knownAt}
     ${publicAt ? sql`and coalesce(f.public_at, f.recorded_at) <= ${publicAt}` : sql``}
-    ${withinVersion('f.version_position')}
+    ${within(asOf, 'f', 'version_position', true)}
     and not exists (
       select 1 from stance_versions later
       where later.event_id = f.event_id
         and later.version_position > f.version_position
         and later.recorded_at <= ${knownAt}
-        ${withinVersion('later.version_position')})`;
+        ${within(asOf, 'later', 'version_position')})`;
+}
+
+/**
+ * The rows of `alias` a read may see by position: at a cited version, those up to it; on a
+ * branch, the record's up to the branch's base (and, for a branch forked at a date, valid by
+ * then: `validTime` says the table has occurred_at) and every row of the branch's own. Nothing
+ * else is added to a read of the record as it is.
+ */
+function within({ upTo, branch }: Pick<Scope, 'upTo' | 'branch'>, alias: string, column: string, validTime = false) {
+  const position = sql.ref(`${alias}.${column}`);
+  if (branch) {
+    const cut = validTime && branch.until ? sql` and ${sql.ref(`${alias}.occurred_at`)} <= ${branch.until}` : sql``;
+    return sql`and (${sql.ref(`${alias}.negotiation_id`)} = ${branch.key} or (${position} <= ${branch.base}${cut}))`;
+  }
+  return upTo === undefined ? sql`` : sql`and ${position} <= ${upTo}`;
+}
+
+/** The negotiation's rows of `alias`, and on a branch the branch's too (see `within`). */
+function ofNegotiation(negotiationId: string, { branch }: Pick<Scope, 'branch'>, alias: string) {
+  const column = sql.ref(`${alias}.negotiation_id`);
+  return branch ? sql`${column} in (${negotiationId}, ${branch.key})` : sql`${column} = ${negotiationId}`;
+}
+
+/**
+ * The (party, issue) pairs a read probes: the negotiation's, and on a branch the union with the
+ * branch's. The record's read is the plain table, as it always was.
+ */
+function keysOf(negotiationId: string, { branch }: Pick<Scope, 'branch'>) {
+  return branch
+    ? sql`(select distinct party, issue from stance_keys where negotiation_id in (${negotiationId}, ${branch.key})) k`
+    : sql`(select party, issue from stance_keys where negotiation_id = ${negotiationId}) k`;
 }
 
 interface StanceRow {
@@ -58,16 +89,16 @@ export const detailOf = (r: Pick<StanceRow, 'confidence' | 'quote' | 'uncertaint
 });
 
 export async function stancesAt(db: Kysely<Database>, negotiationId: string, asOf: AsOf): Promise<Stance[]> {
-  const { at } = asOf;
-  const { rows } = await sql<StanceRow>`
+  const { at, branch } = asOf;
+  const { rows } = await sql<StanceRow & { negotiation_id: string }>`
     select k.party, k.issue, p.kind, p.value, p.summary, p.confidence, p.quote, p.uncertainty_low, p.uncertainty_high, p.basis,
-           p.event_id, p.occurred_at, v.source, v.date_precision, s.salience
-    from stance_keys k
+           p.event_id, p.occurred_at, v.source, v.date_precision, s.salience, p.negotiation_id
+    from ${keysOf(negotiationId, asOf)}
     cross join lateral (
       select f.kind, f.value, f.summary, f.confidence, f.quote, f.uncertainty_low, f.uncertainty_high, f.basis,
-             f.event_id, f.occurred_at, f.version_position
+             f.event_id, f.occurred_at, f.version_position, f.negotiation_id
       from stance_facts f
-      where f.negotiation_id = k.negotiation_id and f.party = k.party and f.issue = k.issue
+      where ${ofNegotiation(negotiationId, asOf, 'f')} and f.party = k.party and f.issue = k.issue
         and f.kind <> 'red-line'
         and f.occurred_at <= ${at} and ${counted(asOf)}
       order by f.occurred_at desc, f.event_position desc
@@ -77,13 +108,13 @@ export async function stancesAt(db: Kysely<Database>, negotiationId: string, asO
     left join lateral (
       select f.salience
       from stance_facts f
-      where f.negotiation_id = k.negotiation_id and f.party = k.party and f.issue = k.issue
+      where ${ofNegotiation(negotiationId, asOf, 'f')} and f.party = k.party and f.issue = k.issue
         and f.kind = 'set' and f.salience is not null
         and f.occurred_at <= ${at} and ${counted(asOf)}
       order by f.occurred_at desc, f.event_position desc
       limit 1
     ) s on true
-    where k.negotiation_id = ${negotiationId} and p.kind = 'set'
+    where p.kind = 'set'
     order by k.party, k.issue`.execute(db);
   return rows.map((r) => ({
     party: r.party,
@@ -96,6 +127,8 @@ export async function stancesAt(db: Kysely<Database>, negotiationId: string, asO
     summary: r.summary,
     source: r.source,
     ...detailOf(r),
+    // Only a branch's answers say which stances are its own.
+    ...(branch ? { hypothetical: r.negotiation_id === branch.key } : {}),
   }));
 }
 
@@ -114,18 +147,17 @@ export async function redLinesAt(db: Kysely<Database>, negotiationId: string, as
   const { at } = asOf;
   const { rows } = await sql<RedLineRow>`
     select k.party, k.issue, r.min, r.max, r.summary, r.event_id, r.occurred_at, v.source
-    from stance_keys k
+    from ${keysOf(negotiationId, asOf)}
     cross join lateral (
       select f.min, f.max, f.summary, f.event_id, f.occurred_at, f.version_position
       from stance_facts f
-      where f.negotiation_id = k.negotiation_id and f.party = k.party and f.issue = k.issue
+      where ${ofNegotiation(negotiationId, asOf, 'f')} and f.party = k.party and f.issue = k.issue
         and f.kind = 'red-line'
         and f.occurred_at <= ${at} and ${counted(asOf)}
       order by f.occurred_at desc, f.event_position desc
       limit 1
     ) r
     join stance_versions v on v.event_id = r.event_id and v.version_position = r.version_position
-    where k.negotiation_id = ${negotiationId}
     order by k.party, k.issue`.execute(db);
   return rows.map((r) => ({
     party: r.party,
@@ -152,27 +184,19 @@ export interface KnownIssue {
   scale: { min: number; max: number; labels: Record<string, string> };
 }
 
-export async function partiesKnown(db: Kysely<Database>, negotiationId: string, knownAt: Date, upTo?: number): Promise<KnownParty[]> {
-  const rows = await db
-    .selectFrom('projected_parties')
-    .select(['party', 'name', 'aliases', 'capability'])
-    .where('negotiation_id', '=', negotiationId)
-    .where('recorded_at', '<=', knownAt)
-    .$if(upTo !== undefined, (q) => q.where('position', '<=', String(upTo)))
-    .orderBy('position')
-    .execute();
+export async function partiesKnown(db: Kysely<Database>, negotiationId: string, scope: Scope): Promise<KnownParty[]> {
+  const { rows } = await sql<{ party: string; name: string; aliases: string[]; capability: number | null }>`
+    select f.party, f.name, f.aliases, f.capability from projected_parties f
+    where ${ofNegotiation(negotiationId, scope, 'f')} and f.recorded_at <= ${scope.knownAt} ${within(scope, 'f', 'position')}
+    order by f.position`.execute(db);
   return rows.map((r) => ({ party: r.party, name: r.name, aliases: r.aliases, capability: r.capability }));
 }
 
-export async function issuesKnown(db: Kysely<Database>, negotiationId: string, knownAt: Date, upTo?: number): Promise<KnownIssue[]> {
-  const rows = await db
-    .selectFrom('projected_issues')
-    .select(['issue', 'title', 'scale_min', 'scale_max', 'labels'])
-    .where('negotiation_id', '=', negotiationId)
-    .where('recorded_at', '<=', knownAt)
-    .$if(upTo !== undefined, (q) => q.where('position', '<=', String(upTo)))
-    .orderBy('position')
-    .execute();
+export async function issuesKnown(db: Kysely<Database>, negotiationId: string, scope: Scope): Promise<KnownIssue[]> {
+  const { rows } = await sql<{ issue: string; title: string; scale_min: number; scale_max: number; labels: Record<string, string> }>`
+    select f.issue, f.title, f.scale_min, f.scale_max, f.labels from projected_issues f
+    where ${ofNegotiation(negotiationId, scope, 'f')} and f.recorded_at <= ${scope.knownAt} ${within(scope, 'f', 'position')}
+    order by f.position`.execute(db);
   return rows.map((r) => ({ issue: r.issue, title: r.title, scale: { min: r.scale_min, max: r.scale_max, labels: r.labels } }));
 }
 
@@ -192,6 +216,8 @@ export interface TimelineFact {
   confidence: number | null;
   basis: string | null;
   datePrecision: string | null;
+  /** On a scenario branch only: whether the fact is one of the branch's hypothetical events. */
+  hypothetical?: boolean;
 }
 
 /**
@@ -202,7 +228,7 @@ export async function timelineOf(
   db: Kysely<Database>,
   negotiationId: string,
   parties: string[],
-  asOf: Pick<AsOf, 'knownAt' | 'publicAt' | 'upTo'>,
+  asOf: Pick<AsOf, 'knownAt' | 'publicAt' | 'upTo' | 'branch'>,
   issue?: string,
 ): Promise<TimelineFact[]> {
   if (parties.length === 0) return [];
@@ -223,13 +249,14 @@ export async function timelineOf(
     confidence: number | null;
     basis: string | null;
     date_precision: string | null;
+    negotiation_id: string;
   }>`
     select f.party, f.issue, f.kind, f.value, f.salience, f.summary, f.event_id, f.event_position,
            f.occurred_at, f.recorded_at, v.source, f.uncertainty_low, f.uncertainty_high,
-           f.confidence, f.basis, v.date_precision
+           f.confidence, f.basis, v.date_precision, f.negotiation_id
     from stance_facts f
     join stance_versions v on v.event_id = f.event_id and v.version_position = f.version_position
-    where f.negotiation_id = ${negotiationId}
+    where ${ofNegotiation(negotiationId, asOf, 'f')}
       and f.party in (${sql.join(parties)})
       and f.kind <> 'red-line'
       and ${counted(asOf)}
@@ -251,17 +278,15 @@ export async function timelineOf(
     confidence: r.confidence,
     basis: r.basis,
     datePrecision: r.date_precision,
+    ...(asOf.branch ? { hypothetical: r.negotiation_id === asOf.branch.key } : {}),
   }));
 }
 
 /** When the talks' positions begin and end in valid time, as known at `knownAt`. */
-export async function spanOf(db: Kysely<Database>, negotiationId: string, knownAt: Date, upTo?: number): Promise<{ first: string; last: string } | null> {
-  const row = await db
-    .selectFrom('stance_versions')
-    .select((eb) => [eb.fn.min('occurred_at').as('first'), eb.fn.max('occurred_at').as('last')])
-    .where('negotiation_id', '=', negotiationId)
-    .where('recorded_at', '<=', knownAt)
-    .$if(upTo !== undefined, (q) => q.where('version_position', '<=', String(upTo)))
-    .executeTakeFirst();
+export async function spanOf(db: Kysely<Database>, negotiationId: string, scope: Scope): Promise<{ first: string; last: string } | null> {
+  const { rows } = await sql<{ first: Date | null; last: Date | null }>`
+    select min(f.occurred_at) as first, max(f.occurred_at) as last from stance_versions f
+    where ${ofNegotiation(negotiationId, scope, 'f')} and f.recorded_at <= ${scope.knownAt} ${within(scope, 'f', 'version_position', true)}`.execute(db);
+  const row = rows[0];
   return row?.first && row.last ? { first: new Date(row.first).toISOString(), last: new Date(row.last).toISOString() } : null;
 }

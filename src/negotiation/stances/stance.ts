@@ -11,7 +11,25 @@ export interface AsOf {
   publicAt?: Date | undefined;
   /** A cited version: the global position of the stream's n-th event; later events do not count. */
   upTo?: number | undefined;
+  /** A scenario branch: the record up to its base, and the branch's own (hypothetical) events. */
+  branch?: Branch | undefined;
 }
+
+/**
+ * A scenario branch as reads see it: its name, the stream its hypothetical events live in (the
+ * projection's key for them), its base (the global position of the last record event it sees)
+ * and, for a branch forked at a date, that date: the record's facts from after it are left out.
+ */
+export interface Branch {
+  name: string;
+  key: string;
+  base: number;
+  /** Forked at a date: the record's facts valid after it are not the branch's (null: none cut). */
+  until: Date | null;
+}
+
+/** What bounds which rows of a negotiation a read sees: recorded time, a cited version, a branch. */
+export type Scope = Pick<AsOf, 'knownAt' | 'upTo' | 'branch'>;
 
 /** When a report became public: its source's publishedAt (a date alone: that day's start), else its recordedAt. */
 export function publicTime(source: Source | null | undefined, recordedAt: Date): Date {
@@ -114,6 +132,8 @@ export interface Stance extends PositionDetail {
   eventId: string;
   summary: string | null;
   source: Source | null;
+  /** On a scenario branch only: whether the stance is the branch's own (a hypothetical event's). */
+  hypothetical?: boolean;
 }
 
 export interface RedLine {

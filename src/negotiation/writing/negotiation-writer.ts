@@ -1,9 +1,13 @@
 import type { ExpectedVersion } from '../../event-store/errors';
 import { EventStore } from '../../event-store/event-store';
 import { CommandHandler } from '../../event-store/handle-command';
-import type { AppendedEvent, EventToAppend } from '../../event-store/types';
+import type { AppendedEvent, DecidedEvent, EventToAppend } from '../../event-store/types';
+import { branchFold, decideInBranch, seedOf, type BranchState } from '../domain/branch';
 import { decide, negotiationFold } from '../domain/decider';
-import { RuleViolation } from '../domain/errors';
+import { RuleViolation, ScenarioClosed } from '../domain/errors';
+import { scenarioInfo, type ScenarioInfo } from '../domain/scenarios';
+import { scenarioStream } from '../domain/streams';
+import { UnknownScenario } from '../reading/errors';
 import type { EventInput } from '../domain/requests';
 import type { Path, RuleIssue } from '../domain/rules';
 import type { NegotiationState } from '../domain/state';
@@ -40,6 +44,8 @@ export type Locate = (index: number) => { path: Path; line?: number };
  */
 export class NegotiationWriter {
   private readonly handler: CommandHandler<NegotiationState>;
+  /** Scenario branches: each seeded with the record at its base (domain/branch.ts). */
+  private readonly branches: CommandHandler<BranchState>;
 
   constructor(
     private readonly store: EventStore,
@@ -47,6 +53,61 @@ export class NegotiationWriter {
     private readonly clock: () => Date = () => new Date(),
   ) {
     this.handler = new CommandHandler(store, negotiationFold);
+    this.branches = new CommandHandler(store, branchFold, { seed: (streamId) => this.seedBranch(streamId) });
+  }
+
+  /**
+   * Appends hypothetical events to an open scenario branch, with the record's checks against the
+   * record at the branch's base and the branch's earlier events (domain/branch.ts says what a
+   * branch may hold). The branch's state is loaded afresh for every command: a rebase moves its
+   * seed, and no cached tip could know.
+   */
+  async appendToBranch(
+    negotiationId: string,
+    scenario: string,
+    inputs: EventInput[],
+    expectedVersion: ExpectedVersion = 'any',
+    locate: Locate = (index) => ({ path: ['events', index] }),
+    provenance: Provenance = {},
+  ): Promise<WriteOutcome> {
+    const streamId = scenarioStream(negotiationId, scenario);
+    const events = await this.prepare(inputs, locate, provenance);
+    this.branches.forget(streamId);
+    const result = await this.branches.handle(streamId, events, { expectedVersion, ...this.branchRules(locate) });
+    return { created: result.appended > 0, ...result };
+  }
+
+  /**
+   * What the branch's events would break on the record at `base` (nothing: it may be rebased
+   * there): each is judged, in order, as if appended on that record.
+   */
+  async rebaseIssues(negotiationId: string, scenario: string, base: number): Promise<RuleIssue[]> {
+    const own = (await this.store.readStream(scenarioStream(negotiationId, scenario))).filter((e) => !e.type.startsWith('Scenario'));
+    const state = seedOf((await this.store.readStream(negotiationId)).filter((e) => e.globalPosition <= base));
+    const issues: RuleIssue[] = [];
+    own.forEach((event, index) => {
+      issues.push(...decideInBranch(state, event).map((found) => ({ ...found, path: ['hypothetical', index, ...found.path], message: `${event.type} ${event.id}: ${found.message}` })));
+      branchFold.evolve(state, event);
+    });
+    return issues;
+  }
+
+  /** The branch's description, or a 404 for a negotiation that has none of that name. */
+  async scenario(negotiationId: string, scenario: string): Promise<ScenarioInfo> {
+    const info = scenarioInfo(await this.store.readStream(scenarioStream(negotiationId, scenario)));
+    if (!info) throw new UnknownScenario(negotiationId, scenario);
+    return info;
+  }
+
+  private async seedBranch(streamId: string): Promise<BranchState> {
+    const [negotiationId, , scenario] = streamId.split('.') as [string, string, string];
+    const info = await this.scenario(negotiationId, scenario);
+    if (info.status === 'closed') throw new ScenarioClosed(negotiationId, scenario);
+    return seedOf((await this.store.readStream(negotiationId)).filter((e) => e.globalPosition <= info.base));
+  }
+
+  private branchRules(locate: Locate) {
+    return located((state: BranchState, event) => decideInBranch(state, event), locate);
   }
 
   async append(
@@ -79,13 +140,7 @@ export class NegotiationWriter {
 
   private rules(locate: Locate) {
     const now = this.clock();
-    return {
-      decide: (state: NegotiationState, event: Parameters<typeof decide>[1], index: number) => {
-        const { path, line } = locate(index);
-        return decide(state, event, now).map((found) => ({ ...found, path: [...path, ...found.path], ...(line === undefined ? {} : { line }) }));
-      },
-      refuse: (issues: RuleIssue[]) => new RuleViolation(issues),
-    };
+    return located((state: NegotiationState, event) => decide(state, event, now), locate);
   }
 
   /** The write-side state of a negotiation, caught up with what other writers appended. */
@@ -120,6 +175,17 @@ export class NegotiationWriter {
     if (issues.length > 0) throw new RuleViolation(issues);
     return filled;
   }
+}
+
+/** A command's decide and refuse from a judge of one event: issues placed where the event sits in the request. */
+function located<State>(judge: (state: State, event: DecidedEvent) => RuleIssue[], locate: Locate) {
+  return {
+    decide: (state: State, event: DecidedEvent, index: number) => {
+      const { path, line } = locate(index);
+      return judge(state, event).map((found) => ({ ...found, path: [...path, ...found.path], ...(line === undefined ? {} : { line }) }));
+    },
+    refuse: (issues: RuleIssue[]) => new RuleViolation(issues),
+  };
 }
 
 /**

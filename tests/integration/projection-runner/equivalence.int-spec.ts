@@ -156,7 +156,7 @@ describe('stance projection equivalence (property)', () => {
           // The known issues come from the projection: asked once this negotiation is projected.
           const naiveFold = () => Promise.all(
             asOfs.map(async (asOf) => {
-              const issues = await issuesKnown(db, nid, asOf.knownAt);
+              const issues = await issuesKnown(db, nid, asOf);
               return {
                 stances: stancesAsOf(log, asOf),
                 redLines: redLinesAsOf(log, asOf),
@@ -171,7 +171,7 @@ describe('stance projection equivalence (property)', () => {
           const projected = async () =>
             Promise.all(
               asOfs.map(async (asOf) => {
-                const issues = await issuesKnown(db, nid, asOf.knownAt);
+                const issues = await issuesKnown(db, nid, asOf);
                 const timeline = await timelineOf(db, nid, ['p1', 'p2'], asOf);
                 return {
                   stances: await stancesAt(db, nid, asOf),
