@@ -98,8 +98,9 @@ describe('POST /negotiations/{nid}/events', () => {
     expect(body.required).toEqual(['events']);
     const types = body.properties.events.items.oneOf.map((o: { properties: { type: { enum: string[] } } }) => o.properties.type.enum[0]);
     expect(types).toContain('ProposalTabled');
-    expect(types).toHaveLength(11);
+    expect(types).toHaveLength(12);
     expect(types).toContain('NewsItemDismissed');
+    expect(types).toContain('OutcomeRecorded');
   });
 
   describe('bad input: a clear error naming the field, and nothing written', () => {
