@@ -54,6 +54,8 @@ function references(rule: RuleDefinition): { parties: string[]; issues: string[]
       return { parties: [rule.party], issues: [rule.issue] };
     case 'news':
       return { parties: rule.party ? [rule.party] : [], issues: rule.issue ? [rule.issue] : [] };
+    case 'outcome':
+      return { parties: [], issues: rule.issue ? [rule.issue] : [] };
     case 'red_line':
       return rule.mode === 'zone'
         ? { parties: rule.parties, issues: [rule.issue] }

@@ -42,6 +42,8 @@ export const ruleDefinitionSchema = z.discriminatedUnion('kind', [
       issue: slugSchema.optional(),
     })
     .strict(),
+  /** A recorded outcome (agreement, or none) on any issue, or on this one; its corrections and retractions too. */
+  z.object({ kind: z.literal('outcome'), issue: slugSchema.optional() }).strict(),
   // Two shapes share kind red_line; zod 4 nests a union on `mode` inside the one on `kind`.
   z.discriminatedUnion('mode', [
     z

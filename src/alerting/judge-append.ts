@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../database/schema';
 import type { AsOf } from '../negotiation/stances/stance';
-import { judge, resolutions, type Measure } from './verdicts';
+import { judge, resolutions, restates, type Measure } from './verdicts';
 import { measure } from './measure';
 import { redactUrl } from '../outbound/allow-list';
 import { ruleDefinitionSchema, type RuleDefinition } from './alert-rules';
@@ -101,7 +101,7 @@ export async function judgeAppend(db: Kysely<Database>, group: AppendGroup, rule
     const change = { rule, triggeringEvent: group.last, at, knownAt: at, before: b, after: a };
     for (const verdict of resolutions(rule.definition, b, a)) firings.push({ type: 'AlertResolved', ...change, ...verdict });
     for (const verdict of judge(rule.definition, b, a)) firings.push({ type: 'AlertFired', ...change, ...verdict });
-    if (backdatedFrom) {
+    if (backdatedFrom && restates(rule.definition)) {
       const pastBefore = await measure(db, group.negotiationId, rule.definition, { at: backdatedFrom, knownAt: before.knownAt });
       const pastAfter = await measure(db, group.negotiationId, rule.definition, { at: backdatedFrom, knownAt: at });
       if (!isDeepStrictEqual(pastBefore, pastAfter)) {

@@ -1,2 +1,2 @@
 // Judging a change is each kind's own (alerting/kinds/): these are the entry points by rule.
-export { conditions, judge, resolutions, type Measure, type Verdict } from './kinds';
+export { conditions, judge, resolutions, restates, type Measure, type Verdict } from './kinds';

@@ -1,4 +1,5 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { slugSchema } from '../negotiation/domain/events';
@@ -9,7 +10,20 @@ import { CachedAsOf } from './as-of-cache';
 import { ReadAt } from './read-context';
 import type { ReadContext } from '../projection-runner/read-gate';
 import { gapsParams, outcomeParams } from '../negotiation/reading/as-of-params';
-import { concessionParams, historyParams } from './params';
+import { concessionParams, historyParams, recordedOutcomesParams } from './params';
+import { backtestParams, GetBacktest, GetRecordedOutcomes, type BacktestAnswer } from '../negotiation/outcomes/get-backtest.query';
+import { csvFile, wantsCsv } from './tabular';
+
+const BACKTEST_COLUMNS = ['model', 'at', 'issue', 'prediction', 'outcome', 'error', 'basis', 'mean'] as const;
+
+/** A backtest as long CSV rows: one per date and issue scored, with that date's mean. */
+function* backtestRows(answer: BacktestAnswer): Generator<Record<(typeof BACKTEST_COLUMNS)[number], string | number | null>> {
+  for (const point of answer.points) {
+    for (const issue of point.issues) {
+      yield { model: answer.model, at: point.at, issue: issue.issue, prediction: issue.prediction, outcome: issue.outcome, error: issue.error, basis: issue.basis ?? null, mean: point.mean };
+    }
+  }
+}
 
 
 /** Analyses beyond the contract (docs/metrics.md): zones of agreement, outcomes, concessions, histories. */
@@ -45,5 +59,22 @@ export class AnalysisController {
   history(@Param('nid') nid: string, @Param('party') party: string, @Query() query: unknown, @ReadAt() read: ReadContext) {
     const { issue, ...asOf } = parseWith(historyParams, query);
     return this.queries.execute(new GetHistory(parseWith(negotiationIdSchema, nid, ['nid']), parseWith(slugSchema, party, ['party']), asOf, issue, read));
+  }
+
+  @Get('outcomes/recorded')
+  @CachedAsOf({ usesAt: false })
+  recorded(@Param('nid') nid: string, @Query() query: unknown, @ReadAt() read: ReadContext) {
+    const { knownAt, version } = parseWith(recordedOutcomesParams, query);
+    return this.queries.execute(new GetRecordedOutcomes(parseWith(negotiationIdSchema, nid, ['nid']), knownAt, version, read));
+  }
+
+  /** Each model's predictions as they were known at each date, scored against the recorded outcomes. */
+  @Get('backtest')
+  @CachedAsOf({ usesAt: false })
+  async backtest(@Param('nid') nid: string, @Query() query: unknown, @Req() request: Request, @ReadAt() read: ReadContext) {
+    const id = parseWith(negotiationIdSchema, nid, ['nid']);
+    const { format, ...params } = parseWith(backtestParams, query);
+    const answer = await this.queries.execute(new GetBacktest(id, params, read));
+    return wantsCsv(request, format) ? csvFile(backtestRows(answer), BACKTEST_COLUMNS, `${id}-backtest-${answer.model}.csv`) : answer;
   }
 }

@@ -11,6 +11,8 @@ import { newsItemInputSchema } from '../news/news-events';
  * them, and the OpenAPI document (openapi/operations.ts) publishes them.
  */
 
+export const recordedOutcomesParams = knownAtParams.extend({ version: asOfParams.shape.version });
+
 export const negotiationParams = knownAtParams.extend({ version: asOfParams.shape.version, scenario: asOfParams.shape.scenario });
 
 export const replaySchema = z

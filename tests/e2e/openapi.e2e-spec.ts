@@ -69,6 +69,8 @@ describe('the OpenAPI document', () => {
     ['/health', s.healthSchema],
     ['/livez', s.livezSchema],
     ['/readyz', s.readyzSchema],
+    ['/negotiations/ukraine-2025/outcomes/recorded', n.recordedOutcomesAnswerSchema],
+    ['/negotiations/ukraine-2025/backtest?model=baseline', n.backtestAnswerSchema],
     ['/negotiations/ukraine-2025/scenarios', n.scenarioListSchema],
     ['/negotiations/ukraine-2025/scenarios/sample', n.scenarioSchema],
     ['/negotiations/ukraine-2025/scenarios/sample/diff?at=2025-04-30', n.scenarioDiffSchema],

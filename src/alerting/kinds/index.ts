@@ -6,6 +6,7 @@ import { gapChange } from './gap-change';
 import { gapThreshold } from './gap-threshold';
 import type { AlertKind, Measure, Verdict } from './kind';
 import { news } from './news';
+import { outcome } from './outcome';
 import { positionShift } from './position-shift';
 import { redLine } from './red-line';
 
@@ -18,6 +19,7 @@ const KINDS: { [K in RuleDefinition['kind']]: AlertKind<Extract<RuleDefinition, 
   position_shift: positionShift as never,
   red_line: redLine as never,
   news: news as never,
+  outcome: outcome as never,
 };
 
 /** The kind of a rule; its measures are the ones that kind produced (the caller measured with it). */
@@ -44,4 +46,9 @@ export function resolutions(rule: RuleDefinition, before: Measure, after: Measur
   if (!was) return [];
   const now = conditions(rule, after)!;
   return [...was].filter(([key, held]) => held && now.get(key) !== true).map(([key]) => ({ key, summary: kindOf(rule).cleared(rule, after, key) }));
+}
+
+/** Whether back-dated news restates what the rule watches (not for rules on recorded time alone). */
+export function restates(rule: RuleDefinition): boolean {
+  return kindOf(rule).timeless !== true;
 }

@@ -10,6 +10,8 @@ export type Measure =
   | { kind: 'stance'; value: number | null }
   | { kind: 'red_line'; line: { min: number | null; max: number | null } | null; values: Record<string, number> }
   | { kind: 'zone'; z: number | null }
+  /** Recorded outcomes by issue (the rule's issue only, when it names one). */
+  | { kind: 'outcome'; outcomes: Record<string, { value: number | null; eventId: string }> }
   /** News rules watch arriving items, not the projection: nothing to measure on an append. */
   | { kind: 'news'; item?: string; title?: string; matchedTerms?: string[] };
 
@@ -32,6 +34,8 @@ export interface AlertKind<R extends RuleDefinition, M extends Measure> {
   conditions(rule: R, measured: M): Map<string, boolean> | null;
   /** How a level condition that held reads once it cleared. */
   cleared(rule: R, after: M, key: string): string;
+  /** Judged on recorded time only: back-dated news is not restated for it (default false). */
+  timeless?: boolean;
 }
 
 export const fmt = (v: number | null) => (v === null ? 'none' : String(Math.round(v * 100) / 100));

@@ -260,3 +260,55 @@ export const scenarioDiffSchema = z.object({
     outcomes: z.array(z.object({ issue: issueRef, model: z.enum(['compromise', 'weighted-median']), ...change })),
   }),
 });
+
+const recordedOutcomeSchema = z.object({
+  issue: issueRef,
+  value: nullable(z.number()).describe('on the issue\'s scale; null: no agreement on the issue'),
+  summary: nullable(z.string()),
+  document: nullable(z.string()),
+  eventId: z.uuid(),
+  occurredAt: instant,
+  recordedAt: instant,
+  correctedAt: nullable(instant),
+  source: nullable(source),
+});
+
+export const recordedOutcomesAnswerSchema = z.object({ knownAt: instant, outcomes: z.array(recordedOutcomeSchema) });
+
+const backtestModel = z.enum(['compromise', 'weighted-median', 'baseline']);
+const mae = nullable(z.number());
+
+export const backtestAnswerSchema = z.object({
+  model: backtestModel,
+  by: z.enum(['recorded', 'public']),
+  knownAt: instant,
+  baseline: z.string().describe('how the baseline predicts'),
+  outcomes: z.array(recordedOutcomeSchema),
+  points: z.array(
+    z.object({
+      at: instant,
+      issues: z.array(
+        z.object({
+          issue: issueRef,
+          prediction: nullable(z.number()),
+          outcome: nullable(z.number()),
+          error: nullable(z.number()).describe('|prediction − outcome| on the 0–100 scale'),
+          basis: z.enum(['proposal', 'midpoint']).optional().describe('the baseline\'s only'),
+        }),
+      ),
+      mean: mae,
+      scored: z.number().int(),
+    }),
+  ),
+  summary: z.object({
+    meanAbsoluteError: mae,
+    final: mae,
+    byIssue: z.array(z.object({ issue: issueRef, meanAbsoluteError: mae, first: mae, last: mae, points: z.number().int() })),
+    cells: z.number().int(),
+  }),
+  comparison: z.object({
+    models: z.array(z.object({ model: backtestModel, meanAbsoluteError: mae, final: mae })),
+    best: nullable(backtestModel),
+    margin: nullable(z.number()).describe('the runner-up\'s mean absolute error minus the best\'s'),
+  }),
+});

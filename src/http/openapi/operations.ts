@@ -5,6 +5,7 @@ import { asOfParams, gapsParams, outcomeParams, pageFormatParams, panelParams, s
 import { registerSourceSchema, watchTermsSchema } from '../../news/news-events';
 import { acceptSchema, agreementParams, proposalsParams, provenanceParams, rejectSchema, reviewRequirementSchema } from '../../review/review-requests';
 import * as params from '../params';
+import { backtestParams } from '../../negotiation/outcomes/get-backtest.query';
 import { diffParams, hypotheticalRequestSchema, openScenarioSchema, rebaseScenarioSchema } from '../../scenarios/scenario-requests';
 import { scenarioListParams } from '../../scenarios/scenario-requests';
 import * as n from './negotiation-responses';
@@ -84,6 +85,22 @@ export const OPERATIONS: Record<string, Operation> = {
   },
   'POST /feed/tokens': { summary: 'A short-lived token for EventSource (browsers cannot send keys)', access: 'reader', responses: { 201: s.feedTokenSchema } },
   'GET /metrics': { summary: 'Prometheus metrics', access: 'metrics', responses: { 200: text('text/plain; version=0.0.4', 'Prometheus text exposition format') } },
+  'GET /negotiations/{nid}/outcomes/recorded': {
+    summary: 'What was agreed or decided on each issue (null: no agreement), as known at knownAt',
+    access: 'reader',
+    query: params.recordedOutcomesParams,
+    responses: { 200: n.recordedOutcomesAnswerSchema },
+    negotiation: true,
+  },
+  'GET /negotiations/{nid}/backtest': {
+    summary: 'Outcome models scored without hindsight: each prediction as known at each date against the recorded outcomes',
+    description: 'Absolute error on the 0–100 scale per issue and date, the mean per date, and the three models (compromise, weighted-median, baseline) compared over the same dates. `by=recorded` (default): what Parley held at the date; `by=public`: what had been published by then. docs/metrics.md.',
+    access: 'reader',
+    query: backtestParams,
+    responses: { 200: n.backtestAnswerSchema },
+    csv: true,
+    negotiation: true,
+  },
   'POST /negotiations/{nid}/scenarios': {
     summary: 'Open a scenario branch: the record up to its base, then hypothetical events of its own',
     description: '`from`: a date or instant forks the branch in valid time (the record as known now, up to that date); a global position bases it on the log as it was then; absent: the record as it is. 409 `scenario_exists` for a name the negotiation has, or had.',

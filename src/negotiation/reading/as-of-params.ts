@@ -49,7 +49,7 @@ function parseDuration(value: string): Duration {
   return Duration.fromISO(value);
 }
 
-const durationSchema = z.string().transform((value, ctx) => {
+export const durationSchema = z.string().transform((value, ctx) => {
   const duration = parseDuration(value);
   if (!duration.isValid || duration.toMillis() <= 0) {
     ctx.addIssue({ code: 'custom', message: 'Expected a positive ISO 8601 duration (P1D, PT6H) or a Grafana interval (6h, 30m)' });
@@ -59,14 +59,18 @@ const durationSchema = z.string().transform((value, ctx) => {
 });
 
 /** from, from + step, … up to and including to; an issue (and undefined) when they are unfit. */
-function pointsOf(
-  range: { from: Date; to: Date; step: Duration },
-  ctx: z.RefinementCtx,
-): Date[] | undefined {
-  if (range.to < range.from) {
-    ctx.addIssue({ code: 'custom', path: ['to'], message: '`to` is before `from`' });
+function pointsOf(range: { from: Date; to: Date; step: Duration }, ctx: z.RefinementCtx): Date[] | undefined {
+  const points = seriesPoints(range);
+  if (!Array.isArray(points)) {
+    ctx.addIssue({ code: 'custom', ...points });
     return undefined;
   }
+  return points;
+}
+
+/** from, from + step, … up to and including to; or what is wrong with the range, field by field. */
+export function seriesPoints(range: { from: Date; to: Date; step: Duration }): Date[] | { path: string[]; message: string } {
+  if (range.to < range.from) return { path: ['to'], message: '`to` is before `from`' };
   const points: Date[] = [];
   const start = DateTime.fromJSDate(range.from, { zone: 'utc' });
   // The k-th point is from + k × step, counted from the start each time: a monthly series from
@@ -75,10 +79,7 @@ function pointsOf(
   for (let k = 0; ; k++) {
     const at = start.plus(range.step.mapUnits((x) => x * k));
     if (at.toMillis() > range.to.getTime()) break;
-    if (points.length === MAX_SERIES_POINTS) {
-      ctx.addIssue({ code: 'custom', path: ['step'], message: `More than ${MAX_SERIES_POINTS} points: use a larger step or a shorter range` });
-      return undefined;
-    }
+    if (points.length === MAX_SERIES_POINTS) return { path: ['step'], message: `More than ${MAX_SERIES_POINTS} points: use a larger step or a shorter range` };
     points.push(at.toJSDate());
   }
   return points;

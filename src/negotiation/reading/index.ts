@@ -7,6 +7,7 @@ import { ListNegotiationsHandler } from './list-negotiations.query';
 import { GetVersionHandler } from './get-version.query';
 import { ReadEventsHandler } from './read-events.query';
 import { GetPanelHandler } from '../stances/get-panel.query';
+import { GetBacktestHandler, GetRecordedOutcomesHandler } from '../outcomes/get-backtest.query';
 
 export const queryHandlers = [
   ListNegotiationsHandler,
@@ -18,4 +19,6 @@ export const queryHandlers = [
   GetGapSeriesHandler,
   GetPanelHandler,
   ...analysisHandlers,
+  GetBacktestHandler,
+  GetRecordedOutcomesHandler,
 ];

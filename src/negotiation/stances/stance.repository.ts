@@ -290,3 +290,18 @@ export async function spanOf(db: Kysely<Database>, negotiationId: string, scope:
   const row = rows[0];
   return row?.first && row.last ? { first: new Date(row.first).toISOString(), last: new Date(row.last).toISOString() } : null;
 }
+
+/**
+ * The last proposal tabled on each issue as of (at, knownAt): a ProposalTabled's value for the
+ * issue, by the as-of rule (latest in valid time; corrections and retractions as known then).
+ */
+export async function proposalsAt(db: Kysely<Database>, negotiationId: string, asOf: AsOf): Promise<Map<string, { value: number; eventId: string; since: Date }>> {
+  const { rows } = await sql<{ issue: string; value: number; event_id: string; occurred_at: Date }>`
+    select distinct on (f.issue) f.issue, f.value, f.event_id, f.occurred_at
+    from stance_facts f
+    join stance_versions v on v.event_id = f.event_id and v.version_position = f.version_position
+    where ${ofNegotiation(negotiationId, asOf, 'f')} and v.type = 'ProposalTabled' and f.kind = 'set'
+      and f.occurred_at <= ${asOf.at} and ${counted(asOf)}
+    order by f.issue, f.occurred_at desc, f.event_position desc`.execute(db);
+  return new Map(rows.map((r) => [r.issue, { value: r.value, eventId: r.event_id, since: r.occurred_at }]));
+}
