@@ -12,6 +12,7 @@ import { registerPanel } from './cli/panel.command';
 import { registerReads } from './cli/read.commands';
 import { registerAgreement } from './cli/agreement.command';
 import { registerReview } from './cli/review.commands';
+import { registerBacktest, registerScenarios } from './cli/scenario.commands';
 import { registerRebuild } from './cli/rebuild.command';
 import { startServer } from './server';
 
@@ -48,6 +49,8 @@ registerPanel(program);
 registerReads(program);
 registerAgreement(program);
 registerReview(program);
+registerScenarios(program);
+registerBacktest(program);
 registerRebuild(program);
 registerAlerts(program);
 registerBackup(program);

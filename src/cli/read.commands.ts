@@ -19,6 +19,7 @@ export interface ReadOptions {
   knownAt?: string;
   publicAt?: string;
   version?: string;
+  scenario?: string;
   between?: string;
   model?: string;
   json?: boolean;
@@ -32,6 +33,7 @@ const query = (o: ReadOptions): Record<string, string> => ({
   ...(o.knownAt ? { knownAt: o.knownAt } : {}),
   ...(o.publicAt ? { publicAt: o.publicAt } : {}),
   ...(o.version ? { version: o.version } : {}),
+  ...(o.scenario ? { scenario: o.scenario } : {}),
 });
 
 /** `parley stances` and `parley gaps`: the as-of reads, as a table or --json. */
@@ -43,6 +45,7 @@ export function registerReads(program: Command): void {
       .option('--known-at <when>', 'recorded time: instant or date; default now')
       .option('--public-at <when>', 'only reports public by then')
       .option('--version <n>', 'a cited version: only the first n events count')
+      .option('--scenario <name>', 'a scenario branch: the record up to its base and its hypothetical events')
       .option('--json', 'print the JSON answer instead of a table');
 
   common(program.command('stances').description("each party's stance on each issue, as of a date")).action(
@@ -53,9 +56,9 @@ export function registerReads(program: Command): void {
       if (options.json) return print(answer);
       const table = new Table({ head: ['party', 'issue', 'value', 'salience', 'since', 'summary'], style: PLAIN });
       for (const s of answer.stances) {
-        table.push([s.party, s.issue, fmt(s.value), fmt(s.salience), new Date(s.since).toISOString().slice(0, 10), (s.summary ?? '').slice(0, 60)]);
+        table.push([`${s.party}${s.hypothetical ? '*' : ''}`, s.issue, fmt(s.value), fmt(s.salience), new Date(s.since).toISOString().slice(0, 10), (s.summary ?? '').slice(0, 60)]);
       }
-      print(`stances at ${answer.at}, as known at ${answer.knownAt}\n${table.toString()}`);
+      print(`stances at ${answer.at}, as known at ${answer.knownAt}${answer.scenario ? ` (scenario ${answer.scenario}: hypothetical rows marked *)` : ''}\n${table.toString()}`);
     },
   );
 
@@ -72,7 +75,7 @@ export function registerReads(program: Command): void {
       for (const p of answer.pairs) {
         table.push([p.a, p.b, fmt(p.overall), fmt(p.coverage), p.issues.map((i) => `${i.issue} ${fmt(i.gap)}`).join(', ')]);
       }
-      print(`gaps at ${answer.at}, as known at ${answer.knownAt}\n${table.toString()}`);
+      print(`gaps at ${answer.at}, as known at ${answer.knownAt}${answer.scenario ? ` (scenario ${answer.scenario})` : ''}\n${table.toString()}`);
     });
 
   registerAnalyses(program, common);

@@ -68,7 +68,7 @@ export class ScenariosController {
     const scenario = parseWith(scenarioNameSchema, name, ['name']);
     const { expectedVersion } = parseWith(importParams, query);
     const lines = await parseNdjson(typeof request.body === 'string' ? request.body : '', id);
-    const outcome = await this.commands.execute(new AppendHypothetical(id, scenario, lines.map((l) => l.event), expectedVersion, callerOf(request).name ?? null));
+    const outcome = await this.commands.execute(new AppendHypothetical(id, scenario, lines.map((l) => l.event), expectedVersion, callerOf(request).name ?? null, lines.map((l) => l.line)));
     return answer(outcome, response);
   }
 

@@ -68,6 +68,8 @@ export class AppendHypothetical extends Command<WriteOutcome> {
     readonly events: EventInput[],
     readonly expectedVersion: ExpectedVersion | undefined,
     readonly codedBy: string | null,
+    /** From an NDJSON file: each event's line, which errors name instead of its index. */
+    readonly lines?: number[],
   ) {
     super();
   }
@@ -77,8 +79,9 @@ export class AppendHypothetical extends Command<WriteOutcome> {
 export class AppendHypotheticalHandler implements ICommandHandler<AppendHypothetical> {
   constructor(private readonly writer: NegotiationWriter) {}
 
-  execute({ negotiationId, name, events, expectedVersion, codedBy }: AppendHypothetical): Promise<WriteOutcome> {
-    return this.writer.appendToBranch(negotiationId, name, events, expectedVersion, undefined, { codedBy });
+  execute({ negotiationId, name, events, expectedVersion, codedBy, lines }: AppendHypothetical): Promise<WriteOutcome> {
+    const locate = lines ? (index: number) => ({ path: [], line: lines[index]! }) : undefined;
+    return this.writer.appendToBranch(negotiationId, name, events, expectedVersion, locate, { codedBy });
   }
 }
 
