@@ -5,7 +5,7 @@ import { timelineItem } from './panels/timeline.js';
 import { setUpSlider } from './slider.js';
 import { FEED_TYPES } from './event-types.js';
 import { store } from './store.js';
-import { knownAtQuery, state } from './url-state.js';
+import { knownAtQuery, scenarioQuery, state } from './url-state.js';
 
 export async function freshToken() {
   if (!sessionStorage.getItem('parley-key')) return undefined;
@@ -22,7 +22,8 @@ export async function connectFeed() {
   store.source?.close();
   clearTimeout(store.reconnectTimer);
   const head = Math.max(store.lastSeen, ...store.events.map((e) => e.globalPosition), 0);
-  let url = `/feed?negotiation=${state.n}&after=${head}`;
+  // While a branch is shown, its hypothetical events come too (the feed sends them only when asked).
+  let url = `/feed?negotiation=${state.n}&after=${head}${scenarioQuery()}`;
   const token = await freshToken();
   if (token) url += `&token=${encodeURIComponent(token)}`;
   const current = new EventSource(url);
@@ -45,7 +46,7 @@ export async function connectFeed() {
     $('timeline').prepend(timelineItem(event, true));
     clearTimeout(store.refreshTimer);
     store.refreshTimer = setTimeout(async () => {
-      store.negotiation = await api(`/negotiations/${state.n}?${knownAtQuery().slice(1)}`);
+      store.negotiation = await api(`/negotiations/${state.n}?${knownAtQuery().slice(1)}${scenarioQuery()}`);
       setUpSlider();
       await requestRefresh();
     }, 150);

@@ -8,11 +8,13 @@ import { renderAlerts, renderConcessions, renderGapSummary, renderOutcomes, rend
 import { fillPairSelects, renderChart } from './panels/gap-chart.js';
 import { renderInbox } from './panels/inbox.js';
 import './panels/review.js';
+import './panels/backtest.js';
+import { fillScenarios, renderScenario } from './panels/scenario.js';
 import { renderLegend, renderMatrix } from './panels/matrix.js';
 import { latestEvents, olderEvents, renderTimeline } from './panels/timeline.js';
 import { setUpSlider, showAtLabel, stepToEvent } from './slider.js';
 import { store } from './store.js';
-import { knownAtQuery, saveState, state } from './url-state.js';
+import { knownAtQuery, saveState, scenarioQuery, state } from './url-state.js';
 
 async function start() {
   try {
@@ -34,7 +36,8 @@ async function start() {
 
 async function openNegotiation() {
   setStatus('Loading…');
-  store.negotiation = await api(`/negotiations/${state.n}?${knownAtQuery().slice(1)}`);
+  await fillScenarios();
+  store.negotiation = await api(`/negotiations/${state.n}?${knownAtQuery().slice(1)}${scenarioQuery()}`);
   store.events = await latestEvents(state.n);
   const parties = store.negotiation.parties.map((p) => p.party);
   if (!parties.includes(state.a)) state.a = parties[0] ?? '';
@@ -55,8 +58,9 @@ async function refresh() {
     const pair = state.a && state.b && state.a !== state.b;
     // One request a refresh: every panel's answer, read at one position (GET …/dashboard).
     const span = pair ? `&between=${state.a},${state.b}&from=${isoDay(store.minDay)}&to=${isoDay(store.maxDay)}` : '';
-    const view = await api(`/negotiations/${state.n}/dashboard?${at}${knownAtQuery()}${span}`);
+    const view = await api(`/negotiations/${state.n}/dashboard?${at}${knownAtQuery()}${span}${scenarioQuery()}`);
     $('cell-detail').hidden = true;
+    renderScenario(view);
     renderMatrix(view.stances);
     renderLegend();
     renderZones(view.zones);
@@ -66,14 +70,14 @@ async function refresh() {
     renderInbox(view.inbox);
     renderChart(view.series);
     renderConcessions(view.concessions);
-    setStatus(`${store.negotiation.title ?? state.n}: ${store.negotiation.parties.length} parties, ${store.negotiation.issues.length} issues, version ${store.negotiation.version}. As of ${fmtDate(view.at)}${state.knownAt ? `, as known at ${new Date(view.knownAt).toLocaleString('en-GB')}` : ''}.`);
+    setStatus(`${store.negotiation.title ?? state.n}: ${store.negotiation.parties.length} parties, ${store.negotiation.issues.length} issues, version ${store.negotiation.version}. As of ${fmtDate(view.at)}${state.knownAt ? `, as known at ${new Date(view.knownAt).toLocaleString('en-GB')}` : ''}.${view.scenario ? ` Scenario "${view.scenario}" (hypothetical).` : ''}`);
   } catch (error) {
     setStatus(error.message, true);
   }
 }
 
 $('negotiation').addEventListener('change', async (e) => {
-  Object.assign(state, { n: e.target.value, at: '', a: '', b: '' });
+  Object.assign(state, { n: e.target.value, at: '', a: '', b: '', scenario: '' });
   await openNegotiation();
 });
 
@@ -99,14 +103,22 @@ $('at').addEventListener('change', () => {
 
 $('known-at').addEventListener('change', async (e) => {
   state.knownAt = e.target.value;
-  store.negotiation = await api(`/negotiations/${state.n}?${knownAtQuery().slice(1)}`);
+  store.negotiation = await api(`/negotiations/${state.n}?${knownAtQuery().slice(1)}${scenarioQuery()}`);
   await refresh();
 });
 
 $('known-now').addEventListener('click', async () => {
   state.knownAt = '';
   $('known-at').value = '';
-  store.negotiation = await api(`/negotiations/${state.n}`);
+  store.negotiation = await api(`/negotiations/${state.n}?${scenarioQuery().slice(1)}`);
+  await refresh();
+});
+
+$('scenario').addEventListener('change', async (e) => {
+  state.scenario = e.target.value;
+  // A branch may add parties or issues: the matrix's rows and columns come from here.
+  store.negotiation = await api(`/negotiations/${state.n}?${knownAtQuery().slice(1)}${scenarioQuery()}`);
+  connectFeed().catch(reconnectLater);
   await refresh();
 });
 

@@ -8,6 +8,7 @@ export const state = {
   a: params.get('a') ?? '',
   b: params.get('b') ?? '',
   cell: params.get('cell') ?? '',
+  scenario: params.get('scenario') ?? '',
 };
 
 export function saveState() {
@@ -17,3 +18,6 @@ export function saveState() {
 }
 
 export const knownAtQuery = () => (state.knownAt ? `&knownAt=${encodeURIComponent(new Date(state.knownAt).toISOString())}` : '');
+
+/** `&scenario=<name>` while a branch is shown, else nothing: every as-of read adds it. */
+export const scenarioQuery = () => (state.scenario ? `&scenario=${encodeURIComponent(state.scenario)}` : '');

@@ -9,6 +9,7 @@ import { negotiationIdSchema } from '../negotiation/domain/requests';
 import { seriesParams } from '../negotiation/reading/as-of-params';
 import { GetStances } from '../negotiation/stances/get-stances.query';
 import { GetInbox } from '../news/news.queries';
+import { GetScenarioDiff } from '../scenarios/scenario-diff.query';
 import type { ReadContext } from '../projection-runner/read-gate';
 import { parseWith } from '../shared/parse-with';
 import { dashboardParams } from './params';
@@ -32,23 +33,27 @@ export class DashboardController {
   @Get('dashboard')
   async dashboard(@Param('nid') nid: string, @Query() query: Record<string, unknown>, @ReadAt() read: ReadContext) {
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
-    const { at, knownAt, between, from, to } = parseWith(dashboardParams, query);
-    const first = await this.queries.execute(new GetStances(id, { at, knownAt }, read));
-    const asOf = { at: new Date(first.at), knownAt: new Date(first.knownAt) };
+    const { at, knownAt, between, from, to, scenario } = parseWith(dashboardParams, query);
+    const first = await this.queries.execute(new GetStances(id, { at, knownAt, scenario }, read));
+    const asOf = { at: new Date(first.at), knownAt: new Date(first.knownAt), scenario };
     const same = (): ReadContext => ({ minPosition: read.position });
     const series = between && from && to ? parseWith(seriesParams, { between: query.between, from: query.from, to: query.to, step: 'P1D' }) : undefined;
-    const [zones, outcomes, alerts, gaps, gapSeries, inbox] = await Promise.all([
+    // Alerts and the inbox are the record's alone: a branch fires nothing and codes no news.
+    const [zones, outcomes, alerts, gaps, gapSeries, inbox, diff] = await Promise.all([
       this.queries.execute(new GetZones(id, asOf, undefined, same())),
       this.queries.execute(new GetOutcomes(id, asOf, 'compromise', same())),
       this.queries.execute(new ListAlerts(id, undefined, undefined, same())),
       between ? this.queries.execute(new GetGaps(id, asOf, between, same())) : undefined,
-      series ? this.queries.execute(new GetGapSeries(id, series.between, series.points, { knownAt: asOf.knownAt }, same())) : undefined,
+      series ? this.queries.execute(new GetGapSeries(id, series.between, series.points, { knownAt: asOf.knownAt, scenario }, same())) : undefined,
       this.queries.execute(new GetInbox(id, 'new', { limit: INBOX_SHOWN }, same())),
+      scenario ? this.queries.execute(new GetScenarioDiff(id, scenario, { at: asOf.at, knownAt: asOf.knownAt }, between, same())) : undefined,
     ]);
     return {
       at: first.at,
       knownAt: first.knownAt,
       position: read.position,
+      // With a branch: its name, and the record beside it (what the branch changes).
+      ...(diff ? { scenario, difference: diff.difference } : {}),
       stances: first.stances,
       // Zones compare two parties or more: none before the second is added.
       zones: zones.parties.length >= 2 ? zones.zones : [],
@@ -56,7 +61,7 @@ export class DashboardController {
       alerts: alerts.alerts,
       gaps: gaps?.pairs[0] ?? null,
       series: gapSeries?.points ?? null,
-      concessions: gapSeries && between ? await this.concessions(id, between as [string, string], gapSeries.points, asOf, at ?? to!, same()) : null,
+      concessions: gapSeries && between ? await this.concessions(id, between as [string, string], gapSeries.points, asOf, at ?? to!, same(), scenario) : null,
       inbox: inbox.items,
     };
   }
@@ -65,11 +70,11 @@ export class DashboardController {
    * How far each of the pair moved toward the other, from the first day both had a stance on a
    * shared issue (before it nothing compares) to the chosen day (or the chart's end).
    */
-  private async concessions(id: string, [a, b]: [string, string], points: { at: string; overall: number | null }[], asOf: { knownAt: Date }, to: Date, read: ReadContext) {
+  private async concessions(id: string, [a, b]: [string, string], points: { at: string; overall: number | null }[], asOf: { knownAt: Date }, to: Date, read: ReadContext, scenario?: string) {
     const first = points.find((p) => p.overall !== null);
     if (!first) return null;
     const from = new Date(Math.floor(Date.parse(first.at) / DAY_MS) * DAY_MS);
-    const moved = (party: string, toward: string) => this.queries.execute(new GetConcessions(id, party, toward, from, to, { knownAt: asOf.knownAt }, read));
+    const moved = (party: string, toward: string) => this.queries.execute(new GetConcessions(id, party, toward, from, to, { knownAt: asOf.knownAt, scenario }, read));
     return Promise.all([moved(a, b), moved(b, a)]);
   }
 }

@@ -74,5 +74,7 @@ export const dashboardParams = z
     between: partyListSchema.refine((p) => p.length === 2, 'The dashboard compares one pair: between=a,b').optional(),
     from: instantOrDateSchema.optional(),
     to: instantOrDateSchema.optional(),
+    /** A scenario branch: every panel of the record read with it, and the diff beside the record. */
+    scenario: slugSchema.optional(),
   })
   .refine((p) => (p.from === undefined) === (p.to === undefined), { path: ['to'], message: 'Give the chart\'s span as both from and to, or neither' });

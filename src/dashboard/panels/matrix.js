@@ -88,8 +88,14 @@ export function renderMatrix(stances) {
           button.append(Object.assign(document.createElement('span'), { className: 'changed-mark', textContent: `new since ${fmtDate(isoDay(chosenDay - 7))}` }));
         }
         button.title = `${party.name} on ${issue.title}: ${fmt(stance.value)}${label ? ` (${label})` : ''}\nsince ${fmtDate(stance.since)}${stance.source?.publisher ? `, ${stance.source.publisher}` : ''}`;
+        // A scenario's own stance: marked, and said to be hypothetical wherever it is named.
+        if (stance.hypothetical) {
+          button.classList.add('hypothetical');
+          button.querySelector('.value').textContent += ' ◇';
+          button.title += '\nHYPOTHETICAL: this scenario\'s, not the record\'s';
+        }
         // The accessible name starts with what the cell shows, then says whose and since when.
-        button.setAttribute('aria-label', `${button.textContent.trim()}: ${party.name} on ${issue.title}, since ${fmtDate(stance.since)}`);
+        button.setAttribute('aria-label', `${button.textContent.trim()}: ${party.name} on ${issue.title}, since ${fmtDate(stance.since)}${stance.hypothetical ? ' (hypothetical)' : ''}`);
         button.setAttribute('aria-pressed', String(state.cell === `${party.party}/${issue.issue}`));
         button.addEventListener('click', () => {
           state.cell = `${party.party}/${issue.issue}`;

@@ -45,6 +45,11 @@ export function timelineItem(event, fresh = false) {
   const li = document.createElement('li');
   li.dataset.id = event.id;
   if (fresh) li.className = 'new';
+  // A scenario's own event (the feed sends them only while the branch is shown): marked as such.
+  if (event.negotiation?.includes('.scenario.')) {
+    li.classList.add('hypothetical');
+    li.append(Object.assign(document.createElement('span'), { className: 'hypothetical-mark', textContent: '◇ hypothetical' }), ' ');
+  }
   li.append(Object.assign(document.createElement('span'), { className: 'type', textContent: event.type }), ' ');
   li.append(Object.assign(document.createElement('span'), { className: 'when', textContent: fmtDate(event.occurredAt) }), document.createElement('br'));
   li.append(describe(event));

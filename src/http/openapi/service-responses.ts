@@ -135,6 +135,8 @@ export const dashboardAnswerSchema = z.object({
   at: n.stancesAnswerSchema.shape.at,
   knownAt: n.stancesAnswerSchema.shape.knownAt,
   position: z.number().int().describe('The log position every part was read at (or after)'),
+  scenario: z.string().optional().describe('with `scenario=`: the branch every part but alerts and the inbox was read with'),
+  difference: n.scenarioDiffSchema.shape.difference.optional().describe('with `scenario=`: what the branch changes beside the record'),
   stances: n.stancesAnswerSchema.shape.stances,
   zones: n.zonesAnswerSchema.shape.zones,
   outcomes: n.outcomesAnswerSchema.shape.outcomes,
