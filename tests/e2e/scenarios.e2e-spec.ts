@@ -293,6 +293,19 @@ describe('scenario branches', () => {
     expect(nato.find((s: { party: string; issue: string }) => s.party === 'ukraine' && s.issue === 'nato').value).toBe(9);
   });
 
+  it('rebuilds every projection to the same record and branch answers', async () => {
+    const reads = [
+      ...RECORD_READS,
+      `/negotiations/${NID}/stances?at=2025-06-01&knownAt=${KNOWN}&scenario=us-defers`,
+      `/negotiations/${NID}/stances?at=2025-06-01&knownAt=${KNOWN}&scenario=april`,
+      `/negotiations/${NID}/panel?from=2025-04-01&to=2025-06-01&step=P7D&knownAt=${KNOWN}&scenario=us-defers`,
+      `/negotiations/${NID}/scenarios/us-defers/diff?at=2025-06-01&knownAt=${KNOWN}`,
+    ];
+    const answers = await Promise.all(reads.map(raw));
+    expect((await as('POST', '/admin/rebuild')).status).toBe(200);
+    expect(await Promise.all(reads.map(raw))).toEqual(answers);
+  });
+
   it('closes a branch: its reads answer 404, the list keeps it, and its name is not given again', async () => {
     const closed = await as('DELETE', `/negotiations/${NID}/scenarios/april`);
     expect(closed.status).toBe(200);
