@@ -2,6 +2,8 @@
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The typed client is a workspace package (the CLI's remote mode uses it): npm ci needs its manifest.
+COPY clients/typescript/package.json ./clients/typescript/
 RUN npm ci --ignore-scripts
 COPY . .
 RUN npm run build && npm prune --omit=dev
@@ -13,6 +15,8 @@ ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 PARLEY_DATA_DIR=/app/data
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/package.json ./
+COPY --from=build /app/clients/typescript/package.json ./clients/typescript/
+COPY --from=build /app/clients/typescript/dist ./clients/typescript/dist
 COPY --from=build /app/examples ./examples
 COPY --from=build /app/src/dashboard ./src/dashboard
 RUN mkdir -p /app/data && chown node:node /app/data

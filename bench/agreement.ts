@@ -8,6 +8,7 @@
 import { loadConfig } from '../src/config/config';
 import { createServer } from '../src/server';
 import { freshDatabase, quantile } from './support';
+import { createClient, orThrow } from '@parley/client';
 
 const KEYS = 'writer:alice:alice-key-0001,writer:bob:bob-key-00002,writer:carol:carol-key-003,admin:rita:rita-admin-key';
 const KEY: Record<string, string> = { alice: 'alice-key-0001', bob: 'bob-key-00002', carol: 'carol-key-003', rita: 'rita-admin-key' };
@@ -17,30 +18,36 @@ async function measure(items: number): Promise<{ items: number; p50: number; p95
   const app = await createServer(loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent', PORT: '0', PARLEY_API_KEYS: KEYS }));
   await app.listen(0, '127.0.0.1');
   const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  const send = async (who: string, method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${KEY[who]}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    if (response.status >= 300 && response.status !== 202) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return response.json() as Promise<any>;
-  };
+  // Each coder's typed client (clients/typescript): routes, parameters and bodies checked by tsc.
+  const as = (who: string) => createClient(base, { apiKey: KEY[who]! });
+  const nid = { path: { nid: 'bench' } };
   try {
     const at = (i: number) => `2025-04-${String(1 + (i % 28)).padStart(2, '0')}`;
-    await send('rita', 'POST', '/negotiations/bench/events', {
-      events: [
-        { type: 'NegotiationOpened', occurredAt: '2025-04-01T00:00:00Z', data: { title: 'Bench' } },
-        ...['us', 'russia', 'ukraine'].map((party) => ({ type: 'PartyAdded', occurredAt: '2025-04-01T00:00:00Z', data: { party, name: party } })),
-        ...['crimea', 'sanctions'].map((issue) => ({ type: 'IssueDefined', occurredAt: '2025-04-01T00:00:00Z', data: { issue, title: issue } })),
-      ],
-    });
+    const opened = '2025-04-01T00:00:00Z';
+    await orThrow(as('rita').POST('/negotiations/{nid}/events', {
+      params: nid,
+      body: {
+        events: [
+          { type: 'NegotiationOpened', occurredAt: opened, data: { title: 'Bench' } },
+          ...['us', 'russia', 'ukraine'].map((party) => ({ type: 'PartyAdded' as const, occurredAt: opened, data: { party, name: party } })),
+          ...['crimea', 'sanctions'].map((issue) => ({ type: 'IssueDefined' as const, occurredAt: opened, data: { issue, title: issue } })),
+        ],
+      },
+    }));
     const ids: string[] = [];
     for (let from = 0; from < items; from += 500) {
       const page = Array.from({ length: Math.min(500, items - from) }, (_, k) => ({ guid: `bench-${from + k}`, title: `Report ${from + k}`, publishedAt: at(from + k) }));
-      ids.push(...(await send('alice', 'POST', '/negotiations/bench/news', { items: page })).items.map((x: { id: string }) => x.id));
+      ids.push(...(await orThrow(as('alice').POST('/negotiations/{nid}/news', { params: nid, body: { items: page } }))).items.map((x) => x.id));
     }
-    await send('rita', 'PUT', '/negotiations/bench/review', { required: true, doubleCoding: 1 });
+    await orThrow(as('rita').PUT('/negotiations/{nid}/review', { params: nid, body: { required: true, doubleCoding: 1 } }));
+    // A coding goes through review: a 202 with the proposal's id.
     const code = (who: string, i: number, value: number) =>
-      send(who, 'POST', '/negotiations/bench/events', {
-        events: [{ type: 'PositionStated', occurredAt: `${at(i)}T12:00:00Z`, data: { party: ['us', 'russia', 'ukraine'][i % 3], issue: i % 2 ? 'crimea' : 'sanctions', value, basis: i % 5 ? 'quoted' : 'paraphrased' }, source: { itemId: ids[i] } }],
-      });
+      orThrow(as(who).POST('/negotiations/{nid}/events', {
+        params: nid,
+        body: {
+          events: [{ type: 'PositionStated', occurredAt: `${at(i)}T12:00:00Z`, data: { party: ['us', 'russia', 'ukraine'][i % 3]!, issue: i % 2 ? 'crimea' : 'sanctions', value, basis: i % 5 ? 'quoted' : 'paraphrased' }, source: { itemId: ids[i]! } }],
+        },
+      }));
     for (let i = 0; i < items; i++) {
       await code('alice', i, (i * 7) % 101);
       await code('bob', i, i % 4 ? (i * 7) % 101 : ((i * 7) % 101 + 30) % 101);
@@ -49,8 +56,9 @@ async function measure(items: number): Promise<{ items: number; p50: number; p95
     const times: number[] = [];
     for (let r = 0; r < 21; r++) {
       const started = performance.now();
-      const answer = await send('rita', 'GET', '/negotiations/bench/agreement');
-      if (answer.units !== items || answer.alpha.value.low === null) throw new Error(`unexpected answer: ${JSON.stringify(answer).slice(0, 200)}`);
+      const answer = await orThrow(as('rita').GET('/negotiations/{nid}/agreement', { params: nid }));
+      // The route also answers CSV (a string): this asks for JSON.
+      if (typeof answer === 'string' || answer.units !== items || answer.alpha.value.low === null) throw new Error(`unexpected answer: ${JSON.stringify(answer).slice(0, 200)}`);
       if (r > 0) times.push(performance.now() - started); // the first warms up
     }
     return { items, p50: quantile(times, 0.5), p95: quantile(times, 0.95), max: Math.max(...times) };

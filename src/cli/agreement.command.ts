@@ -22,7 +22,7 @@ export function registerAgreement(program: Command): void {
       const params = { ...(options.from ? { from: options.from } : {}), ...(options.to ? { to: options.to } : {}), ...(options.by ? { by: options.by } : {}) };
       const answer = await read<AgreementAnswer>(
         options,
-        'agreement',
+        '/negotiations/{nid}/agreement',
         (bus, id) => {
           const { from, to, by } = parseWith(agreementParams, params);
           return bus.execute(new GetAgreement(id, from, to, by));

@@ -4,10 +4,12 @@ import { AppModule } from '../app.module';
 import { loadConfig, type Config } from '../config/config';
 import { DataDirLocked } from '../database/embedded';
 import { serverAddress } from '../database/server-address';
+import { createClient, type ParleyClient } from '@parley/client';
 
 export type Target =
   | { kind: 'local'; app: INestApplicationContext; config: Config }
-  | { kind: 'remote'; url: string; apiKey?: string };
+  /** A running server, through the typed client (clients/typescript) or, for uploads, callRemote. */
+  | { kind: 'remote'; url: string; apiKey?: string; client: ParleyClient };
 
 /**
  * Where a CLI command runs: in-process on the database (PostgreSQL, or the embedded one when
@@ -24,7 +26,8 @@ export async function openTarget(): Promise<Target> {
     if (!(error instanceof DataDirLocked)) throw error;
     const url = process.env.PARLEY_URL ?? serverAddress(config.PARLEY_DATA_DIR) ?? 'http://127.0.0.1:3000';
     process.stderr.write(`parley: ${config.PARLEY_DATA_DIR} is held by a running server; going through ${url}\n`);
-    return { kind: 'remote', url, ...(process.env.PARLEY_API_KEY ? { apiKey: process.env.PARLEY_API_KEY } : {}) };
+    const apiKey = process.env.PARLEY_API_KEY;
+    return { kind: 'remote', url, ...(apiKey ? { apiKey } : {}), client: createClient(url, apiKey ? { apiKey } : {}) };
   }
 }
 

@@ -6,7 +6,8 @@ import { asOfParams, gapsParams } from '../negotiation/reading/as-of-params';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
 import { GetGaps, type GapsAnswer } from '../negotiation/analysis/get-gaps.query';
 import { GetStances, type StancesAnswer } from '../negotiation/stances/get-stances.query';
-import { callRemote, closeTarget, openTarget, serverError } from './context';
+import { closeTarget, openTarget, serverError } from './context';
+import type { GetPath } from '@parley/client';
 import { GetOutcomes, GetZones } from '../negotiation/analysis/analysis.queries';
 import { outcomeParams } from '../negotiation/reading/as-of-params';
 import type { Outcome } from '../negotiation/analysis/outcomes';
@@ -50,7 +51,7 @@ export function registerReads(program: Command): void {
 
   common(program.command('stances').description("each party's stance on each issue, as of a date")).action(
     async (options: ReadOptions) => {
-      const answer = await read<StancesAnswer>(options, 'stances', (bus, id) =>
+      const answer = await read<StancesAnswer>(options, '/negotiations/{nid}/stances', (bus, id) =>
         bus.execute(new GetStances(id, parseWith(asOfParams, query(options)))),
       );
       if (options.json) return print(answer);
@@ -66,7 +67,7 @@ export function registerReads(program: Command): void {
     .option('--between <parties>', 'comma-separated parties; default every pair')
     .action(async (options: ReadOptions) => {
       const params = { ...query(options), ...(options.between ? { between: options.between } : {}) };
-      const answer = await read<GapsAnswer>(options, 'gaps', (bus, id) => {
+      const answer = await read<GapsAnswer>(options, '/negotiations/{nid}/gaps', (bus, id) => {
         const { between, ...asOf } = parseWith(gapsParams, params);
         return bus.execute(new GetGaps(id, asOf, between));
       }, params);
@@ -87,7 +88,7 @@ function registerAnalyses(program: Command, common: (command: Command) => Comman
     .option('--between <parties>', 'comma-separated parties; default every party')
     .action(async (options: ReadOptions) => {
       const params = { ...query(options), ...(options.between ? { between: options.between } : {}) };
-      const answer = await read<{ zones: Zone[] }>(options, 'zones', (bus, id) => {
+      const answer = await read<{ zones: Zone[] }>(options, '/negotiations/{nid}/zones', (bus, id) => {
         const { between, ...asOf } = parseWith(gapsParams, params);
         return bus.execute(new GetZones(id, asOf, between));
       }, params);
@@ -103,7 +104,7 @@ function registerAnalyses(program: Command, common: (command: Command) => Comman
     .option('--model <model>', 'compromise or weighted-median', 'compromise')
     .action(async (options: ReadOptions) => {
       const params = { ...query(options), model: options.model ?? 'compromise' };
-      const answer = await read<{ model: string; outcomes: Outcome[] }>(options, 'outcomes', (bus, id) => {
+      const answer = await read<{ model: string; outcomes: Outcome[] }>(options, '/negotiations/{nid}/outcomes', (bus, id) => {
         const { model, ...asOf } = parseWith(outcomeParams, params);
         return bus.execute(new GetOutcomes(id, asOf, model));
       }, params);
@@ -122,24 +123,33 @@ function registerAnalyses(program: Command, common: (command: Command) => Comman
     .argument('<n>', 'version: the first n events of the stream')
     .action(async (n: string, options: ReadOptions) => {
       const version = parseWith(versionSchema, n, ['n']);
-      const answer = await read<{ citation: string }>(options, `versions/${version}`, (bus, id) => bus.execute(new GetVersion(id, version)), {});
+      const answer = await read<{ citation: string }>(options, '/negotiations/{nid}/versions/{n}', (bus, id) => bus.execute(new GetVersion(id, version)), {}, { n: version });
       print(answer);
     });
 }
 
+/** The negotiation reads the CLI makes, as the typed client names them. */
+export type NegotiationRead = Extract<GetPath, `/negotiations/{nid}/${string}`>;
+
+/**
+ * One read, in-process on the database, or through the running server that holds it with the
+ * typed client (clients/typescript): the route is checked against the OpenAPI document by tsc.
+ */
 export async function read<T>(
   options: ReadOptions,
-  route: string,
+  route: NegotiationRead,
   local: (bus: QueryBus, negotiationId: string) => Promise<T>,
   params: Record<string, string> = query(options),
+  path: Record<string, string | number> = {},
 ): Promise<T> {
   const id = parseWith(negotiationIdSchema, options.negotiation, ['--negotiation']);
   const target = await openTarget();
   try {
     if (target.kind === 'local') return await local(target.app.get(QueryBus), id);
-    const { status, body } = await callRemote(target, `/negotiations/${id}/${route}?${new URLSearchParams(params)}`);
-    if (status !== 200) throw serverError(status, body);
-    return body as T;
+    // Each route's own parameter types are the document's; the CLI's are checked by its parsers.
+    const { data, error, response } = await target.client.GET(route, { params: { path: { nid: id, ...path }, query: params } } as never);
+    if (error !== undefined || response.status !== 200) throw serverError(response.status, (error ?? {}) as Record<string, unknown>);
+    return data as T;
   } finally {
     await closeTarget(target);
   }

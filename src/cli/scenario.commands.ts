@@ -214,7 +214,7 @@ export function registerBacktest(program: Command): void {
         ...(options.to ? { to: options.to } : {}),
         ...(options.step ? { step: options.step } : {}),
       };
-      const answer = await read<BacktestAnswer>(options, 'backtest', (bus, id) => {
+      const answer = await read<BacktestAnswer>(options, '/negotiations/{nid}/backtest', (bus, id) => {
         const { format, ...parsed } = parseWith(backtestParams, params);
         return bus.execute(new GetBacktest(id, parsed));
       }, params);

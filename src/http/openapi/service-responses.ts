@@ -120,8 +120,16 @@ export const readyzSchema = z.object({
 });
 
 /** Every error answer: `error` a stable code; `issues` name the field and the reason. */
+/** Every `error` Parley answers with (docs/api.md "Errors"): the typed client's error codes. */
+export const ERROR_CODES = [
+  'invalid_request', 'rule_violation', 'version_conflict', 'id_conflict', 'not_found', 'unauthorized', 'forbidden',
+  'unsupported_media_type', 'payload_too_large', 'too_many_requests', 'rebuild_running', 'restore_refused',
+  'projection_lagging', 'log_rewound', 'database_unavailable', 'outcome_unknown', 'contention', 'proposal_decided',
+  'source_exists', 'scenario_exists', 'scenario_closed', 'internal_error', 'http_error',
+] as const;
+
 export const errorSchema = z.object({
-  error: z.string(),
+  error: z.enum(ERROR_CODES),
   message: z.string().optional(),
   issues: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string(), code: z.string().optional(), line: z.number().int().optional() })).optional(),
   expected: z.unknown().optional(),
