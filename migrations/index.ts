@@ -15,6 +15,7 @@ import * as newsSourceBounds from './20261204_0910_news_source_bounds';
 import * as projectedAhead from './20261204_0920_projected_ahead';
 import * as rateWindows from './20261204_1200_rate_windows';
 import * as scenarios from './20261204_1300_scenarios';
+import * as outboxTraceparent from './20261204_1310_outbox_traceparent';
 
 /** Every migration, by name. Listed in code so the compiled app needs no folder scan. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '20261204_0920_projected_ahead': projectedAhead,
   '20261204_1200_rate_windows': rateWindows,
   '20261204_1300_scenarios': scenarios,
+  '20261204_1310_outbox_traceparent': outboxTraceparent,
 };

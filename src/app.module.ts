@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import type { Config } from './config/config';
 import { ConfigModule } from './config/config.module';
+import { traceFields } from './shared/tracing';
 import { DatabaseModule } from './database/database.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { HttpModule } from './http/http.module';
@@ -67,6 +68,8 @@ function core(config: Config) {
     LoggerModule.forRoot({
       pinoHttp: {
         level: config.LOG_LEVEL,
+        // With tracing on, every line logged inside a span names its trace and span.
+        mixin: traceFields,
         // Keys and feed tokens are secrets: never in a log line (the token also rides in the URL).
         redact: ['req.headers.authorization', 'req.headers.cookie', 'req.query.token'],
         serializers: {

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './tracing-register';
 import { Command } from 'commander';
 import { loadConfig } from './config/config';
 import { explainStartupError } from './startup-errors';

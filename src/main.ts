@@ -1,3 +1,4 @@
+import './tracing-register';
 import { loadConfig, type Config } from './config/config';
 import { explainStartupError } from './startup-errors';
 import { startServer } from './server';

@@ -11,6 +11,7 @@ import { judgeNews } from './judge-news';
 import { alertsStream, isSubStream } from '../negotiation/domain/streams';
 import { OUTBOX_CHANNEL } from './webhook-deliverer';
 import { webhookPayload } from './webhook-payload';
+import { contextOf, currentTraceparent, inSpan } from '../shared/tracing';
 
 /** Namespace of Alertmanager delivery ids: UUIDv5(firing id + "/alertmanager"). */
 const ALERTMANAGER_DELIVERY = '6f1d4c52-8b0e-4f7a-9f3e-2d1c0b9a8e71';
@@ -48,8 +49,12 @@ export async function evaluateAlerts(
   const withRules = await negotiationsWithRules(trx, [...new Set(judged.map((a) => a.negotiationId))]);
   for (const append of judged) {
     if (!withRules.has(append.negotiationId)) continue;
-    const firings = await judgeAppend(trx, append, await rulesInForce(trx, append.negotiationId, append.firstPosition));
-    if (firings.length > 0) await record(trx, writer, append.negotiationId, firings, options);
+    // In the append's own trace (its traceparent, stored with the event): request to webhook.
+    await inSpan('parley.alerts.evaluate', { parent: contextOf(append.traceparent), attributes: { 'parley.negotiation': append.negotiationId, 'parley.position': append.last.globalPosition } }, async (span) => {
+      const firings = await judgeAppend(trx, append, await rulesInForce(trx, append.negotiationId, append.firstPosition));
+      span.setAttribute('parley.firings', firings.length);
+      if (firings.length > 0) await record(trx, writer, append.negotiationId, firings, options);
+    });
   }
   for (const [negotiationId, firings] of await judgeNews(trx, fresh)) await record(trx, writer, negotiationId, firings, options);
   await trx.updateTable('alerting_checkpoint').set({ position: String(upTo), pending_from: unfinished === null ? null : String(unfinished) }).execute();
@@ -91,7 +96,8 @@ export function appendsOf(events: StoredEvent[], carried: number | null): { appe
   for (const event of events) {
     first ??= event.globalPosition;
     if (!event.endsAppend) continue;
-    appends.push({ negotiationId: event.streamId, recordedAt: event.recordedAt, firstPosition: first, last: { id: event.id, globalPosition: event.globalPosition, type: event.type } });
+    const traceparent = typeof event.metadata.traceparent === 'string' ? event.metadata.traceparent : undefined;
+    appends.push({ negotiationId: event.streamId, recordedAt: event.recordedAt, firstPosition: first, last: { id: event.id, globalPosition: event.globalPosition, type: event.type }, ...(traceparent ? { traceparent } : {}) });
     first = null;
   }
   return { appends, unfinished: first };
@@ -130,12 +136,15 @@ async function withOpenFirings(trx: Transaction<Database>, negotiationId: string
 async function record(trx: Transaction<Database>, store: EventStore, negotiationId: string, candidates: Firing[], options: AlertingOptions) {
   const firings = await withOpenFirings(trx, negotiationId, candidates);
   if (firings.length === 0) return;
+  // The trace the firing belongs to (the triggering append's, when tracing is on): its event and deliveries carry it on.
+  const traceparent = currentTraceparent();
   const result = await store.appendInTransaction(
     trx,
     alertsStream(negotiationId),
     firings.map((f) => ({
       type: f.type,
       occurredAt: f.at,
+      ...(traceparent ? { metadata: { traceparent } } : {}),
       data: {
         rule: f.rule.ruleId,
         name: f.rule.name,
@@ -155,7 +164,7 @@ async function record(trx: Transaction<Database>, store: EventStore, negotiation
   const stored = await store.readAll({ after: result.events[0]!.globalPosition - 1, limit: firings.length });
   const outbox = firings.flatMap((firing, i) => {
     options.onFiring?.(firing);
-    return outboxRows(negotiationId, firing, stored[i]!, options);
+    return outboxRows(negotiationId, firing, stored[i]!, options).map((row) => ({ ...row, traceparent: traceparent ?? null }));
   });
   if (outbox.length > 0) {
     await trx.insertInto('webhook_outbox').values(outbox).execute();

@@ -30,6 +30,8 @@ export interface AppendGroup {
   recordedAt: Date;
   firstPosition: number;
   last: { id: string; globalPosition: number; type: string };
+  /** The append's trace, when it was traced: its judgement and deliveries continue it. */
+  traceparent?: string;
 }
 
 export interface Firing {

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { DatabaseConnection } from '../database/connection';
 import { NotifiedLoop } from '../event-store/notified-loop';
 import { hostAllowed } from '../outbound/allow-list';
+import { contextOf, inSpan, SpanKind, traceHeaders } from '../shared/tracing';
 import { outboundRequest } from '../outbound/request';
 
 export interface DelivererOptions {
@@ -27,6 +28,7 @@ interface OutboxRow {
   payload: unknown;
   attempts: number;
   created_at: Date;
+  traceparent: string | null;
 }
 const MAX_BACKOFF_MS = 3_600_000;
 
@@ -69,8 +71,11 @@ export class WebhookDeliverer {
         order by next_attempt_at
         limit ${limit}
         for update skip locked)
-      returning id, kind, rule_id, url, payload, attempts, created_at`.execute(this.connection.db);
-    for (const row of rows) await this.send(row);
+      returning id, kind, rule_id, url, payload, attempts, created_at, traceparent`.execute(this.connection.db);
+    // Each delivery continues the trace of the append that fired it (a CLIENT span; the post carries traceparent).
+    for (const row of rows) {
+      await inSpan(`POST ${row.kind}`, { parent: contextOf(row.traceparent), kind: SpanKind.CLIENT, attributes: { 'parley.delivery': row.id, 'parley.delivery.kind': row.kind, 'parley.delivery.attempt': row.attempts } }, () => this.send(row));
+    }
     return rows.length;
   }
 
@@ -90,6 +95,7 @@ export class WebhookDeliverer {
       'user-agent': 'parley-webhooks',
       'idempotency-key': row.id,
       'x-parley-delivery-attempt': String(row.attempts),
+      ...traceHeaders(),
     };
     if (secret) Object.assign(headers, signatures(row.id, secret.secret, body));
     try {

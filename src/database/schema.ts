@@ -158,6 +158,8 @@ export interface WebhookOutboxTable {
   last_error: string | null;
   created_at: Timestamp;
   delivered_at: Timestamp | null;
+  /** The firing's trace (W3C traceparent) when it was traced: the delivery continues it. */
+  traceparent: string | null;
 }
 
 export interface OpenAlertsTable {

@@ -31,6 +31,7 @@ import { ErrorFilter } from './error.filter';
 import { EventsController } from './events.controller';
 import { NegotiationsController } from './negotiations.controller';
 import { AsOfCache } from './as-of-cache';
+import { TracingMiddleware } from './tracing.middleware';
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
 
 @Module({
@@ -80,6 +81,6 @@ import { HttpMetricsMiddleware } from './http-metrics.middleware';
 })
 export class HttpModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
+    consumer.apply(TracingMiddleware, HttpMetricsMiddleware).forRoutes('*path');
   }
 }

@@ -1,4 +1,5 @@
 import { Duration } from 'luxon';
+import { inSpan } from '../shared/tracing';
 import { sql } from 'kysely';
 import type { DatabaseConnection } from '../database/connection';
 import type { EventStore } from '../event-store/event-store';
@@ -82,7 +83,12 @@ export class FeedPoller {
     return rows.length;
   }
 
-  private async poll(due: Due): Promise<void> {
+  /** One source's poll, in a span of its own (its items' appends are children of it). */
+  private poll(due: Due): Promise<void> {
+    return inSpan('parley.news.poll', { attributes: { 'parley.source': due.source_id } }, () => this.pollOnce(due));
+  }
+
+  private async pollOnce(due: Due): Promise<void> {
     const interval = Math.max(Duration.fromISO(due.poll_interval).toMillis(), this.options.minIntervalMs);
     try {
       const answer = await this.fetch(due);

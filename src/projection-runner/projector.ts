@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DatabaseConnection } from '../database/connection';
 import type { Database } from '../database/schema';
 import { EVENTS_CHANNEL, type EventStore } from '../event-store/event-store';
+import { inSpan } from '../shared/tracing';
 import { NotifiedLoop } from '../event-store/notified-loop';
 import { lockProjections, readCheckpoint, writeCheckpoint } from './checkpoints';
 import { projectOrSkip } from './project-or-skip';
@@ -68,6 +69,16 @@ export class Projector {
    * in order; returns how many events it read (0: caught up).
    */
   async runBatch(): Promise<number> {
+    // One span per batch that moved anything; the alert evaluation inside it continues each
+    // append's own trace (alerting/evaluate-batch.ts).
+    return inSpan('parley.projector.batch', {}, async (span) => {
+      const count = await this.projectBatch();
+      span.setAttributes({ 'parley.events': count, 'parley.checkpoint': this.checkpoint });
+      return count;
+    });
+  }
+
+  private async projectBatch(): Promise<number> {
     const limit = this.options.batchSize ?? 1000;
     const { checkpoint, count, skipped, events } = await this.connection.db.transaction().execute(async (trx) => {
       await lockProjections(trx);

@@ -2,6 +2,7 @@ import type { ExpectedVersion } from '../../event-store/errors';
 import { EventStore } from '../../event-store/event-store';
 import { CommandHandler } from '../../event-store/handle-command';
 import type { AppendedEvent, DecidedEvent, EventToAppend } from '../../event-store/types';
+import { currentTraceparent, inSpan } from '../../shared/tracing';
 import { branchFold, decideInBranch, seedOf, type BranchState } from '../domain/branch';
 import { decide, negotiationFold } from '../domain/decider';
 import { RuleViolation, ScenarioClosed } from '../domain/errors';
@@ -71,10 +72,12 @@ export class NegotiationWriter {
     provenance: Provenance = {},
   ): Promise<WriteOutcome> {
     const streamId = scenarioStream(negotiationId, scenario);
-    const events = await this.prepare(inputs, locate, provenance);
-    this.branches.forget(streamId);
-    const result = await this.branches.handle(streamId, events, { expectedVersion, ...this.branchRules(locate) });
-    return { created: result.appended > 0, ...result };
+    return appendSpan(streamId, inputs.length, async () => {
+      const events = await this.prepare(inputs, locate, provenance);
+      this.branches.forget(streamId);
+      const result = await this.branches.handle(streamId, events, { expectedVersion, ...this.branchRules(locate) });
+      return { created: result.appended > 0, ...result };
+    });
   }
 
   /**
@@ -117,9 +120,11 @@ export class NegotiationWriter {
     locate: Locate = (index) => ({ path: ['events', index] }),
     provenance: Provenance = {},
   ): Promise<WriteOutcome> {
-    const events = await this.prepare(inputs, locate, provenance);
-    const result = await this.handler.handle(negotiationId, events, { expectedVersion, ...this.rules(locate) });
-    return { created: result.appended > 0, ...result };
+    return appendSpan(negotiationId, inputs.length, async () => {
+      const events = await this.prepare(inputs, locate, provenance);
+      const result = await this.handler.handle(negotiationId, events, { expectedVersion, ...this.rules(locate) });
+      return { created: result.appended > 0, ...result };
+    });
   }
 
   /**
@@ -199,7 +204,7 @@ export interface Provenance {
   proposal?: string;
 }
 
-function toEventToAppend(input: EventInput, provenance: Provenance): EventToAppend {
+function toEventToAppend(input: EventInput, provenance: Provenance, traceparent = currentTraceparent()): EventToAppend {
   return {
     // Absent: the event store gives it one (UUIDv7), the one place ids are made.
     ...(input.id === undefined ? {} : { id: input.id }),
@@ -214,6 +219,17 @@ function toEventToAppend(input: EventInput, provenance: Provenance): EventToAppe
       ...(provenance.codedBy ? { codedBy: provenance.codedBy } : {}),
       ...(provenance.reviewedBy ? { reviewedBy: provenance.reviewedBy } : {}),
       ...(provenance.proposal ? { proposal: provenance.proposal } : {}),
+      // The append's trace (when tracing is on): projection, alert evaluation and delivery continue it.
+      ...(traceparent ? { traceparent } : {}),
     },
   };
+}
+
+/** An append's span: its stream and size, and where it landed. */
+function appendSpan(streamId: string, count: number, work: () => Promise<WriteOutcome>): Promise<WriteOutcome> {
+  return inSpan('parley.append', { attributes: { 'parley.stream': streamId, 'parley.events': count } }, async (span) => {
+    const outcome = await work();
+    span.setAttributes({ 'parley.appended': outcome.appended, 'parley.stream_version': outcome.streamVersion });
+    return outcome;
+  });
 }

@@ -33,6 +33,16 @@ describe('toCloudEvent: each event as a CloudEvents 1.0 envelope', () => {
     expect(read.data).toMatchObject({ id: '0195d3a0-0000-7000-8000-000000000042', type: 'PositionStated', data: { party: 'us', value: 70 }, source: { publisher: 'Reuters' } });
   });
 
+  it('carries the append\'s trace in the distributed-tracing extension, through the SDK\'s binary mode', () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const envelope = toCloudEvent({ ...stored('ukraine-2025'), metadata: { traceparent } });
+    expect(envelope.traceparent).toBe(traceparent);
+    const message = HTTP.binary(envelope);
+    expect(message.headers['ce-traceparent']).toBe(traceparent);
+    expect(HTTP.toEvent(message)).toMatchObject({ traceparent });
+    expect(toCloudEvent(stored('ukraine-2025')).traceparent).toBeUndefined();
+  });
+
   it('names a sub-stream (alerts, rules) as its negotiation\'s source, and its own stream as subject', () => {
     const envelope = toCloudEvent(stored('ukraine-2025.alerts'));
     expect(envelope.source).toBe('/negotiations/ukraine-2025');
