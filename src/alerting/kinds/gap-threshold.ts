@@ -12,8 +12,15 @@ export const gapThreshold: AlertKind<Rule, Gap> = {
   measure: async (db, negotiationId, rule, asOf) => ({ kind: 'gap', value: await gapOf(db, negotiationId, rule, asOf) }),
   judge(rule, before, after) {
     const [b, a] = [before.value, after.value];
-    if (b === null || a === null) return [];
     const level = rule.direction === 'both' ? {} : { key: '' };
+    if (a === null) return [];
+    // A gap that appears (the pair's first shared issue, or a first stance on the watched one)
+    // is news: it fires on the side the rule watches, or on either side for a both-ways rule.
+    if (b === null) {
+      const above = a >= rule.threshold;
+      if ((above && rule.direction === 'down') || (!above && rule.direction === 'up')) return [];
+      return [{ summary: `${what(rule)} appeared at ${fmt(a)}, ${above ? 'at or above' : 'below'} ${rule.threshold}`, ...level }];
+    }
     if (b < rule.threshold && a >= rule.threshold && rule.direction !== 'down') {
       return [{ summary: `${what(rule)} rose to ${fmt(a)}, crossing ${rule.threshold} (was ${fmt(b)})`, ...level }];
     }

@@ -153,8 +153,10 @@ describe('alert rules', () => {
       "europe's stance on foreign-forces (0) entered russia's unacceptable range",
       "ukraine's stance on foreign-forces (0) entered russia's unacceptable range",
     ]);
-    // The example was imported in one append: judged as recorded, it is one change, no crossing.
-    expect((await replay({ kind: 'gap_threshold', a: 'us', b: 'ukraine', threshold: 77 }, 'recorded')).body.firings).toEqual([]);
+    // The example was imported in one append: judged as recorded, it is one change, in which the
+    // gap first appears (at 77.78, above the threshold): that fires (issue 30: first positions).
+    const recorded = await replay({ kind: 'gap_threshold', a: 'us', b: 'ukraine', threshold: 77 }, 'recorded');
+    expect(recorded.body.firings.map((f: { summary: string; before: unknown }) => [f.summary, f.before])).toEqual([['gap us–ukraine appeared at 77.78, at or above 77', { kind: 'gap', value: null }]]);
     expect((await call(app.url, 'GET', '/negotiations/ukraine-2025/alerts')).body.alerts).toEqual([]);
   });
 });

@@ -15,15 +15,27 @@ describe('judge', () => {
     it('stays quiet while the condition holds, in an unwatched direction, or with no gap', () => {
       expect(judge(threshold('up'), gap(60), gap(70))).toEqual([]);
       expect(judge(threshold('up'), gap(60), gap(40))).toEqual([]);
-      expect(judge(threshold('both'), gap(null), gap(60))).toEqual([]);
+      expect(judge(threshold('both'), gap(60), gap(null))).toEqual([]);
+      expect(judge(threshold('up'), gap(null), gap(null))).toEqual([]);
+    });
+
+    it('fires when a gap first appears on the side the rule watches (issue 30: first positions alert)', () => {
+      expect(judge(threshold('up'), gap(null), gap(76))).toEqual([{ summary: 'gap us–ukraine appeared at 76, at or above 50', key: '' }]);
+      expect(judge(threshold('down'), gap(null), gap(10))).toEqual([{ summary: 'gap us–ukraine appeared at 10, below 50', key: '' }]);
+      expect(judge(threshold('both'), gap(null), gap(60))).toEqual([{ summary: 'gap us–ukraine appeared at 60, at or above 50' }]);
+      expect(judge(threshold('up'), gap(null), gap(10))).toEqual([]);
+      expect(judge(threshold('down'), gap(null), gap(76))).toEqual([]);
     });
   });
 
-  it('fires position_shift only past its delta', () => {
+  it('fires position_shift past its delta, on a first stance and on a withdrawal', () => {
     const rule: RuleDefinition = { kind: 'position_shift', party: 'us', issue: 'crimea', delta: 10 };
     const stance = (value: number | null): Measure => ({ kind: 'stance', value });
     expect(judge(rule, stance(50), stance(60))).toEqual([]);
     expect(judge(rule, stance(50), stance(61))).toEqual([{ summary: 'us moved on crimea from 50 to 61' }]);
+    expect(judge(rule, stance(null), stance(80))).toEqual([{ summary: 'us took a first stance on crimea: 80' }]);
+    expect(judge(rule, stance(80), stance(null))).toEqual([{ summary: 'us no longer has a stance on crimea (was 80)' }]);
+    expect(judge(rule, stance(null), stance(null))).toEqual([]);
   });
 
   it('fires gap_change once when the change first exceeds its delta', () => {
