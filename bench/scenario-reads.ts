@@ -14,8 +14,8 @@ import { freshDatabase, median, startServerProcess } from './support';
 const ROOT = join(__dirname, '../..');
 
 async function main() {
-  const db = await freshDatabase('scenario-reads');
-  const { url, server } = await startServerProcess(db.url, { PARLEY_READ_CACHE_MB: '0', PARLEY_LOAD_EXAMPLE: 'never', LOG_LEVEL: 'warn' });
+  const db = await freshDatabase('scenario_reads');
+  const { url, server } = await startServerProcess(db.url, { PARLEY_READ_CACHE_MB: '0', PARLEY_LOAD_EXAMPLE: 'never' });
   try {
     const parley = createClient(url);
     const imported = await fetch(`${url}/negotiations/ukraine-2025/events:import`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: readFileSync(join(ROOT, 'examples/ukraine-2025/events.ndjson'), 'utf8') });
