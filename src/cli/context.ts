@@ -35,22 +35,26 @@ export async function closeTarget(target: Target): Promise<void> {
   if (target.kind === 'local') await target.app.close();
 }
 
-/** Calls the running server; a non-2xx answer becomes an error carrying its JSON body. */
+/**
+ * Calls the running server through the typed client (its base URL and key), for the commands
+ * whose route is built at run time or whose body is a file (NDJSON imports, restores): the
+ * answer's status and JSON body, a non-2xx included.
+ */
 export async function callRemote(
   target: Extract<Target, { kind: 'remote' }>,
   path: string,
-  init: RequestInit = {},
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
 ): Promise<{ status: number; body: Record<string, unknown> }> {
-  const headers = new Headers(init.headers);
-  if (target.apiKey) headers.set('authorization', `Bearer ${target.apiKey}`);
-  let response: Response;
   try {
-    response = await fetch(new URL(path, target.url), { ...init, headers });
+    const { data, error, response } = await target.client.request((init.method ?? 'GET').toLowerCase() as never, path as never, {
+      ...(init.headers ? { headers: init.headers } : {}),
+      // The body is sent as it is (NDJSON, or JSON the caller wrote).
+      ...(init.body === undefined ? {} : { body: init.body, bodySerializer: (body: unknown) => body }),
+    } as never);
+    return { status: response.status, body: ((data ?? error ?? {}) as Record<string, unknown>) };
   } catch (error) {
     throw new Error(`Cannot reach the server at ${target.url}: ${(error as Error).message}`);
   }
-  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-  return { status: response.status, body };
 }
 
 /** A server's error answer as one readable line: what went wrong and what to do. */
