@@ -10,7 +10,8 @@ const ENV = {
   PARLEY_FEED_ALLOW: '127.0.0.1',
   PARLEY_NEWS_TICK_MS: '50',
   PARLEY_NEWS_MIN_INTERVAL_MS: '1000',
-  PARLEY_NEWS_TIMEOUT_MS: '500',
+  // Long enough for the in-process feed server to build and start sending a 20 MB body on a loaded machine.
+  PARLEY_NEWS_TIMEOUT_MS: '1500',
   PARLEY_API_KEYS: `admin:${ADMIN},writer:${WRITER}`,
 };
 
@@ -81,7 +82,7 @@ describe('news intake from feeds', () => {
     ['a malformed feed', '/broken', (_: unknown, res: any) => res.writeHead(200, { 'content-type': 'application/xml' }).end('<rss><channel><item><title>x'), /not an RSS, Atom or JSON feed/],
     ['a 20 MB feed', '/huge', (_: unknown, res: any) => res.writeHead(200).end(rss([{ guid: 'h', title: 'x'.repeat(20 * 1024 * 1024) }])), /larger than/],
     ['a redirect to a host not allowed', '/moved', (_: unknown, res: any) => res.writeHead(302, { location: 'http://10.1.2.3/feed' }).end(), /allow-list/],
-    ['a server slower than the timeout', '/slow', (_: unknown, res: any) => setTimeout(() => res.writeHead(200).end(rss([])), 2000), /no answer within/],
+    ['a server slower than the timeout', '/slow', (_: unknown, res: any) => setTimeout(() => res.writeHead(200).end(rss([])), 4000), /no answer within/],
   ])('reports %s as the source’s last error and writes nothing', async (_what, path, route, error) => {
     const before = await itemEvents();
     feeds.routes.set(path, route as never);
