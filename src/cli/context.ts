@@ -1,14 +1,14 @@
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { AppModule } from '../app.module';
-import { loadConfig, type Config } from '../config/config';
+import { loadConfig, personName, type Config } from '../config/config';
 import { DataDirLocked } from '../database/embedded';
 import { serverAddress } from '../database/server-address';
 import { createClient, type ParleyClient } from '@parley/client';
 
 export type Target =
   | { kind: 'local'; app: INestApplicationContext; config: Config }
-  /** A running server, through the typed client (clients/typescript) or, for uploads, callRemote. */
+  /** A running server, through the typed client (clients/typescript): by typed route, or callRemote. */
   | { kind: 'remote'; url: string; apiKey?: string; client: ParleyClient };
 
 /**
@@ -33,6 +33,24 @@ export async function openTarget(): Promise<Target> {
 
 export async function closeTarget(target: Target): Promise<void> {
   if (target.kind === 'local') await target.app.close();
+}
+
+/** Runs `work` on the command's target (openTarget), closed whatever happens. */
+export async function withTarget<T>(work: (target: Target) => Promise<T>): Promise<T> {
+  const target = await openTarget();
+  try {
+    return await work(target);
+  } finally {
+    await closeTarget(target);
+  }
+}
+
+/** `--as <name>`: who did it, on a local database; a person's name as keys name them. */
+export function asName(as: string | undefined): string | null {
+  if (as === undefined) return null;
+  const parsed = personName.safeParse(as);
+  if (!parsed.success) throw new Error(`--as: ${parsed.error.issues[0]!.message}`);
+  return parsed.data;
 }
 
 /**

@@ -8,8 +8,7 @@ import { RuleViolation } from '../negotiation/domain/errors';
 import { InvalidRequest } from '../shared/domain-error';
 import { parseNdjson } from '../negotiation/writing/ndjson';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
-import { personName } from '../config/config';
-import { callRemote, closeTarget, openTarget, type Target, serverError } from './context';
+import { asName, callRemote, closeTarget, openTarget, type Target, serverError } from './context';
 
 interface Summary {
   appended: number;
@@ -41,16 +40,15 @@ export function registerImport(program: Command): void {
     .action(async (file: string, options: { negotiation: string; expectedVersion?: string; as?: string }) => {
       const negotiation = negotiationIdSchema.safeParse(options.negotiation);
       if (!negotiation.success) throw new Error(`--negotiation: ${negotiation.error.issues[0]!.message}`);
-      const codedBy = options.as === undefined ? null : personName.safeParse(options.as);
-      if (codedBy && !codedBy.success) throw new Error(`--as: ${codedBy.error.issues[0]!.message}`);
+      const codedBy = asName(options.as);
       const text = readFileSync(file, 'utf8');
       const expected = parseExpected(options.expectedVersion);
       const target = await openTarget();
       try {
-        if (codedBy && target.kind === 'remote') {
+        if (codedBy !== null && target.kind === 'remote') {
           throw new Error('--as: a running server holds the data; it records the holder of the key you send (PARLEY_API_KEYS role:name:key), not --as');
         }
-        const summary = await importInto(target, negotiation.data, text, expected, codedBy?.data ?? null);
+        const summary = await importInto(target, negotiation.data, text, expected, codedBy);
         process.stdout.write(
           `${negotiation.data}: ${summary.appended} appended, ${summary.skipped} already present, 0 rejected ` +
             `(version ${summary.streamVersion})\n`,

@@ -6,7 +6,7 @@ import { asOfParams, gapsParams } from '../negotiation/reading/as-of-params';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
 import { GetGaps, type GapsAnswer } from '../negotiation/analysis/get-gaps.query';
 import { GetStances, type StancesAnswer } from '../negotiation/stances/get-stances.query';
-import { closeTarget, openTarget, serverError } from './context';
+import { serverError, withTarget } from './context';
 import type { GetPath } from '@parley/client';
 import { GetOutcomes, GetZones } from '../negotiation/analysis/analysis.queries';
 import { outcomeParams } from '../negotiation/reading/as-of-params';
@@ -143,16 +143,13 @@ export async function read<T>(
   path: Record<string, string | number> = {},
 ): Promise<T> {
   const id = parseWith(negotiationIdSchema, options.negotiation, ['--negotiation']);
-  const target = await openTarget();
-  try {
-    if (target.kind === 'local') return await local(target.app.get(QueryBus), id);
+  return withTarget(async (target) => {
+    if (target.kind === 'local') return local(target.app.get(QueryBus), id);
     // Each route's own parameter types are the document's; the CLI's are checked by its parsers.
     const { data, error, response } = await target.client.GET(route, { params: { path: { nid: id, ...path }, query: params } } as never);
     if (error !== undefined || response.status !== 200) throw serverError(response.status, (error ?? {}) as Record<string, unknown>);
     return data as T;
-  } finally {
-    await closeTarget(target);
-  }
+  });
 }
 
 export function print(value: unknown): void {

@@ -2,32 +2,19 @@ import { readFileSync } from 'node:fs';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
-import { personName } from '../config/config';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
 import { parseNdjson } from '../negotiation/writing/ndjson';
 import { AcceptProposal, ListProposals, RejectProposal, type ListedProposal } from '../review/review.commands';
 import { proposalsParams } from '../review/review-requests';
 import { parseWith } from '../shared/parse-with';
-import { callRemote, closeTarget, openTarget, serverError, type Target } from './context';
+import { asName, callRemote, serverError, withTarget as run, type Target } from './context';
 
 const PLAIN = process.stdout.isTTY ? {} : { head: [], border: [] };
 
 /** Who decides: through a server, its key's holder; locally (the database itself), `--as`. */
 function reviewer(as: string | undefined, target: Target): string | null {
-  if (as === undefined) return null;
-  if (target.kind === 'remote') throw new Error('--as: a running server records the holder of the key you send (PARLEY_API_KEY), not --as');
-  const parsed = personName.safeParse(as);
-  if (!parsed.success) throw new Error(`--as: ${parsed.error.issues[0]!.message}`);
-  return parsed.data;
-}
-
-async function run<T>(work: (target: Target) => Promise<T>): Promise<T> {
-  const target = await openTarget();
-  try {
-    return await work(target);
-  } finally {
-    await closeTarget(target);
-  }
+  if (as !== undefined && target.kind === 'remote') throw new Error('--as: a running server records the holder of the key you send (PARLEY_API_KEY), not --as');
+  return asName(as);
 }
 
 async function remote(target: Extract<Target, { kind: 'remote' }>, path: string, body?: unknown) {

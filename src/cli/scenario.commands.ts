@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
-import { personName } from '../config/config';
 import type { ScenarioInfo } from '../negotiation/domain/scenarios';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
 import { scenarioNameSchema } from '../negotiation/domain/scenarios';
@@ -15,7 +14,7 @@ import { AppendHypothetical, CloseScenario, ListScenarios, OpenScenario, RebaseS
 import { parseWith } from '../shared/parse-with';
 import { InvalidRequest } from '../shared/domain-error';
 import { RuleViolation } from '../negotiation/domain/errors';
-import { callRemote, closeTarget, openTarget, serverError, type Target } from './context';
+import { asName, callRemote, serverError, withTarget, type Target } from './context';
 import { print, read, type ReadOptions } from './read.commands';
 
 const PLAIN = process.stdout.isTTY ? {} : { head: [], border: [] };
@@ -29,26 +28,16 @@ interface Scoped {
 }
 
 /** Runs `local` on the database, or `remote` through the running server that holds it. */
-async function run<T>(local: (target: Extract<Target, { kind: 'local' }>) => Promise<T>, remote: { method: string; path: string; body?: string; type?: string }): Promise<T> {
-  const target = await openTarget();
-  try {
-    if (target.kind === 'local') return await local(target);
+function run<T>(local: (target: Extract<Target, { kind: 'local' }>) => Promise<T>, remote: { method: string; path: string; body?: string; type?: string }): Promise<T> {
+  return withTarget(async (target) => {
+    if (target.kind === 'local') return local(target);
     const init = remote.method === 'GET' ? {} : { method: remote.method, headers: { 'content-type': remote.type ?? 'application/json' }, body: remote.body ?? '{}' };
     const { status, body } = await callRemote(target, remote.path, init);
     if (status >= 300) throw serverError(status, body);
     return body as T;
-  } finally {
-    await closeTarget(target);
-  }
+  });
 }
 
-/** `--as` names who opened, wrote or closed a branch on a local database; a server records its key's holder. */
-function who(as: string | undefined): string | null {
-  if (as === undefined) return null;
-  const parsed = personName.safeParse(as);
-  if (!parsed.success) throw new Error(`--as: ${parsed.error.issues[0]!.message}`);
-  return parsed.data;
-}
 
 /** `--from`: a global position (digits) or a date or instant. */
 function fromOption(value: string | undefined) {
@@ -79,7 +68,7 @@ export function registerScenarios(program: Command): void {
       const { nid, name: branch } = ids(name, options);
       const from = fromOption(options.from);
       const info = await run<ScenarioInfo>(
-        (t) => t.app.get(CommandBus).execute(new OpenScenario(nid, branch, from, options.description, who(options.as))),
+        (t) => t.app.get(CommandBus).execute(new OpenScenario(nid, branch, from, options.description, asName(options.as))),
         { method: 'POST', path: `/negotiations/${nid}/scenarios`, body: JSON.stringify({ name: branch, ...(options.from ? { from: /^\d+$/.test(options.from) ? Number(options.from) : options.from } : {}), ...(options.description ? { description: options.description } : {}) }) },
       );
       print(`opened ${describe(info)}`);
@@ -116,7 +105,7 @@ export function registerScenarios(program: Command): void {
         const answer = await run<Pick<WriteOutcome, 'appended' | 'skipped' | 'streamVersion'>>(
           async (t) => {
             const lines = await parseNdjson(text, nid);
-            return t.app.get(CommandBus).execute(new AppendHypothetical(nid, branch, lines.map((l) => l.event), undefined, who(options.as), lines.map((l) => l.line)));
+            return t.app.get(CommandBus).execute(new AppendHypothetical(nid, branch, lines.map((l) => l.event), undefined, asName(options.as), lines.map((l) => l.line)));
           },
           { method: 'POST', path: `/negotiations/${nid}/scenarios/${branch}/events:import`, body: text, type: 'application/x-ndjson' },
         );
@@ -170,7 +159,7 @@ export function registerScenarios(program: Command): void {
     .action(async (name: string, options: Scoped & { from?: string }) => {
       const { nid, name: branch } = ids(name, options);
       const from = fromOption(options.from);
-      const info = await run<ScenarioInfo>((t) => t.app.get(CommandBus).execute(new RebaseScenario(nid, branch, from, who(options.as))), {
+      const info = await run<ScenarioInfo>((t) => t.app.get(CommandBus).execute(new RebaseScenario(nid, branch, from, asName(options.as))), {
         method: 'POST',
         path: `/negotiations/${nid}/scenarios/${branch}/rebase`,
         body: JSON.stringify(options.from ? { from: /^\d+$/.test(options.from) ? Number(options.from) : options.from } : {}),
@@ -186,7 +175,7 @@ export function registerScenarios(program: Command): void {
     .option('--as <name>', 'who closes it, on a local database')
     .action(async (name: string, options: Scoped) => {
       const { nid, name: branch } = ids(name, options);
-      const info = await run<ScenarioInfo>((t) => t.app.get(CommandBus).execute(new CloseScenario(nid, branch, who(options.as))), {
+      const info = await run<ScenarioInfo>((t) => t.app.get(CommandBus).execute(new CloseScenario(nid, branch, asName(options.as))), {
         method: 'DELETE',
         path: `/negotiations/${nid}/scenarios/${branch}`,
       });

@@ -1,7 +1,7 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
-import { propagation, trace, traceContext, traceHeaders } from '../shared/tracing';
+import { currentTraceparent, propagation, trace, traceContext } from '../shared/tracing';
 
 /**
  * The request's span. With the SDK's HTTP instrumentation on (src/tracing.ts) it exists already
@@ -40,6 +40,6 @@ export class TracingMiddleware implements NestMiddleware {
 const routeOf = (request: Request) => (request.route as { path?: string } | undefined)?.path ?? 'unmatched';
 
 function echo(response: Response): void {
-  const { traceparent } = traceHeaders();
+  const traceparent = currentTraceparent();
   if (traceparent) response.setHeader('traceparent', traceparent);
 }

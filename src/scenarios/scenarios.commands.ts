@@ -6,7 +6,7 @@ import { requireNegotiation, RuleViolation, ScenarioClosed, ScenarioExists } fro
 import type { EventInput } from '../negotiation/domain/requests';
 import type { ScenarioEventData, ScenarioInfo } from '../negotiation/domain/scenarios';
 import { scenarioStream } from '../negotiation/domain/streams';
-import { NegotiationWriter, type WriteOutcome } from '../negotiation/writing/negotiation-writer';
+import { NegotiationWriter, upTo, type WriteOutcome } from '../negotiation/writing/negotiation-writer';
 import { InvalidRequest } from '../shared/domain-error';
 import { listScenarios } from './scenarios.queries';
 import { Inject } from '@nestjs/common';
@@ -20,7 +20,7 @@ export type From = number | Date;
 function baseOf(record: StoredEvent[], from: From | undefined): { base: number; until: string | null } {
   const last = (events: StoredEvent[]) => events.reduce((highest, e) => Math.max(highest, e.globalPosition), 0);
   if (typeof from === 'number') {
-    const base = last(record.filter((e) => e.globalPosition <= from));
+    const base = last(upTo(record, from));
     if (base === 0) throw new InvalidRequest([{ path: ['from'], message: `The record has no event at or before position ${from}` }]);
     return { base, until: null };
   }
@@ -29,6 +29,31 @@ function baseOf(record: StoredEvent[], from: From | undefined): { base: number; 
 
 /** `from` as the branch keeps it: the position, or the instant asked for. */
 const askedFrom = (from: From | undefined) => (from === undefined ? null : typeof from === 'number' ? from : from.toISOString());
+
+/**
+ * Records one of the branch's bookkeeping events, the stream being at `expectedVersion` (the
+ * version its state was read at, or no stream for a new branch), and answers the branch as it
+ * now stands.
+ */
+async function bookkeep<T extends keyof ScenarioEventData>(
+  store: EventStore,
+  writer: NegotiationWriter,
+  negotiationId: string,
+  name: string,
+  type: T,
+  data: ScenarioEventData[T],
+  expectedVersion: ExpectedVersion,
+): Promise<ScenarioInfo> {
+  await store.appendToStream(scenarioStream(negotiationId, name), [{ type, occurredAt: new Date(), data }], { expectedVersion });
+  return writer.scenario(negotiationId, name);
+}
+
+/** An open branch's description; 404 for none, 409 for a closed one. */
+async function openBranch(writer: NegotiationWriter, negotiationId: string, name: string): Promise<ScenarioInfo> {
+  const info = await writer.scenario(negotiationId, name);
+  if (info.status === 'closed') throw new ScenarioClosed(negotiationId, name);
+  return info;
+}
 
 export class OpenScenario extends Command<ScenarioInfo> {
   constructor(
@@ -51,13 +76,12 @@ export class OpenScenarioHandler implements ICommandHandler<OpenScenario> {
     requireNegotiation(negotiationId, record.length);
     const data: ScenarioEventData['ScenarioOpened'] = { name, ...baseOf(record, from), from: askedFrom(from), ...(description ? { description } : {}), by };
     try {
-      await this.store.appendToStream(scenarioStream(negotiationId, name), [{ type: 'ScenarioOpened', occurredAt: new Date(), data }], { expectedVersion: 'no_stream' });
+      return await bookkeep(this.store, this.writer, negotiationId, name, 'ScenarioOpened', data, 'no_stream');
     } catch (error) {
       // The stream exists: the name is, or was, a branch's (a closed branch keeps its name).
       if (error instanceof VersionConflict) throw new ScenarioExists(negotiationId, name);
       throw error;
     }
-    return this.writer.scenario(negotiationId, name);
   }
 }
 
@@ -101,14 +125,13 @@ export class RebaseScenarioHandler implements ICommandHandler<RebaseScenario> {
   constructor(private readonly store: EventStore, private readonly writer: NegotiationWriter) {}
 
   async execute({ negotiationId, name, from, by }: RebaseScenario): Promise<ScenarioInfo> {
-    const info = await this.writer.scenario(negotiationId, name);
-    if (info.status === 'closed') throw new ScenarioClosed(negotiationId, name);
-    const { base, until } = baseOf(await this.store.readStream(negotiationId), from);
-    const issues = await this.writer.rebaseIssues(negotiationId, name, base);
+    const info = await openBranch(this.writer, negotiationId, name);
+    // The record is read once: for the new base, and as the branch's events are judged on it.
+    const record = await this.store.readStream(negotiationId);
+    const { base, until } = baseOf(record, from);
+    const issues = await this.writer.rebaseIssues(negotiationId, name, upTo(record, base));
     if (issues.length > 0) throw new RuleViolation(issues);
-    const data: ScenarioEventData['ScenarioRebased'] = { base, until, from: askedFrom(from), by };
-    await this.store.appendToStream(scenarioStream(negotiationId, name), [{ type: 'ScenarioRebased', occurredAt: new Date(), data }], { expectedVersion: info.version });
-    return this.writer.scenario(negotiationId, name);
+    return bookkeep(this.store, this.writer, negotiationId, name, 'ScenarioRebased', { base, until, from: askedFrom(from), by }, info.version);
   }
 }
 
@@ -124,11 +147,8 @@ export class CloseScenarioHandler implements ICommandHandler<CloseScenario> {
   constructor(private readonly store: EventStore, private readonly writer: NegotiationWriter) {}
 
   async execute({ negotiationId, name, by }: CloseScenario): Promise<ScenarioInfo> {
-    const info = await this.writer.scenario(negotiationId, name);
-    if (info.status === 'closed') throw new ScenarioClosed(negotiationId, name);
-    const data: ScenarioEventData['ScenarioClosed'] = { by };
-    await this.store.appendToStream(scenarioStream(negotiationId, name), [{ type: 'ScenarioClosed', occurredAt: new Date(), data }], { expectedVersion: info.version });
-    return this.writer.scenario(negotiationId, name);
+    const info = await openBranch(this.writer, negotiationId, name);
+    return bookkeep(this.store, this.writer, negotiationId, name, 'ScenarioClosed', { by }, info.version);
   }
 }
 

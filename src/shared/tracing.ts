@@ -37,9 +37,7 @@ export async function inSpan<T>(name: string, options: SpanOptions, work: (span:
 
 /** The active context as a W3C traceparent, to store beside work done later; undefined when tracing is off. */
 export function currentTraceparent(): string | undefined {
-  const carrier: Record<string, string> = {};
-  propagation.inject(context.active(), carrier);
-  return carrier.traceparent;
+  return traceHeaders().traceparent;
 }
 
 /** The context a stored traceparent names (the root context without one). */

@@ -93,8 +93,9 @@ export class GetBacktestHandler implements IQueryHandler<GetBacktest> {
       const predictions = predictionsAt(parties, issues, stances, redLines, proposals);
       for (const model of BACKTEST_MODELS) perModel[model].push(scorePoint(at, predictions[model], recorded, scales));
     }
-    const summaries = BACKTEST_MODELS.map((model) => ({ model, ...summarize(perModel[model]) }));
-    const ranked = summaries.filter((s) => s.meanAbsoluteError !== null).sort((a, b) => a.meanAbsoluteError! - b.meanAbsoluteError!);
+    const summaries = BACKTEST_MODELS.map((model) => ({ model, summary: summarize(perModel[model]) }));
+    const chosen = summaries.find((s) => s.model === params.model)!.summary;
+    const ranked = summaries.filter((s) => s.summary.meanAbsoluteError !== null).sort((a, b) => a.summary.meanAbsoluteError! - b.summary.meanAbsoluteError!);
     return {
       model: params.model,
       by: params.by,
@@ -102,11 +103,11 @@ export class GetBacktestHandler implements IQueryHandler<GetBacktest> {
       baseline: BASELINE,
       outcomes: recorded.map(wireOutcome),
       points: perModel[params.model],
-      summary: summarize(perModel[params.model]),
+      summary: chosen,
       comparison: {
-        models: summaries.map((s) => ({ model: s.model, meanAbsoluteError: s.meanAbsoluteError, final: s.final })),
+        models: summaries.map(({ model, summary }) => ({ model, meanAbsoluteError: summary.meanAbsoluteError, final: summary.final })),
         best: ranked[0]?.model ?? null,
-        margin: ranked.length >= 2 ? ranked[1]!.meanAbsoluteError! - ranked[0]!.meanAbsoluteError! : null,
+        margin: ranked.length >= 2 ? ranked[1]!.summary.meanAbsoluteError! - ranked[0]!.summary.meanAbsoluteError! : null,
       },
     };
   }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../database/schema';
-import { scenarioEventTypes, scenarioInfo, type ScenarioInfo } from '../domain/scenarios';
+import { isScenarioEventType, scenarioInfo, type ScenarioInfo } from '../domain/scenarios';
 import { scenarioStream } from '../domain/streams';
 import type { Branch } from '../stances/stance';
 import { UnknownScenario } from './errors';
@@ -14,7 +14,7 @@ export async function readScenario(db: Kysely<Database>, negotiationId: string, 
     .orderBy('stream_version')
     .execute();
   // Hypothetical events are counted, not read: only the bookkeeping's data is kept.
-  return scenarioInfo(rows.map((r) => ({ type: r.type, data: scenarioEventTypes.includes(r.type as never) ? r.data : null, recordedAt: r.recorded_at, streamVersion: r.stream_version })));
+  return scenarioInfo(rows.map((r) => ({ type: r.type, data: isScenarioEventType(r.type) ? r.data : null, recordedAt: r.recorded_at, streamVersion: r.stream_version })));
 }
 
 /** The branch a read names: 404 when the negotiation has no such scenario, or it was closed. */

@@ -54,7 +54,7 @@ function ofNegotiation(negotiationId: string, { branch }: Pick<Scope, 'branch'>,
 
 /**
  * The (party, issue) pairs a read probes: the negotiation's, and on a branch the union with the
- * branch's. The record's read is the plain table, as it always was.
+ * branch's. The record's read is the negotiation's own rows: the same index walk as before branches.
  */
 function keysOf(negotiationId: string, { branch }: Pick<Scope, 'branch'>) {
   return branch

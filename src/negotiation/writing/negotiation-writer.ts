@@ -6,7 +6,7 @@ import { currentTraceparent, inSpan } from '../../shared/tracing';
 import { branchFold, decideInBranch, seedOf, type BranchState } from '../domain/branch';
 import { decide, negotiationFold } from '../domain/decider';
 import { RuleViolation, ScenarioClosed } from '../domain/errors';
-import { scenarioInfo, type ScenarioInfo } from '../domain/scenarios';
+import { isScenarioEventType, scenarioInfo, type ScenarioInfo } from '../domain/scenarios';
 import { scenarioStream } from '../domain/streams';
 import { UnknownScenario } from '../reading/errors';
 import type { EventInput } from '../domain/requests';
@@ -81,12 +81,12 @@ export class NegotiationWriter {
   }
 
   /**
-   * What the branch's events would break on the record at `base` (nothing: it may be rebased
-   * there): each is judged, in order, as if appended on that record.
+   * What the branch's events would break on the record as `recordAtBase` has it (nothing: it may
+   * be rebased there): each is judged, in order, as if appended on that record.
    */
-  async rebaseIssues(negotiationId: string, scenario: string, base: number): Promise<RuleIssue[]> {
-    const own = (await this.store.readStream(scenarioStream(negotiationId, scenario))).filter((e) => !e.type.startsWith('Scenario'));
-    const state = seedOf((await this.store.readStream(negotiationId)).filter((e) => e.globalPosition <= base));
+  async rebaseIssues(negotiationId: string, scenario: string, recordAtBase: DecidedEvent[]): Promise<RuleIssue[]> {
+    const own = (await this.store.readStream(scenarioStream(negotiationId, scenario))).filter((e) => !isScenarioEventType(e.type));
+    const state = seedOf(recordAtBase);
     const issues: RuleIssue[] = [];
     own.forEach((event, index) => {
       issues.push(...decideInBranch(state, event).map((found) => ({ ...found, path: ['hypothetical', index, ...found.path], message: `${event.type} ${event.id}: ${found.message}` })));
@@ -106,7 +106,7 @@ export class NegotiationWriter {
     const [negotiationId, , scenario] = streamId.split('.') as [string, string, string];
     const info = await this.scenario(negotiationId, scenario);
     if (info.status === 'closed') throw new ScenarioClosed(negotiationId, scenario);
-    return seedOf((await this.store.readStream(negotiationId)).filter((e) => e.globalPosition <= info.base));
+    return seedOf(upTo(await this.store.readStream(negotiationId), info.base));
   }
 
   private branchRules(locate: Locate) {
@@ -181,6 +181,9 @@ export class NegotiationWriter {
     return filled;
   }
 }
+
+/** A stream's events up to a global position: the record as a branch's base sees it. */
+export const upTo = <E extends { globalPosition: number }>(events: E[], base: number): E[] => events.filter((e) => e.globalPosition <= base);
 
 /** A command's decide and refuse from a judge of one event: issues placed where the event sits in the request. */
 function located<State>(judge: (state: State, event: DecidedEvent) => RuleIssue[], locate: Locate) {
