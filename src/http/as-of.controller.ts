@@ -10,19 +10,25 @@ import { parseWith } from '../shared/parse-with';
 import { ReadAt } from './read-context';
 import type { ReadContext } from '../projection-runner/read-gate';
 import { asOfParams, gapsParams, panelParams, seriesParams } from '../negotiation/reading/as-of-params';
-import { GetPanel, PANEL_COLUMNS, flatPanelRows } from '../negotiation/stances/get-panel.query';
+import { GetPanel, PANEL_COLUMNS, flatPanelRows, type Panel } from '../negotiation/stances/get-panel.query';
+import { MISSING, panelPackage } from '../negotiation/stances/panel-package';
+import { packageCsvStream } from '../negotiation/reading/csv';
+import { GetNegotiation } from '../negotiation/reading/get-negotiation.query';
+import { GetVersion } from '../negotiation/reading/get-version.query';
+import { zipFile } from './zip';
 import type { SeriesPoint } from '../negotiation/analysis/gaps';
 import { csvFile, jsonStream, wantsCsv } from './tabular';
 import { CachedAsOf } from './as-of-cache';
 
-const SERIES_COLUMNS = ['at', 'scope', 'issue', 'gap', 'low', 'high'] as const;
+/** The pair in every row (a file read apart from its URL still says whose gap it is). */
+const SERIES_COLUMNS = ['a', 'b', 'at', 'scope', 'issue', 'gap', 'low', 'high'] as const;
 
 /** A series point as long CSV rows: the overall gap (scope overall), then each issue's. */
-function* seriesRows(points: SeriesPoint[]): Generator<Record<(typeof SERIES_COLUMNS)[number], string | number | null>> {
+function* seriesRows([a, b]: [string, string], points: SeriesPoint[]): Generator<Record<(typeof SERIES_COLUMNS)[number], string | number | null>> {
   for (const p of points) {
-    yield { at: p.at, scope: 'overall', issue: null, gap: p.overall, low: p.overallRange?.low ?? null, high: p.overallRange?.high ?? null };
+    yield { a, b, at: p.at, scope: 'overall', issue: null, gap: p.overall, low: p.overallRange?.low ?? null, high: p.overallRange?.high ?? null };
     for (const [issue, gap] of Object.entries(p.issues)) {
-      yield { at: p.at, scope: 'issue', issue, gap, low: p.ranges[issue]?.low ?? null, high: p.ranges[issue]?.high ?? null };
+      yield { a, b, at: p.at, scope: 'issue', issue, gap, low: p.ranges[issue]?.low ?? null, high: p.ranges[issue]?.high ?? null };
     }
   }
 }
@@ -56,7 +62,7 @@ export class AsOfController {
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
     const { between, points, query: asOf, format } = parseWith(seriesParams, query);
     const series = await this.queries.execute(new GetGapSeries(id, between, points, asOf, read));
-    return wantsCsv(request, format) ? csvFile(seriesRows(series.points), SERIES_COLUMNS, `${id}-${between.join('-')}-series.csv`) : series;
+    return wantsCsv(request, format) ? csvFile(seriesRows(between, series.points), SERIES_COLUMNS, `${id}-${between.join('-')}-series.csv`) : series;
   }
 
   /** Party × issue × point, for R or pandas: JSON or CSV, streamed. */
@@ -64,12 +70,39 @@ export class AsOfController {
   @CachedAsOf({ usesAt: false })
   async panel(@Param('nid') nid: string, @Query() query: unknown, @Req() request: Request, @ReadAt() read: ReadContext) {
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
-    const { points, query: asOf, format } = parseWith(panelParams, query);
+    const { points, query: asOf, format, range } = parseWith(panelParams, query);
     const panel = await this.queries.execute(new GetPanel(id, points, asOf, read));
+    if (format === 'datapackage') return this.panelPackage(id, panel, range, read);
     // A branch's panel says which rows are hypothetical, in a column of its own.
     const columns = asOf.scenario === undefined ? PANEL_COLUMNS : [...PANEL_COLUMNS, 'hypothetical' as const];
     if (wantsCsv(request, format)) return csvFile(flatPanelRows(panel.rows), columns, `${id}${asOf.scenario === undefined ? '' : `-${asOf.scenario}`}-panel.csv`);
-    const { rows, ...head } = panel;
+    const { rows, parties: _parties, issues: _issues, points: _points, cells: _cells, ...head } = panel;
     return jsonStream(head, 'rows', rows);
+  }
+
+  /** The panel as a Data Package: its descriptor names the record's version and hash it was read at. */
+  private async panelPackage(id: string, panel: Panel, range: { from: Date; to: Date; step: string }, read: ReadContext) {
+    const scenario = panel.scenario;
+    const [negotiation, cited] = await Promise.all([
+      this.queries.execute(new GetNegotiation(id, new Date(panel.knownAt), scenario === undefined ? panel.version || undefined : undefined, read, scenario)),
+      panel.version > 0 ? this.queries.execute(new GetVersion(id, panel.version)) : Promise.resolve(null),
+    ]);
+    const { descriptor, tables } = panelPackage(panel, {
+      negotiationId: id,
+      title: negotiation.title,
+      description: negotiation.description,
+      sha256: cited?.sha256 ?? null,
+      citation: cited?.citation ?? null,
+      ...range,
+      created: new Date(),
+    });
+    const name = `${id}${scenario === undefined ? '' : `-${scenario}`}-panel`;
+    return zipFile(
+      [
+        { name: `${name}/datapackage.json`, content: `${JSON.stringify(descriptor, null, 2)}\n` },
+        ...tables.map((t) => ({ name: `${name}/${t.path}`, content: packageCsvStream(t.records(), t.fields.map((f) => f.name), MISSING) })),
+      ],
+      `${name}.zip`,
+    );
   }
 }

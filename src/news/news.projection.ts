@@ -55,7 +55,7 @@ async function projectNews(db: Kysely<Database>, events: StoredEvent[]): Promise
       }
       case 'NewsItemDismissed': {
         const d = event.data as EventData['NewsItemDismissed'];
-        await db.insertInto('news_dismissals').values({ negotiation_id: event.streamId, item_id: d.item, reason: d.reason, position: event.globalPosition }).execute();
+        await db.insertInto('news_dismissals').values({ negotiation_id: negotiationOf(event.streamId), item_id: d.item, reason: d.reason, position: event.globalPosition }).execute();
         break;
       }
     }

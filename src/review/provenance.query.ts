@@ -15,6 +15,8 @@ import { citedItems, reviewState, type Proposal } from './review-state';
 export interface ProvenanceAnswer {
   at: string;
   knownAt: string;
+  publicAt: string | null;
+  version: number;
   party: string;
   issue: string;
   stance: Stance | null;
@@ -57,7 +59,7 @@ export class GetProvenanceHandler implements IQueryHandler<GetProvenance> {
   async execute({ negotiationId, party, issue, query, read }: GetProvenance): Promise<ProvenanceAnswer> {
     const { db, asOf } = await openAsOf(this.gate, negotiationId, query, read);
     const stance = (await stancesAt(db, negotiationId, asOf)).find((s) => s.party === party && s.issue === issue) ?? null;
-    const base = { at: asOf.at.toISOString(), knownAt: asOf.knownAt.toISOString(), party, issue, stance };
+    const base = { at: asOf.at.toISOString(), knownAt: asOf.knownAt.toISOString(), publicAt: asOf.publicAt?.toISOString() ?? null, version: asOf.version ?? 0, party, issue, stance };
     if (!stance) return { ...base, event: null, amendments: [], proposal: null, codings: [], newsItem: null };
     const [event] = await this.events(db, sql`id = ${stance.eventId}::uuid`);
     if (!event) throw new UnknownNegotiation(negotiationId);

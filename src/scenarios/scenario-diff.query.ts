@@ -34,6 +34,7 @@ export interface DiffAnswer {
   at: string;
   knownAt: string;
   publicAt: string | null;
+  version: number;
   parties: string[];
   record: Side;
   branch: Side;
@@ -102,6 +103,7 @@ export class GetScenarioDiffHandler implements IQueryHandler<GetScenarioDiff> {
       at: asOf.at.toISOString(),
       knownAt: asOf.knownAt.toISOString(),
       publicAt: asOf.publicAt?.toISOString() ?? null,
+      version: asOf.version ?? 0,
       parties: chosen,
       record: recordSide,
       branch: branchSide,

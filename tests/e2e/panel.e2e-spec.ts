@@ -58,6 +58,8 @@ const panelBehaviour = (start: () => Promise<App>) => () => {
     const csv = parse((await text(`${app.url}/negotiations/panel/gaps/series?between=us,ukraine&${RANGE}&format=csv&knownAt=${series.knownAt}`)).body, { columns: true }) as Record<string, string>[];
     const overall = csv.filter((r) => r.scope === 'overall').map((r) => (r.gap === '' || r.gap === undefined ? null : Number(r.gap)));
     expect(overall).toEqual(series.points.map((p: { overall: number | null }) => p.overall));
+    // Every row names its pair.
+    expect([...new Set(csv.map((r) => `${r.a}-${r.b}`))]).toEqual(['us-ukraine']);
     const events = (await call(app.url, 'GET', '/negotiations/panel/events?limit=5')).body;
     const page = await text(`${app.url}/negotiations/panel/events?limit=5&format=csv`);
     const rows = parse(page.body, { columns: true }) as Record<string, string>[];

@@ -27,6 +27,38 @@ describe('GET /negotiations/{nid}/versions/{n}', () => {
     }
   });
 
+  it('reproduces the loaded example\'s hash from the published file, and every as-of answer echoes the version to cite', async () => {
+    // The example as `npm start` loads it: its events cite the news item they were coded from (source.itemId).
+    const app = await startTestApp({ PARLEY_LOAD_EXAMPLE: 'always' });
+    try {
+      const loaded = await call(app.url, 'GET', '/negotiations/ukraine-2025/versions/20');
+      const cites = (await call(app.url, 'GET', '/negotiations/ukraine-2025/events?limit=100')).body.events.filter((e: { source: { itemId?: string } | null }) => e.source?.itemId);
+      expect(cites.length).toBeGreaterThan(0);
+      // Anyone holding the published file, under any name, gets the cited hash.
+      const body = readFileSync(exampleDatasetPath(), 'utf8');
+      expect((await call(app.url, 'POST', '/negotiations/replication/events:import', { body, contentType: 'application/x-ndjson' })).status).toBe(201);
+      const imported = await call(app.url, 'GET', '/negotiations/replication/versions/20');
+      expect(imported.body.sha256).toBe(loaded.body.sha256);
+
+      const routes = ['', '/stances?at=2025-04-30', '/gaps?at=2025-04-30', '/gaps/series?between=us,ukraine&from=2025-04-15&to=2025-04-30', '/panel?from=2025-04-20&to=2025-04-30&step=P5D', '/zones?at=2025-04-30', '/outcomes?at=2025-04-30', '/concessions?party=us&toward=ukraine&from=2025-04-18&to=2025-04-30', '/parties/us/history', '/outcomes/recorded', '/provenance?party=us&issue=crimea&at=2025-04-30'];
+      for (const route of routes) {
+        const join = route.includes('?') ? '&' : '?';
+        const now = await call(app.url, 'GET', `/negotiations/ukraine-2025${route}`);
+        expect([route, now.body.version, now.body.publicAt]).toEqual([route, 20, null]);
+        const cited = await call(app.url, 'GET', `/negotiations/ukraine-2025${route}${join}version=17`);
+        expect([route, cited.body.version]).toEqual([route, 17]);
+        // Known before anything was recorded: version 0, whatever version was asked for.
+        const before = await call(app.url, 'GET', `/negotiations/ukraine-2025${route}${join}knownAt=2020-01-01&version=17`);
+        // Routes naming parties refuse them as unknown then (400); the others answer at version 0.
+        expect([route, before.status, before.body.version]).toEqual(before.status === 400 ? [route, 400, undefined] : [route, 200, 0]);
+      }
+      const published = await call(app.url, 'GET', '/negotiations/ukraine-2025/stances?at=2025-04-30&publicAt=2025-04-30');
+      expect(published.body.publicAt).toBe('2025-04-30T23:59:59.999Z');
+    } finally {
+      await app.close();
+    }
+  });
+
   it('answers as-of reads at a cited version as if only events 1..n had been imported', async () => {
     const app = await startTestApp();
     try {

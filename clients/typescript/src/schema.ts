@@ -174,7 +174,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Party × issue × date panel (JSON or CSV, streamed)
+         * Party × issue × date panel (JSON, CSV or a Frictionless Data Package, streamed)
          * @description Needs a reader, writer or admin key when PARLEY_API_KEYS is set.
          */
         get: operations["AsOfController_panel"];
@@ -1121,7 +1121,6 @@ export interface operations {
                         description: string | null;
                         /** @description ISO 8601 instant, UTC */
                         knownAt: string;
-                        version: number;
                         parties: {
                             /** @description party slug */
                             party: string;
@@ -1170,6 +1169,10 @@ export interface operations {
                             /** @description ISO 8601 instant, UTC */
                             last: string;
                         } | null;
+                        /** @description ISO 8601 instant, UTC */
+                        publicAt: string | null;
+                        /** @description the record's version the answer was read at: events 1..version of the negotiation's stream, as known at knownAt (cite it with knownAt: `version=…&knownAt=…` reproduces the answer) */
+                        version: number;
                         /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
                         scenario?: string;
                     };
@@ -2424,6 +2427,8 @@ export interface operations {
                         knownAt: string;
                         /** @description ISO 8601 instant, UTC */
                         publicAt: string | null;
+                        /** @description the record's version the answer was read at: events 1..version of the negotiation's stream, as known at knownAt (cite it with knownAt: `version=…&knownAt=…` reproduces the answer) */
+                        version: number;
                         /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
                         scenario?: string;
                         stances: {
@@ -2592,6 +2597,8 @@ export interface operations {
                         knownAt: string;
                         /** @description ISO 8601 instant, UTC */
                         publicAt: string | null;
+                        /** @description the record's version the answer was read at: events 1..version of the negotiation's stream, as known at knownAt (cite it with knownAt: `version=…&knownAt=…` reproduces the answer) */
+                        version: number;
                         /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
                         scenario?: string;
                         pairs: {
@@ -2754,6 +2761,8 @@ export interface operations {
                         knownAt: string;
                         /** @description ISO 8601 instant, UTC */
                         publicAt: string | null;
+                        /** @description the record's version the answer was read at: events 1..version of the negotiation's stream, as known at knownAt (cite it with knownAt: `version=…&knownAt=…` reproduces the answer) */
+                        version: number;
                         /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
                         scenario?: string;
                         points: {
@@ -2886,7 +2895,7 @@ export interface operations {
                 publicAt?: string;
                 version?: number;
                 scenario?: string;
-                format?: "json" | "csv";
+                format?: "json" | "csv" | "datapackage";
             };
             header?: never;
             path: {
@@ -2907,6 +2916,8 @@ export interface operations {
                         knownAt: string;
                         /** @description ISO 8601 instant, UTC */
                         publicAt: string | null;
+                        /** @description the record's version the answer was read at: events 1..version of the negotiation's stream, as known at knownAt (cite it with knownAt: `version=…&knownAt=…` reproduces the answer) */
+                        version: number;
                         /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
                         scenario?: string;
                         rows: {
@@ -2954,6 +2965,7 @@ export interface operations {
                         }[];
                     };
                     "text/csv": string;
+                    "application/zip": string;
                 };
             };
             /** @description invalid_request: `issues` name each field and the reason */
@@ -3297,6 +3309,10 @@ export interface operations {
                             to: string;
                             /** @description ISO 8601 instant, UTC */
                             knownAt: string;
+                            /** @description ISO 8601 instant, UTC */
+                            publicAt: string | null;
+                            /** @description the record's version the answer was read at: events 1..version of the negotiation's stream, as known at knownAt (cite it with knownAt: `version=…&knownAt=…` reproduces the answer) */
+                            version: number;
                             /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
                             scenario?: string;
                             issues: {
@@ -3463,6 +3479,8 @@ export interface operations {
                         knownAt: string;
                         /** @description ISO 8601 instant, UTC */
                         publicAt: string | null;
+                        /** @description the record's version the answer was read at: events 1..version of the negotiation's stream, as known at knownAt (cite it with knownAt: `version=…&knownAt=…` reproduces the answer) */
+                        version: number;
                         /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
                         scenario?: string;
                         parties: string[];
@@ -3623,6 +3641,8 @@ export interface operations {
                         knownAt: string;
                         /** @description ISO 8601 instant, UTC */
                         publicAt: string | null;
+                        /** @description the record's version the answer was read at: events 1..version of the negotiation's stream, as known at knownAt (cite it with knownAt: `version=…&knownAt=…` reproduces the answer) */
+                        version: number;
                         /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
                         scenario?: string;
                         /** @enum {string} */
@@ -3786,6 +3806,10 @@ export interface operations {
                         to: string;
                         /** @description ISO 8601 instant, UTC */
                         knownAt: string;
+                        /** @description ISO 8601 instant, UTC */
+                        publicAt: string | null;
+                        /** @description the record's version the answer was read at: events 1..version of the negotiation's stream, as known at knownAt (cite it with knownAt: `version=…&knownAt=…` reproduces the answer) */
+                        version: number;
                         /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
                         scenario?: string;
                         issues: {
@@ -3931,6 +3955,10 @@ export interface operations {
                         party: string;
                         /** @description ISO 8601 instant, UTC */
                         knownAt: string;
+                        /** @description ISO 8601 instant, UTC */
+                        publicAt: string | null;
+                        /** @description the record's version the answer was read at: events 1..version of the negotiation's stream, as known at knownAt (cite it with knownAt: `version=…&knownAt=…` reproduces the answer) */
+                        version: number;
                         /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
                         scenario?: string;
                         changes: {
@@ -4097,6 +4125,12 @@ export interface operations {
                     "application/json": {
                         /** @description ISO 8601 instant, UTC */
                         knownAt: string;
+                        /** @description ISO 8601 instant, UTC */
+                        publicAt: string | null;
+                        /** @description the record's version the answer was read at: events 1..version of the negotiation's stream, as known at knownAt (cite it with knownAt: `version=…&knownAt=…` reproduces the answer) */
+                        version: number;
+                        /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
+                        scenario?: string;
                         outcomes: {
                             /** @description issue slug */
                             issue: string;
@@ -4255,6 +4289,8 @@ export interface operations {
                         by: "recorded" | "public";
                         /** @description ISO 8601 instant, UTC */
                         knownAt: string;
+                        /** @description the record's version the answer was read at: events 1..version of the negotiation's stream, as known at knownAt (cite it with knownAt: `version=…&knownAt=…` reproduces the answer) */
+                        version: number;
                         /** @description how the baseline predicts */
                         baseline: string;
                         outcomes: {
@@ -8812,6 +8848,9 @@ export interface operations {
                     "application/json": {
                         at: string;
                         knownAt: string;
+                        publicAt: string | null;
+                        /** @description the record's version the answer was read at: events 1..version of the negotiation's stream, as known at knownAt (cite it with knownAt: `version=…&knownAt=…` reproduces the answer) */
+                        version: number;
                         party: string;
                         issue: string;
                         /** @description The cell as /stances answers it; null when the party holds no stance on the issue */
@@ -11023,6 +11062,8 @@ export interface operations {
                         knownAt: string;
                         /** @description ISO 8601 instant, UTC */
                         publicAt: string | null;
+                        /** @description the record's version the answer was read at: events 1..version of the negotiation's stream, as known at knownAt (cite it with knownAt: `version=…&knownAt=…` reproduces the answer) */
+                        version: number;
                         parties: string[];
                         record: {
                             stances: {

@@ -41,6 +41,7 @@ function responses(operation: Operation, hasInput: boolean) {
     else {
       const content: Record<string, unknown> = json(body);
       if (operation.csv && status === '200') content['text/csv'] = { schema: { type: 'string', description: 'CSV with a header row (format=csv or Accept: text/csv)' } };
+      if (status === '200') for (const [type, description] of Object.entries(operation.also ?? {})) content[type] = { schema: { type: 'string', format: 'binary', description } };
       answers[status] = { description: Number(status) < 300 ? 'OK' : 'See `error` and `issues`', content };
     }
   }

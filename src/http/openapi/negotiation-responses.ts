@@ -13,7 +13,12 @@ const issueRef = z.string().describe('issue slug');
 const partyRef = z.string().describe('party slug');
 
 const scenarioEcho = { scenario: z.string().optional().describe('present when the answer includes a scenario branch (`scenario=<name>`)'), };
-const asOfEcho = { at: instant, knownAt: instant, publicAt: nullable(instant), ...scenarioEcho, };
+export const versionEcho = {
+  version: z.number().int().describe("the record's version the answer was read at: events 1..version of the negotiation's stream, as known at knownAt (cite it with knownAt: `version=…&knownAt=…` reproduces the answer)"),
+};
+/** What every as-of answer echoes of its question beside its times: publicAt (null: not asked), the version, the branch. */
+const readEcho = { publicAt: nullable(instant), ...versionEcho, ...scenarioEcho };
+const asOfEcho = { at: instant, knownAt: instant, ...readEcho };
 
 export const eventSchema = z.object({
   id: z.uuid(),
@@ -63,12 +68,11 @@ export const negotiationSchema = z.object({
   title: nullable(z.string()),
   description: nullable(z.string()),
   knownAt: instant,
-  version: z.number().int(),
   parties: z.array(partySchema),
   issues: z.array(issueSchema),
   redLines: z.array(redLineSchema),
   span: nullable(z.object({ first: instant, last: instant })).describe('valid times of the first and last position-carrying event known'),
-  ...scenarioEcho,
+  ...readEcho,
 });
 
 export const versionAnswerSchema = z.object({ version: z.number().int(), sha256: z.string().regex(/^[0-9a-f]{64}$/), citation: z.string() });
@@ -114,15 +118,13 @@ export const seriesAnswerSchema = z.object({
   a: partyRef,
   b: partyRef,
   knownAt: instant,
-  publicAt: nullable(instant),
-  ...scenarioEcho,
+  ...readEcho,
   points: z.array(z.object({ at: instant, overall: nullable(z.number()), issues: z.record(z.string(), z.number()), ranges: z.record(z.string(), range), overallRange: nullable(range) })),
 });
 
 export const panelAnswerSchema = z.object({
   knownAt: instant,
-  publicAt: nullable(instant),
-  ...scenarioEcho,
+  ...readEcho,
   rows: z.array(
     z.object({
       at: instant,
@@ -185,7 +187,7 @@ export const concessionsAnswerSchema = z.object({
   from: instant,
   to: instant,
   knownAt: instant,
-  ...scenarioEcho,
+  ...readEcho,
   issues: z.array(z.object({ issue: issueRef, concession: z.number(), from: z.object({ a: z.number(), b: z.number() }), to: z.object({ a: z.number() }) })),
   mean: nullable(z.number()),
 });
@@ -193,7 +195,7 @@ export const concessionsAnswerSchema = z.object({
 export const historyAnswerSchema = z.object({
   party: partyRef,
   knownAt: instant,
-  ...scenarioEcho,
+  ...readEcho,
   changes: z.array(
     z.object({
       party: partyRef,
@@ -251,6 +253,7 @@ export const scenarioDiffSchema = z.object({
   at: instant,
   knownAt: instant,
   publicAt: nullable(instant),
+  ...versionEcho,
   parties: z.array(partyRef),
   record: side,
   branch: side,
@@ -273,7 +276,7 @@ const recordedOutcomeSchema = z.object({
   source: nullable(source),
 });
 
-export const recordedOutcomesAnswerSchema = z.object({ knownAt: instant, outcomes: z.array(recordedOutcomeSchema) });
+export const recordedOutcomesAnswerSchema = z.object({ knownAt: instant, ...readEcho, outcomes: z.array(recordedOutcomeSchema) });
 
 const backtestModel = z.enum(['compromise', 'weighted-median', 'baseline']);
 const mae = nullable(z.number());
@@ -282,6 +285,7 @@ export const backtestAnswerSchema = z.object({
   model: backtestModel,
   by: z.enum(['recorded', 'public']),
   knownAt: instant,
+  ...versionEcho,
   baseline: z.string().describe('how the baseline predicts'),
   outcomes: z.array(recordedOutcomeSchema),
   points: z.array(

@@ -24,6 +24,8 @@ export interface Operation {
   responses: Record<number, z.ZodType | { type: string; description: string } | null>;
   /** Also answers CSV (format=csv or Accept: text/csv). */
   csv?: boolean;
+  /** Other media types the 200 answer may take (asked for with `format=`), with what they hold. */
+  also?: Record<string, string>;
   /** The route reads or writes one negotiation: 404 when it is unknown. */
   negotiation?: boolean;
 }
@@ -51,7 +53,15 @@ export const OPERATIONS: Record<string, Operation> = {
   'GET /negotiations/{nid}/stances': { summary: "Each party's stance on each issue, as of (at, knownAt)", access: 'reader', query: asOfParams, responses: { 200: n.stancesAnswerSchema }, negotiation: true },
   'GET /negotiations/{nid}/gaps': { summary: 'Gap metrics between parties, as of (at, knownAt)', access: 'reader', query: gapsParams, responses: { 200: n.gapsAnswerSchema }, negotiation: true },
   'GET /negotiations/{nid}/gaps/series': { summary: 'The gap between two parties over time', access: 'reader', query: seriesParams, responses: { 200: n.seriesAnswerSchema }, csv: true, negotiation: true },
-  'GET /negotiations/{nid}/panel': { summary: 'Party × issue × date panel (JSON or CSV, streamed)', access: 'reader', query: panelParams, responses: { 200: n.panelAnswerSchema }, csv: true, negotiation: true },
+  'GET /negotiations/{nid}/panel': {
+    summary: 'Party × issue × date panel (JSON, CSV or a Frictionless Data Package, streamed)',
+    access: 'reader',
+    query: panelParams,
+    responses: { 200: n.panelAnswerSchema },
+    csv: true,
+    also: { 'application/zip': 'format=datapackage: a Tabular Data Package (datapackage.json with the version, hash, knownAt and publicAt it was read at; the balanced panel with NA; the codebook)' },
+    negotiation: true,
+  },
   'GET /negotiations/{nid}/dashboard': { summary: 'Everything one dashboard refresh shows, read at one position', access: 'reader', query: params.dashboardParams, responses: { 200: s.dashboardAnswerSchema }, negotiation: true },
   'GET /negotiations/{nid}/zones': { summary: 'Zones of possible agreement from red lines', access: 'reader', query: gapsParams, responses: { 200: n.zonesAnswerSchema }, negotiation: true },
   'GET /negotiations/{nid}/outcomes': { summary: 'Predicted outcomes (compromise or weighted-median model)', access: 'reader', query: outcomeParams, responses: { 200: n.outcomesAnswerSchema }, negotiation: true },

@@ -205,6 +205,8 @@ export const agreementAnswerSchema = z.object({
 export const provenanceAnswerSchema = z.object({
   at: z.string(),
   knownAt: z.string(),
+  publicAt: z.string().nullable(),
+  ...n.versionEcho,
   party: z.string(),
   issue: z.string(),
   stance: n.stancesAnswerSchema.shape.stances.element.nullable().describe('The cell as /stances answers it; null when the party holds no stance on the issue'),

@@ -7,11 +7,11 @@ import type { AsOf } from '../stances/stance';
 import { issuesKnown, partiesKnown, redLinesAt, stancesAt, timelineOf, type TimelineFact } from '../stances/stance.repository';
 import { checkParties } from './check-parties';
 import { ReadGate, type ReadContext } from '../../projection-runner/read-gate';
-import { openAsOf, scenarioStamp, type AsOfQuery } from '../reading/open-as-of';
+import { openAsOf, readStamp, type AsOfQuery } from '../reading/open-as-of';
 
-const stamp = (asOf: AsOf) => ({ at: asOf.at.toISOString(), knownAt: asOf.knownAt.toISOString(), publicAt: asOf.publicAt?.toISOString() ?? null, ...scenarioStamp(asOf) });
+const stamp = (asOf: AsOf) => ({ at: asOf.at.toISOString(), knownAt: asOf.knownAt.toISOString(), ...readStamp(asOf) });
 
-export class GetZones extends Query<{ at: string; knownAt: string; parties: string[]; zones: Zone[] }> {
+export class GetZones extends Query<{ at: string; knownAt: string; publicAt: string | null; version: number; parties: string[]; zones: Zone[] }> {
   constructor(readonly negotiationId: string, readonly query: AsOfQuery, readonly between?: string[], readonly read?: ReadContext) {
     super();
   }
@@ -35,7 +35,7 @@ export class GetZonesHandler implements IQueryHandler<GetZones> {
   }
 }
 
-export class GetOutcomes extends Query<{ at: string; knownAt: string; model: OutcomeModel; outcomes: Outcome[] }> {
+export class GetOutcomes extends Query<{ at: string; knownAt: string; publicAt: string | null; version: number; model: OutcomeModel; outcomes: Outcome[] }> {
   constructor(readonly negotiationId: string, readonly query: AsOfQuery, readonly model: OutcomeModel = 'compromise', readonly read?: ReadContext) {
     super();
   }
@@ -57,7 +57,7 @@ export class GetOutcomesHandler implements IQueryHandler<GetOutcomes> {
   }
 }
 
-export class GetConcessions extends Query<{ party: string; toward: string; from: string; to: string; knownAt: string; issues: Concession[]; mean: number | null }> {
+export class GetConcessions extends Query<{ party: string; toward: string; from: string; to: string; knownAt: string; publicAt: string | null; version: number; issues: Concession[]; mean: number | null }> {
   constructor(
     readonly negotiationId: string,
     readonly party: string,
@@ -92,14 +92,14 @@ export class GetConcessionsHandler implements IQueryHandler<GetConcessions> {
       from: from.toISOString(),
       to: to.toISOString(),
       knownAt: knownAt.toISOString(),
-      ...scenarioStamp(asOf),
+      ...readStamp(asOf),
       issues: list,
       mean: list.length === 0 ? null : list.reduce((sum, c) => sum + c.concession, 0) / list.length,
     };
   }
 }
 
-export class GetHistory extends Query<{ party: string; knownAt: string; changes: (TimelineFact & Coders)[] }> {
+export class GetHistory extends Query<{ party: string; knownAt: string; publicAt: string | null; version: number; changes: (TimelineFact & Coders)[] }> {
   constructor(readonly negotiationId: string, readonly party: string, readonly query: Omit<AsOfQuery, 'at'>, readonly issue?: string, readonly read?: ReadContext) {
     super();
   }
@@ -115,7 +115,7 @@ export class GetHistoryHandler implements IQueryHandler<GetHistory> {
     checkParties([party], (await partiesKnown(db, negotiationId, asOf)).map((p) => p.party), [['party']]);
     const changes = await timelineOf(db, negotiationId, [party], asOf, issue);
     const coders = await codersOf(db, changes.map((c) => c.eventId));
-    return { party, knownAt: asOf.knownAt.toISOString(), ...scenarioStamp(asOf), changes: changes.map((change) => ({ ...change, ...coders(change.eventId) })) };
+    return { party, knownAt: asOf.knownAt.toISOString(), ...readStamp(asOf), changes: changes.map((change) => ({ ...change, ...coders(change.eventId) })) };
   }
 }
 

@@ -3,13 +3,14 @@ import { gapSeries, type SeriesPoint } from './gaps';
 import { issuesKnown, partiesKnown, timelineOf } from '../stances/stance.repository';
 import { checkParties } from './check-parties';
 import { ReadGate, type ReadContext } from '../../projection-runner/read-gate';
-import { openAsOf, scenarioStamp, type AsOfQuery } from '../reading/open-as-of';
+import { openAsOf, readStamp, type AsOfQuery } from '../reading/open-as-of';
 
 export interface SeriesAnswer {
   a: string;
   b: string;
   knownAt: string;
   publicAt: string | null;
+  version: number;
   scenario?: string;
   points: SeriesPoint[];
 }
@@ -39,6 +40,6 @@ export class GetGapSeriesHandler implements IQueryHandler<GetGapSeries> {
     ]);
     checkParties(between, parties.map((p) => p.party));
     const [a, b] = between;
-    return { a, b, knownAt: asOf.knownAt.toISOString(), publicAt: asOf.publicAt?.toISOString() ?? null, ...scenarioStamp(asOf), points: gapSeries(a, b, timeline, issues, points) };
+    return { a, b, knownAt: asOf.knownAt.toISOString(), ...readStamp(asOf), points: gapSeries(a, b, timeline, issues, points) };
   }
 }

@@ -2,13 +2,14 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { pairGap, pairsOf, type PairGap } from './gaps';
 import { issuesKnown, partiesKnown, stancesAt } from '../stances/stance.repository';
 import { ReadGate, type ReadContext } from '../../projection-runner/read-gate';
-import { openAsOf, scenarioStamp, type AsOfQuery } from '../reading/open-as-of';
+import { openAsOf, readStamp, type AsOfQuery } from '../reading/open-as-of';
 import { checkParties } from './check-parties';
 
 export interface GapsAnswer {
   at: string;
   knownAt: string;
   publicAt: string | null;
+  version: number;
   scenario?: string;
   pairs: PairGap[];
 }
@@ -40,8 +41,7 @@ export class GetGapsHandler implements IQueryHandler<GetGaps> {
     return {
       at: asOf.at.toISOString(),
       knownAt: asOf.knownAt.toISOString(),
-      publicAt: asOf.publicAt?.toISOString() ?? null,
-      ...scenarioStamp(asOf),
+      ...readStamp(asOf),
       pairs: pairsOf(chosen).map(([a, b]) => pairGap(a, b, stances, issues)),
     };
   }

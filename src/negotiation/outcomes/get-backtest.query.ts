@@ -5,7 +5,7 @@ import { ReadGate, type ReadContext } from '../../projection-runner/read-gate';
 import { InvalidRequest } from '../../shared/domain-error';
 import { instantOrDateSchema } from '../domain/time';
 import { durationSchema, seriesPoints } from '../reading/as-of-params';
-import { openAsOf } from '../reading/open-as-of';
+import { openAsOf, readStamp } from '../reading/open-as-of';
 import type { AsOf } from '../stances/stance';
 import { issuesKnown, partiesKnown, proposalsAt, redLinesAt, spanOf, stancesAt } from '../stances/stance.repository';
 import { BACKTEST_MODELS, predictionsAt, scorePoint, summarize, type BacktestModel, type BacktestPoint, type BacktestSummary } from './backtest';
@@ -33,6 +33,8 @@ export interface BacktestAnswer {
   model: BacktestModel;
   by: 'recorded' | 'public';
   knownAt: string;
+  /** The record's version the outcomes were read at. */
+  version: number;
   /** How the baseline predicts, in words (docs/metrics.md). */
   baseline: string;
   outcomes: (Omit<RecordedOutcome, 'occurredAt' | 'recordedAt' | 'correctedAt'> & { occurredAt: string; recordedAt: string; correctedAt: string | null })[];
@@ -100,6 +102,7 @@ export class GetBacktestHandler implements IQueryHandler<GetBacktest> {
       model: params.model,
       by: params.by,
       knownAt: now.knownAt.toISOString(),
+      version: now.version ?? 0,
       baseline: BASELINE,
       outcomes: recorded.map(wireOutcome),
       points: perModel[params.model],
@@ -113,7 +116,7 @@ export class GetBacktestHandler implements IQueryHandler<GetBacktest> {
   }
 }
 
-export class GetRecordedOutcomes extends Query<{ knownAt: string; outcomes: BacktestAnswer['outcomes'] }> {
+export class GetRecordedOutcomes extends Query<{ knownAt: string; publicAt: string | null; version: number; outcomes: BacktestAnswer['outcomes'] }> {
   constructor(readonly negotiationId: string, readonly knownAt: Date | undefined, readonly version?: number, readonly read?: ReadContext) {
     super();
   }
@@ -127,7 +130,7 @@ export class GetRecordedOutcomesHandler implements IQueryHandler<GetRecordedOutc
   async execute({ negotiationId, knownAt, version, read }: GetRecordedOutcomes) {
     const { db, asOf } = await openAsOf(this.gate, negotiationId, { knownAt, version }, read);
     const recorded = await outcomesKnown(db, negotiationId, asOf);
-    return { knownAt: asOf.knownAt.toISOString(), outcomes: recorded.map(wireOutcome) };
+    return { knownAt: asOf.knownAt.toISOString(), ...readStamp(asOf), outcomes: recorded.map(wireOutcome) };
   }
 }
 

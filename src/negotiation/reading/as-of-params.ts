@@ -115,11 +115,14 @@ export const seriesParams = z
     return { between: params.between as [string, string], points, query: recordedQuery(params), format: params.format };
   });
 
-/** The panel's points, as a series'. */
-export const panelParams = z.object({ ...pointsFields, ...formatField }).transform((params, ctx) => {
+/**
+ * The panel's points, as a series'. `format=datapackage` asks for the panel as a Frictionless
+ * Data Package (a zip: datapackage.json, the balanced panel and the codebook as CSV).
+ */
+export const panelParams = z.object({ ...pointsFields, format: z.enum(['json', 'csv', 'datapackage']).optional() }).transform((params, ctx) => {
   const points = pointsOf(params, ctx);
   if (!points) return z.NEVER;
-  return { points, query: recordedQuery(params), format: params.format };
+  return { points, query: recordedQuery(params), format: params.format, range: { from: params.from, to: params.to, step: params.step.toISO() ?? 'P1D' } };
 });
 
 export const pageFormatParams = pageParams.extend({

@@ -18,3 +18,21 @@ export function neutralizeFormula(value: string): string {
 export function csvStream(records: Iterable<Record<string, unknown>>, columns: readonly string[]): Readable {
   return Readable.from(paced(records)).pipe(stringify({ header: true, columns: [...columns], cast: { string: neutralizeFormula } }));
 }
+
+/**
+ * Records as a Data Package's CSV: like csvStream, but a missing value (null) is written as
+ * `missing` (the tables' declared missingValues) and booleans as `true`/`false` (Table Schema's
+ * defaults; csv-stringify would write 1 and an empty cell).
+ */
+export function packageCsvStream(records: Iterable<Record<string, unknown>>, columns: readonly string[], missing: string): Readable {
+  function* filled(): Generator<Record<string, unknown>> {
+    for (const record of records) {
+      const row: Record<string, unknown> = {};
+      for (const column of columns) row[column] = record[column] ?? missing;
+      yield row;
+    }
+  }
+  return Readable.from(paced(filled())).pipe(
+    stringify({ header: true, columns: [...columns], cast: { string: neutralizeFormula, boolean: (value) => (value ? 'true' : 'false') } }),
+  );
+}

@@ -2,13 +2,14 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { RedLine } from '../stances/stance';
 import { issuesKnown, partiesKnown, redLinesAt, spanOf, type KnownIssue, type KnownParty } from '../stances/stance.repository';
 import { ReadGate, type ReadContext } from '../../projection-runner/read-gate';
-import { openAsOf } from './open-as-of';
+import { openAsOf, readStamp } from './open-as-of';
 
 export interface NegotiationDetails {
   id: string;
   title: string | null;
   description: string | null;
   knownAt: string;
+  publicAt: string | null;
   version: number;
   parties: KnownParty[];
   issues: KnownIssue[];
@@ -39,19 +40,12 @@ export class GetNegotiationHandler implements IQueryHandler<GetNegotiation> {
   async execute({ negotiationId, knownAtQuery, versionQuery, read, scenario }: GetNegotiation): Promise<NegotiationDetails & { scenario?: string }> {
     const { db, asOf } = await openAsOf(this.gate, negotiationId, { knownAt: knownAtQuery, version: versionQuery, scenario }, read);
     const { knownAt, upTo } = asOf;
-    const [opened, version, parties, issues, redLines] = await Promise.all([
+    const [opened, parties, issues, redLines] = await Promise.all([
       db
         .selectFrom('events')
         .select('data')
         .where('stream_id', '=', negotiationId)
         .where('type', '=', 'NegotiationOpened')
-        .where('recorded_at', '<=', knownAt)
-        .$if(upTo !== undefined, (q) => q.where('global_position', '<=', String(upTo)))
-        .executeTakeFirst(),
-      db
-        .selectFrom('events')
-        .select((eb) => eb.fn.max('stream_version').as('version'))
-        .where('stream_id', '=', negotiationId)
         .where('recorded_at', '<=', knownAt)
         .$if(upTo !== undefined, (q) => q.where('global_position', '<=', String(upTo)))
         .executeTakeFirst(),
@@ -66,12 +60,11 @@ export class GetNegotiationHandler implements IQueryHandler<GetNegotiation> {
       title: data?.title ?? null,
       description: data?.description ?? null,
       knownAt: knownAt.toISOString(),
-      version: version?.version ?? 0,
       parties,
       issues,
       redLines,
       span,
-      ...(scenario === undefined ? {} : { scenario }),
+      ...readStamp(asOf),
     };
   }
 }

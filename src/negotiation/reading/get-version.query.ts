@@ -25,9 +25,20 @@ export class GetVersion extends Query<VersionAnswer> {
 }
 
 /**
+ * The source as a fact: `itemId` is left out. It is an id (of a news item in this
+ * installation's inbox, derived from the negotiation's name), so the published file, which
+ * names no item, hashes the same once imported anywhere under any name.
+ */
+function citable(source: Record<string, unknown> | undefined): Record<string, unknown> | null {
+  if (!source) return null;
+  const { itemId: _itemId, ...fact } = source;
+  return fact;
+}
+
+/**
  * A citable version of a negotiation: the SHA-256 of the canonical JSON (RFC 8785) of its
  * events 1..n as facts (type, occurredAt, datePrecision, data, source), without what an
- * installation assigns (ids, positions, recordedAt), so any copy that imported the same
+ * installation assigns (ids, the source's itemId, positions, recordedAt), so any copy that imported the same
  * events gives the same hash.
  */
 @QueryHandler(GetVersion)
@@ -43,7 +54,7 @@ export class GetVersionHandler implements IQueryHandler<GetVersion> {
       occurredAt: e.occurredAt.toISOString(),
       datePrecision: (e.metadata.datePrecision as string | undefined) ?? 'instant',
       data: e.data,
-      source: (e.metadata.source as unknown) ?? null,
+      source: citable(e.metadata.source as Record<string, unknown> | undefined),
     }));
     const sha256 = createHash('sha256').update(canonicalize(facts) ?? '').digest('hex');
     return { version, sha256, citation: `Parley negotiation "${negotiationId}", version ${version}, SHA-256 ${sha256}` };

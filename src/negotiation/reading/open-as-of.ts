@@ -46,11 +46,33 @@ export async function openAsOf(gate: ReadGate, negotiationId: string, query: AsO
   const { db, now, found } = await openNegotiation(gate, negotiationId, read, query.version, query.scenario);
   const asOf: AsOf = { at: query.at ?? now, knownAt: query.knownAt ?? now, publicAt: query.publicAt };
   if (query.version !== undefined) asOf.upTo = found.versionPosition!;
+  asOf.version = query.knownAt === undefined ? (query.version ?? found.version) : Math.min(query.version ?? found.version, await versionKnownAt(db, negotiationId, query.knownAt));
   if (query.scenario !== undefined) asOf.branch = await branchOf(db, negotiationId, query.scenario);
   return { db, asOf, now };
 }
 
-/** What an answer that includes a branch says of it: `"scenario": name` (nothing for the record). */
-export function scenarioStamp(asOf: AsOf): { scenario?: string } {
-  return asOf.branch ? { scenario: asOf.branch.name } : {};
+/**
+ * The negotiation's version as known at `knownAt`: its events recorded by then are 1..v (a
+ * stream's events are recorded in version order), so `version=v&knownAt=…` cites the answer.
+ */
+async function versionKnownAt(db: Kysely<Database>, negotiationId: string, knownAt: Date): Promise<number> {
+  const row = await db
+    .selectFrom('events')
+    .select('stream_version')
+    .where('stream_id', '=', negotiationId)
+    .where('recorded_at', '<=', knownAt)
+    .orderBy('stream_version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.stream_version ?? 0;
+}
+
+/**
+ * What every as-of answer echoes of the question beside its times: `publicAt` (null when not
+ * asked), the record's `version` it was read at (events 1..version of the negotiation's stream
+ * count, further bounded by knownAt, and so the version to cite with knownAt) and, for an answer
+ * that includes a branch, `"scenario": name`.
+ */
+export function readStamp(asOf: AsOf): { publicAt: string | null; version: number; scenario?: string } {
+  return { publicAt: asOf.publicAt?.toISOString() ?? null, version: asOf.version ?? 0, ...(asOf.branch ? { scenario: asOf.branch.name } : {}) };
 }

@@ -4,9 +4,9 @@ import { CONFIG, type Config } from '../../config/config';
 import { codersOf } from '../reading/coders';
 import { InvalidRequest } from '../../shared/domain-error';
 import { ReadGate, type ReadContext } from '../../projection-runner/read-gate';
-import { openAsOf, scenarioStamp, type AsOfQuery } from '../reading/open-as-of';
+import { openAsOf, readStamp, type AsOfQuery } from '../reading/open-as-of';
 import type { Source } from '../domain/events';
-import { issuesKnown, partiesKnown, timelineOf } from './stance.repository';
+import { issuesKnown, partiesKnown, timelineOf, type KnownIssue, type KnownParty } from './stance.repository';
 import { heldKey, stancesAlong } from './stance-sweep';
 
 /** One party's stance on one issue at one point of the panel. */
@@ -35,9 +35,17 @@ export interface PanelRow {
 export interface Panel {
   knownAt: string;
   publicAt: string | null;
+  version: number;
   scenario?: string;
   /** Produced as they are read: a long panel is never held in memory whole. */
   rows: Iterable<PanelRow>;
+  /** The panel's parties and issues as known at knownAt (its codebook), in the rows' order. */
+  parties: KnownParty[];
+  issues: KnownIssue[];
+  /** The points asked for. */
+  points: Date[];
+  /** Every party × issue × point, the cell's row or null where the party holds no stance (a balanced panel). */
+  cells(): Iterable<{ at: Date; party: string; issue: string; row: PanelRow | null }>;
 }
 
 export class GetPanel extends Query<Panel> {
@@ -62,44 +70,49 @@ export class GetPanelHandler implements IQueryHandler<GetPanel> {
   async execute({ negotiationId, points, query, read }: GetPanel): Promise<Panel> {
     const { db, asOf } = await openAsOf(this.gate, negotiationId, query, read);
     const [parties, issues] = await Promise.all([partiesKnown(db, negotiationId, asOf), issuesKnown(db, negotiationId, asOf)]);
-    const cells = points.length * parties.length * issues.length;
-    if (cells > this.config.PARLEY_PANEL_MAX_CELLS) {
+    const size = points.length * parties.length * issues.length;
+    if (size > this.config.PARLEY_PANEL_MAX_CELLS) {
       throw new InvalidRequest([{
         path: ['step'],
-        message: `The panel would span ${cells} cells (${points.length} points × ${parties.length} parties × ${issues.length} issues), over PARLEY_PANEL_MAX_CELLS (${this.config.PARLEY_PANEL_MAX_CELLS}): use a larger step or a shorter range`,
+        message: `The panel would span ${size} cells (${points.length} points × ${parties.length} parties × ${issues.length} issues), over PARLEY_PANEL_MAX_CELLS (${this.config.PARLEY_PANEL_MAX_CELLS}): use a larger step or a shorter range`,
       }]);
     }
     const timeline = await timelineOf(db, negotiationId, parties.map((p) => p.party), asOf);
     const coders = await codersOf(db, timeline.map((fact) => fact.eventId));
-    function* rows(): Generator<PanelRow> {
+    function* cells(): Generator<{ at: Date; party: string; issue: string; row: PanelRow | null }> {
       for (const { at, held } of stancesAlong(timeline, points)) {
         for (const party of parties) {
           for (const issue of issues) {
             const stance = held.get(heldKey(party.party, issue.issue));
-            if (!stance) continue;
-            yield {
-              at: at.toISOString(),
-              party: party.party,
-              issue: issue.issue,
-              value: stance.value,
-              salience: stance.salience,
-              confidence: stance.confidence,
-              uncertainty: stance.uncertainty,
-              basis: stance.basis,
-              since: stance.occurredAt.toISOString(),
-              sincePrecision: stance.datePrecision ?? 'instant',
-              eventId: stance.eventId,
-              source: stance.source,
-              recordedAt: stance.recordedAt.toISOString(),
-              scale: { min: issue.scale.min, max: issue.scale.max },
-              ...coders(stance.eventId),
-              ...(stance.hypothetical === undefined ? {} : { hypothetical: stance.hypothetical }),
-            };
+            const row: PanelRow | null = stance
+              ? {
+                  at: at.toISOString(),
+                  party: party.party,
+                  issue: issue.issue,
+                  value: stance.value,
+                  salience: stance.salience,
+                  confidence: stance.confidence,
+                  uncertainty: stance.uncertainty,
+                  basis: stance.basis,
+                  since: stance.occurredAt.toISOString(),
+                  sincePrecision: stance.datePrecision ?? 'instant',
+                  eventId: stance.eventId,
+                  source: stance.source,
+                  recordedAt: stance.recordedAt.toISOString(),
+                  scale: { min: issue.scale.min, max: issue.scale.max },
+                  ...coders(stance.eventId),
+                  ...(stance.hypothetical === undefined ? {} : { hypothetical: stance.hypothetical }),
+                }
+              : null;
+            yield { at, party: party.party, issue: issue.issue, row };
           }
         }
       }
     }
-    return { knownAt: asOf.knownAt.toISOString(), publicAt: asOf.publicAt?.toISOString() ?? null, ...scenarioStamp(asOf), rows: rows() };
+    function* rows(): Generator<PanelRow> {
+      for (const cell of cells()) if (cell.row) yield cell.row;
+    }
+    return { knownAt: asOf.knownAt.toISOString(), ...readStamp(asOf), rows: rows(), parties, issues, points, cells };
   }
 }
 

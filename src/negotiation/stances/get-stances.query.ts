@@ -2,12 +2,14 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { Stance } from './stance';
 import { stancesAt } from './stance.repository';
 import { ReadGate, type ReadContext } from '../../projection-runner/read-gate';
-import { openAsOf, scenarioStamp, type AsOfQuery } from '../reading/open-as-of';
+import { openAsOf, readStamp, type AsOfQuery } from '../reading/open-as-of';
 
 export interface StancesAnswer {
   at: string;
   knownAt: string;
   publicAt: string | null;
+  /** The record's version the answer was read at (openAsOf's readStamp). */
+  version: number;
   /** Present when the answer includes a scenario branch. */
   scenario?: string;
   stances: Stance[];
@@ -32,8 +34,7 @@ export class GetStancesHandler implements IQueryHandler<GetStances> {
     return {
       at: asOf.at.toISOString(),
       knownAt: asOf.knownAt.toISOString(),
-      publicAt: asOf.publicAt?.toISOString() ?? null,
-      ...scenarioStamp(asOf),
+      ...readStamp(asOf),
       stances: await stancesAt(db, negotiationId, asOf),
     };
   }

@@ -13,6 +13,8 @@ export interface AsOf {
   upTo?: number | undefined;
   /** A scenario branch: the record up to its base, and the branch's own (hypothetical) events. */
   branch?: Branch | undefined;
+  /** The record's version the read reflects (echoed in answers; set by openAsOf). */
+  version?: number | undefined;
 }
 
 /**

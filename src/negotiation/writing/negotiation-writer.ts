@@ -1,4 +1,4 @@
-import type { ExpectedVersion } from '../../event-store/errors';
+import { VersionConflict, type ExpectedVersion } from '../../event-store/errors';
 import { EventStore } from '../../event-store/event-store';
 import { CommandHandler } from '../../event-store/handle-command';
 import type { AppendedEvent, DecidedEvent, EventToAppend } from '../../event-store/types';
@@ -7,7 +7,7 @@ import { branchFold, decideInBranch, seedOf, type BranchState } from '../domain/
 import { decide, negotiationFold } from '../domain/decider';
 import { RuleViolation, ScenarioClosed } from '../domain/errors';
 import { isScenarioEventType, scenarioInfo, type ScenarioInfo } from '../domain/scenarios';
-import { scenarioStream } from '../domain/streams';
+import { newsStream, scenarioStream } from '../domain/streams';
 import { UnknownScenario } from '../reading/errors';
 import type { EventInput } from '../domain/requests';
 import type { Path, RuleIssue } from '../domain/rules';
@@ -120,10 +120,42 @@ export class NegotiationWriter {
     locate: Locate = (index) => ({ path: ['events', index] }),
     provenance: Provenance = {},
   ): Promise<WriteOutcome> {
+    const dismissals = inputs.filter((input) => input.type === 'NewsItemDismissed').length;
+    if (dismissals > 0) return this.dismiss(negotiationId, inputs, expectedVersion, locate, provenance, dismissals);
     return appendSpan(negotiationId, inputs.length, async () => {
       const events = await this.prepare(inputs, locate, provenance);
       const result = await this.handler.handle(negotiationId, events, { expectedVersion, ...this.rules(locate) });
       return { created: result.appended > 0, ...result };
+    });
+  }
+
+  /**
+   * Dismissals triage the inbox; they are not facts of the negotiation, so they go to its news
+   * stream (`<nid>.news`) and never change its version: citing a version must not depend on
+   * how the evidence was triaged. A request holding dismissals holds nothing else (the two
+   * would land in different streams, and a request commits as one). The negotiation's rules and
+   * `expectedVersion` are still judged against the negotiation; the answer's `streamVersion` is
+   * the negotiation's (unchanged), each event's the news stream's.
+   */
+  private async dismiss(negotiationId: string, inputs: EventInput[], expectedVersion: ExpectedVersion, locate: Locate, provenance: Provenance, dismissals: number): Promise<WriteOutcome> {
+    if (dismissals < inputs.length) {
+      throw new RuleViolation(
+        inputs.flatMap((input, index) => {
+          if (input.type !== 'NewsItemDismissed') return [];
+          const { path, line } = locate(index);
+          return [{ code: 'NEGOTIATION.DISMISSAL_NOT_ALONE', path: [...path, 'type'], message: 'A dismissal triages the inbox and is not part of the record: send dismissals in a request of their own', ...(line === undefined ? {} : { line }) }];
+        }),
+      );
+    }
+    const news = newsStream(negotiationId);
+    return appendSpan(news, inputs.length, async () => {
+      const events = await this.prepare(inputs, locate, provenance);
+      await this.handler.check(negotiationId, events, this.rules(locate));
+      const { version } = await this.handler.stateOf(negotiationId);
+      const conflict = expectedVersion === 'no_stream' ? version > 0 : typeof expectedVersion === 'number' && expectedVersion !== version;
+      if (conflict) throw new VersionConflict(negotiationId, expectedVersion, version);
+      const result = await this.store.appendPrepared(news, events);
+      return { created: result.appended > 0, ...result, streamVersion: version };
     });
   }
 

@@ -59,8 +59,23 @@ const inboxBehaviour = (start: () => Promise<App>) => () => {
     const [rain] = await inbox('new');
     expect(rain).toMatchObject({ title: 'Rain in London', matchedTerms: ['london'] });
 
-    const dismissal = await post('/negotiations/desk/events', { events: [dismissed(rain.id, '2025-04-26', 'weather, not talks')] });
+    const before = (await call(app.url, 'GET', '/negotiations/desk')).body.version;
+    const cited = await call(app.url, 'GET', `/negotiations/desk/versions/${before}`);
+    // Mixed with a fact of the negotiation, a dismissal is refused where it stands, and nothing is written.
+    const mixed = await post('/negotiations/desk/events', { events: [stated('us', 'crimea', 40, '2025-04-26'), dismissed(rain.id, '2025-04-26', 'weather')] });
+    expect(mixed.status).toBe(422);
+    expect(mixed.body.issues).toEqual([expect.objectContaining({ code: 'NEGOTIATION.DISMISSAL_NOT_ALONE', path: ['events', 1, 'type'] })]);
+    const stale = await post('/negotiations/desk/events', { events: [dismissed(rain.id, '2025-04-26', 'weather')], expectedVersion: before - 1 });
+    expect(stale.status).toBe(409);
+
+    const dismissal = await post('/negotiations/desk/events', { events: [dismissed(rain.id, '2025-04-26', 'weather, not talks')], expectedVersion: before });
     expect(dismissal.status).toBe(201);
+    // Triage is not a fact of the negotiation: its version, and so every citation of it, stand.
+    expect(dismissal.body.streamVersion).toBe(before);
+    expect((await call(app.url, 'GET', '/negotiations/desk')).body.version).toBe(before);
+    expect((await call(app.url, 'GET', `/negotiations/desk/versions/${before}`)).body).toEqual(cited.body);
+    const logged = (await call(app.url, 'GET', '/events?limit=1000')).body.events.filter((e: { type: string }) => e.type === 'NewsItemDismissed');
+    expect(logged.map((e: { negotiation: string }) => e.negotiation)).toEqual(['desk.news']);
     expect(await inbox('new')).toEqual([]);
     expect(await inbox('dismissed')).toEqual([expect.objectContaining({ id: rain.id, status: 'dismissed', dismissedFor: 'weather, not talks' })]);
     const bad = await call(app.url, 'GET', '/negotiations/desk/inbox?status=maybe');
