@@ -16,11 +16,11 @@ describe('backtests of the outcome models', () => {
 
   beforeAll(async () => {
     app = await startTestApp();
-    // Parties a and b (capability 1) and c (0.5); issues x (0–100), y (0–10), z (0–100).
+    // Parties a and b (capability 1) and c (0.5), all coded; issues x (0–100), y (0–10), z (0–100).
     const events = [
       opened('Backtest', '2025-03-01'),
-      party('a', {}, '2025-03-01'),
-      party('b', {}, '2025-03-01'),
+      party('a', { capability: 1 }, '2025-03-01'),
+      party('b', { capability: 1 }, '2025-03-01'),
       party('c', { capability: 0.5 }, '2025-03-01'),
       issue('x', undefined, '2025-03-01'),
       issue('y', { min: 0, max: 10 }, '2025-03-01'),

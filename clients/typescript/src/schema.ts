@@ -2623,6 +2623,11 @@ export interface operations {
                                 low: number;
                                 high: number;
                             } | null;
+                            /** @description what the weights imputed (docs/metrics.md) */
+                            imputed: {
+                                /** @description saliences not coded and counted as 0.5, the middle of the scale (two per shared issue at most) */
+                                salience: number;
+                            };
                         }[];
                     };
                 };
@@ -2782,6 +2787,11 @@ export interface operations {
                                 low: number;
                                 high: number;
                             } | null;
+                            /** @description what the weights imputed (docs/metrics.md) */
+                            imputed: {
+                                /** @description saliences not coded and counted as 0.5, the middle of the scale (two per shared issue at most) */
+                                salience: number;
+                            };
                         }[];
                     };
                     "text/csv": string;
@@ -3214,11 +3224,21 @@ export interface operations {
                             };
                             feasible: boolean | null;
                             breaks: string[];
+                            /** @description parties of the negotiation the outcome was computed without */
+                            warnings: {
+                                /** @description party slug */
+                                party: string;
+                                /** @enum {string} */
+                                code: "no_position" | "red_line_without_position";
+                                message: string;
+                            }[];
                             parties: {
                                 /** @description party slug */
                                 party: string;
                                 value: number;
                                 weight: number;
+                                /** @description what was not coded and imputed for this party's weight */
+                                imputed: ("capability" | "salience")[];
                                 distance: number | null;
                                 gap: number | null;
                             }[];
@@ -3277,6 +3297,11 @@ export interface operations {
                                 low: number;
                                 high: number;
                             } | null;
+                            /** @description what the weights imputed (docs/metrics.md) */
+                            imputed: {
+                                /** @description saliences not coded and counted as 0.5, the middle of the scale (two per shared issue at most) */
+                                salience: number;
+                            };
                         } | null;
                         /** @description Daily points from `from` to `to` for the pair, null without them */
                         series: {
@@ -3296,6 +3321,11 @@ export interface operations {
                                 low: number;
                                 high: number;
                             } | null;
+                            /** @description what the weights imputed (docs/metrics.md) */
+                            imputed: {
+                                /** @description saliences not coded and counted as 0.5, the middle of the scale (two per shared issue at most) */
+                                salience: number;
+                            };
                         }[] | null;
                         /** @description a toward b, then b toward a, from the first day both compare; null before that */
                         concessions: {
@@ -3659,15 +3689,30 @@ export interface operations {
                             };
                             feasible: boolean | null;
                             breaks: string[];
+                            /** @description parties of the negotiation the outcome was computed without */
+                            warnings: {
+                                /** @description party slug */
+                                party: string;
+                                /** @enum {string} */
+                                code: "no_position" | "red_line_without_position";
+                                message: string;
+                            }[];
                             parties: {
                                 /** @description party slug */
                                 party: string;
                                 value: number;
                                 weight: number;
+                                /** @description what was not coded and imputed for this party's weight */
+                                imputed: ("capability" | "salience")[];
                                 distance: number | null;
                                 gap: number | null;
                             }[];
                         }[];
+                        /** @description the values uncoded weights counted as: salience 0.5; capability the mean of the coded ones (1 when none is) */
+                        imputation: {
+                            salience: number;
+                            capability: number;
+                        };
                     };
                 };
             };
@@ -11122,6 +11167,11 @@ export interface operations {
                                     low: number;
                                     high: number;
                                 } | null;
+                                /** @description what the weights imputed (docs/metrics.md) */
+                                imputed: {
+                                    /** @description saliences not coded and counted as 0.5, the middle of the scale (two per shared issue at most) */
+                                    salience: number;
+                                };
                             }[];
                             zones: {
                                 /** @description issue slug */
@@ -11161,11 +11211,21 @@ export interface operations {
                                     };
                                     feasible: boolean | null;
                                     breaks: string[];
+                                    /** @description parties of the negotiation the outcome was computed without */
+                                    warnings: {
+                                        /** @description party slug */
+                                        party: string;
+                                        /** @enum {string} */
+                                        code: "no_position" | "red_line_without_position";
+                                        message: string;
+                                    }[];
                                     parties: {
                                         /** @description party slug */
                                         party: string;
                                         value: number;
                                         weight: number;
+                                        /** @description what was not coded and imputed for this party's weight */
+                                        imputed: ("capability" | "salience")[];
                                         distance: number | null;
                                         gap: number | null;
                                     }[];
@@ -11182,11 +11242,21 @@ export interface operations {
                                     };
                                     feasible: boolean | null;
                                     breaks: string[];
+                                    /** @description parties of the negotiation the outcome was computed without */
+                                    warnings: {
+                                        /** @description party slug */
+                                        party: string;
+                                        /** @enum {string} */
+                                        code: "no_position" | "red_line_without_position";
+                                        message: string;
+                                    }[];
                                     parties: {
                                         /** @description party slug */
                                         party: string;
                                         value: number;
                                         weight: number;
+                                        /** @description what was not coded and imputed for this party's weight */
+                                        imputed: ("capability" | "salience")[];
                                         distance: number | null;
                                         gap: number | null;
                                     }[];
@@ -11250,6 +11320,11 @@ export interface operations {
                                     low: number;
                                     high: number;
                                 } | null;
+                                /** @description what the weights imputed (docs/metrics.md) */
+                                imputed: {
+                                    /** @description saliences not coded and counted as 0.5, the middle of the scale (two per shared issue at most) */
+                                    salience: number;
+                                };
                             }[];
                             zones: {
                                 /** @description issue slug */
@@ -11289,11 +11364,21 @@ export interface operations {
                                     };
                                     feasible: boolean | null;
                                     breaks: string[];
+                                    /** @description parties of the negotiation the outcome was computed without */
+                                    warnings: {
+                                        /** @description party slug */
+                                        party: string;
+                                        /** @enum {string} */
+                                        code: "no_position" | "red_line_without_position";
+                                        message: string;
+                                    }[];
                                     parties: {
                                         /** @description party slug */
                                         party: string;
                                         value: number;
                                         weight: number;
+                                        /** @description what was not coded and imputed for this party's weight */
+                                        imputed: ("capability" | "salience")[];
                                         distance: number | null;
                                         gap: number | null;
                                     }[];
@@ -11310,11 +11395,21 @@ export interface operations {
                                     };
                                     feasible: boolean | null;
                                     breaks: string[];
+                                    /** @description parties of the negotiation the outcome was computed without */
+                                    warnings: {
+                                        /** @description party slug */
+                                        party: string;
+                                        /** @enum {string} */
+                                        code: "no_position" | "red_line_without_position";
+                                        message: string;
+                                    }[];
                                     parties: {
                                         /** @description party slug */
                                         party: string;
                                         value: number;
                                         weight: number;
+                                        /** @description what was not coded and imputed for this party's weight */
+                                        imputed: ("capability" | "salience")[];
                                         distance: number | null;
                                         gap: number | null;
                                     }[];

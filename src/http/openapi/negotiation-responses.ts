@@ -12,6 +12,9 @@ const source = sourceSchema;
 const issueRef = z.string().describe('issue slug');
 const partyRef = z.string().describe('party slug');
 
+const imputedSaliences = z
+  .object({ salience: z.number().int().describe('saliences not coded and counted as 0.5, the middle of the scale (two per shared issue at most)') })
+  .describe('what the weights imputed (docs/metrics.md)');
 const scenarioEcho = { scenario: z.string().optional().describe('present when the answer includes a scenario branch (`scenario=<name>`)'), };
 export const versionEcho = {
   version: z.number().int().describe("the record's version the answer was read at: events 1..version of the negotiation's stream, as known at knownAt (cite it with knownAt: `version=…&knownAt=…` reproduces the answer)"),
@@ -110,6 +113,7 @@ export const gapsAnswerSchema = z.object({
       coverage: nullable(z.number()),
       issues: z.array(z.object({ issue: issueRef, gap: z.number(), a: z.number(), b: z.number(), range })),
       overallRange: nullable(range),
+      imputed: imputedSaliences,
     }),
   ),
 });
@@ -119,7 +123,7 @@ export const seriesAnswerSchema = z.object({
   b: partyRef,
   knownAt: instant,
   ...readEcho,
-  points: z.array(z.object({ at: instant, overall: nullable(z.number()), issues: z.record(z.string(), z.number()), ranges: z.record(z.string(), range), overallRange: nullable(range) })),
+  points: z.array(z.object({ at: instant, overall: nullable(z.number()), issues: z.record(z.string(), z.number()), ranges: z.record(z.string(), range), overallRange: nullable(range), imputed: imputedSaliences })),
 });
 
 export const panelAnswerSchema = z.object({
@@ -176,9 +180,24 @@ export const outcomesAnswerSchema = z.object({
       coverage: z.object({ counted: z.array(partyRef), missing: z.array(partyRef) }),
       feasible: nullable(z.boolean()),
       breaks: z.array(partyRef),
-      parties: z.array(z.object({ party: partyRef, value: z.number(), weight: z.number(), distance: nullable(z.number()), gap: nullable(z.number()) })),
+      warnings: z
+        .array(z.object({ party: partyRef, code: z.enum(['no_position', 'red_line_without_position']), message: z.string() }))
+        .describe('parties of the negotiation the outcome was computed without'),
+      parties: z.array(
+        z.object({
+          party: partyRef,
+          value: z.number(),
+          weight: z.number(),
+          imputed: z.array(z.enum(['capability', 'salience'])).describe("what was not coded and imputed for this party's weight"),
+          distance: nullable(z.number()),
+          gap: nullable(z.number()),
+        }),
+      ),
     }),
   ),
+  imputation: z
+    .object({ salience: z.number(), capability: z.number() })
+    .describe('the values uncoded weights counted as: salience 0.5; capability the mean of the coded ones (1 when none is)'),
 });
 
 export const concessionsAnswerSchema = z.object({

@@ -1,7 +1,8 @@
 import { codersOf, type Coders } from '../reading/coders';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { concessions, type Concession } from './concessions';
-import { outcomes, type Outcome, type OutcomeModel } from './outcomes';
+import { imputedCapability, outcomes, type Outcome, type OutcomeModel } from './outcomes';
+import { NEUTRAL_SALIENCE } from './gaps';
 import { zonesOfAgreement, type Zone } from './zones';
 import type { AsOf } from '../stances/stance';
 import { issuesKnown, partiesKnown, redLinesAt, stancesAt, timelineOf, type TimelineFact } from '../stances/stance.repository';
@@ -35,7 +36,7 @@ export class GetZonesHandler implements IQueryHandler<GetZones> {
   }
 }
 
-export class GetOutcomes extends Query<{ at: string; knownAt: string; publicAt: string | null; version: number; model: OutcomeModel; outcomes: Outcome[] }> {
+export class GetOutcomes extends Query<{ at: string; knownAt: string; publicAt: string | null; version: number; model: OutcomeModel; outcomes: Outcome[]; imputation: { salience: number; capability: number } }> {
   constructor(readonly negotiationId: string, readonly query: AsOfQuery, readonly model: OutcomeModel = 'compromise', readonly read?: ReadContext) {
     super();
   }
@@ -53,7 +54,7 @@ export class GetOutcomesHandler implements IQueryHandler<GetOutcomes> {
       stancesAt(db, negotiationId, asOf),
       redLinesAt(db, negotiationId, asOf),
     ]);
-    return { ...stamp(asOf), model, outcomes: outcomes(model, parties, issues, stances, redLines) };
+    return { ...stamp(asOf), model, outcomes: outcomes(model, parties, issues, stances, redLines), imputation: { salience: NEUTRAL_SALIENCE, capability: imputedCapability(parties) } };
   }
 }
 

@@ -24,6 +24,8 @@ export interface PairGap {
   issues: IssueGap[];
   /** The overall gap at the ranges' ends, with the same weights; null with `overall`. */
   overallRange: GapRange | null;
+  /** How many of the weights' saliences were not coded and counted as NEUTRAL_SALIENCE (two per shared issue at most). */
+  imputed: { salience: number };
 }
 
 type StanceLike = Pick<Stance, 'party' | 'issue' | 'value' | 'salience'> & { uncertainty?: { low: number; high: number } | null };
@@ -61,6 +63,7 @@ export function pairGap(a: string, b: string, stances: StanceLike[], issues: Kno
   const sa = of(a);
   const sb = of(b);
   const gaps: (IssueGap & { weight: number })[] = [];
+  let imputed = 0;
   for (const issue of [...issues].sort((x, y) => x.issue.localeCompare(y.issue))) {
     const x = sa.get(issue.issue);
     const y = sb.get(issue.issue);
@@ -68,6 +71,7 @@ export function pairGap(a: string, b: string, stances: StanceLike[], issues: Kno
     // Multiply first: integer inputs then give exact gaps (55, not 55.00000000000001).
     const gap = (Math.abs(x.value - y.value) * 100) / (issue.scale.max - issue.scale.min);
     gaps.push({ issue: issue.issue, gap, a: x.value, b: y.value, range: gapRange(x, y, issue.scale), weight: (salienceOf(x) + salienceOf(y)) / 2 });
+    imputed += (x.salience === null ? 1 : 0) + (y.salience === null ? 1 : 0);
   }
   const overall = overallGap(gaps);
   return {
@@ -80,6 +84,7 @@ export function pairGap(a: string, b: string, stances: StanceLike[], issues: Kno
       overall === null
         ? null
         : { low: overallGap(gaps.map((g) => ({ gap: g.range.low, weight: g.weight })))!, high: overallGap(gaps.map((g) => ({ gap: g.range.high, weight: g.weight })))! },
+    imputed: { salience: imputed },
   };
 }
 
@@ -106,6 +111,8 @@ export interface SeriesPoint {
   /** The band a chart can draw: each issue's and the overall gap's range at this point. */
   ranges: Record<string, GapRange>;
   overallRange: GapRange | null;
+  /** Saliences imputed at this point (PairGap's). */
+  imputed: { salience: number };
 }
 
 /** The gap between a and b at each point, from one sweep of their timeline (stancesAlong). */
@@ -126,6 +133,7 @@ export function gapSeries(a: string, b: string, timeline: TimelineFact[], issues
       issues: Object.fromEntries(gap.issues.map((i) => [i.issue, i.gap])),
       ranges: Object.fromEntries(gap.issues.map((i) => [i.issue, i.range])),
       overallRange: gap.overallRange,
+      imputed: gap.imputed,
     });
   }
   return series;

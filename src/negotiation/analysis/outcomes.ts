@@ -16,11 +16,19 @@ export interface Outcome {
   feasible: boolean | null;
   /** The red lines the outcome breaks. */
   breaks: string[];
+  /**
+   * Parties of the negotiation the outcome was computed without (no stance on the issue): the
+   * prediction is then one side's compromise, whatever `feasible` says. A party that declared
+   * a red line on the issue is named as such.
+   */
+  warnings: { party: string; code: 'no_position' | 'red_line_without_position'; message: string }[];
   parties: {
     party: string;
     value: number;
-    /** cᵢ·sᵢ: capability (missing: 1) × salience (missing: 0.5). */
+    /** cᵢ·sᵢ: capability (missing: the mean of the coded ones) × salience (missing: 0.5). */
     weight: number;
+    /** What was not coded and was imputed for this party's weight (docs/metrics.md). */
+    imputed: ('capability' | 'salience')[];
     /** |xᵢ − x̂| in scale units. */
     distance: number | null;
     /** The same on the 0–100 scale, as gaps are. */
@@ -52,13 +60,29 @@ function weightedMean(points: { value: number; weight: number }[]): number | nul
   return total === 0 ? null : points.reduce((sum, p) => sum + p.weight * p.value, 0) / total;
 }
 
+/**
+ * The capability a party without one counts with: the mean of the coded capabilities of the
+ * negotiation's parties, or 1 when none is coded (every party then weighs the same). An uncoded
+ * party so weighs as an average coded one; counting it as 1, the maximum, let it outweigh every
+ * coded party whenever some were coded below 1.
+ */
+export function imputedCapability(parties: KnownParty[]): number {
+  const coded = parties.flatMap((p) => (p.capability === null ? [] : [p.capability]));
+  return coded.length === 0 ? 1 : coded.reduce((sum, c) => sum + c, 0) / coded.length;
+}
+
 /** Each issue's predicted outcome under `model`, with coverage, feasibility and each party's distance. */
 export function outcomes(model: OutcomeModel, parties: KnownParty[], issues: KnownIssue[], stances: Stance[], redLines: RedLine[] = []): Outcome[] {
-  const capability = new Map(parties.map((p) => [p.party, p.capability ?? 1]));
+  const fallback = imputedCapability(parties);
+  const capability = new Map(parties.map((p) => [p.party, p.capability]));
   return issues.flatMap((issue) => {
     const on = stances.filter((s) => s.issue === issue.issue);
     if (on.length === 0) return [];
-    const weighted = on.map((s) => ({ party: s.party, value: s.value, weight: (capability.get(s.party) ?? 1) * salienceOf(s) }));
+    const weighted = on.map((s) => {
+      const coded = capability.get(s.party) ?? null;
+      const imputed = [...(coded === null ? ['capability' as const] : []), ...(s.salience === null ? ['salience' as const] : [])];
+      return { party: s.party, value: s.value, weight: (coded ?? fallback) * salienceOf(s), imputed };
+    });
     const outcome = model === 'compromise' ? weightedMean(weighted) : weightedMedian(weighted);
     const range = issue.scale.max - issue.scale.min;
     const lines = redLines.filter((l) => l.issue === issue.issue);
@@ -71,6 +95,13 @@ export function outcomes(model: OutcomeModel, parties: KnownParty[], issues: Kno
         coverage: { counted: on.map((s) => s.party), missing: parties.map((p) => p.party).filter((p) => !on.some((s) => s.party === p)) },
         feasible: outcome === null ? null : breaks.length === 0,
         breaks,
+        warnings: parties
+          .filter((p) => !on.some((s) => s.party === p.party))
+          .map((p) =>
+            lines.some((l) => l.party === p.party)
+              ? { party: p.party, code: 'red_line_without_position' as const, message: `${p.party} declared a red line on ${issue.issue} but holds no position on it: the outcome is computed without it` }
+              : { party: p.party, code: 'no_position' as const, message: `${p.party} holds no position on ${issue.issue}: the outcome is computed without it` },
+          ),
         parties: weighted.map((w) => {
           const distance = outcome === null ? null : Math.abs(w.value - outcome);
           return { ...w, distance, gap: distance === null ? null : (distance * 100) / range };

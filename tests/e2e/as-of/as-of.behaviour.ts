@@ -148,6 +148,8 @@ export function asOfBehaviour(start: () => Promise<App>) {
       // coded salience raises the gap from 76 to 77.78: a high salience weighs more.
       expect(pairs[0].overall).toBeCloseTo((100 * 0.7 + 0.5 * (100 + 50 + 80 + 50)) / 2.7, 10);
       expect(pairs[0].coverage).toBe(5 / 8);
+      // Of the ten saliences weighing the five shared issues, only Trump's on Crimea was coded.
+      expect(pairs[0].imputed).toEqual({ salience: 9 });
       // Two US values carry a range (50–100: the inferred sequencing, Trump's words on Crimea)
       // against Ukraine's exact 0: their gap lies between 50 and 100. The others are exact.
       const exact = (gap: number) => ({ low: gap, high: gap });
@@ -169,7 +171,7 @@ export function asOfBehaviour(start: () => Promise<App>) {
 
     it('has a null overall and zero coverage for a party that stated nothing (Russia)', async () => {
       const { pairs } = (await get('/negotiations/ukraine-2025/gaps?between=us,russia')).body;
-      expect(pairs).toEqual([{ a: 'us', b: 'russia', overall: null, coverage: 0, issues: [], overallRange: null }]);
+      expect(pairs).toEqual([{ a: 'us', b: 'russia', overall: null, coverage: 0, issues: [], overallRange: null, imputed: { salience: 0 } }]);
     });
 
     it('lists every pair alphabetically without between, and the given order with it', async () => {
@@ -192,7 +194,7 @@ export function asOfBehaviour(start: () => Promise<App>) {
     it('follows the gap day by day through the April talks', async () => {
       const { points } = (await get('/negotiations/ukraine-2025/gaps/series?between=us,ukraine&from=2025-04-16&to=2025-04-26&step=P1D')).body;
       expect(points).toHaveLength(11);
-      expect(points[0]).toEqual({ at: '2025-04-16T23:59:59.999Z', overall: null, issues: {}, ranges: {}, overallRange: null });
+      expect(points[0]).toEqual({ at: '2025-04-16T23:59:59.999Z', overall: null, issues: {}, ranges: {}, overallRange: null, imputed: { salience: 0 } });
       expect(points.slice(0, 7).every((p: { overall: null }) => p.overall === null)).toBe(true);
       expect(points[7].overall).toBe(76); // 23 Apr: London
       expect(points[9].overall).toBeCloseTo(210 / 2.7, 10); // 25 Apr: Trump's salience

@@ -1,5 +1,5 @@
 import { concessions } from '../../../src/negotiation/analysis/concessions';
-import { outcomes, weightedMedian } from '../../../src/negotiation/analysis/outcomes';
+import { imputedCapability, outcomes, weightedMedian } from '../../../src/negotiation/analysis/outcomes';
 import { zonesOfAgreement } from '../../../src/negotiation/analysis/zones';
 import type { RedLine, Stance } from '../../../src/negotiation/stances/stance';
 import type { KnownIssue, KnownParty } from '../../../src/negotiation/stances/stance.repository';
@@ -77,6 +77,30 @@ describe('outcomes: compromise model', () => {
     // us weight 1 × 0.9, ukraine 0.5 × 0.5: 90 / 1.15.
     expect(outcome!.outcome).toBeCloseTo(90 / 1.15, 12);
     expect(outcome!.parties.find((p) => p.party === 'ukraine')!.distance).toBeCloseTo(90 / 1.15, 12);
+  });
+
+  it('counts an uncoded capability as the mean of the coded ones, never above every coded party, and says what it imputed', () => {
+    const parties = [party('us'), party('ukraine', 0.2), party('europe', 0.4)];
+    expect(imputedCapability(parties)).toBeCloseTo(0.3, 12);
+    expect(imputedCapability([party('us'), party('ukraine')])).toBe(1);
+    const [outcome] = outcomes('compromise', parties, [issue('crimea')], [stance('us', 'crimea', 100), stance('ukraine', 'crimea', 0, 1), stance('europe', 'crimea', 0, 1)]);
+    // us 0.3 × 0.5 (both imputed), ukraine 0.2 × 1, europe 0.4 × 1: 15 / 0.75 = 20. Counting the
+    // uncoded US as 1 would have given 50 / 1.1 ≈ 45: the one party nobody coded outweighing both.
+    expect(outcome!.outcome).toBeCloseTo(20, 12);
+    expect(outcome!.parties.map((p) => [p.party, p.imputed])).toEqual([
+      ['us', ['capability', 'salience']],
+      ['ukraine', []],
+      ['europe', []],
+    ]);
+  });
+
+  it('warns of every party the outcome was computed without, naming one with a red line on the issue', () => {
+    const [outcome] = outcomes('compromise', [party('us'), party('ukraine'), party('russia'), party('europe')], [issue('crimea')], [stance('us', 'crimea', 100), stance('ukraine', 'crimea', 0)], [line('russia', 'crimea', 90, null)]);
+    expect(outcome!.feasible).toBe(false);
+    expect(outcome!.warnings.map((w) => [w.party, w.code])).toEqual([
+      ['russia', 'red_line_without_position'],
+      ['europe', 'no_position'],
+    ]);
   });
 
   it('has no outcome when every weight is zero', () => {

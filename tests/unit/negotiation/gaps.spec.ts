@@ -37,7 +37,7 @@ describe('pairGap', () => {
 
   it('counts coverage over every issue known, and has no overall without a shared issue', () => {
     const gap = pairGap('a', 'b', [stance('a', 'x', 1), stance('b', 'y', 2)], [issue('x'), issue('y'), issue('z')]);
-    expect(gap).toEqual({ a: 'a', b: 'b', overall: null, coverage: 0, issues: [], overallRange: null });
+    expect(gap).toEqual({ a: 'a', b: 'b', overall: null, coverage: 0, issues: [], overallRange: null, imputed: { salience: 0 } });
     expect(pairGap('a', 'b', [], []).coverage).toBeNull();
   });
 });
