@@ -57,9 +57,22 @@ interface Located {
   fact: Fact;
 }
 
-/** Later in valid time wins; on the same occurredAt, the higher global position. */
-function later(a: EffectiveEvent, b: EffectiveEvent): boolean {
-  const diff = a.occurredAt.getTime() - b.occurredAt.getTime();
+/**
+ * When an event counts in valid time: its occurredAt (the start of its period, the contract's
+ * rule) or, with `periods: 'end'`, the last millisecond of its day, week (7 days) or month.
+ */
+function countsFrom(event: EffectiveEvent, periods: AsOf['periods']): number {
+  if (periods !== 'end' || event.datePrecision === 'instant') return event.occurredAt.getTime();
+  const end = new Date(event.occurredAt);
+  if (event.datePrecision === 'day') end.setUTCDate(end.getUTCDate() + 1);
+  if (event.datePrecision === 'week') end.setUTCDate(end.getUTCDate() + 7);
+  if (event.datePrecision === 'month') end.setUTCMonth(end.getUTCMonth() + 1);
+  return end.getTime() - 1;
+}
+
+/** Later in valid time wins; at the same time, the higher global position. */
+function later(a: EffectiveEvent, b: EffectiveEvent, periods: AsOf['periods']): boolean {
+  const diff = countsFrom(a, periods) - countsFrom(b, periods);
   return diff > 0 || (diff === 0 && a.globalPosition > b.globalPosition);
 }
 
@@ -68,18 +81,18 @@ export type Visible = (event: EffectiveEvent) => boolean;
 
 function latestPerPartyIssue(
   events: NegotiationEvent[],
-  { at, knownAt, publicAt }: AsOf,
+  { at, knownAt, publicAt, periods }: AsOf,
   keep: (fact: Fact) => boolean,
   visible: Visible = () => true,
 ): Map<string, Located> {
   const latest = new Map<string, Located>();
   for (const event of effectiveEvents(events, knownAt, publicAt)) {
-    if (event.occurredAt.getTime() > at.getTime() || !visible(event)) continue;
+    if (countsFrom(event, periods) > at.getTime() || !visible(event)) continue;
     for (const { party, issue, fact } of factsOf(event.type, event.data)) {
       if (!keep(fact)) continue;
       const key = `${party}\u0000${issue}`;
       const current = latest.get(key);
-      if (!current || later(event, current.event)) latest.set(key, { event, party, issue, fact });
+      if (!current || later(event, current.event, periods)) latest.set(key, { event, party, issue, fact });
     }
   }
   return latest;

@@ -1173,6 +1173,11 @@ export interface operations {
                         publicAt: string | null;
                         /** @description the record's version the answer was read at: events 1..version of the negotiation's stream, as known at knownAt (cite it with knownAt: `version=…&knownAt=…` reproduces the answer) */
                         version: number;
+                        /**
+                         * @description how events known only to a day, week or month counted: from the start of their period (the contract's rule) or its end
+                         * @enum {string}
+                         */
+                        periods: "start" | "end";
                         /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
                         scenario?: string;
                     };
@@ -2405,6 +2410,7 @@ export interface operations {
                 publicAt?: string;
                 version?: number;
                 scenario?: string;
+                periods?: "start" | "end";
             };
             header?: never;
             path: {
@@ -2429,6 +2435,11 @@ export interface operations {
                         publicAt: string | null;
                         /** @description the record's version the answer was read at: events 1..version of the negotiation's stream, as known at knownAt (cite it with knownAt: `version=…&knownAt=…` reproduces the answer) */
                         version: number;
+                        /**
+                         * @description how events known only to a day, week or month counted: from the start of their period (the contract's rule) or its end
+                         * @enum {string}
+                         */
+                        periods: "start" | "end";
                         /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
                         scenario?: string;
                         stances: {
@@ -2574,6 +2585,7 @@ export interface operations {
                 publicAt?: string;
                 version?: number;
                 scenario?: string;
+                periods?: "start" | "end";
                 between?: string;
             };
             header?: never;
@@ -2599,6 +2611,11 @@ export interface operations {
                         publicAt: string | null;
                         /** @description the record's version the answer was read at: events 1..version of the negotiation's stream, as known at knownAt (cite it with knownAt: `version=…&knownAt=…` reproduces the answer) */
                         version: number;
+                        /**
+                         * @description how events known only to a day, week or month counted: from the start of their period (the contract's rule) or its end
+                         * @enum {string}
+                         */
+                        periods: "start" | "end";
                         /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
                         scenario?: string;
                         pairs: {
@@ -2741,6 +2758,7 @@ export interface operations {
                 publicAt?: string;
                 version?: number;
                 scenario?: string;
+                periods?: "start" | "end";
                 format?: "json" | "csv";
             };
             header?: never;
@@ -2768,6 +2786,11 @@ export interface operations {
                         publicAt: string | null;
                         /** @description the record's version the answer was read at: events 1..version of the negotiation's stream, as known at knownAt (cite it with knownAt: `version=…&knownAt=…` reproduces the answer) */
                         version: number;
+                        /**
+                         * @description how events known only to a day, week or month counted: from the start of their period (the contract's rule) or its end
+                         * @enum {string}
+                         */
+                        periods: "start" | "end";
                         /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
                         scenario?: string;
                         points: {
@@ -2905,6 +2928,7 @@ export interface operations {
                 publicAt?: string;
                 version?: number;
                 scenario?: string;
+                periods?: "start" | "end";
                 format?: "json" | "csv" | "datapackage";
             };
             header?: never;
@@ -2928,6 +2952,11 @@ export interface operations {
                         publicAt: string | null;
                         /** @description the record's version the answer was read at: events 1..version of the negotiation's stream, as known at knownAt (cite it with knownAt: `version=…&knownAt=…` reproduces the answer) */
                         version: number;
+                        /**
+                         * @description how events known only to a day, week or month counted: from the start of their period (the contract's rule) or its end
+                         * @enum {string}
+                         */
+                        periods: "start" | "end";
                         /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
                         scenario?: string;
                         rows: {
@@ -3343,6 +3372,11 @@ export interface operations {
                             publicAt: string | null;
                             /** @description the record's version the answer was read at: events 1..version of the negotiation's stream, as known at knownAt (cite it with knownAt: `version=…&knownAt=…` reproduces the answer) */
                             version: number;
+                            /**
+                             * @description how events known only to a day, week or month counted: from the start of their period (the contract's rule) or its end
+                             * @enum {string}
+                             */
+                            periods: "start" | "end";
                             /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
                             scenario?: string;
                             issues: {
@@ -3486,6 +3520,7 @@ export interface operations {
                 publicAt?: string;
                 version?: number;
                 scenario?: string;
+                periods?: "start" | "end";
                 between?: string;
             };
             header?: never;
@@ -3511,6 +3546,11 @@ export interface operations {
                         publicAt: string | null;
                         /** @description the record's version the answer was read at: events 1..version of the negotiation's stream, as known at knownAt (cite it with knownAt: `version=…&knownAt=…` reproduces the answer) */
                         version: number;
+                        /**
+                         * @description how events known only to a day, week or month counted: from the start of their period (the contract's rule) or its end
+                         * @enum {string}
+                         */
+                        periods: "start" | "end";
                         /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
                         scenario?: string;
                         parties: string[];
@@ -3648,6 +3688,7 @@ export interface operations {
                 publicAt?: string;
                 version?: number;
                 scenario?: string;
+                periods?: "start" | "end";
                 model?: "compromise" | "weighted-median";
             };
             header?: never;
@@ -3673,6 +3714,11 @@ export interface operations {
                         publicAt: string | null;
                         /** @description the record's version the answer was read at: events 1..version of the negotiation's stream, as known at knownAt (cite it with knownAt: `version=…&knownAt=…` reproduces the answer) */
                         version: number;
+                        /**
+                         * @description how events known only to a day, week or month counted: from the start of their period (the contract's rule) or its end
+                         * @enum {string}
+                         */
+                        periods: "start" | "end";
                         /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
                         scenario?: string;
                         /** @enum {string} */
@@ -3821,6 +3867,7 @@ export interface operations {
                 publicAt?: string;
                 version?: number;
                 scenario?: string;
+                periods?: "start" | "end";
                 party: string;
                 toward: string;
                 from: string;
@@ -3855,6 +3902,11 @@ export interface operations {
                         publicAt: string | null;
                         /** @description the record's version the answer was read at: events 1..version of the negotiation's stream, as known at knownAt (cite it with knownAt: `version=…&knownAt=…` reproduces the answer) */
                         version: number;
+                        /**
+                         * @description how events known only to a day, week or month counted: from the start of their period (the contract's rule) or its end
+                         * @enum {string}
+                         */
+                        periods: "start" | "end";
                         /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
                         scenario?: string;
                         issues: {
@@ -3978,6 +4030,7 @@ export interface operations {
                 publicAt?: string;
                 version?: number;
                 scenario?: string;
+                periods?: "start" | "end";
                 issue?: string;
             };
             header?: never;
@@ -4004,6 +4057,11 @@ export interface operations {
                         publicAt: string | null;
                         /** @description the record's version the answer was read at: events 1..version of the negotiation's stream, as known at knownAt (cite it with knownAt: `version=…&knownAt=…` reproduces the answer) */
                         version: number;
+                        /**
+                         * @description how events known only to a day, week or month counted: from the start of their period (the contract's rule) or its end
+                         * @enum {string}
+                         */
+                        periods: "start" | "end";
                         /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
                         scenario?: string;
                         changes: {
@@ -4174,6 +4232,11 @@ export interface operations {
                         publicAt: string | null;
                         /** @description the record's version the answer was read at: events 1..version of the negotiation's stream, as known at knownAt (cite it with knownAt: `version=…&knownAt=…` reproduces the answer) */
                         version: number;
+                        /**
+                         * @description how events known only to a day, week or month counted: from the start of their period (the contract's rule) or its end
+                         * @enum {string}
+                         */
+                        periods: "start" | "end";
                         /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
                         scenario?: string;
                         outcomes: {
@@ -8873,6 +8936,7 @@ export interface operations {
                 publicAt?: string;
                 version?: number;
                 scenario?: string;
+                periods?: "start" | "end";
                 party: string;
                 issue: string;
             };
@@ -11079,6 +11143,7 @@ export interface operations {
                 at?: string;
                 knownAt?: string;
                 publicAt?: string;
+                periods?: "start" | "end";
                 between?: string;
             };
             header?: never;

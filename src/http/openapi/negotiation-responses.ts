@@ -20,7 +20,10 @@ export const versionEcho = {
   version: z.number().int().describe("the record's version the answer was read at: events 1..version of the negotiation's stream, as known at knownAt (cite it with knownAt: `version=…&knownAt=…` reproduces the answer)"),
 };
 /** What every as-of answer echoes of its question beside its times: publicAt (null: not asked), the version, the branch. */
-const readEcho = { publicAt: nullable(instant), ...versionEcho, ...scenarioEcho };
+const periodsEcho = {
+  periods: z.enum(['start', 'end']).describe('how events known only to a day, week or month counted: from the start of their period (the contract\'s rule) or its end'),
+};
+const readEcho = { publicAt: nullable(instant), ...versionEcho, ...periodsEcho, ...scenarioEcho };
 const asOfEcho = { at: instant, knownAt: instant, ...readEcho };
 
 export const eventSchema = z.object({

@@ -116,7 +116,7 @@ export class GetHistoryHandler implements IQueryHandler<GetHistory> {
     checkParties([party], (await partiesKnown(db, negotiationId, asOf)).map((p) => p.party), [['party']]);
     const changes = await timelineOf(db, negotiationId, [party], asOf, issue);
     const coders = await codersOf(db, changes.map((c) => c.eventId));
-    return { party, knownAt: asOf.knownAt.toISOString(), ...readStamp(asOf), changes: changes.map((change) => ({ ...change, ...coders(change.eventId) })) };
+    return { party, knownAt: asOf.knownAt.toISOString(), ...readStamp(asOf), changes: changes.map(({ countsFrom: _countsFrom, ...change }) => ({ ...change, ...coders(change.eventId) })) };
   }
 }
 

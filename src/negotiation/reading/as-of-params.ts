@@ -16,6 +16,11 @@ export const asOfParams = z.object({
   version: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
   /** A scenario branch: the record up to its base and the branch's hypothetical events. */
   scenario: slugSchema.optional(),
+  /**
+   * How an event known only to a day, week or month counts: from the start of its period (the
+   * contract's rule, the default) or, conservatively, from its end (never before it surely happened).
+   */
+  periods: z.enum(['start', 'end']).optional(),
 });
 
 export const knownAtParams = asOfParams.pick({ knownAt: true });
@@ -93,14 +98,16 @@ const pointsFields = {
   publicAt: instantOrDateSchema.optional(),
   version: asOfParams.shape.version,
   scenario: asOfParams.shape.scenario,
+  periods: asOfParams.shape.periods,
 };
 
 /** The recorded-time half of an as-of question, which series, panels and histories share. */
-const recordedQuery = (p: { knownAt?: Date | undefined; publicAt?: Date | undefined; version?: number | undefined; scenario?: string | undefined }) => ({
+const recordedQuery = (p: { knownAt?: Date | undefined; publicAt?: Date | undefined; version?: number | undefined; scenario?: string | undefined; periods?: 'start' | 'end' | undefined }) => ({
   knownAt: p.knownAt,
   publicAt: p.publicAt,
   version: p.version,
   scenario: p.scenario,
+  periods: p.periods,
 });
 
 /** `format=csv` asks for CSV, like `Accept: text/csv`. */

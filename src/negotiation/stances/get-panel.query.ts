@@ -36,6 +36,7 @@ export interface Panel {
   knownAt: string;
   publicAt: string | null;
   version: number;
+  periods: 'start' | 'end';
   scenario?: string;
   /** Produced as they are read: a long panel is never held in memory whole. */
   rows: Iterable<PanelRow>;

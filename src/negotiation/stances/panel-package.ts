@@ -167,6 +167,7 @@ export function panelPackage(panel: Panel, origin: PackageOrigin): { descriptor:
       citation: origin.citation,
       knownAt: panel.knownAt,
       publicAt: panel.publicAt,
+      periods: panel.periods,
       ...(panel.scenario === undefined ? {} : { scenario: panel.scenario }),
       from: origin.from.toISOString(),
       to: origin.to.toISOString(),

@@ -18,7 +18,7 @@ export function* stancesAlong(timeline: readonly TimelineFact[], points: readonl
   const saliences = new Map<string, number>();
   let next = 0;
   for (const at of points) {
-    while (next < timeline.length && timeline[next]!.occurredAt.getTime() <= at.getTime()) {
+    while (next < timeline.length && (timeline[next]!.countsFrom ?? timeline[next]!.occurredAt).getTime() <= at.getTime()) {
       const fact = timeline[next++]!;
       const k = key(fact.party, fact.issue);
       if (fact.kind === 'set' && fact.salience !== null) saliences.set(k, fact.salience);

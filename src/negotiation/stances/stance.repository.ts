@@ -62,6 +62,36 @@ function keysOf(negotiationId: string, { branch }: Pick<Scope, 'branch'>) {
     : sql`(select party, issue from stance_keys where negotiation_id = ${negotiationId}) k`;
 }
 
+/**
+ * When a fact of `alias` counts in valid time. By the contract's rule, from its occurredAt (the
+ * start of its period). Conservatively (`periods=end`), from the last instant of its period:
+ * a day's, a week's (7 days) or a month's end, computed in UTC; an instant's is itself. The
+ * precision is the fact's version's (a correction may change it).
+ */
+function countsFrom(asOf: Pick<AsOf, 'periods'>, alias: string) {
+  const occurred = sql.ref(`${alias}.occurred_at`);
+  if (asOf.periods !== 'end') return occurred;
+  return sql`(${occurred} + coalesce((
+      select case pv.date_precision when 'day' then interval '1 day' when 'week' then interval '7 days' end - interval '1 millisecond'
+      from stance_versions pv where pv.event_id = ${sql.ref(`${alias}.event_id`)} and pv.version_position = ${sql.ref(`${alias}.version_position`)} and pv.date_precision in ('day', 'week')
+    ), interval '0')
+    + coalesce((
+      select ((${occurred} at time zone 'UTC' + interval '1 month') at time zone 'UTC') - ${occurred} - interval '1 millisecond'
+      from stance_versions pv where pv.event_id = ${sql.ref(`${alias}.event_id`)} and pv.version_position = ${sql.ref(`${alias}.version_position`)} and pv.date_precision = 'month'
+    ), interval '0'))`;
+}
+
+/** Valid at `at`, and the latest first: the as-of rule's walk, by `countsFrom`. */
+function validAt(asOf: Pick<AsOf, 'at' | 'periods'>, alias: string) {
+  // The plain condition stays first: it bounds the index walk in either mode.
+  const plain = sql`${sql.ref(`${alias}.occurred_at`)} <= ${asOf.at}`;
+  return asOf.periods === 'end' ? sql`${plain} and ${countsFrom(asOf, alias)} <= ${asOf.at}` : plain;
+}
+
+function latestFirst(asOf: Pick<AsOf, 'periods'>, alias: string) {
+  return sql`${countsFrom(asOf, alias)} desc, ${sql.ref(`${alias}.event_position`)} desc`;
+}
+
 interface StanceRow {
   party: string;
   issue: string;
@@ -89,7 +119,7 @@ export const detailOf = (r: Pick<StanceRow, 'confidence' | 'quote' | 'uncertaint
 });
 
 export async function stancesAt(db: Kysely<Database>, negotiationId: string, asOf: AsOf): Promise<Stance[]> {
-  const { at, branch } = asOf;
+  const { branch } = asOf;
   const { rows } = await sql<StanceRow & { negotiation_id: string }>`
     select k.party, k.issue, p.kind, p.value, p.summary, p.confidence, p.quote, p.uncertainty_low, p.uncertainty_high, p.basis,
            p.event_id, p.occurred_at, v.source, v.date_precision, s.salience, p.negotiation_id
@@ -100,8 +130,8 @@ export async function stancesAt(db: Kysely<Database>, negotiationId: string, asO
       from stance_facts f
       where ${ofNegotiation(negotiationId, asOf, 'f')} and f.party = k.party and f.issue = k.issue
         and f.kind <> 'red-line'
-        and f.occurred_at <= ${at} and ${counted(asOf)}
-      order by f.occurred_at desc, f.event_position desc
+        and ${validAt(asOf, 'f')} and ${counted(asOf)}
+      order by ${latestFirst(asOf, 'f')}
       limit 1
     ) p
     join stance_versions v on v.event_id = p.event_id and v.version_position = p.version_position
@@ -110,8 +140,8 @@ export async function stancesAt(db: Kysely<Database>, negotiationId: string, asO
       from stance_facts f
       where ${ofNegotiation(negotiationId, asOf, 'f')} and f.party = k.party and f.issue = k.issue
         and f.kind = 'set' and f.salience is not null
-        and f.occurred_at <= ${at} and ${counted(asOf)}
-      order by f.occurred_at desc, f.event_position desc
+        and ${validAt(asOf, 'f')} and ${counted(asOf)}
+      order by ${latestFirst(asOf, 'f')}
       limit 1
     ) s on true
     where p.kind = 'set'
@@ -144,7 +174,6 @@ interface RedLineRow {
 }
 
 export async function redLinesAt(db: Kysely<Database>, negotiationId: string, asOf: AsOf): Promise<RedLine[]> {
-  const { at } = asOf;
   const { rows } = await sql<RedLineRow>`
     select k.party, k.issue, r.min, r.max, r.summary, r.event_id, r.occurred_at, v.source
     from ${keysOf(negotiationId, asOf)}
@@ -153,8 +182,8 @@ export async function redLinesAt(db: Kysely<Database>, negotiationId: string, as
       from stance_facts f
       where ${ofNegotiation(negotiationId, asOf, 'f')} and f.party = k.party and f.issue = k.issue
         and f.kind = 'red-line'
-        and f.occurred_at <= ${at} and ${counted(asOf)}
-      order by f.occurred_at desc, f.event_position desc
+        and ${validAt(asOf, 'f')} and ${counted(asOf)}
+      order by ${latestFirst(asOf, 'f')}
       limit 1
     ) r
     join stance_versions v on v.event_id = r.event_id and v.version_position = r.version_position
@@ -218,6 +247,8 @@ export interface TimelineFact {
   datePrecision: string | null;
   /** On a scenario branch only: whether the fact is one of the branch's hypothetical events. */
   hypothetical?: boolean;
+  /** With `periods=end`: when the fact counts (its period's end); absent, it counts from occurredAt. */
+  countsFrom?: Date;
 }
 
 /**
@@ -228,7 +259,7 @@ export async function timelineOf(
   db: Kysely<Database>,
   negotiationId: string,
   parties: string[],
-  asOf: Pick<AsOf, 'knownAt' | 'publicAt' | 'upTo' | 'branch'>,
+  asOf: Pick<AsOf, 'knownAt' | 'publicAt' | 'upTo' | 'branch' | 'periods'>,
   issue?: string,
 ): Promise<TimelineFact[]> {
   if (parties.length === 0) return [];
@@ -262,7 +293,7 @@ export async function timelineOf(
       and ${counted(asOf)}
       ${issue === undefined ? sql`` : sql`and f.issue = ${issue}`}
     order by f.occurred_at, f.event_position`.execute(db);
-  return rows.map((r) => ({
+  const facts: TimelineFact[] = rows.map((r) => ({
     party: r.party,
     issue: r.issue,
     kind: r.kind,
@@ -280,6 +311,21 @@ export async function timelineOf(
     datePrecision: r.date_precision,
     ...(asOf.branch ? { hypothetical: r.negotiation_id === asOf.branch.key } : {}),
   }));
+  if (asOf.periods !== 'end') return facts;
+  // Conservatively, each fact counts from its period's end: the sweep's order is by that time.
+  return facts
+    .map((fact) => ({ ...fact, countsFrom: periodEnd(fact.occurredAt, fact.datePrecision) }))
+    .sort((x, y) => x.countsFrom.getTime() - y.countsFrom.getTime() || x.eventPosition - y.eventPosition);
+}
+
+/** The last instant of the period `start` names (UTC): a day's, a week's (7 days), a month's; an instant's is itself. */
+export function periodEnd(start: Date, precision: string | null): Date {
+  const end = new Date(start);
+  if (precision === 'day') end.setUTCDate(end.getUTCDate() + 1);
+  else if (precision === 'week') end.setUTCDate(end.getUTCDate() + 7);
+  else if (precision === 'month') end.setUTCMonth(end.getUTCMonth() + 1);
+  else return end;
+  return new Date(end.getTime() - 1);
 }
 
 /** When the talks' positions begin and end in valid time, as known at `knownAt`. */

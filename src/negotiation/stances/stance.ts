@@ -15,6 +15,11 @@ export interface AsOf {
   branch?: Branch | undefined;
   /** The record's version the read reflects (echoed in answers; set by openAsOf). */
   version?: number | undefined;
+  /**
+   * An event known only to a day, week or month counts from the start of its period (`start`,
+   * the contract's rule and the default) or from its end (`end`: conservative, docs/metrics.md).
+   */
+  periods?: 'start' | 'end' | undefined;
 }
 
 /**

@@ -46,7 +46,7 @@ describe('stance projection equivalence (property)', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(step, { minLength: 1, maxLength: 25 }),
-        fc.array(fc.tuple(fc.nat(DAYS.length + 1), fc.nat(40), fc.option(fc.nat(DAYS.length + 1), { nil: undefined })), { minLength: 3, maxLength: 6 }),
+        fc.array(fc.tuple(fc.nat(DAYS.length + 9), fc.nat(40), fc.option(fc.nat(DAYS.length + 1), { nil: undefined }), fc.constantFrom('start' as const, 'end' as const)), { minLength: 3, maxLength: 6 }),
         fc.integer({ min: 1, max: 7 }),
         fc.option(fc.nat(5), { nil: undefined }),
         async (steps, questions, batchSize, bulkAfter) => {
@@ -69,7 +69,10 @@ describe('stance projection equivalence (property)', () => {
 
           const log = (await store.readStream(nid)).map(toNegotiationEvent);
           // publicAt, when asked, falls between publication days or at the end of the log.
-          const asOfs: AsOf[] = questions.map(([day, k, pub]) => ({
+          // Half the questions count week-precise events from their week's end (periods=end);
+          // questions run to nine days past the history, so those weeks end within them.
+          const asOfs: AsOf[] = questions.map(([day, k, pub, periods]) => ({
+            periods,
             at: new Date(Date.parse('2025-03-31T12:00:00Z') + day * 86_400_000),
             knownAt: new Date(recorded[k % recorded.length]!.getTime() - (k % 3 === 0 ? 1 : 0)),
             ...(pub === undefined ? {} : { publicAt: pub > DAYS.length ? new Date(recorded[recorded.length - 1]!.getTime()) : new Date(Date.parse('2025-03-31T12:00:00Z') + pub * 86_400_000) }),
