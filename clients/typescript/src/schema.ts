@@ -1699,6 +1699,7 @@ export interface operations {
                                 issue: string;
                                 value: number;
                                 summary?: string;
+                                salience?: number;
                                 uncertainty?: {
                                     low: number;
                                     high: number;
@@ -1727,6 +1728,7 @@ export interface operations {
                         occurredAt: string;
                         data: {
                             participants: string[];
+                            inferred?: string[];
                             place?: string;
                             summary?: string;
                             positions?: {
@@ -1734,6 +1736,7 @@ export interface operations {
                                 issue: string;
                                 value: number;
                                 summary?: string;
+                                salience?: number;
                                 uncertainty?: {
                                     low: number;
                                     high: number;
@@ -8322,6 +8325,7 @@ export interface operations {
                                 issue: string;
                                 value: number;
                                 summary?: string;
+                                salience?: number;
                                 uncertainty?: {
                                     low: number;
                                     high: number;
@@ -8350,6 +8354,7 @@ export interface operations {
                         occurredAt: string;
                         data: {
                             participants: string[];
+                            inferred?: string[];
                             place?: string;
                             summary?: string;
                             positions?: {
@@ -8357,6 +8362,7 @@ export interface operations {
                                 issue: string;
                                 value: number;
                                 summary?: string;
+                                salience?: number;
                                 uncertainty?: {
                                     low: number;
                                     high: number;
@@ -10184,6 +10190,7 @@ export interface operations {
                                 issue: string;
                                 value: number;
                                 summary?: string;
+                                salience?: number;
                                 uncertainty?: {
                                     low: number;
                                     high: number;
@@ -10212,6 +10219,7 @@ export interface operations {
                         occurredAt: string;
                         data: {
                             participants: string[];
+                            inferred?: string[];
                             place?: string;
                             summary?: string;
                             positions?: {
@@ -10219,6 +10227,7 @@ export interface operations {
                                 issue: string;
                                 value: number;
                                 summary?: string;
+                                salience?: number;
                                 uncertainty?: {
                                     low: number;
                                     high: number;

@@ -36,7 +36,9 @@ export function describe(event) {
     return `${partyName(d.party)}'s red line on ${issueTitle(d.issue)}: acceptable ${range}${d.summary ? ` — ${d.summary}` : ''}`;
   }
   if (d.sponsors) return `${d.title} (${d.sponsors.map(partyName).join(', ')}${d.venue ? `, ${d.venue}` : ''})`;
-  if (d.participants) return `${d.participants.map(partyName).join(', ')}${d.place ? ` in ${d.place}` : ''}${d.summary ? ` — ${d.summary}` : ''}`;
+  // A participant the source does not place there is the coder's inference: marked as such.
+  const inferred = new Set(d.inferred ?? []);
+  if (d.participants) return `${d.participants.map((p) => (inferred.has(p) ? `${partyName(p)} (inferred)` : partyName(p))).join(', ')}${d.place ? ` in ${d.place}` : ''}${d.summary ? ` — ${d.summary}` : ''}`;
   if (d.summary) return d.summary;
   return d.reason ?? d.title ?? d.name ?? d.issue ?? '';
 }

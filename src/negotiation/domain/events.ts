@@ -46,6 +46,11 @@ const positionDetail = {
   uncertainty: uncertaintySchema.optional(),
   basis: basisSchema.optional(),
 };
+/**
+ * A proposal's or meeting's position may carry the sponsor's salience too, as PositionStated
+ * does (an addition to the contract: a text can say which issues matter most to its sponsors).
+ */
+const tabledDetail = { salience: unit.optional(), ...positionDetail };
 const containsValue = (p: { value: number; uncertainty?: { low: number; high: number } | undefined }) =>
   !p.uncertainty || (p.uncertainty.low <= p.value && p.value <= p.uncertainty.high);
 const CONTAINS_VALUE = { message: 'uncertainty must contain value (low ≤ value ≤ high)', path: ['uncertainty'] };
@@ -111,7 +116,7 @@ export const proposalTabledSchema = z
     sponsors: z.array(slugSchema).min(1).max(50).superRefine(uniqueBy((p) => p, 'Sponsor')),
     venue: text(200).optional(),
     positions: z
-      .array(z.object({ issue: slugSchema, value, summary: text(2000).optional(), ...positionDetail }).strict().refine(containsValue, CONTAINS_VALUE))
+      .array(z.object({ issue: slugSchema, value, summary: text(2000).optional(), ...tabledDetail }).strict().refine(containsValue, CONTAINS_VALUE))
       .min(1)
       .max(200)
       .superRefine(uniqueBy((p) => p.issue, 'Issue')),
@@ -121,15 +126,25 @@ export const proposalTabledSchema = z
 export const meetingHeldSchema = z
   .object({
     participants: z.array(slugSchema).min(1).max(50).superRefine(uniqueBy((p) => p, 'Participant')),
+    /**
+     * Participants whose presence the source does not state: the coder's inference (an addition
+     * to the contract). Each must be among `participants`.
+     */
+    inferred: z.array(slugSchema).max(50).superRefine(uniqueBy((p) => p, 'Inferred participant')).optional(),
     place: text(200).optional(),
     summary: text(5000).optional(),
     positions: z
-      .array(z.object({ party: slugSchema, issue: slugSchema, value, summary: text(2000).optional(), ...positionDetail }).strict().refine(containsValue, CONTAINS_VALUE))
+      .array(z.object({ party: slugSchema, issue: slugSchema, value, summary: text(2000).optional(), ...tabledDetail }).strict().refine(containsValue, CONTAINS_VALUE))
       .max(500)
       .superRefine(uniqueBy((p) => `${p.party}/${p.issue}`, 'Party and issue'))
       .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((d, ctx) => {
+    (d.inferred ?? []).forEach((party, i) => {
+      if (!d.participants.includes(party)) ctx.addIssue({ code: 'custom', message: `${party} is not among the participants`, path: ['inferred', i] });
+    });
+  });
 
 export const positionWithdrawnSchema = z
   .object({ party: slugSchema, issue: slugSchema, summary: text(2000).optional() })

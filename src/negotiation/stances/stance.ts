@@ -92,7 +92,7 @@ export function factsOf(type: NegotiationEventType, data: unknown): PartyIssueFa
         d.positions.map((p) => ({
           party,
           issue: p.issue,
-          fact: { kind: 'set' as const, value: p.value, salience: null, summary: p.summary ?? d.title, confidence: null, quote: null, ...detailOf(p) },
+          fact: { kind: 'set' as const, value: p.value, salience: p.salience ?? null, summary: p.summary ?? d.title, confidence: null, quote: null, ...detailOf(p) },
         })),
       );
     }
@@ -101,7 +101,7 @@ export function factsOf(type: NegotiationEventType, data: unknown): PartyIssueFa
       return (d.positions ?? []).map((p) => ({
         party: p.party,
         issue: p.issue,
-        fact: { kind: 'set' as const, value: p.value, salience: null, summary: p.summary ?? d.summary ?? null, confidence: null, quote: null, ...detailOf(p) },
+        fact: { kind: 'set' as const, value: p.value, salience: p.salience ?? null, summary: p.summary ?? d.summary ?? null, confidence: null, quote: null, ...detailOf(p) },
       }));
     }
     case 'PositionWithdrawn': {

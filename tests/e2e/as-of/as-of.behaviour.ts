@@ -57,8 +57,17 @@ export function asOfBehaviour(start: () => Promise<App>) {
       const events = (await get('/negotiations/ukraine-2025/events?limit=100')).body.events;
       const trump = events.find((e: { data: { quote?: string } }) => e.data.quote === 'Crimea will stay with Russia');
       expect(us.eventId).toBe(trump.id);
-      // A proposal without salience does not have one: europe's stances carry none.
-      expect(now.stances.filter((s: { party: string }) => s.party === 'europe').every((s: { salience: null }) => s.salience === null)).toBe(true);
+      // A proposal's positions carry the salience coded on them (the three key disputes, 0.8),
+      // and none elsewhere: europe's stances on compensation and sequencing carry none.
+      expect(now.stances.filter((s: { party: string }) => s.party === 'europe').map((s: { issue: string; salience: number | null }) => [s.issue, s.salience])).toEqual([
+        ['ceasefire-sequencing', null],
+        ['crimea', 0.8],
+        ['foreign-forces', 0.8],
+        ['occupied-territories', 0.8],
+        ['sanctions-relief', 0.8],
+        ['security-guarantees', 0.8],
+        ['war-compensation', null],
+      ]);
     });
 
     it('echoes at and knownAt, dates meaning the end of that UTC day', async () => {
@@ -144,12 +153,13 @@ export function asOfBehaviour(start: () => Promise<App>) {
   describe('GET /negotiations/{nid}/gaps', () => {
     it('weights by salience, counting a missing salience as 0.5 (US–Ukraine now)', async () => {
       const { pairs } = (await get('/negotiations/ukraine-2025/gaps?between=us,ukraine')).body;
-      // crimea weight (0.9 + 0.5) / 2 = 0.7; the other four shared issues weigh 0.5. Trump's
-      // coded salience raises the gap from 76 to 77.78: a high salience weighs more.
-      expect(pairs[0].overall).toBeCloseTo((100 * 0.7 + 0.5 * (100 + 50 + 80 + 50)) / 2.7, 10);
+      // crimea weighs (0.9 + 0.8) / 2 = 0.85 (Trump's 0.9, the London text's 0.8); occupied
+      // territories, sanctions and security guarantees, key disputes, 0.8; ceasefire sequencing,
+      // coded by neither, the neutral 0.5: 279 / 3.75 = 74.4.
+      expect(pairs[0].overall).toBeCloseTo((100 * 0.85 + 100 * 0.5 + 0.8 * (50 + 80 + 50)) / 3.75, 10);
       expect(pairs[0].coverage).toBe(5 / 8);
-      // Of the ten saliences weighing the five shared issues, only Trump's on Crimea was coded.
-      expect(pairs[0].imputed).toEqual({ salience: 9 });
+      // Of the ten saliences weighing the five shared issues, the two on sequencing were not coded.
+      expect(pairs[0].imputed).toEqual({ salience: 2 });
       // Two US values carry a range (50–100: the inferred sequencing, Trump's words on Crimea)
       // against Ukraine's exact 0: their gap lies between 50 and 100. The others are exact.
       const exact = (gap: number) => ({ low: gap, high: gap });
@@ -160,13 +170,14 @@ export function asOfBehaviour(start: () => Promise<App>) {
         { issue: 'sanctions-relief', gap: 80, a: 100, b: 20, range: exact(80) },
         { issue: 'security-guarantees', gap: 50, a: 50, b: 0, range: exact(50) },
       ]);
-      expect(pairs[0].overallRange.low).toBeCloseTo((50 * 0.7 + 0.5 * (50 + 50 + 80 + 50)) / 2.7, 10);
+      expect(pairs[0].overallRange.low).toBeCloseTo((50 * 0.85 + 50 * 0.5 + 0.8 * (50 + 80 + 50)) / 3.75, 10);
       expect(pairs[0].overallRange.high).toBeCloseTo(pairs[0].overall, 10);
     });
 
-    it('is a plain mean before any salience was given (24 Apr)', async () => {
+    it('weighs the key disputes by the texts\' salience before Trump spoke (24 Apr)', async () => {
       const { pairs } = (await get('/negotiations/ukraine-2025/gaps?between=us,ukraine&at=2025-04-24')).body;
-      expect(pairs[0].overall).toBe(76);
+      // Crimea, occupied territories, sanctions, security guarantees at 0.8; sequencing 0.5.
+      expect(pairs[0].overall).toBeCloseTo((0.8 * (100 + 50 + 80 + 50) + 0.5 * 100) / 3.7, 10);
     });
 
     it('has a null overall and zero coverage for a party that stated nothing (Russia)', async () => {
@@ -196,8 +207,8 @@ export function asOfBehaviour(start: () => Promise<App>) {
       expect(points).toHaveLength(11);
       expect(points[0]).toEqual({ at: '2025-04-16T23:59:59.999Z', overall: null, issues: {}, ranges: {}, overallRange: null, imputed: { salience: 0 } });
       expect(points.slice(0, 7).every((p: { overall: null }) => p.overall === null)).toBe(true);
-      expect(points[7].overall).toBe(76); // 23 Apr: London
-      expect(points[9].overall).toBeCloseTo(210 / 2.7, 10); // 25 Apr: Trump's salience
+      expect(points[7].overall).toBeCloseTo(274 / 3.7, 10); // 23 Apr: London
+      expect(points[9].overall).toBeCloseTo(279 / 3.75, 10); // 25 Apr: Trump's salience
       expect(points[9].issues.crimea).toBe(100);
     });
 
@@ -276,9 +287,11 @@ export function asOfBehaviour(start: () => Promise<App>) {
     it('computes the compromise outcome, weighting by capability × salience', async () => {
       const { outcomes } = (await get('/negotiations/ukraine-2025/outcomes')).body;
       const crimeaOutcome = outcomes.find((o: { issue: string }) => o.issue === 'crimea');
-      // us 100 at salience 0.9; ukraine and europe 0 at the neutral 0.5: 90 / 1.9.
-      expect(crimeaOutcome.outcome).toBeCloseTo(90 / 1.9, 10);
-      expect(crimeaOutcome.parties.find((p: { party: string }) => p.party === 'us').distance).toBeCloseTo(100 - 90 / 1.9, 10);
+      // No capability coded (all 1); us 100 at salience 0.9, ukraine and europe 0 at 0.8: 90 / 2.5.
+      expect(crimeaOutcome.outcome).toBeCloseTo(90 / 2.5, 10);
+      expect(crimeaOutcome.parties.find((p: { party: string }) => p.party === 'us')).toMatchObject({ distance: expect.closeTo(64, 10), imputed: ['capability'] });
+      // Russia holds no position on Crimea: the outcome is the others' compromise, and says so.
+      expect(crimeaOutcome.warnings).toEqual([expect.objectContaining({ party: 'russia', code: 'no_position' })]);
     });
 
     it("finds the zone of agreement from red lines, or the shortfall", async () => {

@@ -144,9 +144,10 @@ describe('alert rules', () => {
   it('replays a rule over the April 2025 example, by valid time and by recorded time', async () => {
     await call(app.url, 'POST', '/negotiations/ukraine-2025/events:import', { body: readFileSync(exampleDatasetPath(), 'utf8'), contentType: 'application/x-ndjson' });
     const replay = (rule: unknown, by: string) => call(app.url, 'POST', '/negotiations/ukraine-2025/alert-rules:replay', { json: { rule, by } });
-    const gap = await replay({ kind: 'gap_threshold', a: 'us', b: 'ukraine', threshold: 77, direction: 'up' }, 'valid');
+    const gap = await replay({ kind: 'gap_threshold', a: 'us', b: 'ukraine', threshold: 74.2, direction: 'up' }, 'valid');
     expect(gap.status).toBe(200);
-    // 76 after London; Trump's salience on 25 April (0.9, the others neutral 0.5) brings it to 77.78.
+    // 74.05 after London (274 / 3.7); Trump's salience on 25 April (0.9 on Crimea, above the London
+    // text's 0.8) brings it to 74.4 (279 / 3.75): it crosses 74.2 then.
     expect(gap.body.firings.map((f: { at: string }) => f.at)).toEqual(['2025-04-25T00:00:00.000Z']);
     const redLine = await replay({ kind: 'red_line', mode: 'stance', party: 'russia', issue: 'foreign-forces' }, 'valid');
     expect(redLine.body.firings.map((f: { summary: string }) => f.summary)).toEqual([
@@ -154,9 +155,9 @@ describe('alert rules', () => {
       "ukraine's stance on foreign-forces (0) entered russia's unacceptable range",
     ]);
     // The example was imported in one append: judged as recorded, it is one change, in which the
-    // gap first appears (at 77.78, above the threshold): that fires (issue 30: first positions).
-    const recorded = await replay({ kind: 'gap_threshold', a: 'us', b: 'ukraine', threshold: 77 }, 'recorded');
-    expect(recorded.body.firings.map((f: { summary: string; before: unknown }) => [f.summary, f.before])).toEqual([['gap us–ukraine appeared at 77.78, at or above 77', { kind: 'gap', value: null }]]);
+    // gap first appears (at 74.4, above the threshold): that fires (issue 30: first positions).
+    const recorded = await replay({ kind: 'gap_threshold', a: 'us', b: 'ukraine', threshold: 74.2 }, 'recorded');
+    expect(recorded.body.firings.map((f: { summary: string; before: unknown }) => [f.summary, f.before])).toEqual([['gap us–ukraine appeared at 74.4, at or above 74.2', { kind: 'gap', value: null }]]);
     expect((await call(app.url, 'GET', '/negotiations/ukraine-2025/alerts')).body.alerts).toEqual([]);
   });
 });
