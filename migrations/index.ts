@@ -16,6 +16,7 @@ import * as projectedAhead from './20261204_0920_projected_ahead';
 import * as rateWindows from './20261204_1200_rate_windows';
 import * as scenarios from './20261204_1300_scenarios';
 import * as outboxTraceparent from './20261204_1310_outbox_traceparent';
+import * as newsMatching from './20261204_1400_news_matching';
 
 /** Every migration, by name. Listed in code so the compiled app needs no folder scan. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '20261204_1200_rate_windows': rateWindows,
   '20261204_1300_scenarios': scenarios,
   '20261204_1310_outbox_traceparent': outboxTraceparent,
+  '20261204_1400_news_matching': newsMatching,
 };

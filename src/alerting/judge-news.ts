@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../database/schema';
 import type { StoredEvent } from '../event-store/types';
 import { partiesKnown, issuesKnown } from '../negotiation/stances/stance.repository';
-import { matchedTerms } from '../news/matching';
+import { issueWatch, matchedTerms, partyWatch } from '../news/matching';
 import type { NewsItemReceived } from '../news/news-events';
 import { termsFor } from '../news/news.queries';
 import { rulesInForce, type Firing } from './judge-append';
@@ -60,12 +60,13 @@ async function judgeItem(db: Kysely<Database>, negotiationId: string, row: ItemR
   for (const rule of rules) {
     if (rule.definition.kind !== 'news') continue;
     const { terms, party, issue } = rule.definition;
-    const matched = matchedTerms(terms ?? watch, row.data);
+    // A rule's own terms replace the watch's (case-insensitive, as the contract has them); the watch's exclusions still hold.
+    const matched = matchedTerms(terms ? { terms, caseSensitive: [], exclude: watch.exclude } : watch, row.data);
     if (matched.length === 0) continue;
     const named = party ? parties.find((p) => p.party === party) : undefined;
-    if (party && (!named || matchedTerms([named.name, ...named.aliases], row.data).length === 0)) continue;
-    const title = issue ? issues.find((i) => i.issue === issue)?.title : undefined;
-    if (issue && (!title || matchedTerms([title], row.data).length === 0)) continue;
+    if (party && (!named || matchedTerms(partyWatch(named), row.data).length === 0)) continue;
+    const known = issue ? issues.find((i) => i.issue === issue) : undefined;
+    if (issue && (!known || matchedTerms(issueWatch(known), row.data).length === 0)) continue;
     firings.push({
       type: 'AlertFired',
       rule,

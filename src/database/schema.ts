@@ -47,6 +47,8 @@ export interface ProjectedIssuesTable {
   scale_min: number;
   scale_max: number;
   labels: Json<Record<string, string>>;
+  /** Short words news about the issue uses (IssueDefined.keywords): watch terms by default. */
+  keywords: Json<string[]>;
   recorded_at: Timestamp;
   position: Int8;
 }
@@ -212,6 +214,8 @@ export interface NewsItemsTable {
 export interface NewsWatchTable {
   negotiation_id: string;
   terms: Json<string[]>;
+  case_sensitive: Json<string[]>;
+  exclude: Json<string[]>;
   position: Int8;
 }
 

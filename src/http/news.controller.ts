@@ -56,7 +56,7 @@ export class NewsController {
 
   @Put('negotiations/:nid/watch')
   setWatch(@Param('nid') nid: string, @Body() body: unknown) {
-    return this.commands.execute(new SetWatchTerms(parseWith(negotiationIdSchema, nid, ['nid']), parseWith(watchTermsSchema, body).terms));
+    return this.commands.execute(new SetWatchTerms(parseWith(negotiationIdSchema, nid, ['nid']), parseWith(watchTermsSchema, body)));
   }
 
   @Get('negotiations/:nid/watch')

@@ -35,7 +35,13 @@ export const registerSourceSchema = z
   })
   .strict();
 
-export const watchTermsSchema = z.object({ terms: z.array(short(200)).max(500) }).strict();
+/**
+ * A negotiation's watch: `terms` match case-insensitively (the contract); `caseSensitive` only
+ * as written (acronyms); an item holding an `exclude` term is not matched. Whole words always.
+ */
+export const watchTermsSchema = z
+  .object({ terms: z.array(short(200)).max(500), caseSensitive: z.array(short(200)).max(500).default([]), exclude: z.array(short(200)).max(500).default([]) })
+  .strict();
 
 /** Events of the news context: feeds (`sources:<id>`), items, and watch terms (`<nid>.news`). */
 export const newsEventSchemas = {
@@ -56,7 +62,7 @@ export const newsEventSchemas = {
     /** Lengths of the feed's text where it was trimmed to fit (title, summary, publisher). */
     originalLengths: z.object({ title: z.number().int(), summary: z.number().int(), publisher: z.number().int() }).partial().optional(),
   }),
-  WatchTermsSet: z.object({ terms: z.array(z.string()) }),
+  WatchTermsSet: z.object({ terms: z.array(z.string()), caseSensitive: z.array(z.string()).optional(), exclude: z.array(z.string()).optional() }),
 };
 
 export type NewsItemReceived = z.infer<(typeof newsEventSchemas)['NewsItemReceived']>;

@@ -13,7 +13,7 @@ import { hostAllowed } from '../outbound/allow-list';
 import type { NewsItemInput, registerSourceSchema } from './news-events';
 import { appendItems } from './news-intake';
 import { itemReceived } from './news-items';
-import { matchedTerms } from './matching';
+import { matchedTerms, once, type Watch } from './matching';
 import { termsFor } from './news.queries';
 import { ReadGate } from '../projection-runner/read-gate';
 import { openNews } from './open-news';
@@ -52,8 +52,8 @@ export class ReceiveNews extends Command<{ items: { id: string; matched: boolean
   }
 }
 
-export class SetWatchTerms extends Command<{ terms: string[] }> {
-  constructor(readonly negotiationId: string, readonly terms: string[]) {
+export class SetWatchTerms extends Command<Watch> {
+  constructor(readonly negotiationId: string, readonly watch: { terms: string[]; caseSensitive: string[]; exclude: string[] }) {
     super();
   }
 }
@@ -147,11 +147,12 @@ export class ReceiveNewsHandler implements ICommandHandler<ReceiveNews> {
 export class SetWatchTermsHandler implements ICommandHandler<SetWatchTerms> {
   constructor(private readonly store: EventStore) {}
 
-  async execute({ negotiationId, terms }: SetWatchTerms) {
+  async execute({ negotiationId, watch }: SetWatchTerms) {
     requireNegotiation(negotiationId, await this.store.streamVersion(negotiationId));
-    const unique = [...new Map(terms.map((t) => [t.trim().toLowerCase(), t.trim()])).values()];
-    await this.store.appendToStream(newsStream(negotiationId), [{ type: 'WatchTermsSet', occurredAt: new Date(), data: { terms: unique } }]);
-    return { terms: unique };
+    // Each once: ignoring case where case is ignored, as written where it is not.
+    const set = { terms: once(watch.terms, (t) => t.toLowerCase()), caseSensitive: once(watch.caseSensitive, (t) => t), exclude: once(watch.exclude, (t) => t.toLowerCase()) };
+    await this.store.appendToStream(newsStream(negotiationId), [{ type: 'WatchTermsSet', occurredAt: new Date(), data: set }]);
+    return set;
   }
 }
 

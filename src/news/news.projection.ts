@@ -45,7 +45,8 @@ async function projectNews(db: Kysely<Database>, events: StoredEvent[]): Promise
         break;
       }
       case 'WatchTermsSet': {
-        const row = { terms: JSON.stringify((event.data as Data<'WatchTermsSet'>).terms), position: event.globalPosition };
+        const watch = event.data as Data<'WatchTermsSet'>;
+        const row = { terms: JSON.stringify(watch.terms), case_sensitive: JSON.stringify(watch.caseSensitive ?? []), exclude: JSON.stringify(watch.exclude ?? []), position: event.globalPosition };
         await db
           .insertInto('news_watch')
           .values({ negotiation_id: negotiationOf(event.streamId), ...row })

@@ -2,19 +2,19 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { Kysely } from 'kysely';
 import type { Database } from '../database/schema';
 import { issuesKnown, partiesKnown } from '../negotiation/stances/stance.repository';
-import { defaultTerms, matchedTerms } from './matching';
+import { defaultWatch, matchedTerms, type Watch } from './matching';
 import { ReadGate, type ReadContext } from '../projection-runner/read-gate';
 import { openNews } from './open-news';
 import { citationsIn, dismissalsOf, itemsFor, sourcesOf, watchTermsOf, type SourceView } from './news.repository';
 
 export type InboxStatus = 'new' | 'coded' | 'dismissed';
 
-/** The terms items are matched against: the negotiation's own, or the default ones. */
-export async function termsFor(db: Kysely<Database>, negotiationId: string, knownAt = new Date()): Promise<string[]> {
+/** What items are matched against: the negotiation's own watch, or the default one (matching.ts). */
+export async function termsFor(db: Kysely<Database>, negotiationId: string, knownAt = new Date()): Promise<Watch> {
   const own = await watchTermsOf(db, negotiationId);
   if (own) return own;
   const [parties, issues] = await Promise.all([partiesKnown(db, negotiationId, { knownAt }), issuesKnown(db, negotiationId, { knownAt })]);
-  return defaultTerms(parties, issues);
+  return defaultWatch(parties, issues);
 }
 
 export class ListSources extends Query<{ sources: SourceView[] }> {
@@ -32,7 +32,7 @@ export class ListSourcesHandler implements IQueryHandler<ListSources> {
   }
 }
 
-export class GetWatchTerms extends Query<{ terms: string[]; default: boolean }> {
+export class GetWatchTerms extends Query<Watch & { default: boolean }> {
   constructor(readonly negotiationId: string, readonly read?: ReadContext) {
     super();
   }
@@ -45,7 +45,7 @@ export class GetWatchTermsHandler implements IQueryHandler<GetWatchTerms> {
   async execute({ negotiationId, read }: GetWatchTerms) {
     const db = await openNews(this.gate, negotiationId, read);
     const own = await watchTermsOf(db, negotiationId);
-    return { terms: own ?? (await termsFor(db, negotiationId)), default: own === null };
+    return { ...(own ?? (await termsFor(db, negotiationId))), default: own === null };
   }
 }
 

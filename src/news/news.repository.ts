@@ -1,3 +1,4 @@
+import type { Watch } from './matching';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../database/schema';
 import type { NewsItemReceived } from './news-events';
@@ -81,10 +82,10 @@ export async function itemsFor(db: Kysely<Database>, negotiationId: string): Pro
   }));
 }
 
-/** The negotiation's own watch terms, or null when it keeps the default ones. */
-export async function watchTermsOf(db: Kysely<Database>, negotiationId: string): Promise<string[] | null> {
-  const row = await db.selectFrom('news_watch').select('terms').where('negotiation_id', '=', negotiationId).executeTakeFirst();
-  return row ? row.terms : null;
+/** The negotiation's own watch, or null when it keeps the default one. */
+export async function watchTermsOf(db: Kysely<Database>, negotiationId: string): Promise<Watch | null> {
+  const row = await db.selectFrom('news_watch').select(['terms', 'case_sensitive', 'exclude']).where('negotiation_id', '=', negotiationId).executeTakeFirst();
+  return row ? { terms: row.terms, caseSensitive: row.case_sensitive, exclude: row.exclude } : null;
 }
 
 /** Items dismissed from the negotiation's inbox, with the latest reason. */

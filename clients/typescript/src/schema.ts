@@ -1139,6 +1139,8 @@ export interface operations {
                                     [key: string]: string;
                                 };
                             };
+                            /** @description short words news about the issue uses: watched by default (docs/news.md) */
+                            keywords: string[];
                         }[];
                         redLines: {
                             /** @description party slug */
@@ -1638,6 +1640,7 @@ export interface operations {
                                     [key: string]: string;
                                 };
                             };
+                            keywords?: string[];
                         };
                         source?: {
                             title?: string;
@@ -7072,7 +7075,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description matched case-insensitively, as whole words */
                         terms: string[];
+                        /** @description matched only as written (acronyms: "US" is not "us") */
+                        caseSensitive: string[];
+                        /** @description an item holding any of these is not matched */
+                        exclude: string[];
                         default?: boolean;
                     };
                 };
@@ -7188,6 +7196,10 @@ export interface operations {
             content: {
                 "application/json": {
                     terms: string[];
+                    /** @default [] */
+                    caseSensitive?: string[];
+                    /** @default [] */
+                    exclude?: string[];
                 };
             };
         };
@@ -7199,7 +7211,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description matched case-insensitively, as whole words */
                         terms: string[];
+                        /** @description matched only as written (acronyms: "US" is not "us") */
+                        caseSensitive: string[];
+                        /** @description an item holding any of these is not matched */
+                        exclude: string[];
                         default?: boolean;
                     };
                 };
@@ -8264,6 +8281,7 @@ export interface operations {
                                     [key: string]: string;
                                 };
                             };
+                            keywords?: string[];
                         };
                         source?: {
                             title?: string;
@@ -10129,6 +10147,7 @@ export interface operations {
                                     [key: string]: string;
                                 };
                             };
+                            keywords?: string[];
                         };
                         source?: {
                             title?: string;

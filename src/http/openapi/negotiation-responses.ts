@@ -57,7 +57,12 @@ export const appendAnswerSchema = z.object({
 export const negotiationListSchema = z.object({ negotiations: z.array(z.object({ id: z.string(), title: nullable(z.string()), version: z.number().int() })) });
 
 const partySchema = z.object({ party: partyRef, name: z.string(), aliases: z.array(z.string()), capability: nullable(z.number()) });
-const issueSchema = z.object({ issue: issueRef, title: z.string(), scale: z.object({ min: z.number(), max: z.number(), labels: z.record(z.string(), z.string()) }) });
+const issueSchema = z.object({
+  issue: issueRef,
+  title: z.string(),
+  scale: z.object({ min: z.number(), max: z.number(), labels: z.record(z.string(), z.string()) }),
+  keywords: z.array(z.string()).describe('short words news about the issue uses: watched by default (docs/news.md)'),
+});
 const redLineSchema = z.object({
   party: partyRef,
   issue: issueRef,

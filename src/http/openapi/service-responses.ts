@@ -72,7 +72,12 @@ export const newsAnswerSchema = z.object({
   items: z.array(z.object({ id: z.uuid(), matched: z.boolean(), matchedTerms: z.array(z.string()) })),
   appended: z.number().int(),
 });
-export const watchAnswerSchema = z.object({ terms: z.array(z.string()), default: z.boolean().optional() });
+export const watchAnswerSchema = z.object({
+  terms: z.array(z.string()).describe('matched case-insensitively, as whole words'),
+  caseSensitive: z.array(z.string()).describe('matched only as written (acronyms: "US" is not "us")'),
+  exclude: z.array(z.string()).describe('an item holding any of these is not matched'),
+  default: z.boolean().optional(),
+});
 export const inboxAnswerSchema = z.object({
   items: z.array(
     z.object({

@@ -81,6 +81,11 @@ export const issueDefinedSchema = z
       .strict()
       .refine((s) => s.min < s.max, { message: 'scale.min must be below scale.max', path: ['max'] })
       .optional(),
+    /**
+     * Short words news about the issue uses ("NATO", "ceasefire"), watched by default beside the
+     * title; one written in capitals (an acronym) matches only in capitals (an addition to the contract).
+     */
+    keywords: z.array(text(100)).max(50).optional(),
   })
   .strict();
 

@@ -54,6 +54,7 @@ export function projectionRows(negotiationId: string, event: NegotiationEvent, t
         scale_min: scale.min,
         scale_max: scale.max,
         labels: JSON.stringify(scale.labels ?? {}),
+        keywords: JSON.stringify(event.data.keywords ?? []),
       });
       return rows;
     }

@@ -211,6 +211,8 @@ export interface KnownIssue {
   issue: string;
   title: string;
   scale: { min: number; max: number; labels: Record<string, string> };
+  /** Short words news about the issue uses (IssueDefined.keywords); empty when none were given. */
+  keywords: string[];
 }
 
 export async function partiesKnown(db: Kysely<Database>, negotiationId: string, scope: Scope): Promise<KnownParty[]> {
@@ -222,11 +224,11 @@ export async function partiesKnown(db: Kysely<Database>, negotiationId: string, 
 }
 
 export async function issuesKnown(db: Kysely<Database>, negotiationId: string, scope: Scope): Promise<KnownIssue[]> {
-  const { rows } = await sql<{ issue: string; title: string; scale_min: number; scale_max: number; labels: Record<string, string> }>`
-    select f.issue, f.title, f.scale_min, f.scale_max, f.labels from projected_issues f
+  const { rows } = await sql<{ issue: string; title: string; scale_min: number; scale_max: number; labels: Record<string, string>; keywords: string[] }>`
+    select f.issue, f.title, f.scale_min, f.scale_max, f.labels, f.keywords from projected_issues f
     where ${ofNegotiation(negotiationId, scope, 'f')} and f.recorded_at <= ${scope.knownAt} ${within(scope, 'f', 'position')}
     order by f.position`.execute(db);
-  return rows.map((r) => ({ issue: r.issue, title: r.title, scale: { min: r.scale_min, max: r.scale_max, labels: r.labels } }));
+  return rows.map((r) => ({ issue: r.issue, title: r.title, scale: { min: r.scale_min, max: r.scale_max, labels: r.labels }, keywords: r.keywords }));
 }
 
 export interface TimelineFact {

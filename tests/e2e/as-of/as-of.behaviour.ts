@@ -353,6 +353,7 @@ export function asOfBehaviour(start: () => Promise<App>) {
         issue: 'crimea',
         title: 'Crimea',
         scale: { min: 0, max: 100, labels: { '0': 'Ukrainian; Russian claims not acknowledged', '50': 'Russian control accepted de facto, not recognised', '100': 'Russian, recognised de jure' } },
+        keywords: [],
       });
       expect(details.redLines).toEqual([expect.objectContaining({ party: 'russia', issue: 'foreign-forces', min: 100, max: null })]);
       const before = (await get('/negotiations/ukraine-2025?knownAt=2020-01-01')).body;

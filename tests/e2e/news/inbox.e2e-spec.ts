@@ -55,7 +55,7 @@ const inboxBehaviour = (start: () => Promise<App>) => () => {
     expect((await call(app.url, 'GET', '/negotiations/desk/watch')).body).toMatchObject({ default: true });
     const set = await call(app.url, 'PUT', '/negotiations/desk/watch', { json: { terms: ['London', 'london', 'ceasefire'] } });
     expect(set.body.terms).toEqual(['london', 'ceasefire']);
-    expect((await call(app.url, 'GET', '/negotiations/desk/watch')).body).toEqual({ terms: ['london', 'ceasefire'], default: false });
+    expect((await call(app.url, 'GET', '/negotiations/desk/watch')).body).toEqual({ terms: ['london', 'ceasefire'], caseSensitive: [], exclude: [], default: false });
     const [rain] = await inbox('new');
     expect(rain).toMatchObject({ title: 'Rain in London', matchedTerms: ['london'] });
 
@@ -81,6 +81,26 @@ const inboxBehaviour = (start: () => Promise<App>) => () => {
     const bad = await call(app.url, 'GET', '/negotiations/desk/inbox?status=maybe');
     expect(bad.status).toBe(400);
     expect(bad.body.issues[0].path).toEqual(['status']);
+  });
+
+  it('matches case-sensitive terms as written and leaves out items holding an excluded term', async () => {
+    const set = await call(app.url, 'PUT', '/negotiations/desk/watch', { json: { terms: ['talks'], caseSensitive: ['US', 'US'], exclude: ['US Open', 'us open'] } });
+    expect(set.body).toEqual({ terms: ['talks'], caseSensitive: ['US'], exclude: ['us open'] });
+    const pushed = await post('/negotiations/desk/news', {
+      items: [
+        { guid: 'cs-1', title: 'US envoy heads to Moscow' },
+        { guid: 'cs-2', title: 'Tell us your stories' },
+        { guid: 'cs-3', title: 'US Open: talks over prize money' },
+      ],
+    });
+    expect(pushed.body.items.map((i: { matched: boolean; matchedTerms: string[] }) => [i.matched, i.matchedTerms])).toEqual([
+      [true, ['US']],
+      [false, []],
+      [false, []],
+    ]);
+    const bad = await call(app.url, 'PUT', '/negotiations/desk/watch', { json: { terms: [], exclude: 'US Open' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues[0].path).toEqual(['exclude']);
   });
 };
 

@@ -4,7 +4,7 @@ import { zonesOfAgreement } from '../../../src/negotiation/analysis/zones';
 import type { RedLine, Stance } from '../../../src/negotiation/stances/stance';
 import type { KnownIssue, KnownParty } from '../../../src/negotiation/stances/stance.repository';
 
-const issue = (slug: string, min = 0, max = 100): KnownIssue => ({ issue: slug, title: slug, scale: { min, max, labels: {} } });
+const issue = (slug: string, min = 0, max = 100): KnownIssue => ({ issue: slug, title: slug, scale: { min, max, labels: {} }, keywords: [] });
 const party = (slug: string, capability: number | null = null): KnownParty => ({ party: slug, name: slug, aliases: [], capability });
 const stance = (p: string, i: string, value: number, salience: number | null = null): Stance => ({
   party: p,
