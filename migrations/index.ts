@@ -17,6 +17,7 @@ import * as rateWindows from './20261204_1200_rate_windows';
 import * as scenarios from './20261204_1300_scenarios';
 import * as outboxTraceparent from './20261204_1310_outbox_traceparent';
 import * as newsMatching from './20261204_1400_news_matching';
+import * as amendmentPublicAt from './20261204_1410_amendment_public_at';
 
 /** Every migration, by name. Listed in code so the compiled app needs no folder scan. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '20261204_1300_scenarios': scenarios,
   '20261204_1310_outbox_traceparent': outboxTraceparent,
   '20261204_1400_news_matching': newsMatching,
+  '20261204_1410_amendment_public_at': amendmentPublicAt,
 };

@@ -63,6 +63,8 @@ export interface StanceVersionsTable {
   recorded_at: Timestamp;
   source: Json<Record<string, unknown> | null>;
   date_precision: string | null;
+  /** When this version became public: the original's report, or the amendment's own (null: its recordedAt). */
+  public_at: Timestamp | null;
 }
 
 export interface StanceFactsTable {

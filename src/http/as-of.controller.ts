@@ -60,8 +60,8 @@ export class AsOfController {
   @CachedAsOf({ usesAt: false })
   async series(@Param('nid') nid: string, @Query() query: unknown, @Req() request: Request, @ReadAt() read: ReadContext) {
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
-    const { between, points, query: asOf, format } = parseWith(seriesParams, query);
-    const series = await this.queries.execute(new GetGapSeries(id, between, points, asOf, read));
+    const { between, points, query: asOf, format, vintage } = parseWith(seriesParams, query);
+    const series = await this.queries.execute(new GetGapSeries(id, between, points, asOf, read, vintage));
     return wantsCsv(request, format) ? csvFile(seriesRows(between, series.points), SERIES_COLUMNS, `${id}-${between.join('-')}-series.csv`) : series;
   }
 

@@ -91,6 +91,7 @@ describe('GET /negotiations/{nid}/panel?format=datapackage', () => {
       knownAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
       publicAt: null,
       periods: 'start',
+      corrections: 'known',
       from: '2025-04-15T23:59:59.999Z',
       to: '2025-04-30T23:59:59.999Z',
       step: 'P1D',

@@ -37,7 +37,7 @@ describe('the OpenAPI document', () => {
     const described = Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item as object).map((m) => `${m.toUpperCase()} ${path}`));
     expect(described.sort()).toEqual(Object.keys(OPERATIONS).sort());
     const stances = document.paths['/negotiations/{nid}/stances'].get;
-    expect(stances.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['at', 'knownAt', 'nid', 'periods', 'publicAt', 'scenario', 'version']);
+    expect(stances.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['at', 'corrections', 'knownAt', 'nid', 'periods', 'publicAt', 'scenario', 'version']);
     expect(stances.responses['200'].content['application/json'].schema.properties.stances.type).toBe('array');
     expect(document.paths['/events'].get.security).toEqual([{ bearer: [] }]);
     expect(document.paths['/health'].get.security).toEqual([]);

@@ -23,8 +23,10 @@ export interface EffectiveEvent {
  * (as if never taken), corrected ones with the data and occurredAt of their latest correction
  * known at `knownAt` (latest = highest global position).
  */
-export function effectiveEvents(events: NegotiationEvent[], knownAt: Date, publicAt?: Date): EffectiveEvent[] {
-  const known = events.filter((e) => e.recordedAt.getTime() <= knownAt.getTime());
+export function effectiveEvents(events: NegotiationEvent[], knownAt: Date, publicAt?: Date, amendments: AsOf['corrections'] = 'known'): EffectiveEvent[] {
+  // corrections=public (with publicAt): an amendment counts only once its own report was out.
+  const amendmentOut = (e: NegotiationEvent) => !publicAt || amendments !== 'public' || publicTime(e.source, e.recordedAt).getTime() <= publicAt.getTime();
+  const known = events.filter((e) => e.recordedAt.getTime() <= knownAt.getTime() && (!(e.type === 'EventRetracted' || e.type === 'EventCorrected') || amendmentOut(e)));
   const retracted = new Set<string>();
   const corrections = new Map<string, EventData['EventCorrected']>();
   for (const event of [...known].sort((a, b) => a.globalPosition - b.globalPosition)) {
@@ -81,12 +83,12 @@ export type Visible = (event: EffectiveEvent) => boolean;
 
 function latestPerPartyIssue(
   events: NegotiationEvent[],
-  { at, knownAt, publicAt, periods }: AsOf,
+  { at, knownAt, publicAt, periods, corrections }: AsOf,
   keep: (fact: Fact) => boolean,
   visible: Visible = () => true,
 ): Map<string, Located> {
   const latest = new Map<string, Located>();
-  for (const event of effectiveEvents(events, knownAt, publicAt)) {
+  for (const event of effectiveEvents(events, knownAt, publicAt, corrections)) {
     if (countsFrom(event, periods) > at.getTime() || !visible(event)) continue;
     for (const { party, issue, fact } of factsOf(event.type, event.data)) {
       if (!keep(fact)) continue;

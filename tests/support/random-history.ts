@@ -49,7 +49,7 @@ export function history(steps: Step[], opening = true): EventToAppend[][] {
       const target = live[s.pick % live.length]!;
       if (s.kind === 'retracted') {
         retracted.add(target.id);
-        event = { type: 'EventRetracted', data: { target: target.id, reason: 'r' }, occurredAt: at(s.day) };
+        event = { type: 'EventRetracted', data: { target: target.id, reason: 'r' }, occurredAt: at(s.day), metadata: amendmentSource(s) };
       } else {
         // Same type as the target, new content (and maybe a new valid time).
         const data = target.type === 'PositionStated' ? stated : { ...(target.data as object) };
@@ -58,6 +58,7 @@ export function history(steps: Step[], opening = true): EventToAppend[][] {
           type: 'EventCorrected',
           data: { target: target.id, data, ...(s.moveDay === undefined ? {} : { occurredAt: DAYS[s.moveDay] }) },
           occurredAt: at(s.day),
+          metadata: amendmentSource(s),
         };
       }
     } else {
@@ -82,3 +83,8 @@ export function history(steps: Step[], opening = true): EventToAppend[][] {
   return batches.filter((b) => b.length > 0);
 }
 
+
+/** Some amendments cite a report of their own, published a day or two after the fact (corrections=public reads it). */
+function amendmentSource(s: { pick: number; day: number }): Record<string, unknown> {
+  return s.pick % 2 === 0 ? { source: { publisher: 'C', publishedAt: DAYS[Math.min(s.day + 1 + (s.pick % 4 === 0 ? 1 : 0), DAYS.length - 1)]!.slice(0, 10) } } : {};
+}

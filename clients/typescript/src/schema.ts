@@ -1180,6 +1180,11 @@ export interface operations {
                          * @enum {string}
                          */
                         periods: "start" | "end";
+                        /**
+                         * @description with publicAt: corrections counted as known at knownAt (the contract's rule) or only once their own report was public
+                         * @enum {string}
+                         */
+                        corrections: "known" | "public";
                         /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
                         scenario?: string;
                     };
@@ -2417,6 +2422,7 @@ export interface operations {
                 version?: number;
                 scenario?: string;
                 periods?: "start" | "end";
+                corrections?: "known" | "public";
             };
             header?: never;
             path: {
@@ -2446,6 +2452,11 @@ export interface operations {
                          * @enum {string}
                          */
                         periods: "start" | "end";
+                        /**
+                         * @description with publicAt: corrections counted as known at knownAt (the contract's rule) or only once their own report was public
+                         * @enum {string}
+                         */
+                        corrections: "known" | "public";
                         /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
                         scenario?: string;
                         stances: {
@@ -2592,6 +2603,7 @@ export interface operations {
                 version?: number;
                 scenario?: string;
                 periods?: "start" | "end";
+                corrections?: "known" | "public";
                 between?: string;
             };
             header?: never;
@@ -2622,6 +2634,11 @@ export interface operations {
                          * @enum {string}
                          */
                         periods: "start" | "end";
+                        /**
+                         * @description with publicAt: corrections counted as known at knownAt (the contract's rule) or only once their own report was public
+                         * @enum {string}
+                         */
+                        corrections: "known" | "public";
                         /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
                         scenario?: string;
                         pairs: {
@@ -2765,7 +2782,9 @@ export interface operations {
                 version?: number;
                 scenario?: string;
                 periods?: "start" | "end";
+                corrections?: "known" | "public";
                 format?: "json" | "csv";
+                vintage?: "final" | "published";
             };
             header?: never;
             path: {
@@ -2797,8 +2816,18 @@ export interface operations {
                          * @enum {string}
                          */
                         periods: "start" | "end";
+                        /**
+                         * @description with publicAt: corrections counted as known at knownAt (the contract's rule) or only once their own report was public
+                         * @enum {string}
+                         */
+                        corrections: "known" | "public";
                         /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
                         scenario?: string;
+                        /**
+                         * @description published: each point as public on its own date (publicAt = the point)
+                         * @enum {string}
+                         */
+                        vintage: "final" | "published";
                         points: {
                             /** @description ISO 8601 instant, UTC */
                             at: string;
@@ -2935,6 +2964,7 @@ export interface operations {
                 version?: number;
                 scenario?: string;
                 periods?: "start" | "end";
+                corrections?: "known" | "public";
                 format?: "json" | "csv" | "datapackage";
             };
             header?: never;
@@ -2963,6 +2993,11 @@ export interface operations {
                          * @enum {string}
                          */
                         periods: "start" | "end";
+                        /**
+                         * @description with publicAt: corrections counted as known at knownAt (the contract's rule) or only once their own report was public
+                         * @enum {string}
+                         */
+                        corrections: "known" | "public";
                         /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
                         scenario?: string;
                         rows: {
@@ -3383,6 +3418,11 @@ export interface operations {
                              * @enum {string}
                              */
                             periods: "start" | "end";
+                            /**
+                             * @description with publicAt: corrections counted as known at knownAt (the contract's rule) or only once their own report was public
+                             * @enum {string}
+                             */
+                            corrections: "known" | "public";
                             /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
                             scenario?: string;
                             issues: {
@@ -3527,6 +3567,7 @@ export interface operations {
                 version?: number;
                 scenario?: string;
                 periods?: "start" | "end";
+                corrections?: "known" | "public";
                 between?: string;
             };
             header?: never;
@@ -3557,6 +3598,11 @@ export interface operations {
                          * @enum {string}
                          */
                         periods: "start" | "end";
+                        /**
+                         * @description with publicAt: corrections counted as known at knownAt (the contract's rule) or only once their own report was public
+                         * @enum {string}
+                         */
+                        corrections: "known" | "public";
                         /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
                         scenario?: string;
                         parties: string[];
@@ -3695,6 +3741,7 @@ export interface operations {
                 version?: number;
                 scenario?: string;
                 periods?: "start" | "end";
+                corrections?: "known" | "public";
                 model?: "compromise" | "weighted-median";
             };
             header?: never;
@@ -3725,6 +3772,11 @@ export interface operations {
                          * @enum {string}
                          */
                         periods: "start" | "end";
+                        /**
+                         * @description with publicAt: corrections counted as known at knownAt (the contract's rule) or only once their own report was public
+                         * @enum {string}
+                         */
+                        corrections: "known" | "public";
                         /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
                         scenario?: string;
                         /** @enum {string} */
@@ -3874,6 +3926,7 @@ export interface operations {
                 version?: number;
                 scenario?: string;
                 periods?: "start" | "end";
+                corrections?: "known" | "public";
                 party: string;
                 toward: string;
                 from: string;
@@ -3913,6 +3966,11 @@ export interface operations {
                          * @enum {string}
                          */
                         periods: "start" | "end";
+                        /**
+                         * @description with publicAt: corrections counted as known at knownAt (the contract's rule) or only once their own report was public
+                         * @enum {string}
+                         */
+                        corrections: "known" | "public";
                         /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
                         scenario?: string;
                         issues: {
@@ -4037,6 +4095,7 @@ export interface operations {
                 version?: number;
                 scenario?: string;
                 periods?: "start" | "end";
+                corrections?: "known" | "public";
                 issue?: string;
             };
             header?: never;
@@ -4068,6 +4127,11 @@ export interface operations {
                          * @enum {string}
                          */
                         periods: "start" | "end";
+                        /**
+                         * @description with publicAt: corrections counted as known at knownAt (the contract's rule) or only once their own report was public
+                         * @enum {string}
+                         */
+                        corrections: "known" | "public";
                         /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
                         scenario?: string;
                         changes: {
@@ -4243,6 +4307,11 @@ export interface operations {
                          * @enum {string}
                          */
                         periods: "start" | "end";
+                        /**
+                         * @description with publicAt: corrections counted as known at knownAt (the contract's rule) or only once their own report was public
+                         * @enum {string}
+                         */
+                        corrections: "known" | "public";
                         /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
                         scenario?: string;
                         outcomes: {
@@ -8961,6 +9030,7 @@ export interface operations {
                 version?: number;
                 scenario?: string;
                 periods?: "start" | "end";
+                corrections?: "known" | "public";
                 party: string;
                 issue: string;
             };
@@ -11172,6 +11242,7 @@ export interface operations {
                 knownAt?: string;
                 publicAt?: string;
                 periods?: "start" | "end";
+                corrections?: "known" | "public";
                 between?: string;
             };
             header?: never;

@@ -23,7 +23,10 @@ export const versionEcho = {
 const periodsEcho = {
   periods: z.enum(['start', 'end']).describe('how events known only to a day, week or month counted: from the start of their period (the contract\'s rule) or its end'),
 };
-const readEcho = { publicAt: nullable(instant), ...versionEcho, ...periodsEcho, ...scenarioEcho };
+const correctionsEcho = {
+  corrections: z.enum(['known', 'public']).describe('with publicAt: corrections counted as known at knownAt (the contract\'s rule) or only once their own report was public'),
+};
+const readEcho = { publicAt: nullable(instant), ...versionEcho, ...periodsEcho, ...correctionsEcho, ...scenarioEcho };
 const asOfEcho = { at: instant, knownAt: instant, ...readEcho };
 
 export const eventSchema = z.object({
@@ -131,6 +134,7 @@ export const seriesAnswerSchema = z.object({
   b: partyRef,
   knownAt: instant,
   ...readEcho,
+  vintage: z.enum(['final', 'published']).describe('published: each point as public on its own date (publicAt = the point)'),
   points: z.array(z.object({ at: instant, overall: nullable(z.number()), issues: z.record(z.string(), z.number()), ranges: z.record(z.string(), range), overallRange: nullable(range), imputed: imputedSaliences })),
 });
 

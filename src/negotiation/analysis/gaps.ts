@@ -126,15 +126,19 @@ export function gapSeries(a: string, b: string, timeline: TimelineFact[], issues
         if (stance) stances.push({ party, issue: issue.issue, value: stance.value, uncertainty: stance.uncertainty, salience: stance.salience });
       }
     }
-    const gap = pairGap(a, b, stances, issues);
-    series.push({
-      at: at.toISOString(),
-      overall: gap.overall,
-      issues: Object.fromEntries(gap.issues.map((i) => [i.issue, i.gap])),
-      ranges: Object.fromEntries(gap.issues.map((i) => [i.issue, i.range])),
-      overallRange: gap.overallRange,
-      imputed: gap.imputed,
-    });
+    series.push(seriesPoint(at, pairGap(a, b, stances, issues)));
   }
   return series;
+}
+
+/** A pair's gap as a point of a series. */
+export function seriesPoint(at: Date, gap: PairGap): SeriesPoint {
+  return {
+    at: at.toISOString(),
+    overall: gap.overall,
+    issues: Object.fromEntries(gap.issues.map((i) => [i.issue, i.gap])),
+    ranges: Object.fromEntries(gap.issues.map((i) => [i.issue, i.range])),
+    overallRange: gap.overallRange,
+    imputed: gap.imputed,
+  };
 }

@@ -2,6 +2,7 @@ import { DateTime, Duration } from 'luxon';
 import { z } from 'zod';
 import { slugSchema } from '../domain/events';
 import { instantOrDateSchema } from '../domain/time';
+import type { AsOfQuery } from './open-as-of';
 
 /**
  * `at` and `knownAt`: instants or dates (end of that UTC day). Absent means now, by the
@@ -21,6 +22,11 @@ export const asOfParams = z.object({
    * contract's rule, the default) or, conservatively, from its end (never before it surely happened).
    */
   periods: z.enum(['start', 'end']).optional(),
+  /**
+   * With publicAt: corrections and retractions count as known at knownAt (`known`, the
+   * contract's rule) or only once their own report was public by publicAt (`public`).
+   */
+  corrections: z.enum(['known', 'public']).optional(),
 });
 
 export const knownAtParams = asOfParams.pick({ knownAt: true });
@@ -99,15 +105,17 @@ const pointsFields = {
   version: asOfParams.shape.version,
   scenario: asOfParams.shape.scenario,
   periods: asOfParams.shape.periods,
+  corrections: asOfParams.shape.corrections,
 };
 
 /** The recorded-time half of an as-of question, which series, panels and histories share. */
-const recordedQuery = (p: { knownAt?: Date | undefined; publicAt?: Date | undefined; version?: number | undefined; scenario?: string | undefined; periods?: 'start' | 'end' | undefined }) => ({
+const recordedQuery = (p: Omit<AsOfQuery, 'at'>): Omit<AsOfQuery, 'at'> => ({
   knownAt: p.knownAt,
   publicAt: p.publicAt,
   version: p.version,
   scenario: p.scenario,
   periods: p.periods,
+  corrections: p.corrections,
 });
 
 /** `format=csv` asks for CSV, like `Accept: text/csv`. */
@@ -115,11 +123,17 @@ const formatField = { format: z.enum(['json', 'csv']).optional() };
 
 /** The points of a series: from, from + step, … up to and including to. */
 export const seriesParams = z
-  .object({ between: partyListSchema.refine((p) => p.length === 2, 'A series is for one pair: between=a,b'), ...pointsFields, ...formatField })
+  .object({
+    between: partyListSchema.refine((p) => p.length === 2, 'A series is for one pair: between=a,b'),
+    ...pointsFields,
+    ...formatField,
+    /** `published`: each point as public on its own date (publicAt = the point), a real-time vintage. */
+    vintage: z.enum(['final', 'published']).optional(),
+  })
   .transform((params, ctx) => {
     const points = pointsOf(params, ctx);
     if (!points) return z.NEVER;
-    return { between: params.between as [string, string], points, query: recordedQuery(params), format: params.format };
+    return { between: params.between as [string, string], points, query: recordedQuery(params), format: params.format, vintage: params.vintage ?? ('final' as const) };
   });
 
 /**

@@ -19,6 +19,8 @@ export interface AsOfQuery {
   scenario?: string | undefined;
   /** Events known to a period count from its start (default) or its end. */
   periods?: 'start' | 'end' | undefined;
+  /** With publicAt: amendments count as known (default) or once public. */
+  corrections?: 'known' | 'public' | undefined;
 }
 
 /**
@@ -46,7 +48,10 @@ export async function openAsOf(gate: ReadGate, negotiationId: string, query: AsO
     throw new InvalidRequest([{ path: ['scenario'], message: 'A cited version is of the record: give version or scenario, not both' }]);
   }
   const { db, now, found } = await openNegotiation(gate, negotiationId, read, query.version, query.scenario);
-  const asOf: AsOf = { at: query.at ?? now, knownAt: query.knownAt ?? now, publicAt: query.publicAt, periods: query.periods ?? 'start' };
+  if (query.corrections === 'public' && query.publicAt === undefined) {
+    throw new InvalidRequest([{ path: ['corrections'], message: 'corrections=public asks which corrections were public by publicAt: give publicAt' }]);
+  }
+  const asOf: AsOf = { at: query.at ?? now, knownAt: query.knownAt ?? now, publicAt: query.publicAt, periods: query.periods ?? 'start', corrections: query.corrections ?? 'known' };
   if (query.version !== undefined) asOf.upTo = found.versionPosition!;
   asOf.version = query.knownAt === undefined ? (query.version ?? found.version) : Math.min(query.version ?? found.version, await versionKnownAt(db, negotiationId, query.knownAt));
   if (query.scenario !== undefined) asOf.branch = await branchOf(db, negotiationId, query.scenario);
@@ -75,6 +80,12 @@ async function versionKnownAt(db: Kysely<Database>, negotiationId: string, known
  * count, further bounded by knownAt, and so the version to cite with knownAt) and, for an answer
  * that includes a branch, `"scenario": name`.
  */
-export function readStamp(asOf: AsOf): { publicAt: string | null; version: number; periods: 'start' | 'end'; scenario?: string } {
-  return { publicAt: asOf.publicAt?.toISOString() ?? null, version: asOf.version ?? 0, periods: asOf.periods ?? 'start', ...(asOf.branch ? { scenario: asOf.branch.name } : {}) };
+export function readStamp(asOf: AsOf): { publicAt: string | null; version: number; periods: 'start' | 'end'; corrections: 'known' | 'public'; scenario?: string } {
+  return {
+    publicAt: asOf.publicAt?.toISOString() ?? null,
+    version: asOf.version ?? 0,
+    periods: asOf.periods ?? 'start',
+    corrections: asOf.corrections ?? 'known',
+    ...(asOf.branch ? { scenario: asOf.branch.name } : {}),
+  };
 }

@@ -37,6 +37,7 @@ export interface Panel {
   publicAt: string | null;
   version: number;
   periods: 'start' | 'end';
+  corrections: 'known' | 'public';
   scenario?: string;
   /** Produced as they are read: a long panel is never held in memory whole. */
   rows: Iterable<PanelRow>;

@@ -168,6 +168,7 @@ export function panelPackage(panel: Panel, origin: PackageOrigin): { descriptor:
       knownAt: panel.knownAt,
       publicAt: panel.publicAt,
       periods: panel.periods,
+      corrections: panel.corrections,
       ...(panel.scenario === undefined ? {} : { scenario: panel.scenario }),
       from: origin.from.toISOString(),
       to: origin.to.toISOString(),

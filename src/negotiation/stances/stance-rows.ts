@@ -75,6 +75,7 @@ export function projectionRows(negotiationId: string, event: NegotiationEvent, t
         recordedAt: event.recordedAt,
         source: event.source ?? null,
         datePrecision: event.datePrecision ?? null,
+        publicAt: publicTime(event.source, event.recordedAt),
       };
       rows.versions.push(versionRow(version));
       rows.facts.push(...factRows(version, event.globalPosition, event.data, publicTime(event.source, event.recordedAt)));
@@ -102,6 +103,8 @@ function amendmentRows(
     recordedAt: event.recordedAt,
     source: target.source,
     datePrecision: target.datePrecision,
+    // The amendment's own report: what `corrections=public` asks to have been out by publicAt.
+    publicAt: publicTime(event.source, event.recordedAt),
   };
   rows.versions.push(versionRow(version));
   if (correction) rows.facts.push(...factRows(version, target.eventPosition, correction.data, target.publicAt));
@@ -119,6 +122,8 @@ interface Version {
   recordedAt: Date;
   source: Source | null;
   datePrecision: DatePrecision | null;
+  /** When this version became public (the original's report, or the amendment's own). */
+  publicAt: Date;
 }
 
 function versionRow(v: Version): Insertable<StanceVersionsTable> {
@@ -132,6 +137,7 @@ function versionRow(v: Version): Insertable<StanceVersionsTable> {
     recorded_at: v.recordedAt,
     source: JSON.stringify(v.source),
     date_precision: v.datePrecision,
+    public_at: v.publicAt,
   };
 }
 

@@ -85,7 +85,7 @@ const COLUMN_CHUNK = 10_000;
 /** The large tables' columns, in the order they are written, with their types (for unnest). */
 const VERSION_TYPES = {
   event_id: 'uuid', version_position: 'int8', negotiation_id: 'text', type: 'text', retracted: 'bool',
-  occurred_at: 'timestamptz', recorded_at: 'timestamptz', source: 'jsonb', date_precision: 'text',
+  occurred_at: 'timestamptz', recorded_at: 'timestamptz', source: 'jsonb', date_precision: 'text', public_at: 'timestamptz',
 } as const;
 const FACT_TYPES = {
   negotiation_id: 'text', party: 'text', issue: 'text', kind: 'text', value: 'float8', salience: 'float8', min: 'float8', max: 'float8',

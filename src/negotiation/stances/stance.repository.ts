@@ -18,16 +18,27 @@ import type { AsOf, PositionDetail, RedLine, Scope, Stance } from './stance';
  * version of its event was known by then (and, at a cited version, part of it). One place for
  * every query of this projection.
  */
-function counted(asOf: Pick<AsOf, 'knownAt' | 'publicAt' | 'upTo' | 'branch'>) {
+function counted(asOf: Pick<AsOf, 'knownAt' | 'publicAt' | 'upTo' | 'branch' | 'corrections'>) {
   const { knownAt, publicAt } = asOf;
+  // corrections=public: an amendment counts once its own report was out by publicAt.
+  const amendmentsPublic = publicAt && asOf.corrections === 'public';
   return sql`f.recorded_at <= ${knownAt}
     ${publicAt ? sql`and coalesce(f.public_at, f.recorded_at) <= ${publicAt}` : sql``}
+    ${
+      amendmentsPublic
+        ? sql`and (f.version_position = f.event_position or exists (
+            select 1 from stance_versions own
+            where own.event_id = f.event_id and own.version_position = f.version_position
+              and coalesce(own.public_at, own.recorded_at) <= ${publicAt}))`
+        : sql``
+    }
     ${within(asOf, 'f', 'version_position', true)}
     and not exists (
       select 1 from stance_versions later
       where later.event_id = f.event_id
         and later.version_position > f.version_position
         and later.recorded_at <= ${knownAt}
+        ${amendmentsPublic ? sql`and coalesce(later.public_at, later.recorded_at) <= ${publicAt}` : sql``}
         ${within(asOf, 'later', 'version_position')})`;
 }
 
@@ -261,7 +272,7 @@ export async function timelineOf(
   db: Kysely<Database>,
   negotiationId: string,
   parties: string[],
-  asOf: Pick<AsOf, 'knownAt' | 'publicAt' | 'upTo' | 'branch' | 'periods'>,
+  asOf: Pick<AsOf, 'knownAt' | 'publicAt' | 'upTo' | 'branch' | 'periods' | 'corrections'>,
   issue?: string,
 ): Promise<TimelineFact[]> {
   if (parties.length === 0) return [];

@@ -20,6 +20,11 @@ export interface AsOf {
    * the contract's rule and the default) or from its end (`end`: conservative, docs/metrics.md).
    */
   periods?: 'start' | 'end' | undefined;
+  /**
+   * With publicAt: corrections and retractions apply as known at knownAt (`known`, the
+   * contract's rule and the default) or only once their own report was public (`public`).
+   */
+  corrections?: 'known' | 'public' | undefined;
 }
 
 /**

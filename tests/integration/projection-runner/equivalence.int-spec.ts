@@ -73,6 +73,8 @@ describe('stance projection equivalence (property)', () => {
           // questions run to nine days past the history, so those weeks end within them.
           const asOfs: AsOf[] = questions.map(([day, k, pub, periods]) => ({
             periods,
+            // With publicAt, half the questions count corrections only once public.
+            ...(pub !== undefined && k % 2 === 0 ? { corrections: 'public' as const } : {}),
             at: new Date(Date.parse('2025-03-31T12:00:00Z') + day * 86_400_000),
             knownAt: new Date(recorded[k % recorded.length]!.getTime() - (k % 3 === 0 ? 1 : 0)),
             ...(pub === undefined ? {} : { publicAt: pub > DAYS.length ? new Date(recorded[recorded.length - 1]!.getTime()) : new Date(Date.parse('2025-03-31T12:00:00Z') + pub * 86_400_000) }),
