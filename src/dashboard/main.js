@@ -16,6 +16,9 @@ import { setUpSlider, showAtLabel, stepToEvent } from './slider.js';
 import { store } from './store.js';
 import { knownAtQuery, saveState, scenarioQuery, state } from './url-state.js';
 
+/** Where this browser keeps the negotiation it chose last (the root page opens it). */
+const LAST_NEGOTIATION = 'parley.negotiation';
+
 async function start() {
   try {
     const { negotiations } = await api('/negotiations');
@@ -25,6 +28,8 @@ async function start() {
       setStatus('No negotiations yet. Import one: npx parley import examples/ukraine-2025/events.ndjson -n ukraine-2025');
       return;
     }
+    // No negotiation in the link: the one this browser chose last, else the first.
+    if (!state.n) state.n = localStorage.getItem(LAST_NEGOTIATION) ?? '';
     if (!negotiations.some((n) => n.id === state.n)) state.n = negotiations[0].id;
     select.value = state.n;
     await openNegotiation();
@@ -61,7 +66,7 @@ async function refresh() {
     const view = await api(`/negotiations/${state.n}/dashboard?${at}${knownAtQuery()}${span}${scenarioQuery()}`);
     $('cell-detail').hidden = true;
     renderScenario(view);
-    renderMatrix(view.stances);
+    renderMatrix(view.stances, new Map(view.weekBefore.stances.map((s) => [`${s.party}/${s.issue}`, s])));
     renderLegend();
     renderZones(view.zones);
     renderOutcomes(view.outcomes);
@@ -78,6 +83,7 @@ async function refresh() {
 
 $('negotiation').addEventListener('change', async (e) => {
   Object.assign(state, { n: e.target.value, at: '', a: '', b: '', scenario: '' });
+  localStorage.setItem(LAST_NEGOTIATION, state.n);
   await openNegotiation();
 });
 

@@ -18,6 +18,8 @@ import { ReadAt } from './read-context';
 const DAY_MS = 86_400_000;
 /** The inbox rows a refresh shows. */
 const INBOX_SHOWN = 20;
+/** How far back the matrix's "new since" looks. */
+const WEEK_MS = 7 * DAY_MS;
 
 /**
  * Everything one refresh of the dashboard shows, in one request and one consistent view: the
@@ -39,7 +41,8 @@ export class DashboardController {
     const same = (): ReadContext => ({ minPosition: read.position });
     const series = between && from && to ? parseWith(seriesParams, { between: query.between, from: query.from, to: query.to, step: 'P1D' }) : undefined;
     // Alerts and the inbox are the record's alone: a branch fires nothing and codes no news.
-    const [zones, outcomes, alerts, gaps, gapSeries, inbox, diff] = await Promise.all([
+    const weekBefore = new Date(asOf.at.getTime() - WEEK_MS);
+    const [zones, outcomes, alerts, gaps, gapSeries, inbox, diff, before] = await Promise.all([
       this.queries.execute(new GetZones(id, asOf, undefined, same())),
       this.queries.execute(new GetOutcomes(id, asOf, 'compromise', same())),
       this.queries.execute(new ListAlerts(id, undefined, undefined, same())),
@@ -47,6 +50,8 @@ export class DashboardController {
       series ? this.queries.execute(new GetGapSeries(id, series.between, series.points, { knownAt: asOf.knownAt, scenario }, same())) : undefined,
       this.queries.execute(new GetInbox(id, 'new', { limit: INBOX_SHOWN }, same())),
       scenario ? this.queries.execute(new GetScenarioDiff(id, scenario, { at: asOf.at, knownAt: asOf.knownAt }, between, same())) : undefined,
+      // A week before: what the matrix's "new since" compares each cell with (a restatement is no change).
+      this.queries.execute(new GetStances(id, { at: weekBefore, knownAt: asOf.knownAt, scenario }, same())),
     ]);
     return {
       at: first.at,
@@ -55,6 +60,7 @@ export class DashboardController {
       // With a branch: its name, and the record beside it (what the branch changes).
       ...(diff ? { scenario, difference: diff.difference } : {}),
       stances: first.stances,
+      weekBefore: { at: before.at, stances: before.stances },
       // Zones compare two parties or more: none before the second is added.
       zones: zones.parties.length >= 2 ? zones.zones : [],
       outcomes: outcomes.outcomes,

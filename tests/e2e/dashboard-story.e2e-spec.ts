@@ -84,7 +84,8 @@ describeInBrowser('the dashboard tells the April 2025 story', () => {
     // Outcomes, zones and concessions each come from requests of their own, after the gap.
     await page.waitForFunction(() => ['#outcomes', '#zones', '#concessions'].every((id) => (document.querySelector(id)?.textContent ?? '') !== ''));
     expect(await page.locator('#outcomes li').count()).toBeGreaterThan(3);
-    expect(await page.locator('#zones').textContent()).toContain('assumed');
+    // A single allowed point, said as such, and who declared nothing: no "agreement possible between 100 and 100".
+    expect(await page.locator('#zones').textContent()).toContain('the declared red lines allow only 100 — no limit declared by');
     // From the first day both had a position (23 April): the US did not move, Ukraine neither.
     expect(await page.locator('#concessions').textContent()).toMatch(/^Since 23 Apr 2025: United States moved toward Ukraine by 0 on average; Ukraine moved toward United States by 0 on average/);
     // A cell's history, drawn and listed, on selection.
@@ -102,7 +103,10 @@ describeInBrowser('the dashboard tells the April 2025 story', () => {
     const us = page.locator('.cell[data-party="us"][data-issue="crimea"]');
     expect(await us.getAttribute('aria-pressed')).toBe('true');
     expect(await us.locator('.value').textContent()).toBe('100 (50–100)');
-    expect(await us.locator('.changed-mark').textContent()).toBe('new since 18 Apr 2025');
+    // Trump's 100 on 25 April restates the Paris text's 100: no change, no "new since" mark.
+    expect(await us.locator('.changed-mark').count()).toBe(0);
+    // Ukraine's Crimea stance came with the London text (23 April): new within the week.
+    expect(await page.locator('.cell[data-party="ukraine"][data-issue="crimea"] .changed-mark').textContent()).toBe('new since 18 Apr 2025');
     expect(await page.locator('.cell[data-party="us"][data-issue="ceasefire-sequencing"] .label').textContent()).toContain('· inferred');
     await page.click('.cell[data-party="ukraine"][data-issue="crimea"]');
     expect(new URL(page.url()).searchParams.get('cell')).toBe('ukraine/crimea');

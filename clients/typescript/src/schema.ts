@@ -2658,6 +2658,8 @@ export interface operations {
                                     low: number;
                                     high: number;
                                 };
+                                /** @description the issue's weight in overall: the two saliences' mean (0.5 for one not coded) */
+                                weight: number;
                             }[];
                             overallRange: {
                                 low: number;
@@ -3257,6 +3259,45 @@ export interface operations {
                             /** @description on a scenario branch only: whether it is one of the branch's hypothetical events */
                             hypothetical?: boolean;
                         }[];
+                        /** @description The stances seven days before `at`: what the matrix marks "new since" against */
+                        weekBefore: {
+                            /** @description ISO 8601 instant, UTC */
+                            at: string;
+                            stances: {
+                                /** @description party slug */
+                                party: string;
+                                /** @description issue slug */
+                                issue: string;
+                                value: number;
+                                salience: number | null;
+                                /** @description ISO 8601 instant, UTC */
+                                since: string;
+                                /** @enum {string} */
+                                sincePrecision: "instant" | "day" | "week" | "month";
+                                /** Format: uuid */
+                                eventId: string;
+                                summary: string | null;
+                                source: {
+                                    title?: string;
+                                    /** Format: uri */
+                                    url?: string;
+                                    publisher?: string;
+                                    publishedAt?: string;
+                                    /** Format: uuid */
+                                    itemId?: string;
+                                } | null;
+                                confidence: number | null;
+                                quote: string | null;
+                                uncertainty: {
+                                    low: number;
+                                    high: number;
+                                } | null;
+                                /** @enum {string|null} */
+                                basis: "quoted" | "paraphrased" | "inferred" | null;
+                                /** @description on a scenario branch only: whether it is one of the branch's hypothetical events */
+                                hypothetical?: boolean;
+                            }[];
+                        };
                         zones: {
                             /** @description issue slug */
                             issue: string;
@@ -3362,6 +3403,8 @@ export interface operations {
                                     low: number;
                                     high: number;
                                 };
+                                /** @description the issue's weight in overall: the two saliences' mean (0.5 for one not coded) */
+                                weight: number;
                             }[];
                             overallRange: {
                                 low: number;
@@ -11326,6 +11369,8 @@ export interface operations {
                                         low: number;
                                         high: number;
                                     };
+                                    /** @description the issue's weight in overall: the two saliences' mean (0.5 for one not coded) */
+                                    weight: number;
                                 }[];
                                 overallRange: {
                                     low: number;
@@ -11479,6 +11524,8 @@ export interface operations {
                                         low: number;
                                         high: number;
                                     };
+                                    /** @description the issue's weight in overall: the two saliences' mean (0.5 for one not coded) */
+                                    weight: number;
                                 }[];
                                 overallRange: {
                                     low: number;

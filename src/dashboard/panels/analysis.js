@@ -7,8 +7,11 @@ import { store } from '../store.js';
 export function renderZones(zones) {
   const list = $('zones');
   const text = (z) => {
-    const where = z.zone ? `agreement possible between ${fmt(z.zone.from)} and ${fmt(z.zone.to)}` : `no zone; red lines ${fmt(z.shortfall)} apart`;
-    const assumed = z.determined ? 'every limit declared' : `limits of ${z.assumed.map(partyName).join(', ')} assumed (none declared)`;
+    // Only what the declared lines say: "agreement possible" would claim more when some parties
+    // declared nothing, and "between 100 and 100" is a single point.
+    const allowed = !z.zone ? null : z.zone.from === z.zone.to ? `only ${fmt(z.zone.from)}` : `${fmt(z.zone.from)} to ${fmt(z.zone.to)}`;
+    const where = allowed ? `the declared red lines allow ${allowed}` : `no zone; red lines ${fmt(z.shortfall)} apart`;
+    const assumed = z.determined ? 'every limit declared' : `no limit declared by ${z.assumed.map(partyName).join(', ')}`;
     const outside = z.outside.length ? `; outside it: ${z.outside.map((o) => `${partyName(o.party)} ${fmt(o.value)}`).join(', ')}` : '';
     return `${issueTitle(z.issue)}: ${where} — ${assumed}${outside}`;
   };
@@ -52,8 +55,8 @@ export function renderGapSummary(pair) {
   box.textContent = pair.overall === null
     ? `${partyName(pair.a)} and ${partyName(pair.b)} share no issue yet (0 of ${known} issues compared).`
     : `Overall gap ${fmt(pair.overall)} of 100 (range ${fmt(pair.overallRange?.low)}–${fmt(pair.overallRange?.high)}), over ${pair.issues.length} of ${known} issues on which both have a position. ` +
-      'Each issue weighs by the two parties\' mean salience (0.5 when none is coded): ' +
-      pair.issues.map((i) => `${issueTitle(i.issue)} ${fmt(i.gap)}`).join(', ') + '.';
+      `Each issue weighs by the two parties' mean salience (0.5 when none is coded${pair.imputed?.salience ? `: ${pair.imputed.salience} of ${pair.issues.length * 2} were not` : ''}): ` +
+      pair.issues.map((i) => `${issueTitle(i.issue)} ${fmt(i.gap)}${i.weight === 0 ? ' (weighs 0: left out)' : i.weight !== undefined ? ` (weight ${fmt(i.weight)})` : ''}`).join(', ') + '.';
 }
 
 export function renderAlerts(alerts) {

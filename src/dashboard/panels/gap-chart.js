@@ -8,6 +8,11 @@ import { STANCE_TYPES } from '../event-types.js';
 import { store } from '../store.js';
 import { state } from '../url-state.js';
 
+/** Each value holds until the next point (uPlot's stepped path, from the page's uPlot build). */
+const stepped = (u, seriesIdx, idx0, idx1) => uPlot.paths.stepped({ align: 1 })(u, seriesIdx, idx0, idx1);
+/** The legend leaves a missing value blank rather than "–". */
+const legendValue = (_u, v) => (v == null ? '' : fmt(v));
+
 export function fillPairSelects(parties) {
   for (const [id, key] of [['pair-a', 'a'], ['pair-b', 'b']]) {
     const select = $(id);
@@ -50,11 +55,13 @@ export function renderChart(points) {
     height: 260,
     scales: { y: { range: [0, 100] } },
     series: [
-      {},
-      { label: 'overall', stroke: '#1d2330', width: 2.5, value: (_u, v) => fmt(v) },
-      ...issues.map((issue, i) => ({ label: issueTitle(issue), stroke: `hsl(${(i * 47) % 360} 55% 45%)`, width: 1, dash: i % 2 ? [6, 3] : undefined, value: (_u, v) => fmt(v) })),
-      { label: 'overall, highest', stroke: 'rgba(29, 35, 48, 0.25)', width: 1, value: (_u, v) => fmt(v) },
-      { label: 'overall, lowest', stroke: 'rgba(29, 35, 48, 0.25)', width: 1, value: (_u, v) => fmt(v) },
+      // The legend names the day it shows, and shows nothing rather than "–" where there is no value.
+      { label: 'day', value: (_u, v) => (v == null ? '' : new Date(v * 1000).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' })) },
+      // A gap holds until the next event: drawn as steps, never as a slope between two days.
+      { label: 'overall', stroke: '#1d2330', width: 2.5, paths: stepped, value: legendValue },
+      ...issues.map((issue, i) => ({ label: issueTitle(issue), stroke: `hsl(${(i * 47) % 360} 55% 45%)`, width: 1, dash: i % 2 ? [6, 3] : undefined, paths: stepped, value: legendValue })),
+      { label: 'overall, highest', stroke: 'rgba(29, 35, 48, 0.25)', width: 1, paths: stepped, value: legendValue },
+      { label: 'overall, lowest', stroke: 'rgba(29, 35, 48, 0.25)', width: 1, paths: stepped, value: legendValue },
     ],
     bands: [{ series: [issues.length + 2, issues.length + 3], fill: 'rgba(29, 35, 48, 0.08)' }],
     axes: [

@@ -34,14 +34,26 @@ export function luminance(h, s, l) {
 
 export const contrast = (x, y) => (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
 
+/**
+ * What a value means on its scale, never more than the labels say: the label itself on a
+ * labelled point; between two labelled points, both ("between ‘no tariff’ and ‘50 %’"); beyond
+ * the outermost, "near" it. (The nearest label alone read 25 on a 0–50 tariff scale as "no tariff".)
+ */
 export function nearestLabel(issue, value) {
-  const labels = Object.entries(issue.scale.labels ?? {});
+  const labels = Object.entries(issue.scale.labels ?? {})
+    .map(([point, label]) => [Number(point), label])
+    .sort((x, y) => x[0] - y[0]);
   if (labels.length === 0) return '';
-  labels.sort((x, y) => Math.abs(Number(x[0]) - value) - Math.abs(Number(y[0]) - value));
-  return labels[0][1];
+  const exact = labels.find(([point]) => point === value);
+  if (exact) return exact[1];
+  const below = labels.filter(([point]) => point < value).at(-1);
+  const above = labels.find(([point]) => point > value);
+  if (below && above) return `between “${below[1]}” and “${above[1]}”`;
+  return `near “${(below ?? above)[1]}”`;
 }
 
-export function renderMatrix(stances) {
+/** `weekBefore`: the stances a week before the chosen day, by party/issue (what "new since" compares with). */
+export function renderMatrix(stances, weekBefore) {
   const table = $('matrix');
   const { parties, issues } = store.negotiation;
   if (parties.length === 0 || issues.length === 0) {
@@ -81,9 +93,11 @@ export function renderMatrix(stances) {
         button.innerHTML = `<span class="value"></span> <span class="label"></span>`;
         button.querySelector('.value').textContent = `${fmt(stance.value)}${stance.uncertainty ? ` (${fmt(stance.uncertainty.low)}–${fmt(stance.uncertainty.high)})` : ''}`;
         button.querySelector('.label').textContent = `${label}${stance.basis && stance.basis !== 'quoted' ? ` · ${stance.basis}` : ''}`;
-        // Changed in the week before the chosen day: marked, so a step shows what moved.
+        // Changed in the week before the chosen day: marked, so a step shows what moved. A
+        // restatement of the same value a week before is no change, and is not marked.
         const chosenDay = store.minDay + Number($('at').value);
-        if (chosenDay - dayOf(Date.parse(stance.since)) < 7) {
+        const before = weekBefore?.get(`${party.party}/${issue.issue}`);
+        if (chosenDay - dayOf(Date.parse(stance.since)) < 7 && before?.value !== stance.value) {
           button.classList.add('changed');
           button.append(Object.assign(document.createElement('span'), { className: 'changed-mark', textContent: `new since ${fmtDate(isoDay(chosenDay - 7))}` }));
         }
@@ -117,8 +131,10 @@ export function renderMatrix(stances) {
         const from = ((line.min ?? issue.scale.min) - issue.scale.min) / span;
         const to = ((line.max ?? issue.scale.max) - issue.scale.min) / span;
         const band = Object.assign(document.createElement('span'), { className: 'redline', title: `${party.name}'s red line: acceptable ${fmt(line.min ?? issue.scale.min)}–${fmt(line.max ?? issue.scale.max)}` });
-        band.style.left = `${from * 100}%`;
-        band.style.width = `${Math.max((to - from) * 100, 2)}%`;
+        // A narrow line (a single point, [100, 100]) is drawn wide enough to see, kept inside the cell.
+        const width = Math.max((to - from) * 100, 8);
+        band.style.left = `${Math.min(from * 100, 100 - width)}%`;
+        band.style.width = `${width}%`;
         button.append(band);
         button.classList.add('has-line');
         button.setAttribute('aria-label', `${button.getAttribute('aria-label')}; red line: acceptable ${fmt(line.min ?? issue.scale.min)} to ${fmt(line.max ?? issue.scale.max)}`);

@@ -122,7 +122,7 @@ export const gapsAnswerSchema = z.object({
       b: partyRef,
       overall: nullable(z.number()),
       coverage: nullable(z.number()),
-      issues: z.array(z.object({ issue: issueRef, gap: z.number(), a: z.number(), b: z.number(), range })),
+      issues: z.array(z.object({ issue: issueRef, gap: z.number(), a: z.number(), b: z.number(), range, weight: z.number().describe("the issue's weight in overall: the two saliences' mean (0.5 for one not coded)") })),
       overallRange: nullable(range),
       imputed: imputedSaliences,
     }),

@@ -151,6 +151,9 @@ export const dashboardAnswerSchema = z.object({
   scenario: z.string().optional().describe('with `scenario=`: the branch every part but alerts and the inbox was read with'),
   difference: n.scenarioDiffSchema.shape.difference.optional().describe('with `scenario=`: what the branch changes beside the record'),
   stances: n.stancesAnswerSchema.shape.stances,
+  weekBefore: z
+    .object({ at: n.stancesAnswerSchema.shape.at, stances: n.stancesAnswerSchema.shape.stances })
+    .describe('The stances seven days before `at`: what the matrix marks "new since" against'),
   zones: n.zonesAnswerSchema.shape.zones,
   outcomes: n.outcomesAnswerSchema.shape.outcomes,
   alerts: alertsAnswerSchema.shape.alerts,

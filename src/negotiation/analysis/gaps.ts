@@ -14,6 +14,8 @@ export interface IssueGap {
   a: number;
   b: number;
   range: GapRange;
+  /** wᵢ, the issue's weight in the overall gap: the mean of the two saliences (0.5 for one not coded). */
+  weight: number;
 }
 
 export interface PairGap {
@@ -62,7 +64,7 @@ export function pairGap(a: string, b: string, stances: StanceLike[], issues: Kno
   const of = (party: string) => new Map(stances.filter((s) => s.party === party).map((s) => [s.issue, s]));
   const sa = of(a);
   const sb = of(b);
-  const gaps: (IssueGap & { weight: number })[] = [];
+  const gaps: IssueGap[] = [];
   let imputed = 0;
   for (const issue of [...issues].sort((x, y) => x.issue.localeCompare(y.issue))) {
     const x = sa.get(issue.issue);
@@ -79,7 +81,7 @@ export function pairGap(a: string, b: string, stances: StanceLike[], issues: Kno
     b,
     overall,
     coverage: issues.length === 0 ? null : gaps.length / issues.length,
-    issues: gaps.map(({ weight: _weight, ...gap }) => gap),
+    issues: gaps,
     overallRange:
       overall === null
         ? null

@@ -129,7 +129,7 @@ export function asOfBehaviour(start: () => Promise<App>) {
       ]);
       const { pairs } = (await get(`/negotiations/${n}/gaps?between=us,ukraine&at=2025-04-24`)).body;
       // us in [70, 90], ukraine in [0, 20]: at least 50 apart, at most 90.
-      expect(pairs[0].issues[0]).toEqual({ issue: 'crimea', gap: 70, a: 80, b: 10, range: { low: 50, high: 90 } });
+      expect(pairs[0].issues[0]).toEqual({ issue: 'crimea', gap: 70, a: 80, b: 10, range: { low: 50, high: 90 }, weight: 0.5 });
       expect(pairs[0].overallRange).toEqual({ low: 50, high: 90 });
       const events = (await get(`/negotiations/${n}/events`)).body.events;
       expect(events.slice(-2).map((e: { datePrecision: string }) => e.datePrecision)).toEqual(['week', 'day']);
@@ -164,11 +164,11 @@ export function asOfBehaviour(start: () => Promise<App>) {
       // against Ukraine's exact 0: their gap lies between 50 and 100. The others are exact.
       const exact = (gap: number) => ({ low: gap, high: gap });
       expect(pairs[0].issues).toEqual([
-        { issue: 'ceasefire-sequencing', gap: 100, a: 100, b: 0, range: { low: 50, high: 100 } },
-        { issue: 'crimea', gap: 100, a: 100, b: 0, range: { low: 50, high: 100 } },
-        { issue: 'occupied-territories', gap: 50, a: 50, b: 0, range: exact(50) },
-        { issue: 'sanctions-relief', gap: 80, a: 100, b: 20, range: exact(80) },
-        { issue: 'security-guarantees', gap: 50, a: 50, b: 0, range: exact(50) },
+        { issue: 'ceasefire-sequencing', gap: 100, a: 100, b: 0, range: { low: 50, high: 100 }, weight: 0.5 },
+        { issue: 'crimea', gap: 100, a: 100, b: 0, range: { low: 50, high: 100 }, weight: expect.closeTo(0.85, 10) },
+        { issue: 'occupied-territories', gap: 50, a: 50, b: 0, range: exact(50), weight: 0.8 },
+        { issue: 'sanctions-relief', gap: 80, a: 100, b: 20, range: exact(80), weight: 0.8 },
+        { issue: 'security-guarantees', gap: 50, a: 50, b: 0, range: exact(50), weight: 0.8 },
       ]);
       expect(pairs[0].overallRange.low).toBeCloseTo((50 * 0.85 + 50 * 0.5 + 0.8 * (50 + 80 + 50)) / 3.75, 10);
       expect(pairs[0].overallRange.high).toBeCloseTo(pairs[0].overall, 10);

@@ -7,7 +7,7 @@ const stance = (party: string, slug: string, value: number, salience: number | n
 describe('pairGap', () => {
   it('scales each gap to its issue range', () => {
     const gap = pairGap('a', 'b', [stance('a', 't', -5), stance('b', 't', 5)], [issue('t', -10, 10)]);
-    expect(gap.issues).toEqual([{ issue: 't', gap: 50, a: -5, b: 5, range: { low: 50, high: 50 } }]);
+    expect(gap.issues).toEqual([{ issue: 't', gap: 50, a: -5, b: 5, range: { low: 50, high: 50 }, weight: 0.5 }]);
     expect(gap.overall).toBe(50);
   });
 
