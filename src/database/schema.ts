@@ -49,6 +49,7 @@ export interface ProjectedIssuesTable {
   labels: Json<Record<string, string>>;
   /** Short words news about the issue uses (IssueDefined.keywords): watch terms by default. */
   keywords: Json<string[]>;
+  status_quo: number | null;
   recorded_at: Timestamp;
   position: Int8;
 }

@@ -139,6 +139,7 @@ describe('POST /negotiations/{nid}/events', () => {
       ['a bad second event in a batch', () => post(nid, { events: [ok, stated('us', 'tariff', 9, '2025-04-17')] }), 422, ['events', 1, 'data', 'value']],
       ['an inferred participant who is not a participant', () => post(nid, { events: [{ type: 'MeetingHeld', occurredAt: '2025-04-17T00:00:00Z', data: { participants: ['us'], inferred: ['ukraine'] } }] }), 400, ['events', 0, 'data', 'inferred', 0]],
       ['a proposal position with salience 2', () => post(nid, { events: [{ type: 'ProposalTabled', occurredAt: '2025-04-17T00:00:00Z', data: { proposal: 'p', title: 'P', sponsors: ['us'], positions: [{ issue: 'crimea', value: 1, salience: 2 }] } }] }), 400, ['events', 0, 'data', 'positions', 0, 'salience']],
+      ['a status quo off the scale', () => post(nid, { events: [{ type: 'IssueDefined', occurredAt: '2025-04-17T00:00:00Z', data: { issue: 'quota', title: 'Quota', statusQuo: 200 } }] }), 422, ['events', 0, 'data', 'statusQuo']],
       ['a 5 MB body', () => post(nid, { events: [ok], padding: 'x'.repeat(5 * 1024 * 1024) }), 413, undefined],
     ];
 

@@ -1141,6 +1141,8 @@ export interface operations {
                             };
                             /** @description short words news about the issue uses: watched by default (docs/news.md) */
                             keywords: string[];
+                            /** @description what holds without agreement: the Nash bargaining model's reference point */
+                            statusQuo: number | null;
                         }[];
                         redLines: {
                             /** @description party slug */
@@ -1646,6 +1648,7 @@ export interface operations {
                                 };
                             };
                             keywords?: string[];
+                            statusQuo?: number;
                         };
                         source?: {
                             title?: string;
@@ -3327,7 +3330,7 @@ export interface operations {
                             /** @description issue slug */
                             issue: string;
                             /** @enum {string} */
-                            model: "compromise" | "weighted-median";
+                            model: "compromise" | "weighted-median" | "nash";
                             outcome: number | null;
                             coverage: {
                                 counted: string[];
@@ -3338,9 +3341,9 @@ export interface operations {
                             /** @description parties of the negotiation the outcome was computed without */
                             warnings: {
                                 /** @description party slug */
-                                party: string;
+                                party: string | null;
                                 /** @enum {string} */
-                                code: "no_position" | "red_line_without_position";
+                                code: "no_position" | "red_line_without_position" | "no_status_quo";
                                 message: string;
                             }[];
                             parties: {
@@ -3785,7 +3788,7 @@ export interface operations {
                 scenario?: string;
                 periods?: "start" | "end";
                 corrections?: "known" | "public";
-                model?: "compromise" | "weighted-median";
+                model?: "compromise" | "weighted-median" | "nash";
             };
             header?: never;
             path: {
@@ -3823,12 +3826,12 @@ export interface operations {
                         /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
                         scenario?: string;
                         /** @enum {string} */
-                        model: "compromise" | "weighted-median";
+                        model: "compromise" | "weighted-median" | "nash";
                         outcomes: {
                             /** @description issue slug */
                             issue: string;
                             /** @enum {string} */
-                            model: "compromise" | "weighted-median";
+                            model: "compromise" | "weighted-median" | "nash";
                             outcome: number | null;
                             coverage: {
                                 counted: string[];
@@ -3839,9 +3842,9 @@ export interface operations {
                             /** @description parties of the negotiation the outcome was computed without */
                             warnings: {
                                 /** @description party slug */
-                                party: string;
+                                party: string | null;
                                 /** @enum {string} */
-                                code: "no_position" | "red_line_without_position";
+                                code: "no_position" | "red_line_without_position" | "no_status_quo";
                                 message: string;
                             }[];
                             parties: {
@@ -8394,6 +8397,7 @@ export interface operations {
                                 };
                             };
                             keywords?: string[];
+                            statusQuo?: number;
                         };
                         source?: {
                             title?: string;
@@ -10261,6 +10265,7 @@ export interface operations {
                                 };
                             };
                             keywords?: string[];
+                            statusQuo?: number;
                         };
                         source?: {
                             title?: string;
@@ -11412,7 +11417,7 @@ export interface operations {
                                     /** @description issue slug */
                                     issue: string;
                                     /** @enum {string} */
-                                    model: "compromise" | "weighted-median";
+                                    model: "compromise" | "weighted-median" | "nash";
                                     outcome: number | null;
                                     coverage: {
                                         counted: string[];
@@ -11423,9 +11428,9 @@ export interface operations {
                                     /** @description parties of the negotiation the outcome was computed without */
                                     warnings: {
                                         /** @description party slug */
-                                        party: string;
+                                        party: string | null;
                                         /** @enum {string} */
-                                        code: "no_position" | "red_line_without_position";
+                                        code: "no_position" | "red_line_without_position" | "no_status_quo";
                                         message: string;
                                     }[];
                                     parties: {
@@ -11443,7 +11448,7 @@ export interface operations {
                                     /** @description issue slug */
                                     issue: string;
                                     /** @enum {string} */
-                                    model: "compromise" | "weighted-median";
+                                    model: "compromise" | "weighted-median" | "nash";
                                     outcome: number | null;
                                     coverage: {
                                         counted: string[];
@@ -11454,9 +11459,9 @@ export interface operations {
                                     /** @description parties of the negotiation the outcome was computed without */
                                     warnings: {
                                         /** @description party slug */
-                                        party: string;
+                                        party: string | null;
                                         /** @enum {string} */
-                                        code: "no_position" | "red_line_without_position";
+                                        code: "no_position" | "red_line_without_position" | "no_status_quo";
                                         message: string;
                                     }[];
                                     parties: {
@@ -11567,7 +11572,7 @@ export interface operations {
                                     /** @description issue slug */
                                     issue: string;
                                     /** @enum {string} */
-                                    model: "compromise" | "weighted-median";
+                                    model: "compromise" | "weighted-median" | "nash";
                                     outcome: number | null;
                                     coverage: {
                                         counted: string[];
@@ -11578,9 +11583,9 @@ export interface operations {
                                     /** @description parties of the negotiation the outcome was computed without */
                                     warnings: {
                                         /** @description party slug */
-                                        party: string;
+                                        party: string | null;
                                         /** @enum {string} */
-                                        code: "no_position" | "red_line_without_position";
+                                        code: "no_position" | "red_line_without_position" | "no_status_quo";
                                         message: string;
                                     }[];
                                     parties: {
@@ -11598,7 +11603,7 @@ export interface operations {
                                     /** @description issue slug */
                                     issue: string;
                                     /** @enum {string} */
-                                    model: "compromise" | "weighted-median";
+                                    model: "compromise" | "weighted-median" | "nash";
                                     outcome: number | null;
                                     coverage: {
                                         counted: string[];
@@ -11609,9 +11614,9 @@ export interface operations {
                                     /** @description parties of the negotiation the outcome was computed without */
                                     warnings: {
                                         /** @description party slug */
-                                        party: string;
+                                        party: string | null;
                                         /** @enum {string} */
-                                        code: "no_position" | "red_line_without_position";
+                                        code: "no_position" | "red_line_without_position" | "no_status_quo";
                                         message: string;
                                     }[];
                                     parties: {

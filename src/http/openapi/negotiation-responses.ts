@@ -65,6 +65,7 @@ const issueSchema = z.object({
   title: z.string(),
   scale: z.object({ min: z.number(), max: z.number(), labels: z.record(z.string(), z.string()) }),
   keywords: z.array(z.string()).describe('short words news about the issue uses: watched by default (docs/news.md)'),
+  statusQuo: nullable(z.number()).describe('what holds without agreement: the Nash bargaining model\'s reference point'),
 });
 const redLineSchema = z.object({
   party: partyRef,
@@ -183,17 +184,17 @@ export const zonesAnswerSchema = z.object({
 
 export const outcomesAnswerSchema = z.object({
   ...asOfEcho,
-  model: z.enum(['compromise', 'weighted-median']),
+  model: z.enum(['compromise', 'weighted-median', 'nash']),
   outcomes: z.array(
     z.object({
       issue: issueRef,
-      model: z.enum(['compromise', 'weighted-median']),
+      model: z.enum(['compromise', 'weighted-median', 'nash']),
       outcome: nullable(z.number()),
       coverage: z.object({ counted: z.array(partyRef), missing: z.array(partyRef) }),
       feasible: nullable(z.boolean()),
       breaks: z.array(partyRef),
       warnings: z
-        .array(z.object({ party: partyRef, code: z.enum(['no_position', 'red_line_without_position']), message: z.string() }))
+        .array(z.object({ party: nullable(partyRef), code: z.enum(['no_position', 'red_line_without_position', 'no_status_quo']), message: z.string() }))
         .describe('parties of the negotiation the outcome was computed without'),
       parties: z.array(
         z.object({

@@ -2,8 +2,9 @@ import { salienceOf } from './gaps';
 import type { RedLine, Stance } from '../stances/stance';
 import type { KnownIssue, KnownParty } from '../stances/stance.repository';
 import { outsideLine } from './red-lines';
+import { nashBargaining } from './nash';
 
-export type OutcomeModel = 'compromise' | 'weighted-median';
+export type OutcomeModel = 'compromise' | 'weighted-median' | 'nash';
 
 export interface Outcome {
   issue: string;
@@ -21,7 +22,7 @@ export interface Outcome {
    * prediction is then one side's compromise, whatever `feasible` says. A party that declared
    * a red line on the issue is named as such.
    */
-  warnings: { party: string; code: 'no_position' | 'red_line_without_position'; message: string }[];
+  warnings: { party: string | null; code: 'no_position' | 'red_line_without_position' | 'no_status_quo'; message: string }[];
   parties: {
     party: string;
     value: number;
@@ -83,7 +84,9 @@ export function outcomes(model: OutcomeModel, parties: KnownParty[], issues: Kno
       const imputed = [...(coded === null ? ['capability' as const] : []), ...(s.salience === null ? ['salience' as const] : [])];
       return { party: s.party, value: s.value, weight: (coded ?? fallback) * salienceOf(s), imputed };
     });
-    const outcome = model === 'compromise' ? weightedMean(weighted) : weightedMedian(weighted);
+    // The Nash bargaining solution needs the issue's status quo; without one it has no outcome.
+    const outcome =
+      model === 'compromise' ? weightedMean(weighted) : model === 'weighted-median' ? weightedMedian(weighted) : issue.statusQuo === null ? null : nashBargaining(weighted, issue.statusQuo);
     const range = issue.scale.max - issue.scale.min;
     const lines = redLines.filter((l) => l.issue === issue.issue);
     const breaks = outcome === null ? [] : lines.filter((l) => outsideLine(outcome, l)).map((l) => l.party);
@@ -95,13 +98,18 @@ export function outcomes(model: OutcomeModel, parties: KnownParty[], issues: Kno
         coverage: { counted: on.map((s) => s.party), missing: parties.map((p) => p.party).filter((p) => !on.some((s) => s.party === p)) },
         feasible: outcome === null ? null : breaks.length === 0,
         breaks,
-        warnings: parties
+        warnings: [
+          ...(model === 'nash' && issue.statusQuo === null
+            ? [{ party: null, code: 'no_status_quo' as const, message: `${issue.issue} has no status quo (IssueDefined.statusQuo): the Nash bargaining model needs one` }]
+            : []),
+          ...parties
           .filter((p) => !on.some((s) => s.party === p.party))
           .map((p) =>
             lines.some((l) => l.party === p.party)
               ? { party: p.party, code: 'red_line_without_position' as const, message: `${p.party} declared a red line on ${issue.issue} but holds no position on it: the outcome is computed without it` }
               : { party: p.party, code: 'no_position' as const, message: `${p.party} holds no position on ${issue.issue}: the outcome is computed without it` },
-          ),
+            ),
+        ],
         parties: weighted.map((w) => {
           const distance = outcome === null ? null : Math.abs(w.value - outcome);
           return { ...w, distance, gap: distance === null ? null : (distance * 100) / range };

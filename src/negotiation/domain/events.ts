@@ -86,6 +86,11 @@ export const issueDefinedSchema = z
      * title; one written in capitals (an acronym) matches only in capitals (an addition to the contract).
      */
     keywords: z.array(text(100)).max(50).optional(),
+    /**
+     * What holds on the issue without an agreement (a point on its scale): the reference point
+     * of the Nash bargaining model (an addition to the contract).
+     */
+    statusQuo: value.optional(),
   })
   .strict();
 

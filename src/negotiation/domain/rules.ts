@@ -68,7 +68,12 @@ function checkData(state: NegotiationState, event: TypedData, at: Path, now: Dat
     }
     case 'IssueDefined': {
       const d = event.data;
-      return state.issues.has(d.issue) ? [issue('DUPLICATE_ISSUE', [...at, 'issue'], `Issue "${d.issue}" is already defined`)] : [];
+      if (state.issues.has(d.issue)) return [issue('DUPLICATE_ISSUE', [...at, 'issue'], `Issue "${d.issue}" is already defined`)];
+      // The status quo is a point of the issue's own scale.
+      const scale = d.scale ?? { min: 0, max: 100 };
+      return d.statusQuo !== undefined && (d.statusQuo < scale.min || d.statusQuo > scale.max)
+        ? [issue('VALUE_OFF_SCALE', [...at, 'statusQuo'], `statusQuo ${d.statusQuo} lies outside the scale ${scale.min}–${scale.max}`)]
+        : [];
     }
     case 'PositionStated': {
       const d = event.data;

@@ -47,7 +47,7 @@ export const partyListSchema = z
 
 export const gapsParams = asOfParams.extend({ between: partyListSchema.optional() });
 
-export const outcomeParams = asOfParams.extend({ model: z.enum(['compromise', 'weighted-median']).default('compromise') });
+export const outcomeParams = asOfParams.extend({ model: z.enum(['compromise', 'weighted-median', 'nash']).default('compromise') });
 
 export const MAX_SERIES_POINTS = 10_000;
 

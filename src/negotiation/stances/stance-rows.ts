@@ -55,6 +55,7 @@ export function projectionRows(negotiationId: string, event: NegotiationEvent, t
         scale_max: scale.max,
         labels: JSON.stringify(scale.labels ?? {}),
         keywords: JSON.stringify(event.data.keywords ?? []),
+        status_quo: event.data.statusQuo ?? null,
       });
       return rows;
     }

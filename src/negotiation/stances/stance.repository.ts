@@ -224,6 +224,8 @@ export interface KnownIssue {
   scale: { min: number; max: number; labels: Record<string, string> };
   /** Short words news about the issue uses (IssueDefined.keywords); empty when none were given. */
   keywords: string[];
+  /** What holds without agreement (IssueDefined.statusQuo); null when not coded. */
+  statusQuo: number | null;
 }
 
 export async function partiesKnown(db: Kysely<Database>, negotiationId: string, scope: Scope): Promise<KnownParty[]> {
@@ -235,11 +237,11 @@ export async function partiesKnown(db: Kysely<Database>, negotiationId: string, 
 }
 
 export async function issuesKnown(db: Kysely<Database>, negotiationId: string, scope: Scope): Promise<KnownIssue[]> {
-  const { rows } = await sql<{ issue: string; title: string; scale_min: number; scale_max: number; labels: Record<string, string>; keywords: string[] }>`
-    select f.issue, f.title, f.scale_min, f.scale_max, f.labels, f.keywords from projected_issues f
+  const { rows } = await sql<{ issue: string; title: string; scale_min: number; scale_max: number; labels: Record<string, string>; keywords: string[]; status_quo: number | null }>`
+    select f.issue, f.title, f.scale_min, f.scale_max, f.labels, f.keywords, f.status_quo from projected_issues f
     where ${ofNegotiation(negotiationId, scope, 'f')} and f.recorded_at <= ${scope.knownAt} ${within(scope, 'f', 'position')}
     order by f.position`.execute(db);
-  return rows.map((r) => ({ issue: r.issue, title: r.title, scale: { min: r.scale_min, max: r.scale_max, labels: r.labels }, keywords: r.keywords }));
+  return rows.map((r) => ({ issue: r.issue, title: r.title, scale: { min: r.scale_min, max: r.scale_max, labels: r.labels }, keywords: r.keywords, statusQuo: r.status_quo }));
 }
 
 export interface TimelineFact {

@@ -290,6 +290,9 @@ export function asOfBehaviour(start: () => Promise<App>) {
       // No capability coded (all 1); us 100 at salience 0.9, ukraine and europe 0 at 0.8: 90 / 2.5.
       expect(crimeaOutcome.outcome).toBeCloseTo(90 / 2.5, 10);
       expect(crimeaOutcome.parties.find((p: { party: string }) => p.party === 'us')).toMatchObject({ distance: expect.closeTo(64, 10), imputed: ['capability'] });
+      // The example codes no status quo: the Nash bargaining model has no outcome, and says why.
+      const nash = (await get('/negotiations/ukraine-2025/outcomes?model=nash')).body.outcomes;
+      expect(nash.every((o: { outcome: number | null; warnings: { code: string }[] }) => o.outcome === null && o.warnings[0]!.code === 'no_status_quo')).toBe(true);
       // Russia holds no position on Crimea: the outcome is the others' compromise, and says so.
       expect(crimeaOutcome.warnings).toEqual([expect.objectContaining({ party: 'russia', code: 'no_position' })]);
     });
@@ -354,6 +357,7 @@ export function asOfBehaviour(start: () => Promise<App>) {
         title: 'Crimea',
         scale: { min: 0, max: 100, labels: { '0': 'Ukrainian; Russian claims not acknowledged', '50': 'Russian control accepted de facto, not recognised', '100': 'Russian, recognised de jure' } },
         keywords: [],
+        statusQuo: null,
       });
       expect(details.redLines).toEqual([expect.objectContaining({ party: 'russia', issue: 'foreign-forces', min: 100, max: null })]);
       const before = (await get('/negotiations/ukraine-2025?knownAt=2020-01-01')).body;

@@ -4,7 +4,7 @@ import { zonesOfAgreement } from '../../../src/negotiation/analysis/zones';
 import type { RedLine, Stance } from '../../../src/negotiation/stances/stance';
 import type { KnownIssue, KnownParty } from '../../../src/negotiation/stances/stance.repository';
 
-const issue = (slug: string, min = 0, max = 100): KnownIssue => ({ issue: slug, title: slug, scale: { min, max, labels: {} }, keywords: [] });
+const issue = (slug: string, min = 0, max = 100): KnownIssue => ({ issue: slug, title: slug, scale: { min, max, labels: {} }, keywords: [], statusQuo: null });
 const party = (slug: string, capability: number | null = null): KnownParty => ({ party: slug, name: slug, aliases: [], capability });
 const stance = (p: string, i: string, value: number, salience: number | null = null): Stance => ({
   party: p,
@@ -101,6 +101,15 @@ describe('outcomes: compromise model', () => {
       ['russia', 'red_line_without_position'],
       ['europe', 'no_position'],
     ]);
+  });
+
+  it('gives the Nash bargaining solution against the issue\'s status quo, and no outcome without one', () => {
+    const withQuo = { ...issue('crimea'), statusQuo: 100 };
+    const [nash] = outcomes('nash', [party('us', 1), party('ukraine', 1)], [withQuo], [stance('us', 'crimea', 100, 1), stance('ukraine', 'crimea', 0, 1)]);
+    // The US's ideal is the status quo: the only outcome both accept is 100.
+    expect(nash!.outcome).toBe(100);
+    const [none] = outcomes('nash', [party('us', 1)], [issue('crimea')], [stance('us', 'crimea', 100, 1)]);
+    expect([none!.outcome, none!.feasible, none!.warnings.map((w) => w.code)]).toEqual([null, null, ['no_status_quo']]);
   });
 
   it('has no outcome when every weight is zero', () => {

@@ -1,7 +1,7 @@
 import { gapSeries, pairGap, pairsOf } from '../../../src/negotiation/analysis/gaps';
 import type { KnownIssue, TimelineFact } from '../../../src/negotiation/stances/stance.repository';
 
-const issue = (slug: string, min = 0, max = 100): KnownIssue => ({ issue: slug, title: slug, scale: { min, max, labels: {} }, keywords: [] });
+const issue = (slug: string, min = 0, max = 100): KnownIssue => ({ issue: slug, title: slug, scale: { min, max, labels: {} }, keywords: [], statusQuo: null });
 const stance = (party: string, slug: string, value: number, salience: number | null = null) => ({ party, issue: slug, value, salience });
 
 describe('pairGap', () => {
