@@ -4,12 +4,12 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { slugSchema } from '../negotiation/domain/events';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
-import { GetConcessions, GetHistory, GetOutcomes, GetZones } from '../negotiation/analysis/analysis.queries';
+import { GetConcessions, GetEvidence, GetHistory, GetOutcomes, GetZones } from '../negotiation/analysis/analysis.queries';
 import { parseWith } from '../shared/parse-with';
 import { CachedAsOf } from './as-of-cache';
 import { ReadAt } from './read-context';
 import type { ReadContext } from '../projection-runner/read-gate';
-import { gapsParams, outcomeParams } from '../negotiation/reading/as-of-params';
+import { evidenceParams, gapsParams, outcomeParams } from '../negotiation/reading/as-of-params';
 import { concessionParams, historyParams, recordedOutcomesParams } from './params';
 import { backtestParams, GetBacktest, GetRecordedOutcomes, type BacktestAnswer } from '../negotiation/outcomes/get-backtest.query';
 import { csvFile, wantsCsv } from './tabular';
@@ -45,6 +45,14 @@ export class AnalysisController {
   outcomes(@Param('nid') nid: string, @Query() query: unknown, @ReadAt() read: ReadContext) {
     const { model, ...asOf } = parseWith(outcomeParams, query);
     return this.queries.execute(new GetOutcomes(parseWith(negotiationIdSchema, nid, ['nid']), asOf, model, read));
+  }
+
+  /** Each cell from every statement in the window, weighted by how it is known (docs/metrics.md). */
+  @Get('evidence')
+  @CachedAsOf({ usesAt: true })
+  evidence(@Param('nid') nid: string, @Query() query: unknown, @ReadAt() read: ReadContext) {
+    const { window, ...asOf } = parseWith(evidenceParams, query);
+    return this.queries.execute(new GetEvidence(parseWith(negotiationIdSchema, nid, ['nid']), asOf, window, read));
   }
 
   @Get('concessions')

@@ -60,6 +60,7 @@ describe('the OpenAPI document', () => {
     ['/negotiations/ukraine-2025/outcomes', n.outcomesAnswerSchema],
     ['/negotiations/ukraine-2025/concessions?party=us&toward=ukraine&from=2025-04-24&to=2025-04-30', n.concessionsAnswerSchema],
     ['/negotiations/ukraine-2025/parties/us/history', n.historyAnswerSchema],
+    ['/negotiations/ukraine-2025/evidence?at=2025-04-30', n.evidenceAnswerSchema],
     ['/negotiations/ukraine-2025/alert-rules', s.rulesAnswerSchema],
     ['/negotiations/ukraine-2025/alerts', s.alertsAnswerSchema],
     ['/negotiations/ukraine-2025/alerts/deliveries', s.deliveriesAnswerSchema],

@@ -246,6 +246,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/negotiations/{nid}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Each cell read from every statement in a window before at, weighted by basis, confidence and precision, with their spread (beside the contract's latest-wins stance)
+         * @description Needs a reader, writer or admin key when PARLEY_API_KEYS is set.
+         */
+        get: operations["AnalysisController_evidence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/negotiations/{nid}/concessions": {
         parameters: {
             query?: never;
@@ -3863,6 +3883,195 @@ export interface operations {
                             salience: number;
                             capability: number;
                         };
+                    };
+                };
+            };
+            /** @description invalid_request: `issues` name each field and the reason */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error: "invalid_request" | "rule_violation" | "version_conflict" | "id_conflict" | "not_found" | "unauthorized" | "forbidden" | "unsupported_media_type" | "payload_too_large" | "too_many_requests" | "rebuild_running" | "restore_refused" | "projection_lagging" | "log_rewound" | "database_unavailable" | "outcome_unknown" | "contention" | "proposal_decided" | "source_exists" | "scenario_exists" | "scenario_closed" | "internal_error" | "http_error";
+                        message?: string;
+                        issues?: {
+                            path: (string | number)[];
+                            message: string;
+                            code?: string;
+                            line?: number;
+                        }[];
+                        expected?: unknown;
+                        actual?: unknown;
+                        id?: string;
+                        /** @description The request's X-Request-Id (the caller's, or one made here): quote it, and find its log lines */
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description No valid key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error: "invalid_request" | "rule_violation" | "version_conflict" | "id_conflict" | "not_found" | "unauthorized" | "forbidden" | "unsupported_media_type" | "payload_too_large" | "too_many_requests" | "rebuild_running" | "restore_refused" | "projection_lagging" | "log_rewound" | "database_unavailable" | "outcome_unknown" | "contention" | "proposal_decided" | "source_exists" | "scenario_exists" | "scenario_closed" | "internal_error" | "http_error";
+                        message?: string;
+                        issues?: {
+                            path: (string | number)[];
+                            message: string;
+                            code?: string;
+                            line?: number;
+                        }[];
+                        expected?: unknown;
+                        actual?: unknown;
+                        id?: string;
+                        /** @description The request's X-Request-Id (the caller's, or one made here): quote it, and find its log lines */
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Unknown negotiation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error: "invalid_request" | "rule_violation" | "version_conflict" | "id_conflict" | "not_found" | "unauthorized" | "forbidden" | "unsupported_media_type" | "payload_too_large" | "too_many_requests" | "rebuild_running" | "restore_refused" | "projection_lagging" | "log_rewound" | "database_unavailable" | "outcome_unknown" | "contention" | "proposal_decided" | "source_exists" | "scenario_exists" | "scenario_closed" | "internal_error" | "http_error";
+                        message?: string;
+                        issues?: {
+                            path: (string | number)[];
+                            message: string;
+                            code?: string;
+                            line?: number;
+                        }[];
+                        expected?: unknown;
+                        actual?: unknown;
+                        id?: string;
+                        /** @description The request's X-Request-Id (the caller's, or one made here): quote it, and find its log lines */
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Rate limited (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error: "invalid_request" | "rule_violation" | "version_conflict" | "id_conflict" | "not_found" | "unauthorized" | "forbidden" | "unsupported_media_type" | "payload_too_large" | "too_many_requests" | "rebuild_running" | "restore_refused" | "projection_lagging" | "log_rewound" | "database_unavailable" | "outcome_unknown" | "contention" | "proposal_decided" | "source_exists" | "scenario_exists" | "scenario_closed" | "internal_error" | "http_error";
+                        message?: string;
+                        issues?: {
+                            path: (string | number)[];
+                            message: string;
+                            code?: string;
+                            line?: number;
+                        }[];
+                        expected?: unknown;
+                        actual?: unknown;
+                        id?: string;
+                        /** @description The request's X-Request-Id (the caller's, or one made here): quote it, and find its log lines */
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    AnalysisController_evidence: {
+        parameters: {
+            query?: {
+                at?: string;
+                knownAt?: string;
+                publicAt?: string;
+                version?: number;
+                scenario?: string;
+                periods?: "start" | "end";
+                corrections?: "known" | "public";
+                window?: string;
+            };
+            header?: never;
+            path: {
+                nid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description ISO 8601 instant, UTC */
+                        at: string;
+                        /** @description ISO 8601 instant, UTC */
+                        knownAt: string;
+                        /** @description ISO 8601 instant, UTC */
+                        publicAt: string | null;
+                        /** @description the record's version the answer was read at: events 1..version of the negotiation's stream, as known at knownAt (cite it with knownAt: `version=…&knownAt=…` reproduces the answer) */
+                        version: number;
+                        /**
+                         * @description how events known only to a day, week or month counted: from the start of their period (the contract's rule) or its end
+                         * @enum {string}
+                         */
+                        periods: "start" | "end";
+                        /**
+                         * @description with publicAt: corrections counted as known at knownAt (the contract's rule) or only once their own report was public
+                         * @enum {string}
+                         */
+                        corrections: "known" | "public";
+                        /** @description present when the answer includes a scenario branch (`scenario=<name>`) */
+                        scenario?: string;
+                        /** @description how far before `at` a statement still counts (ISO 8601 duration) */
+                        window: string;
+                        cells: {
+                            /** @description party slug */
+                            party: string;
+                            /** @description issue slug */
+                            issue: string;
+                            /** @description the contract's stance: the latest statement's value */
+                            latest: number;
+                            /** @description the evidence-weighted mean of the statements in the window */
+                            value: number;
+                            spread: {
+                                sd: number;
+                                low: number;
+                                high: number;
+                            };
+                            sources: {
+                                /** Format: uuid */
+                                eventId: string;
+                                value: number;
+                                /** @description ISO 8601 instant, UTC */
+                                occurredAt: string;
+                                basis: string | null;
+                                confidence: number | null;
+                                uncertainty: {
+                                    low: number;
+                                    high: number;
+                                } | null;
+                                /** @description basis weight × confidence × precision (docs/metrics.md) */
+                                weight: number;
+                                source: {
+                                    title?: string;
+                                    /** Format: uri */
+                                    url?: string;
+                                    publisher?: string;
+                                    publishedAt?: string;
+                                    /** Format: uuid */
+                                    itemId?: string;
+                                } | null;
+                            }[];
+                        }[];
                     };
                 };
             };

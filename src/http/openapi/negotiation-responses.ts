@@ -348,3 +348,29 @@ export const backtestAnswerSchema = z.object({
     margin: nullable(z.number()).describe('the runner-up\'s mean absolute error minus the best\'s'),
   }),
 });
+
+export const evidenceAnswerSchema = z.object({
+  ...asOfEcho,
+  window: z.string().describe('how far before `at` a statement still counts (ISO 8601 duration)'),
+  cells: z.array(
+    z.object({
+      party: partyRef,
+      issue: issueRef,
+      latest: z.number().describe("the contract's stance: the latest statement's value"),
+      value: z.number().describe('the evidence-weighted mean of the statements in the window'),
+      spread: z.object({ sd: z.number(), low: z.number(), high: z.number() }),
+      sources: z.array(
+        z.object({
+          eventId: z.uuid(),
+          value: z.number(),
+          occurredAt: instant,
+          basis: nullable(z.string()),
+          confidence: nullable(z.number()),
+          uncertainty: nullable(range),
+          weight: z.number().describe('basis weight × confidence × precision (docs/metrics.md)'),
+          source: nullable(source),
+        }),
+      ),
+    }),
+  ),
+});

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { changeRuleSchema, createRuleSchema } from '../../alerting/alert-rules';
 import { appendRequestSchema } from '../../negotiation/domain/requests';
-import { asOfParams, gapsParams, outcomeParams, pageFormatParams, panelParams, seriesParams } from '../../negotiation/reading/as-of-params';
+import { asOfParams, evidenceParams, gapsParams, outcomeParams, pageFormatParams, panelParams, seriesParams } from '../../negotiation/reading/as-of-params';
 import { registerSourceSchema, watchTermsSchema } from '../../news/news-events';
 import { acceptSchema, agreementParams, proposalsParams, provenanceParams, rejectSchema, reviewRequirementSchema } from '../../review/review-requests';
 import * as params from '../params';
@@ -63,6 +63,13 @@ export const OPERATIONS: Record<string, Operation> = {
     negotiation: true,
   },
   'GET /negotiations/{nid}/dashboard': { summary: 'Everything one dashboard refresh shows, read at one position', access: 'reader', query: params.dashboardParams, responses: { 200: s.dashboardAnswerSchema }, negotiation: true },
+  'GET /negotiations/{nid}/evidence': {
+    summary: 'Each cell read from every statement in a window before at, weighted by basis, confidence and precision, with their spread (beside the contract\'s latest-wins stance)',
+    access: 'reader',
+    query: evidenceParams,
+    responses: { 200: n.evidenceAnswerSchema },
+    negotiation: true,
+  },
   'GET /negotiations/{nid}/zones': { summary: 'Zones of possible agreement from red lines', access: 'reader', query: gapsParams, responses: { 200: n.zonesAnswerSchema }, negotiation: true },
   'GET /negotiations/{nid}/outcomes': { summary: 'Predicted outcomes (compromise or weighted-median model)', access: 'reader', query: outcomeParams, responses: { 200: n.outcomesAnswerSchema }, negotiation: true },
   'GET /negotiations/{nid}/concessions': { summary: 'How far a party moved toward another', access: 'reader', query: params.concessionParams, responses: { 200: n.concessionsAnswerSchema }, negotiation: true },

@@ -3,6 +3,7 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { concessions, type Concession } from './concessions';
 import { imputedCapability, outcomes, type Outcome, type OutcomeModel } from './outcomes';
 import { NEUTRAL_SALIENCE } from './gaps';
+import { evidenceAt, type EvidenceCell } from './evidence';
 import { zonesOfAgreement, type Zone } from './zones';
 import type { AsOf } from '../stances/stance';
 import { issuesKnown, partiesKnown, redLinesAt, stancesAt, timelineOf, type TimelineFact } from '../stances/stance.repository';
@@ -120,4 +121,29 @@ export class GetHistoryHandler implements IQueryHandler<GetHistory> {
   }
 }
 
-export const analysisHandlers = [GetZonesHandler, GetOutcomesHandler, GetConcessionsHandler, GetHistoryHandler];
+
+export class GetEvidence extends Query<{ at: string; knownAt: string; publicAt: string | null; version: number; window: string; cells: EvidenceCell[] }> {
+  constructor(
+    readonly negotiationId: string,
+    readonly query: AsOfQuery,
+    readonly window: { ms: number; iso: string },
+    readonly read?: ReadContext,
+  ) {
+    super();
+  }
+}
+
+/** Each cell read from all its statements in the window, weighted by their evidence (evidence.ts). */
+@QueryHandler(GetEvidence)
+export class GetEvidenceHandler implements IQueryHandler<GetEvidence> {
+  constructor(private readonly gate: ReadGate) {}
+
+  async execute({ negotiationId, query, window, read }: GetEvidence) {
+    const { db, asOf } = await openAsOf(this.gate, negotiationId, query, read);
+    const [parties, issues] = await Promise.all([partiesKnown(db, negotiationId, asOf), issuesKnown(db, negotiationId, asOf)]);
+    const timeline = parties.length === 0 ? [] : await timelineOf(db, negotiationId, parties.map((p) => p.party), asOf);
+    return { ...stamp(asOf), window: window.iso, cells: evidenceAt(timeline, issues, asOf.at, window.ms) };
+  }
+}
+
+export const analysisHandlers = [GetZonesHandler, GetOutcomesHandler, GetConcessionsHandler, GetHistoryHandler, GetEvidenceHandler];

@@ -151,3 +151,13 @@ export const pageFormatParams = pageParams.extend({
   /** Read backwards: the `limit` events just before this global position (exclusive). */
   before: z.coerce.number().int().min(1).optional(),
 });
+
+/** The evidence reading's window: how far before `at` a statement still counts (an ISO 8601 duration). */
+export const evidenceParams = asOfParams.extend({ window: durationSchema.default(() => Duration.fromISO('P30D') as Duration<true>) }).transform(({ window, ...asOf }, ctx) => {
+  const ms = window.as('milliseconds');
+  if (!(ms > 0)) {
+    ctx.addIssue({ code: 'custom', path: ['window'], message: 'The window must be a positive duration, e.g. P30D' });
+    return z.NEVER;
+  }
+  return { ...asOf, window: { ms, iso: window.toISO() ?? 'P30D' } };
+});
