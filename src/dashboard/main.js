@@ -63,7 +63,7 @@ async function refresh() {
     const pair = state.a && state.b && state.a !== state.b;
     // One request a refresh: every panel's answer, read at one position (GET …/dashboard).
     const span = pair ? `&between=${state.a},${state.b}&from=${isoDay(store.minDay)}&to=${isoDay(store.maxDay)}` : '';
-    const view = await api(`/negotiations/${state.n}/dashboard?${at}${knownAtQuery()}${span}${scenarioQuery()}`);
+    const view = await api(`/negotiations/${state.n}/dashboard?${at}${knownAtQuery()}${span}${scenarioQuery()}${state.published ? '&published=true' : ''}`);
     $('cell-detail').hidden = true;
     renderScenario(view);
     renderMatrix(view.stances, new Map(view.weekBefore.stances.map((s) => [`${s.party}/${s.issue}`, s])));
@@ -75,7 +75,7 @@ async function refresh() {
     renderInbox(view.inbox);
     renderChart(view.series);
     renderConcessions(view.concessions);
-    setStatus(`${store.negotiation.title ?? state.n}: ${store.negotiation.parties.length} parties, ${store.negotiation.issues.length} issues, version ${store.negotiation.version}. As of ${fmtDate(view.at)}${state.knownAt ? `, as known at ${new Date(view.knownAt).toLocaleString('en-GB')}` : ''}.${view.scenario ? ` Scenario "${view.scenario}" (hypothetical).` : ''}`);
+    setStatus(`${store.negotiation.title ?? state.n}: ${store.negotiation.parties.length} parties, ${store.negotiation.issues.length} issues, version ${store.negotiation.version}. As of ${fmtDate(view.at)}${state.knownAt ? `, as known at ${new Date(view.knownAt).toLocaleString('en-GB')}` : ''}.${view.published ? ' Only what was public then.' : ''}${view.scenario ? ` Scenario "${view.scenario}" (hypothetical).` : ''}`);
   } catch (error) {
     setStatus(error.message, true);
   }
@@ -110,6 +110,11 @@ $('at').addEventListener('change', () => {
 $('known-at').addEventListener('change', async (e) => {
   state.knownAt = e.target.value;
   store.negotiation = await api(`/negotiations/${state.n}?${knownAtQuery().slice(1)}${scenarioQuery()}`);
+  await refresh();
+});
+
+$('published').addEventListener('change', async (e) => {
+  state.published = e.target.checked ? 'true' : '';
   await refresh();
 });
 

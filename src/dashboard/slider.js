@@ -25,6 +25,7 @@ export function setUpSlider() {
   const chosen = state.at && !store.following ? dayOf(Date.parse(`${state.at}T00:00:00Z`)) : live ? today : last;
   slider.value = String(Math.min(Math.max(chosen - store.minDay, 0), store.maxDay - store.minDay));
   $('known-at').value = state.knownAt;
+  $('published').checked = state.published === 'true';
   showAtLabel();
 }
 

@@ -9,6 +9,8 @@ export const state = {
   b: params.get('b') ?? '',
   cell: params.get('cell') ?? '',
   scenario: params.get('scenario') ?? '',
+  /** 'true': every panel as public on the chosen day (the dashboard route's `published`). */
+  published: params.get('published') ?? '',
 };
 
 export function saveState() {

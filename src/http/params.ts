@@ -76,5 +76,10 @@ export const dashboardParams = z
     to: instantOrDateSchema.optional(),
     /** A scenario branch: every panel of the record read with it, and the diff beside the record. */
     scenario: slugSchema.optional(),
+    /**
+     * `true`: only what was public on the chosen day (publicAt = at, corrections once public;
+     * the series as published day by day), what an observer could have seen then.
+     */
+    published: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
   })
   .refine((p) => (p.from === undefined) === (p.to === undefined), { path: ['to'], message: 'Give the chart\'s span as both from and to, or neither' });

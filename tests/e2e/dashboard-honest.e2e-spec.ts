@@ -76,6 +76,29 @@ describeInBrowser('the dashboard says no more than the data', () => {
     expect(errors).toEqual([]);
   });
 
+  it('shows only what was public then, and dismisses a news item without changing the version', async () => {
+    // No event of this negotiation cites a report: each became public when recorded (today), so
+    // on 10 April 2025 nothing was public.
+    const page = await open('?n=trade&a=a&b=b&at=2025-04-10&published=true');
+    await page.waitForFunction(() => /Only what was public then/.test(document.querySelector('#status')?.textContent ?? ''));
+    expect(await page.locator('#published').isChecked()).toBe(true);
+    expect(await page.locator('.cell[data-party="a"][data-issue="tariff"] .value').textContent()).toBe('–');
+    await page.uncheck('#published');
+    await page.waitForFunction(() => document.querySelector('.cell[data-party="a"][data-issue="tariff"] .value')?.textContent === '25');
+
+    const version = (await call(app.url, 'GET', '/negotiations/trade')).body.version;
+    expect((await call(app.url, 'POST', '/negotiations/trade/news', { json: { items: [{ guid: 'rain', title: 'Tariff on umbrellas as rain returns' }] } })).status).toBe(201);
+    await page.reload();
+    await page.locator('#inbox .inbox-item').waitFor();
+    page.once('dialog', (dialog) => void dialog.accept('weather, not talks'));
+    await page.click('#inbox .inbox-item button.dismiss');
+    await page.waitForFunction(() => document.querySelector('#inbox .inbox-item') === null);
+    const dismissed = (await call(app.url, 'GET', '/negotiations/trade/inbox?status=dismissed')).body.items;
+    expect(dismissed.map((i: { title: string; dismissedFor: string }) => [i.title, i.dismissedFor])).toEqual([['Tariff on umbrellas as rain returns', 'weather, not talks']]);
+    expect((await call(app.url, 'GET', '/negotiations/trade')).body.version).toBe(version);
+    expect(errors).toEqual([]);
+  });
+
   it('opens the root page on the negotiation chosen last', async () => {
     const page = await open('?n=trade');
     await page.selectOption('#negotiation', 'other');

@@ -43,7 +43,7 @@ describeInBrowser('review in the dashboard (Chromium)', () => {
     const coder = await browser.newPage();
     await coder.addInitScript((key) => sessionStorage.setItem('parley-key', key), ALICE);
     await coder.goto(`${app.url}/dashboard/?n=${NID}`);
-    await coder.locator(`#inbox li[data-item="${item.id}"] button`).click();
+    await coder.locator(`#inbox li[data-item="${item.id}"] button.code`).click();
     await coder.selectOption('#code-party', 'us');
     await coder.selectOption('#code-issue', 'crimea');
     await coder.fill('#code-value', '50');

@@ -140,7 +140,7 @@ describeInBrowser('the dashboard tells the April 2025 story', () => {
     // Russia's alias "Kremlin" and the issue title "Crimea" are default watch terms.
     expect(await row.locator('mark').allTextContents()).toEqual(['Kremlin', 'Crimea']);
     expect(await page.locator('#code-form').isVisible()).toBe(false);
-    await row.locator('button').click();
+    await row.locator('button.code').click();
     expect(await page.locator('#code-form').isVisible()).toBe(true);
     await page.selectOption('#code-party', 'russia');
     await page.selectOption('#code-issue', 'crimea');

@@ -3180,6 +3180,7 @@ export interface operations {
                 from?: string;
                 to?: string;
                 scenario?: string;
+                published?: "true" | "false";
             };
             header?: never;
             path: {
@@ -3202,6 +3203,8 @@ export interface operations {
                         knownAt: string;
                         /** @description The log position every part was read at (or after) */
                         position: number;
+                        /** @description with `published=true`: every part as public on the chosen day (publicAt = at, corrections once public, the series as published day by day) */
+                        published: boolean;
                         /** @description with `scenario=`: the branch every part but alerts and the inbox was read with */
                         scenario?: string;
                         /** @description with `scenario=`: what the branch changes beside the record */

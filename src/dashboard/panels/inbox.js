@@ -25,14 +25,36 @@ export function renderInbox(items) {
           li.dataset.item = item.id;
           const text = document.createElement('span');
           text.append(highlighted(item.title, item.matchedTerms), ` — ${item.publisher ?? 'unknown publisher'}${item.publishedAt ? `, ${fmtDate(item.publishedAt)}` : ''}`);
-          const code = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Code…' });
+          const code = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Code…', className: 'code' });
           code.setAttribute('aria-label', `Code "${item.title}" as a position`);
           code.addEventListener('click', () => openCoding(item));
-          li.append(text, code);
+          const dismiss = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Dismiss…', className: 'dismiss' });
+          dismiss.setAttribute('aria-label', `Dismiss "${item.title}" from the inbox`);
+          dismiss.addEventListener('click', () => dismissItem(item));
+          li.append(text, code, dismiss);
           return li;
         })
       : [Object.assign(document.createElement('li'), { className: 'empty', textContent: 'Nothing waiting: new matching items appear here.' })]),
   );
+}
+
+/**
+ * Dismisses an item with the analyst's reason (NewsItemDismissed): triage, stored apart from the
+ * record, so the negotiation's version and every citation of it stand.
+ */
+export async function dismissItem(item) {
+  const reason = window.prompt(`Why dismiss "${item.title}"?`, 'not about the talks');
+  if (!reason) return;
+  try {
+    await api(`/negotiations/${state.n}/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ events: [{ type: 'NewsItemDismissed', occurredAt: new Date().toISOString(), data: { item: item.id, reason } }] }),
+    });
+    await requestRefresh();
+  } catch (error) {
+    $('code-result').textContent = error.message;
+  }
 }
 
 export function openCoding(item) {
