@@ -14,7 +14,7 @@ import { renderLegend, renderMatrix } from './panels/matrix.js';
 import { latestEvents, olderEvents, renderTimeline } from './panels/timeline.js';
 import { setUpSlider, showAtLabel, stepToEvent } from './slider.js';
 import { store } from './store.js';
-import { knownAtQuery, saveState, scenarioQuery, state } from './url-state.js';
+import { knownAtQuery, saveState, scenarioQuery, state, versionQuery } from './url-state.js';
 
 /** Where this browser keeps the negotiation it chose last (the root page opens it). */
 const LAST_NEGOTIATION = 'parley.negotiation';
@@ -42,7 +42,7 @@ async function start() {
 async function openNegotiation() {
   setStatus('Loading…');
   await fillScenarios();
-  store.negotiation = await api(`/negotiations/${state.n}?${knownAtQuery().slice(1)}${scenarioQuery()}`);
+  store.negotiation = await api(`/negotiations/${state.n}?${knownAtQuery().slice(1)}${scenarioQuery()}${versionQuery()}`);
   store.events = await latestEvents(state.n);
   const parties = store.negotiation.parties.map((p) => p.party);
   if (!parties.includes(state.a)) state.a = parties[0] ?? '';
@@ -63,7 +63,7 @@ async function refresh() {
     const pair = state.a && state.b && state.a !== state.b;
     // One request a refresh: every panel's answer, read at one position (GET …/dashboard).
     const span = pair ? `&between=${state.a},${state.b}&from=${isoDay(store.minDay)}&to=${isoDay(store.maxDay)}` : '';
-    const view = await api(`/negotiations/${state.n}/dashboard?${at}${knownAtQuery()}${span}${scenarioQuery()}${state.published ? '&published=true' : ''}`);
+    const view = await api(`/negotiations/${state.n}/dashboard?${at}${knownAtQuery()}${span}${scenarioQuery()}${versionQuery()}${state.published ? '&published=true' : ''}`);
     $('cell-detail').hidden = true;
     renderScenario(view);
     renderMatrix(view.stances, new Map(view.weekBefore.stances.map((s) => [`${s.party}/${s.issue}`, s])));
@@ -75,7 +75,7 @@ async function refresh() {
     renderInbox(view.inbox);
     renderChart(view.series);
     renderConcessions(view.concessions);
-    setStatus(`${store.negotiation.title ?? state.n}: ${store.negotiation.parties.length} parties, ${store.negotiation.issues.length} issues, version ${store.negotiation.version}. As of ${fmtDate(view.at)}${state.knownAt ? `, as known at ${new Date(view.knownAt).toLocaleString('en-GB')}` : ''}.${view.published ? ' Only what was public then.' : ''}${view.scenario ? ` Scenario "${view.scenario}" (hypothetical).` : ''}`);
+    setStatus(`${store.negotiation.title ?? state.n}: ${store.negotiation.parties.length} parties, ${store.negotiation.issues.length} issues, version ${store.negotiation.version}. As of ${fmtDate(view.at)}${state.knownAt ? `, as known at ${new Date(view.knownAt).toLocaleString('en-GB')}` : ''}.${state.version ? ` At cited version ${view.version}.` : ''}${view.published ? ' Only what was public then.' : ''}${view.scenario ? ` Scenario "${view.scenario}" (hypothetical).` : ''}`);
   } catch (error) {
     setStatus(error.message, true);
   }
@@ -109,7 +109,15 @@ $('at').addEventListener('change', () => {
 
 $('known-at').addEventListener('change', async (e) => {
   state.knownAt = e.target.value;
-  store.negotiation = await api(`/negotiations/${state.n}?${knownAtQuery().slice(1)}${scenarioQuery()}`);
+  store.negotiation = await api(`/negotiations/${state.n}?${knownAtQuery().slice(1)}${scenarioQuery()}${versionQuery()}`);
+  await refresh();
+});
+
+$('version').addEventListener('change', async (e) => {
+  // A cited version is of the record: it and a scenario do not go together.
+  state.version = e.target.value;
+  if (state.version) state.scenario = '';
+  store.negotiation = await api(`/negotiations/${state.n}?${knownAtQuery().slice(1)}${scenarioQuery()}${versionQuery()}`);
   await refresh();
 });
 
@@ -127,8 +135,12 @@ $('known-now').addEventListener('click', async () => {
 
 $('scenario').addEventListener('change', async (e) => {
   state.scenario = e.target.value;
+  if (state.scenario) {
+    state.version = '';
+    $('version').value = '';
+  }
   // A branch may add parties or issues: the matrix's rows and columns come from here.
-  store.negotiation = await api(`/negotiations/${state.n}?${knownAtQuery().slice(1)}${scenarioQuery()}`);
+  store.negotiation = await api(`/negotiations/${state.n}?${knownAtQuery().slice(1)}${scenarioQuery()}${versionQuery()}`);
   connectFeed().catch(reconnectLater);
   await refresh();
 });

@@ -26,6 +26,7 @@ export function setUpSlider() {
   slider.value = String(Math.min(Math.max(chosen - store.minDay, 0), store.maxDay - store.minDay));
   $('known-at').value = state.knownAt;
   $('published').checked = state.published === 'true';
+  $('version').value = state.version;
   showAtLabel();
 }
 

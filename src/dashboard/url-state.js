@@ -11,6 +11,8 @@ export const state = {
   scenario: params.get('scenario') ?? '',
   /** 'true': every panel as public on the chosen day (the dashboard route's `published`). */
   published: params.get('published') ?? '',
+  /** A cited version: the record read at events 1..version (empty: the latest). */
+  version: params.get('version') ?? '',
 };
 
 export function saveState() {
@@ -20,6 +22,9 @@ export function saveState() {
 }
 
 export const knownAtQuery = () => (state.knownAt ? `&knownAt=${encodeURIComponent(new Date(state.knownAt).toISOString())}` : '');
+
+/** `&version=<n>` while a cited version is shown, else nothing. */
+export const versionQuery = () => (state.version ? `&version=${encodeURIComponent(state.version)}` : '');
 
 /** `&scenario=<name>` while a branch is shown, else nothing: every as-of read adds it. */
 export const scenarioQuery = () => (state.scenario ? `&scenario=${encodeURIComponent(state.scenario)}` : '');

@@ -35,11 +35,11 @@ export class DashboardController {
   @Get('dashboard')
   async dashboard(@Param('nid') nid: string, @Query() query: Record<string, unknown>, @ReadAt() read: ReadContext) {
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
-    const { at, knownAt, between, from, to, scenario, published } = parseWith(dashboardParams, query);
+    const { at, knownAt, between, from, to, scenario, published, version } = parseWith(dashboardParams, query);
     // As published: what was public on the chosen day (or now), corrections only once public too.
     const publicView = (day: Date | undefined) => (published ? { publicAt: day ?? new Date(), corrections: 'public' as const } : {});
-    const first = await this.queries.execute(new GetStances(id, { at, knownAt, scenario, ...publicView(at) }, read));
-    const asOf = { at: new Date(first.at), knownAt: new Date(first.knownAt), scenario, ...publicView(new Date(first.at)) };
+    const first = await this.queries.execute(new GetStances(id, { at, knownAt, scenario, version, ...publicView(at) }, read));
+    const asOf = { at: new Date(first.at), knownAt: new Date(first.knownAt), scenario, version, ...publicView(new Date(first.at)) };
     const same = (): ReadContext => ({ minPosition: read.position });
     const series = between && from && to ? parseWith(seriesParams, { between: query.between, from: query.from, to: query.to, step: 'P1D' }) : undefined;
     // Alerts and the inbox are the record's alone: a branch fires nothing and codes no news.
@@ -50,18 +50,19 @@ export class DashboardController {
       this.queries.execute(new ListAlerts(id, undefined, undefined, same())),
       between ? this.queries.execute(new GetGaps(id, asOf, between, same())) : undefined,
       series
-        ? this.queries.execute(new GetGapSeries(id, series.between, series.points, { knownAt: asOf.knownAt, scenario, ...(published ? { corrections: 'public' as const } : {}) }, same(), published ? 'published' : 'final'))
+        ? this.queries.execute(new GetGapSeries(id, series.between, series.points, { knownAt: asOf.knownAt, scenario, version, ...(published ? { corrections: 'public' as const } : {}) }, same(), published ? 'published' : 'final'))
         : undefined,
       this.queries.execute(new GetInbox(id, 'new', { limit: INBOX_SHOWN }, same())),
       scenario ? this.queries.execute(new GetScenarioDiff(id, scenario, { at: asOf.at, knownAt: asOf.knownAt }, between, same())) : undefined,
       // A week before: what the matrix's "new since" compares each cell with (a restatement is no change).
-      this.queries.execute(new GetStances(id, { at: weekBefore, knownAt: asOf.knownAt, scenario, ...publicView(weekBefore) }, same())),
+      this.queries.execute(new GetStances(id, { at: weekBefore, knownAt: asOf.knownAt, scenario, version, ...publicView(weekBefore) }, same())),
     ]);
     return {
       at: first.at,
       knownAt: first.knownAt,
       position: read.position,
       published,
+      version: first.version,
       // With a branch: its name, and the record beside it (what the branch changes).
       ...(diff ? { scenario, difference: diff.difference } : {}),
       stances: first.stances,
@@ -81,11 +82,11 @@ export class DashboardController {
    * How far each of the pair moved toward the other, from the first day both had a stance on a
    * shared issue (before it nothing compares) to the chosen day (or the chart's end).
    */
-  private async concessions(id: string, [a, b]: [string, string], points: { at: string; overall: number | null }[], asOf: { knownAt: Date }, to: Date, read: ReadContext, scenario?: string) {
+  private async concessions(id: string, [a, b]: [string, string], points: { at: string; overall: number | null }[], asOf: { knownAt: Date; version?: number | undefined }, to: Date, read: ReadContext, scenario?: string) {
     const first = points.find((p) => p.overall !== null);
     if (!first) return null;
     const from = new Date(Math.floor(Date.parse(first.at) / DAY_MS) * DAY_MS);
-    const moved = (party: string, toward: string) => this.queries.execute(new GetConcessions(id, party, toward, from, to, { knownAt: asOf.knownAt, scenario }, read));
+    const moved = (party: string, toward: string) => this.queries.execute(new GetConcessions(id, party, toward, from, to, { knownAt: asOf.knownAt, scenario, version: asOf.version }, read));
     return Promise.all([moved(a, b), moved(b, a)]);
   }
 }

@@ -81,5 +81,7 @@ export const dashboardParams = z
      * the series as published day by day), what an observer could have seen then.
      */
     published: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
+    /** A cited version: every part of the record read at events 1..version (not with a scenario). */
+    version: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
   })
   .refine((p) => (p.from === undefined) === (p.to === undefined), { path: ['to'], message: 'Give the chart\'s span as both from and to, or neither' });

@@ -99,6 +99,19 @@ describeInBrowser('the dashboard says no more than the data', () => {
     expect(errors).toEqual([]);
   });
 
+  it('reads the record at a cited version, and says so', async () => {
+    // Events 1..6: the definitions and a's tariff stance, not yet b's.
+    const page = await open('?n=trade&a=a&b=b&at=2025-04-10&version=6');
+    await page.waitForFunction(() => /At cited version 6/.test(document.querySelector('#status')?.textContent ?? ''));
+    expect(await page.locator('#version').inputValue()).toBe('6');
+    expect(await page.locator('.cell[data-party="a"][data-issue="tariff"] .value').textContent()).toBe('25');
+    expect(await page.locator('.cell[data-party="b"][data-issue="tariff"] .value').textContent()).toBe('–');
+    await page.fill('#version', '');
+    await page.dispatchEvent('#version', 'change');
+    await page.waitForFunction(() => document.querySelector('.cell[data-party="b"][data-issue="tariff"] .value')?.textContent === '50');
+    expect(errors).toEqual([]);
+  });
+
   it('opens the root page on the negotiation chosen last', async () => {
     const page = await open('?n=trade');
     await page.selectOption('#negotiation', 'other');

@@ -3181,6 +3181,7 @@ export interface operations {
                 to?: string;
                 scenario?: string;
                 published?: "true" | "false";
+                version?: number;
             };
             header?: never;
             path: {
@@ -3203,6 +3204,8 @@ export interface operations {
                         knownAt: string;
                         /** @description The log position every part was read at (or after) */
                         position: number;
+                        /** @description the record's version every part was read at (with `version=n`, n) */
+                        version: number;
                         /** @description with `published=true`: every part as public on the chosen day (publicAt = at, corrections once public, the series as published day by day) */
                         published: boolean;
                         /** @description with `scenario=`: the branch every part but alerts and the inbox was read with */

@@ -148,6 +148,7 @@ export const dashboardAnswerSchema = z.object({
   at: n.stancesAnswerSchema.shape.at,
   knownAt: n.stancesAnswerSchema.shape.knownAt,
   position: z.number().int().describe('The log position every part was read at (or after)'),
+  version: z.number().int().describe("the record's version every part was read at (with `version=n`, n)"),
   published: z.boolean().describe('with `published=true`: every part as public on the chosen day (publicAt = at, corrections once public, the series as published day by day)'),
   scenario: z.string().optional().describe('with `scenario=`: the branch every part but alerts and the inbox was read with'),
   difference: n.scenarioDiffSchema.shape.difference.optional().describe('with `scenario=`: what the branch changes beside the record'),
