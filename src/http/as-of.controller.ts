@@ -11,11 +11,8 @@ import { ReadAt } from './read-context';
 import type { ReadContext } from '../projection-runner/read-gate';
 import { asOfParams, gapsParams, panelParams, seriesParams } from '../negotiation/reading/as-of-params';
 import { GetPanel, PANEL_COLUMNS, flatPanelRows, type Panel } from '../negotiation/stances/get-panel.query';
-import { MISSING, panelPackage } from '../negotiation/stances/panel-package';
-import { packageCsvStream } from '../negotiation/reading/csv';
-import { GetNegotiation } from '../negotiation/reading/get-negotiation.query';
-import { GetVersion } from '../negotiation/reading/get-version.query';
 import { zipFile } from './zip';
+import { panelPackageFiles } from '../negotiation/stances/panel-package-files';
 import type { SeriesPoint } from '../negotiation/analysis/gaps';
 import { csvFile, jsonStream, wantsCsv } from './tabular';
 import { CachedAsOf } from './as-of-cache';
@@ -82,27 +79,8 @@ export class AsOfController {
 
   /** The panel as a Data Package: its descriptor names the record's version and hash it was read at. */
   private async panelPackage(id: string, panel: Panel, range: { from: Date; to: Date; step: string }, read: ReadContext) {
-    const scenario = panel.scenario;
-    const [negotiation, cited] = await Promise.all([
-      this.queries.execute(new GetNegotiation(id, new Date(panel.knownAt), scenario === undefined ? panel.version || undefined : undefined, read, scenario)),
-      panel.version > 0 ? this.queries.execute(new GetVersion(id, panel.version)) : Promise.resolve(null),
-    ]);
-    const { descriptor, tables } = panelPackage(panel, {
-      negotiationId: id,
-      title: negotiation.title,
-      description: negotiation.description,
-      sha256: cited?.sha256 ?? null,
-      citation: cited?.citation ?? null,
-      ...range,
-      created: new Date(),
-    });
-    const name = `${id}${scenario === undefined ? '' : `-${scenario}`}-panel`;
-    return zipFile(
-      [
-        { name: `${name}/datapackage.json`, content: `${JSON.stringify(descriptor, null, 2)}\n` },
-        ...tables.map((t) => ({ name: `${name}/${t.path}`, content: packageCsvStream(t.records(), t.fields.map((f) => f.name), MISSING) })),
-      ],
-      `${name}.zip`,
-    );
+    const { name, entries } = await panelPackageFiles(this.queries, id, panel, range, read);
+    return zipFile(entries, `${name}.zip`);
   }
+
 }

@@ -1,5 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { parse } from 'csv-parse/sync';
@@ -148,6 +151,20 @@ describe('GET /negotiations/{nid}/panel?format=datapackage', () => {
     expect(crimea).toMatchObject({ scaleMin: '0', scaleMax: '100' });
     expect(crimea.minLabel).not.toBe('NA');
     expect(tables['scale-labels']!.filter((l) => l.issue === 'crimea').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('is what `parley panel --format datapackage` writes, file for file (but the time it was made)', async () => {
+    const knownAt = (await (await fetch(`${app.url}/negotiations/ukraine-2025/stances`)).json()).knownAt as string;
+    const query = `from=2025-04-15&to=2025-04-30&step=P1D&knownAt=${encodeURIComponent(knownAt)}`;
+    const { files: http } = await zip(query);
+    const out = join(mkdtempSync(join(tmpdir(), 'parley-package-')), 'panel.zip');
+    await promisify(execFile)('node', [join(__dirname, '../../dist/src/cli.js'), 'panel', '-n', 'ukraine-2025', '--from', '2025-04-15', '--to', '2025-04-30', '--known-at', knownAt, '--format', 'datapackage', '-o', out], {
+      env: { ...process.env, DATABASE_URL: app.database.url, LOG_LEVEL: 'silent' },
+    });
+    const cli = Object.fromEntries(Object.entries(unzipSync(new Uint8Array(readFileSync(out)))).map(([name, bytes]) => [name, strFromU8(bytes)]));
+    const made = (text: string) => text.replace(/"created": "[^"]+"/, '"created": "…"');
+    expect(Object.keys(cli).sort()).toEqual(Object.keys(http).sort());
+    for (const name of Object.keys(http)) expect([name, made(cli[name]!)]).toEqual([name, made(http[name]!)]);
   });
 
   it('writes `at` as an instant when the points are not ends of days, and refuses an unknown format naming the field', async () => {
