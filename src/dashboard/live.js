@@ -5,7 +5,7 @@ import { timelineItem } from './panels/timeline.js';
 import { setUpSlider } from './slider.js';
 import { FEED_TYPES } from './event-types.js';
 import { store } from './store.js';
-import { knownAtQuery, scenarioQuery, state, versionQuery } from './url-state.js';
+import { negotiationPath, scenarioQuery, state } from './url-state.js';
 
 export async function freshToken() {
   if (!sessionStorage.getItem('parley-key')) return undefined;
@@ -46,7 +46,7 @@ export async function connectFeed() {
     $('timeline').prepend(timelineItem(event, true));
     clearTimeout(store.refreshTimer);
     store.refreshTimer = setTimeout(async () => {
-      store.negotiation = await api(`/negotiations/${state.n}?${knownAtQuery().slice(1)}${scenarioQuery()}${versionQuery()}`);
+      store.negotiation = await api(negotiationPath());
       setUpSlider();
       await requestRefresh();
     }, 150);

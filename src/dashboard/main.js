@@ -14,7 +14,7 @@ import { renderLegend, renderMatrix } from './panels/matrix.js';
 import { latestEvents, olderEvents, renderTimeline } from './panels/timeline.js';
 import { setUpSlider, showAtLabel, stepToEvent } from './slider.js';
 import { store } from './store.js';
-import { knownAtQuery, saveState, scenarioQuery, state, versionQuery } from './url-state.js';
+import { knownAtQuery, negotiationPath, saveState, scenarioQuery, state, versionQuery } from './url-state.js';
 
 /** Where this browser keeps the negotiation it chose last (the root page opens it). */
 const LAST_NEGOTIATION = 'parley.negotiation';
@@ -42,7 +42,7 @@ async function start() {
 async function openNegotiation() {
   setStatus('Loading…');
   await fillScenarios();
-  store.negotiation = await api(`/negotiations/${state.n}?${knownAtQuery().slice(1)}${scenarioQuery()}${versionQuery()}`);
+  store.negotiation = await api(negotiationPath());
   store.events = await latestEvents(state.n);
   const parties = store.negotiation.parties.map((p) => p.party);
   if (!parties.includes(state.a)) state.a = parties[0] ?? '';
@@ -82,7 +82,7 @@ async function refresh() {
 }
 
 $('negotiation').addEventListener('change', async (e) => {
-  Object.assign(state, { n: e.target.value, at: '', a: '', b: '', scenario: '' });
+  Object.assign(state, { n: e.target.value, at: '', a: '', b: '', scenario: '', version: '' });
   localStorage.setItem(LAST_NEGOTIATION, state.n);
   await openNegotiation();
 });
@@ -109,15 +109,18 @@ $('at').addEventListener('change', () => {
 
 $('known-at').addEventListener('change', async (e) => {
   state.knownAt = e.target.value;
-  store.negotiation = await api(`/negotiations/${state.n}?${knownAtQuery().slice(1)}${scenarioQuery()}${versionQuery()}`);
+  store.negotiation = await api(negotiationPath());
   await refresh();
 });
 
 $('version').addEventListener('change', async (e) => {
   // A cited version is of the record: it and a scenario do not go together.
   state.version = e.target.value;
-  if (state.version) state.scenario = '';
-  store.negotiation = await api(`/negotiations/${state.n}?${knownAtQuery().slice(1)}${scenarioQuery()}${versionQuery()}`);
+  if (state.version) {
+    state.scenario = '';
+    $('scenario').value = '';
+  }
+  store.negotiation = await api(negotiationPath());
   await refresh();
 });
 
@@ -129,7 +132,7 @@ $('published').addEventListener('change', async (e) => {
 $('known-now').addEventListener('click', async () => {
   state.knownAt = '';
   $('known-at').value = '';
-  store.negotiation = await api(`/negotiations/${state.n}?${scenarioQuery().slice(1)}`);
+  store.negotiation = await api(negotiationPath());
   await refresh();
 });
 
@@ -140,7 +143,7 @@ $('scenario').addEventListener('change', async (e) => {
     $('version').value = '';
   }
   // A branch may add parties or issues: the matrix's rows and columns come from here.
-  store.negotiation = await api(`/negotiations/${state.n}?${knownAtQuery().slice(1)}${scenarioQuery()}${versionQuery()}`);
+  store.negotiation = await api(negotiationPath());
   connectFeed().catch(reconnectLater);
   await refresh();
 });

@@ -26,5 +26,8 @@ export const knownAtQuery = () => (state.knownAt ? `&knownAt=${encodeURIComponen
 /** `&version=<n>` while a cited version is shown, else nothing. */
 export const versionQuery = () => (state.version ? `&version=${encodeURIComponent(state.version)}` : '');
 
+/** The negotiation's details as the page shows them: at its knownAt, branch and cited version. */
+export const negotiationPath = () => `/negotiations/${state.n}?${knownAtQuery().slice(1)}${scenarioQuery()}${versionQuery()}`;
+
 /** `&scenario=<name>` while a branch is shown, else nothing: every as-of read adds it. */
 export const scenarioQuery = () => (state.scenario ? `&scenario=${encodeURIComponent(state.scenario)}` : '');

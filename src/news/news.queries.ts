@@ -11,8 +11,11 @@ export type InboxStatus = 'new' | 'coded' | 'dismissed';
 
 /** What items are matched against: the negotiation's own watch, or the default one (matching.ts). */
 export async function termsFor(db: Kysely<Database>, negotiationId: string, knownAt = new Date()): Promise<Watch> {
-  const own = await watchTermsOf(db, negotiationId);
-  if (own) return own;
+  return (await watchTermsOf(db, negotiationId)) ?? defaultWatchOf(db, negotiationId, knownAt);
+}
+
+/** The default watch: from the parties and issues known at knownAt. */
+async function defaultWatchOf(db: Kysely<Database>, negotiationId: string, knownAt: Date): Promise<Watch> {
   const [parties, issues] = await Promise.all([partiesKnown(db, negotiationId, { knownAt }), issuesKnown(db, negotiationId, { knownAt })]);
   return defaultWatch(parties, issues);
 }
@@ -45,7 +48,7 @@ export class GetWatchTermsHandler implements IQueryHandler<GetWatchTerms> {
   async execute({ negotiationId, read }: GetWatchTerms) {
     const db = await openNews(this.gate, negotiationId, read);
     const own = await watchTermsOf(db, negotiationId);
-    return { ...(own ?? (await termsFor(db, negotiationId))), default: own === null };
+    return { ...(own ?? (await defaultWatchOf(db, negotiationId, new Date()))), default: own === null };
   }
 }
 

@@ -35,6 +35,8 @@ export interface ReadContext {
 export interface StreamFound {
   /** 0 when the stream has no events. */
   version: number;
+  /** When the stream's last event was recorded (null: no events): a knownAt at or after it knows them all. */
+  lastRecordedAt: Date | null;
   /** The global position of the asked version, null when the stream has no such event. */
   versionPosition: number | null;
   /**
@@ -131,10 +133,11 @@ export class ReadGate {
    * app's, so a read at now sees every answered write even when the two clocks disagree.
    */
   private async firstLook(stream: string | null, version?: number, streams: string[] | 'all' = []): Promise<{ head: number; now: Date; checkpoint: number; found: StreamFound }> {
-    const { rows } = await sql<{ head: string; now: Date; checkpoint: string | null; version: number | null; version_position: string | null; last: string | null; timeline: number }>`
+    const { rows } = await sql<{ head: string; now: Date; checkpoint: string | null; version: number | null; last_recorded_at: Date | null; version_position: string | null; last: string | null; timeline: number }>`
       select h.position as head, date_trunc('milliseconds', clock_timestamp()) as now, c.position as checkpoint,
              ${PRIMARY_TIMELINE} as timeline,
              (select max(stream_version) from events where stream_id = ${stream}) as version,
+             (select recorded_at from events where stream_id = ${stream} order by stream_version desc limit 1) as last_recorded_at,
              (select global_position from events where stream_id = ${stream} and stream_version = ${version ?? null}::int) as version_position,
              ${streams === 'all' ? sql`h.position` : sql`(select max(l.last) from unnest(${streams}::text[]) s(id), lateral (select max(global_position) as last from events where stream_id = s.id) l)`} as last
       from event_store_head h
@@ -144,7 +147,7 @@ export class ReadGate {
       head: Number(row.head),
       now: row.now,
       checkpoint: Number(row.checkpoint ?? 0),
-      found: { version: row.version ?? 0, versionPosition: row.version_position === null ? null : Number(row.version_position), last: Number(row.last ?? 0), timeline: row.timeline },
+      found: { version: row.version ?? 0, lastRecordedAt: row.last_recorded_at, versionPosition: row.version_position === null ? null : Number(row.version_position), last: Number(row.last ?? 0), timeline: row.timeline },
     };
   }
 

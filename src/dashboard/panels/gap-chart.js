@@ -8,8 +8,9 @@ import { STANCE_TYPES } from '../event-types.js';
 import { store } from '../store.js';
 import { state } from '../url-state.js';
 
-/** Each value holds until the next point (uPlot's stepped path, from the page's uPlot build). */
-const stepped = (u, seriesIdx, idx0, idx1) => uPlot.paths.stepped({ align: 1 })(u, seriesIdx, idx0, idx1);
+/** Each value holds until the next point (uPlot's stepped path builder, made once, from the page's uPlot build). */
+let steppedPaths;
+const stepped = (u, seriesIdx, idx0, idx1) => (steppedPaths ??= uPlot.paths.stepped({ align: 1 }))(u, seriesIdx, idx0, idx1);
 /** The legend leaves a missing value blank rather than "–". */
 const legendValue = (_u, v) => (v == null ? '' : fmt(v));
 

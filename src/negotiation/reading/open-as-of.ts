@@ -53,7 +53,9 @@ export async function openAsOf(gate: ReadGate, negotiationId: string, query: AsO
   }
   const asOf: AsOf = { at: query.at ?? now, knownAt: query.knownAt ?? now, publicAt: query.publicAt, periods: query.periods ?? 'start', corrections: query.corrections ?? 'known' };
   if (query.version !== undefined) asOf.upTo = found.versionPosition!;
-  asOf.version = query.knownAt === undefined ? (query.version ?? found.version) : Math.min(query.version ?? found.version, await versionKnownAt(db, negotiationId, query.knownAt));
+  // A knownAt at or after the stream's last recording knows every event: no second look.
+  const knowsAll = query.knownAt === undefined || found.lastRecordedAt === null || query.knownAt.getTime() >= found.lastRecordedAt.getTime();
+  asOf.version = knowsAll ? (query.version ?? found.version) : Math.min(query.version ?? found.version, await versionKnownAt(db, negotiationId, query.knownAt!));
   if (query.scenario !== undefined) asOf.branch = await branchOf(db, negotiationId, query.scenario);
   return { db, asOf, now };
 }

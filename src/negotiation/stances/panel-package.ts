@@ -1,3 +1,4 @@
+import { basisSchema, datePrecisionSchema } from '../domain/events';
 import type { Panel, PanelRow } from './get-panel.query';
 
 /**
@@ -44,7 +45,7 @@ export interface PackageOrigin {
   from: Date;
   to: Date;
   step: string;
-  /** The database's clock when the panel was read. */
+  /** When the package was made. */
   created: Date;
 }
 
@@ -55,8 +56,9 @@ const DAY_MS = 86_400_000;
 const endsOfDays = (points: Date[]) => points.every((p) => (p.getTime() + 1) % DAY_MS === 0);
 const dateOf = (instant: Date) => instant.toISOString().slice(0, 10);
 
-const BASIS = ['quoted', 'paraphrased', 'inferred'];
-const PRECISION = ['instant', 'day', 'week', 'month'];
+/** The enums the events themselves allow, as the Table Schema's constraints. */
+const BASIS = [...basisSchema.options];
+const PRECISION = [...datePrecisionSchema.options];
 
 export function panelPackage(panel: Panel, origin: PackageOrigin): { descriptor: Record<string, unknown>; tables: PackageTable[] } {
   const byDate = endsOfDays(panel.points);

@@ -82,13 +82,16 @@ function keysOf(negotiationId: string, { branch }: Pick<Scope, 'branch'>) {
 function countsFrom(asOf: Pick<AsOf, 'periods'>, alias: string) {
   const occurred = sql.ref(`${alias}.occurred_at`);
   if (asOf.periods !== 'end') return occurred;
+  // The period's length: a month's from the calendar (in UTC); none for an instant.
   return sql`(${occurred} + coalesce((
-      select case pv.date_precision when 'day' then interval '1 day' when 'week' then interval '7 days' end - interval '1 millisecond'
-      from stance_versions pv where pv.event_id = ${sql.ref(`${alias}.event_id`)} and pv.version_position = ${sql.ref(`${alias}.version_position`)} and pv.date_precision in ('day', 'week')
-    ), interval '0')
-    + coalesce((
-      select ((${occurred} at time zone 'UTC' + interval '1 month') at time zone 'UTC') - ${occurred} - interval '1 millisecond'
-      from stance_versions pv where pv.event_id = ${sql.ref(`${alias}.event_id`)} and pv.version_position = ${sql.ref(`${alias}.version_position`)} and pv.date_precision = 'month'
+      select case pv.date_precision
+               when 'day' then interval '1 day'
+               when 'week' then interval '7 days'
+               when 'month' then ((${occurred} at time zone 'UTC' + interval '1 month') at time zone 'UTC') - ${occurred}
+             end - interval '1 millisecond'
+      from stance_versions pv
+      where pv.event_id = ${sql.ref(`${alias}.event_id`)} and pv.version_position = ${sql.ref(`${alias}.version_position`)}
+        and pv.date_precision in ('day', 'week', 'month')
     ), interval '0'))`;
 }
 
