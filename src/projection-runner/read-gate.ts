@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { CONFIG, type Config } from '../config/config';
 import type { DatabaseConnection } from '../database/connection';
 import { DATABASE } from '../database/database.module';
 import { REPLICAS, type Replicas } from '../database/replicas';
-import { PRIMARY_TIMELINE } from '../database/role';
 import type { Database } from '../database/schema';
-import { RUNNER_CHECKPOINT } from './checkpoints';
+import { FirstLooks, type FirstLook, type StreamFound } from './first-look';
 import { PositionBeyondLog } from './errors';
 import { ProjectionsService } from './projections.service';
 import { replicaHasLog, replicaHolds } from './replica-wait';
@@ -31,26 +30,7 @@ export interface ReadContext {
   opened?: { key: string; gate: Promise<OpenGate> };
 }
 
-/** A stream's state as the gate's first query found it, for the caller to check (404s). */
-export interface StreamFound {
-  /** 0 when the stream has no events. */
-  version: number;
-  /** When the stream's last event was recorded (null: no events): a knownAt at or after it knows them all. */
-  lastRecordedAt: Date | null;
-  /** The global position of the asked version, null when the stream has no such event. */
-  versionPosition: number | null;
-  /**
-   * The position of the last event of the read's streams (the head, for 'all'): what an as-of
-   * answer is fixed by, with the question (http/as-of-cache.ts).
-   */
-  last: number;
-  /**
-   * The primary's WAL timeline, one more after every promotion. After a failover that lost
-   * commits (asynchronous replication), the new primary gives their positions to other events:
-   * position and timeline together name what an answer was read from.
-   */
-  timeline: number;
-}
+export type { StreamFound } from './first-look';
 
 export interface GateRequest {
   /** The streams whose events the read must see projected; 'all' waits for the whole log. */
@@ -75,19 +55,23 @@ export interface OpenGate {
 }
 
 /**
- * The one way a read starts: a single round trip reads the log's head, the database's clock,
+ * The one way a read starts: a single round trip (shared with the reads that arrive beside it) reads the log's head, the database's clock,
  * the projection checkpoint and the named stream's version (so an unknown negotiation is a
  * 404 without a wait); then the read is sent to a replica whose projections hold what it must
  * see, or waits for the primary's projector (read your writes). docs/architecture.md.
  */
 @Injectable()
 export class ReadGate {
+  private readonly looks: FirstLooks;
+
   constructor(
     @Inject(DATABASE) private readonly connection: DatabaseConnection,
     @Inject(REPLICAS) private readonly replicas: Replicas,
     @Inject(CONFIG) private readonly config: Config,
     private readonly projections: ProjectionsService,
-  ) {}
+  ) {
+    this.looks = new FirstLooks(connection.db);
+  }
 
   /** Opens the read; a request that opens it again the same way (a cache, then its query) shares it. */
   open(request: GateRequest): Promise<OpenGate> {
@@ -127,28 +111,9 @@ export class ReadGate {
     return replica?.db ?? this.connection.db;
   }
 
-  /**
-   * The one round trip every read starts with, on the primary. The head and the database's
-   * clock are read together: "now" for a read is the clock that stamps recordedAt, never the
-   * app's, so a read at now sees every answered write even when the two clocks disagree.
-   */
-  private async firstLook(stream: string | null, version?: number, streams: string[] | 'all' = []): Promise<{ head: number; now: Date; checkpoint: number; found: StreamFound }> {
-    const { rows } = await sql<{ head: string; now: Date; checkpoint: string | null; version: number | null; last_recorded_at: Date | null; version_position: string | null; last: string | null; timeline: number }>`
-      select h.position as head, date_trunc('milliseconds', clock_timestamp()) as now, c.position as checkpoint,
-             ${PRIMARY_TIMELINE} as timeline,
-             (select max(stream_version) from events where stream_id = ${stream}) as version,
-             (select recorded_at from events where stream_id = ${stream} order by stream_version desc limit 1) as last_recorded_at,
-             (select global_position from events where stream_id = ${stream} and stream_version = ${version ?? null}::int) as version_position,
-             ${streams === 'all' ? sql`h.position` : sql`(select max(l.last) from unnest(${streams}::text[]) s(id), lateral (select max(global_position) as last from events where stream_id = s.id) l)`} as last
-      from event_store_head h
-      left join projection_checkpoints c on c.name = ${RUNNER_CHECKPOINT}`.execute(this.connection.db);
-    const row = rows[0]!;
-    return {
-      head: Number(row.head),
-      now: row.now,
-      checkpoint: Number(row.checkpoint ?? 0),
-      found: { version: row.version ?? 0, lastRecordedAt: row.last_recorded_at, versionPosition: row.version_position === null ? null : Number(row.version_position), last: Number(row.last ?? 0), timeline: row.timeline },
-    };
+  /** The one round trip every read starts with, on the primary, grouped with the reads beside it (first-look.ts). */
+  private firstLook(stream: string | null, version?: number, streams: string[] | 'all' = []): Promise<FirstLook> {
+    return this.looks.look({ stream, version, streams });
   }
 
   /**
