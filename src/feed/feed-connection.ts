@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import type { StoredEvent } from '../event-store/types';
 import { Waker } from '../event-store/waker';
 import { belongsTo, isReviewStream, isScenarioStream, scenarioStream } from '../negotiation/domain/streams';
-import type { FeedItem } from './feed-tail';
+import { frameBytes, type FeedItem } from './feed-tail';
 
 export interface FeedFilter {
   /** Streams of one negotiation: `nid`, `nid.rules`, `nid.alerts`. */
@@ -48,6 +48,10 @@ export class FeedConnection {
   /** A rewind the log went through, applied by the loop between pages. */
   private rewoundTo: number | undefined;
   private lastWrite = Date.now();
+  /** True while the loop sleeps at the tail's end: the hub may then write new frames itself (push). */
+  private atHead = false;
+  /** Connections with the same filter share one chunk per push (the hub's map is keyed by this). */
+  private readonly filterKey: string;
 
   constructor(
     private readonly source: FeedSource,
@@ -56,6 +60,8 @@ export class FeedConnection {
     private readonly onDelivered: (count: number) => void = () => undefined,
   ) {
     this.cursor = options.after;
+    const { negotiation, types, review, scenario } = options.filter;
+    this.filterKey = JSON.stringify([negotiation ?? null, types ?? null, review ?? null, scenario ?? null]);
   }
 
   get isClosed(): boolean {
@@ -91,8 +97,32 @@ export class FeedConnection {
       }
       // Idle: wait for the tail to move (or a rewind, or close). Heartbeats while idle come from
       // the hub's one ticker (heartbeat()), not from a timer per client.
+      this.atHead = true;
       await this.waker.sleepUntilWoken();
+      this.atHead = false;
     }
+  }
+
+  /**
+   * The tail's new items (every event after `before`), written by the hub itself when this client
+   * sleeps at the head with its cursor at `before`: no wake, no page, no encoding per client, one
+   * socket write of a chunk shared by every client with the same filter. False when the client
+   * is elsewhere (replaying, rewinding, closed): the hub wakes it, and its loop pages as before.
+   * Both this and the loop move the cursor in the same synchronous step as they write, so nothing
+   * is sent twice or skipped.
+   */
+  push(before: number, items: readonly FeedItem[], chunks: Map<string, Buffer>): boolean {
+    if (!this.atHead || this.closed || this.cursor !== before || this.rewoundTo !== undefined || items.length === 0) return false;
+    let chunk = chunks.get(this.filterKey);
+    if (chunk === undefined) {
+      const matching = items.filter((item) => this.matches(item.event)).map(frameBytes);
+      chunk = matching.length === 1 ? matching[0]! : Buffer.concat(matching);
+      chunks.set(this.filterKey, chunk);
+    }
+    this.cursor = items[items.length - 1]!.event.globalPosition;
+    if (chunk.length > 0 && !this.write(chunk)) return true;
+    this.onDelivered(items.length);
+    return true;
   }
 
   /** A heartbeat comment if nothing was written for heartbeatMs, so proxies keep the connection. */
@@ -134,7 +164,7 @@ export class FeedConnection {
     this.response.end();
   }
 
-  private write(text: string): boolean {
+  private write(text: string | Buffer): boolean {
     if (this.closed) return false;
     this.lastWrite = Date.now();
     this.response.write(text);

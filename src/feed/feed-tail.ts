@@ -6,6 +6,14 @@ import { toCloudEvent } from './cloud-event';
 export interface FeedItem {
   event: StoredEvent;
   frame: string;
+  /** The frame as bytes, made on first use (frameBytes) and written to every client pushed to. */
+  bytes?: Buffer;
+}
+
+/** The item's frame as UTF-8 bytes, encoded once however many sockets it is written to. */
+export function frameBytes(item: FeedItem): Buffer {
+  item.bytes ??= Buffer.from(item.frame);
+  return item.bytes;
 }
 
 /**

@@ -34,9 +34,10 @@ export class FeedHub implements FeedSource, OnApplicationBootstrap, OnModuleDest
     this.tail = new FeedTail(store, config.PARLEY_FEED_TAIL_EVENTS, (event, error) => this.unreadable(event, error));
     this.loop = new NotifiedLoop(database, EVENTS_CHANNEL, {
       step: async () => {
+        const before = this.tail.last;
         const { added, rewoundTo } = await this.tail.catchUp();
         if (rewoundTo !== undefined) this.rewound(rewoundTo);
-        if (added > 0) for (const connection of this.connections) connection.waker.wake();
+        if (added > 0) this.fanOut(before);
         return added > 0 || rewoundTo !== undefined;
       },
       idleMs: () => 1000,
@@ -107,6 +108,18 @@ export class FeedHub implements FeedSource, OnApplicationBootstrap, OnModuleDest
     if (this.running && after <= this.tail.last) return undefined;
     const head = await this.store.headPosition();
     return after > head ? head : undefined;
+  }
+
+  /**
+   * New events in the tail (after `before`): clients asleep at the head get them written at once
+   * (FeedConnection.push, one shared chunk per filter); every other client is woken to page.
+   */
+  private fanOut(before: number): void {
+    const items = this.tail.after(before, Number.MAX_SAFE_INTEGER) ?? [];
+    const chunks = new Map<string, Buffer>();
+    for (const connection of this.connections) {
+      if (!connection.push(before, items, chunks)) connection.waker.wake();
+    }
   }
 
   /** The log lost its last events (a failover): every client that saw them is told, and resumes there. */

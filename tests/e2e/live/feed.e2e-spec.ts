@@ -96,6 +96,46 @@ describe('GET /feed', () => {
     expect(Number(message!.id)).toBe(written.body.events[0].globalPosition);
   });
 
+  it('pushes to clients at the head by filter, each exactly its events in order, while others replay', async () => {
+    await post('feed-c', setup());
+    await post('feed-d', setup());
+    const head = ((await call(app.url, 'GET', '/events?limit=1000')).body.events as unknown[]).length;
+    const filters = ['', 'negotiation=feed-c', 'negotiation=feed-c', 'negotiation=feed-c&types=PositionStated', 'negotiation=feed-d&types=PositionWithdrawn,PositionStated'];
+    const live = await Promise.all(filters.map((filter) => openSse(`${app.url}/feed?${filter}`)));
+    const replaying = await openSse(`${app.url}/feed?after=0&negotiation=feed-c`);
+    // Bursts to two negotiations at once, so pushes carry one event or several.
+    for (let burst = 0; burst < 6; burst++) {
+      await Promise.all([
+        post('feed-c', [stated('us', 'crimea', burst, '2025-04-24'), stated('ukraine', 'crimea', burst, '2025-04-24')]),
+        post('feed-d', [stated('us', 'crimea', 50 + burst, '2025-04-24')]),
+        burst % 2 === 0 ? post('feed-c', [{ type: 'PartyAdded', occurredAt: '2025-04-24T00:00:00Z', data: { party: `p${burst}`, name: `P ${burst}` } }]) : Promise.resolve(),
+      ]);
+    }
+    const whole = (await call(app.url, 'GET', '/events?limit=1000')).body.events as { globalPosition: number; negotiation: string; type: string }[];
+    const log = whole.filter((e) => e.globalPosition > head);
+    const streamOf = (e: (typeof log)[number]) => e.negotiation;
+    const expected = [
+      log,
+      log.filter((e) => streamOf(e) === 'feed-c'),
+      log.filter((e) => streamOf(e) === 'feed-c'),
+      log.filter((e) => streamOf(e) === 'feed-c' && e.type === 'PositionStated'),
+      log.filter((e) => streamOf(e) === 'feed-d' && e.type === 'PositionStated'),
+    ].map((events) => events.map((e) => e.globalPosition));
+    for (const [i, client] of live.entries()) {
+      const messages = await client.waitFor(expected[i]!.length);
+      // Nothing beyond what was expected arrives later either.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      client.close();
+      expect(client.messages.map((m) => Number(m.id))).toEqual(expected[i]);
+      expect(messages.length).toBe(expected[i]!.length);
+    }
+    const everyC = whole.filter((e) => e.negotiation === 'feed-c').map((e) => e.globalPosition);
+    await replaying.waitFor(everyC.length);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    replaying.close();
+    expect(replaying.messages.map((m) => Number(m.id))).toEqual(everyC);
+  });
+
   it('answers 400 for a bad Last-Event-ID', async () => {
     const answer = await fetch(`${app.url}/feed`, { headers: { 'last-event-id': 'abc' } });
     expect(answer.status).toBe(400);
