@@ -72,6 +72,9 @@ async function main() {
   ratios['http.stancesOverPost'] = over(rate('GET /negotiations/{nid}/stances'), rate('POST /negotiations/{nid}/events'));
   ratios['http.stancesOverHealth'] = over(rate('GET /negotiations/{nid}/stances'), rate('GET /health'));
   ratios['http.revalidatedOverHealth'] = over(rate('GET stances, If-None-Match (304)'), rate('GET /health'));
+  // What the framework alone allows: a route that reads nothing, against POST and the hot read.
+  ratios['http.livezOverPost'] = over(rate('GET /livez'), rate('POST /negotiations/{nid}/events'));
+  ratios['http.stancesOverLivez'] = over(rate('GET /negotiations/{nid}/stances'), rate('GET /livez'));
   ratios['http.uncachedStancesOverPost'] = over(rate('GET stances, cache off'), rate('POST /negotiations/{nid}/events'));
   for (const f of fanout) {
     ratios[`fanout.${f.clients}.p99`] = f.p99;

@@ -101,7 +101,9 @@ export async function peakMemory<T>(work: () => Promise<T>): Promise<{ result: T
  * own work never delays the server's event loop. Its request log is drained.
  */
 export async function startServerProcess(databaseUrl: string, env: Record<string, string> = {}): Promise<{ url: string; server: ChildProcess }> {
-  const server = spawn('node', [join(projectRoot(), 'dist', 'src', 'main.js')], {
+  // BENCH_SERVER_NODE_ARGS: flags for the server's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const server = spawn('node', [...nodeArgs, join(projectRoot(), 'dist', 'src', 'main.js')], {
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'info', PARLEY_RATE_LIMIT: '0', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
