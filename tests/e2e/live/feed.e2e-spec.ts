@@ -71,6 +71,14 @@ describe('GET /feed', () => {
     expect(raw).toContain('retry: 1000');
   });
 
+  it('sends the stream unframed, ended by the connection (each frame one plain socket write)', async () => {
+    const answer = await fetch(`${app.url}/feed`, { signal: AbortSignal.timeout(1500) });
+    expect(answer.headers.get('connection')).toBe('close');
+    expect(answer.headers.get('transfer-encoding')).toBeNull();
+    expect(answer.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    await answer.body!.cancel();
+  });
+
   it('exposes Prometheus metrics: events appended, gaps of every pair, feed clients', async () => {
     await post('feed-a', [stated('ukraine', 'crimea', 10, '2025-04-22')]);
     const metrics = (await call(app.url, 'GET', '/metrics')).body as string;
