@@ -112,6 +112,11 @@ describe('logs', () => {
     expect(lines.length).toBeGreaterThan(3);
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
     expect(log).toContain('"url":"/negotiations"');
+    // One small access line per request: who asked what, and the status; no headers at all.
+    const access = lines.map((line) => JSON.parse(line)).find((entry) => entry.req?.url === '/negotiations' && entry.res?.statusCode === 200);
+    expect(access).toMatchObject({ msg: 'request completed', req: { method: 'GET', id: expect.any(String), remoteAddress: expect.any(String) }, res: { statusCode: 200 } });
+    expect(access.req.headers).toBeUndefined();
+    expect(access.res.headers).toBeUndefined();
     for (const secret of [key, 'a-wrong-key-also-secret', token.split('.')[1]!]) expect(log).not.toContain(secret);
   });
 });
