@@ -1,5 +1,5 @@
 import { SkipThrottle } from '@nestjs/throttler';
-import { Controller, Get, Headers, HttpCode, HttpException, Inject, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, HttpException, Inject, Logger, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
@@ -20,6 +20,8 @@ import { feedParams } from './params';
 @SkipThrottle()
 @Controller('feed')
 export class FeedController {
+  private readonly logger = new Logger('Feed');
+
   constructor(
     private readonly hub: FeedHub,
     private readonly store: EventStore,
@@ -73,7 +75,10 @@ export class FeedController {
       retryMs: 1000,
       onDropped: () => this.metrics.sseDropped.inc(),
     });
-    await this.hub.serve(connection, caller);
+    // The handler returns at once and the connection lives on in the hub: awaited here, every
+    // client would hold Nest's handler, interceptors and their promises for as long as it stays
+    // (hours), a quarter of what an idle client costs (BENCHMARKS.md, section 7).
+    this.hub.serve(connection, caller).catch((error: unknown) => this.logger.error({ err: error }, 'feed connection failed'));
   }
 
   /**
