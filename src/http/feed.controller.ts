@@ -77,7 +77,7 @@ export class FeedController {
     });
     // The handler returns at once and the connection lives on in the hub: awaited here, every
     // client would hold Nest's handler, interceptors and their promises for as long as it stays
-    // (hours), a quarter of what an idle client costs (BENCHMARKS.md, section 7).
+    // (hours): a sixth of the live heap an idle client holds (BENCHMARKS.md, section 7).
     this.hub.serve(connection, caller).catch((error: unknown) => this.logger.error({ err: error }, 'feed connection failed'));
   }
 

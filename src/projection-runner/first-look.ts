@@ -53,7 +53,8 @@ interface Waiting {
  * read-side twin of the appender's group commit). A read's look is always *sent after the read
  * arrived*, so it sees every write answered before: read your writes holds as it did with one
  * query per read. Under load, fifty concurrent reads cost one or two round trips instead of
- * fifty; alone, a read waits for nothing but its own (docs/architecture.md, "The read gate").
+ * fifty; alone, a read waits for nothing but its own (docs/architecture.md, "One append, from
+ * HTTP to the feed", step 5).
  */
 export class FirstLooks {
   private waiting: Waiting[] = [];
@@ -85,14 +86,20 @@ export class FirstLooks {
 
   private async answer(group: Waiting[]): Promise<void> {
     // Identical asks (the same dashboard panel from fifty browsers) are looked up once.
-    const keys = group.map(({ ask }) => JSON.stringify([ask.stream, ask.version ?? null, ask.streams]));
-    const distinct = [...new Set(keys)];
+    const index = new Map<string, number>();
+    const asks: LookAsk[] = [];
+    const slots = group.map(({ ask }) => {
+      const key = JSON.stringify([ask.stream, ask.version ?? null, ask.streams]);
+      let slot = index.get(key);
+      if (slot === undefined) {
+        slot = asks.push(ask) - 1;
+        index.set(key, slot);
+      }
+      return slot;
+    });
     try {
-      const looks = await lookAll(
-        this.db,
-        distinct.map((key) => group[keys.indexOf(key)]!.ask),
-      );
-      group.forEach((waiting, i) => waiting.resolve(looks[distinct.indexOf(keys[i]!)]!));
+      const looks = await lookAll(this.db, asks);
+      group.forEach((waiting, i) => waiting.resolve(looks[slots[i]!]!));
     } catch (error) {
       for (const waiting of group) waiting.reject(error);
     }
