@@ -18,6 +18,7 @@ import * as scenarios from './20261204_1300_scenarios';
 import * as outboxTraceparent from './20261204_1310_outbox_traceparent';
 import * as newsMatching from './20261204_1400_news_matching';
 import * as amendmentPublicAt from './20261204_1410_amendment_public_at';
+import * as firstLook from './20261204_2200_first_look';
 
 /** Every migration, by name. Listed in code so the compiled app needs no folder scan. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '20261204_1310_outbox_traceparent': outboxTraceparent,
   '20261204_1400_news_matching': newsMatching,
   '20261204_1410_amendment_public_at': amendmentPublicAt,
+  '20261204_2200_first_look': firstLook,
 };

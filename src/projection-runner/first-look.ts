@@ -1,5 +1,4 @@
 import { sql, type Kysely } from 'kysely';
-import { PRIMARY_TIMELINE } from '../database/role';
 import type { Database } from '../database/schema';
 import { RUNNER_CHECKPOINT } from './checkpoints';
 
@@ -107,31 +106,20 @@ export class FirstLooks {
 }
 
 /**
- * One query for many asks, on the primary: the log's head, the database's clock, the projection
- * checkpoint and the timeline (read once for all, in a materialized CTE), with each ask's
- * stream version, last recording, asked version's position and last position beside them. The
- * head and the clock are read together: "now" for a read is the clock that stamps recordedAt,
- * never the app's, so a read at now sees every answered write even when the two disagree.
- * The shape keeps the planner's estimate small: a join on the head table (unanalyzed, 2,200
- * rows guessed) priced the query past JIT's threshold, 290 ms of compiling per call.
+ * One query for many asks, on the primary: `parley_first_look` (migrations/20261204_2200_first_look.ts)
+ * reads the log's head, the database's clock, the projection checkpoint and the timeline once
+ * for all (a materialized CTE), with each ask's stream version, last recording, asked version's
+ * position and last position beside them. The head and the clock are read together: "now" for
+ * a read is the clock that stamps recordedAt, never the app's, so a read at now sees every
+ * answered write even when the two disagree. A function, because PL/pgSQL keeps its plan for
+ * the session: sent as SQL, the query was parsed and planned on every call, most of its cost.
+ * Its shape keeps the planner's estimate small: a join on the head table (unanalyzed, 2,200 rows
+ * guessed) priced it past JIT's threshold, 290 ms of compiling per call.
  */
 async function lookAll(db: Kysely<Database>, asks: LookAsk[]): Promise<FirstLook[]> {
   const rows = asks.map((ask, i) => ({ i, stream: ask.stream, version: ask.version ?? null, whole: ask.streams === 'all', streams: ask.streams === 'all' ? [] : ask.streams }));
   const { rows: found } = await sql<{ i: number; head: string; now: Date; checkpoint: string | null; timeline: number; version: number | null; last_recorded_at: Date | null; version_position: string | null; last: string | null }>`
-    with once as materialized (
-      select (select position from event_store_head) as head,
-             date_trunc('milliseconds', clock_timestamp()) as now,
-             (select position from projection_checkpoints where name = ${RUNNER_CHECKPOINT}) as checkpoint,
-             ${PRIMARY_TIMELINE} as timeline
-    )
-    select a.i, once.head, once.now, once.checkpoint, once.timeline,
-           (select max(stream_version) from events where stream_id = a.stream) as version,
-           (select recorded_at from events where stream_id = a.stream order by stream_version desc limit 1) as last_recorded_at,
-           (select global_position from events where stream_id = a.stream and stream_version = a.version) as version_position,
-           case when a.whole then once.head
-                else (select max(l.last) from unnest(a.streams) s(id), lateral (select max(global_position) as last from events where stream_id = s.id) l)
-           end as last
-    from once, jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as a(i int, stream text, version int, whole boolean, streams text[])`.execute(db);
+    select * from parley_first_look(${JSON.stringify(rows)}::jsonb, ${RUNNER_CHECKPOINT})`.execute(db);
   const looks: FirstLook[] = [];
   for (const row of found) {
     looks[row.i] = {
