@@ -89,7 +89,7 @@ export class FeedConnection {
         continue;
       }
       if (page.length > 0) {
-        const chunk = page.filter((item) => this.matches(item.event)).map((item) => item.frame).join('');
+        const chunk = this.chunkOf(page);
         this.cursor = page[page.length - 1]!.event.globalPosition;
         if (chunk.length > 0 && !this.write(chunk)) return;
         this.onDelivered(page.length);
@@ -115,8 +115,7 @@ export class FeedConnection {
     if (!this.atHead || this.closed || this.cursor !== before || this.rewoundTo !== undefined || items.length === 0) return false;
     let chunk = chunks.get(this.filterKey);
     if (chunk === undefined) {
-      const matching = items.filter((item) => this.matches(item.event)).map(frameBytes);
-      chunk = matching.length === 1 ? matching[0]! : Buffer.concat(matching);
+      chunk = this.chunkOf(items);
       chunks.set(this.filterKey, chunk);
     }
     this.cursor = items[items.length - 1]!.event.globalPosition;
@@ -162,6 +161,12 @@ export class FeedConnection {
     this.closed = true;
     this.waker.wake();
     this.response.end();
+  }
+
+  /** The frames of `items` this client's filter lets through, as one chunk of bytes (the loop's and the push's). */
+  private chunkOf(items: readonly FeedItem[]): Buffer {
+    const matching = items.filter((item) => this.matches(item.event)).map(frameBytes);
+    return matching.length === 1 ? matching[0]! : Buffer.concat(matching);
   }
 
   private write(text: string | Buffer): boolean {
