@@ -42,7 +42,12 @@ describe('the example webhook receiver', () => {
     expect((await call(app.url, 'POST', '/negotiations/hooked/events', { json: { events: [stated('us', 'crimea', 30, '2025-04-02')] } })).status).toBe(201);
     const received = await eventually(async () => lines.find((l) => l.received), 'a verified delivery');
     expect(received).toMatchObject({ status: 'firing', alerts: [expect.stringContaining('crimea')] });
-    const deliveries = (await call(app.url, 'GET', '/negotiations/hooked/alerts/deliveries')).body.deliveries;
+    // The receiver logs its line before it answers, and Parley records the attempt once the answer
+    // is in: wait for the record to leave `pending`, then check what it says.
+    const deliveries = await eventually(async () => {
+      const list = (await call(app.url, 'GET', '/negotiations/hooked/alerts/deliveries')).body.deliveries as { status: string }[];
+      return list.some((d) => d.status !== 'pending') && list;
+    }, 'the delivery to be recorded');
     expect(deliveries).toEqual([expect.objectContaining({ status: 'delivered' })]);
 
     // A forged or replayed post, signed as Standard Webhooks would: refused with 401.
