@@ -1,11 +1,14 @@
+import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import type { DatabaseConnection } from '../database/connection';
+import { DATABASE } from '../database/database.module';
 import type { Kysely } from 'kysely';
 import type { Database } from '../database/schema';
 import { issuesKnown, partiesKnown } from '../negotiation/stances/stance.repository';
 import { defaultWatch, matchedTerms, type Watch } from './matching';
 import { ReadGate, type ReadContext } from '../projection-runner/read-gate';
 import { openNews } from './open-news';
-import { citationsIn, dismissalsOf, itemsFor, sourcesOf, watchTermsOf, type SourceView } from './news.repository';
+import { citationsIn, dismissalsOf, itemsFor, pollStatuses, sourcesOf, watchTermsOf, type SourceView } from './news.repository';
 
 export type InboxStatus = 'new' | 'coded' | 'dismissed';
 
@@ -28,10 +31,15 @@ export class ListSources extends Query<{ sources: SourceView[] }> {
 
 @QueryHandler(ListSources)
 export class ListSourcesHandler implements IQueryHandler<ListSources> {
-  constructor(private readonly gate: ReadGate) {}
+  constructor(
+    private readonly gate: ReadGate,
+    @Inject(DATABASE) private readonly connection: DatabaseConnection,
+  ) {}
 
   async execute({ sourceId, read }: ListSources) {
-    return { sources: await sourcesOf(await openNews(this.gate, undefined, read), sourceId) };
+    // The poll status first, then the gate: news.repository.ts, pollStatuses.
+    const statuses = await pollStatuses(this.connection.db, sourceId);
+    return { sources: await sourcesOf(await openNews(this.gate, undefined, read), statuses, sourceId) };
   }
 }
 

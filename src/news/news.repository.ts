@@ -16,12 +16,32 @@ export interface SourceView {
   items: number;
 }
 
-/** Registered, not removed sources with how their polling goes. */
-export async function sourcesOf(db: Kysely<Database>, id?: string): Promise<SourceView[]> {
-  const { rows } = await sql<{ id: string; url: string; poll_interval: string; negotiations: string[]; last_fetched_at: Date | null; last_error: string | null; last_notice: string | null; items: string }>`
-    select s.id, s.url, s.poll_interval, s.negotiations, st.last_fetched_at, st.last_error, st.last_notice,
+/** How a source's polling goes: written by the poller beside the log, not projected from it. */
+export interface PollStatus {
+  lastFetchedAt: Date | null;
+  lastError: string | null;
+  lastNotice: string | null;
+}
+
+/**
+ * The poll status of every source (or one), read straight from the primary. A sources read
+ * takes it *before* the read gate's first look: the poller appends a poll's items, then writes
+ * its status, so every status seen here has its items at or below the head the look finds next,
+ * and the answer never reports a poll whose items it does not count (tests/integration/news).
+ */
+export async function pollStatuses(db: Kysely<Database>, id?: string): Promise<Map<string, PollStatus>> {
+  let query = db.selectFrom('news_source_status').select(['source_id', 'last_fetched_at', 'last_error', 'last_notice']);
+  if (id !== undefined) query = query.where('source_id', '=', id);
+  const rows = await query.execute();
+  return new Map(rows.map((r) => [r.source_id, { lastFetchedAt: r.last_fetched_at, lastError: r.last_error, lastNotice: r.last_notice }]));
+}
+
+/** Registered, not removed sources (projected) with the poll status read before the gate opened. */
+export async function sourcesOf(db: Kysely<Database>, statuses: Map<string, PollStatus>, id?: string): Promise<SourceView[]> {
+  const { rows } = await sql<{ id: string; url: string; poll_interval: string; negotiations: string[]; items: string }>`
+    select s.id, s.url, s.poll_interval, s.negotiations,
            (select count(distinct i.item_id) from news_items i where i.source_id = s.id) as items
-    from news_sources s left join news_source_status st on st.source_id = s.id
+    from news_sources s
     where not s.removed ${id === undefined ? sql`` : sql`and s.id = ${id}`}
     order by s.id`.execute(db);
   return rows.map((r) => ({
@@ -29,9 +49,7 @@ export async function sourcesOf(db: Kysely<Database>, id?: string): Promise<Sour
     url: r.url,
     pollInterval: r.poll_interval,
     negotiations: r.negotiations,
-    lastFetchedAt: r.last_fetched_at,
-    lastError: r.last_error,
-    lastNotice: r.last_notice,
+    ...(statuses.get(r.id) ?? { lastFetchedAt: null, lastError: null, lastNotice: null }),
     items: Number(r.items),
   }));
 }
