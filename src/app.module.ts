@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
@@ -8,6 +7,7 @@ import { traceFields } from './shared/tracing';
 import { DatabaseModule } from './database/database.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { HttpModule } from './http/http.module';
+import { requestIdOf } from './http/request-id';
 import { ExamplesModule } from './examples/example-dataset';
 import { alertEventDefinitions } from './alerting/alert-rules';
 import { AlertDeliveryModule, AlertingModule } from './alerting/alerting.module';
@@ -38,9 +38,6 @@ export const projections = [stanceProjection, ruleVersionsProjection, openAlerts
 export const batchConsumers = [AlertEvaluation, ProjectedEventsCounter] as const;
 
 /** Every event type the log holds, by context. */
-/** What an incoming X-Request-Id may be: printable, without spaces, at most 128 characters. */
-const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
-
 export const eventDefinitions = [...negotiationEventDefinitions, ...alertEventDefinitions, ...newsEventDefinitions, ...reviewEventDefinitions, ...scenarioEventDefinitions];
 
 /**
@@ -86,12 +83,8 @@ function core(config: Config) {
         autoLogging: { ignore: (req) => req.url === '/health' },
         // A caller's X-Request-Id (a proxy's, a client's) is kept and echoed; else one is made.
         // It is in every log line of the request and in every error body (requestId).
-        genReqId: (req, res) => {
-          const given = req.headers['x-request-id'];
-          const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-          res.setHeader('X-Request-Id', id);
-          return id;
-        },
+        // (echoed as X-Request-Id by http/observe-requests.ts).
+        genReqId: (req) => requestIdOf(req),
       },
     }),
     CqrsModule.forRoot(),

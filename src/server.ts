@@ -1,10 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import helmet from 'helmet';
-import typeis from 'type-is';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { json, text, type Express } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { alertEventDefinitions } from './alerting/alert-rules';
@@ -12,20 +10,38 @@ import { POSITION_CARRYING, negotiationEventTypes } from './negotiation/domain/e
 import { CONFIG, type Config } from './config/config';
 import { Readiness } from './http/health/readiness';
 import { projectRoot } from './config/paths';
-import { NDJSON_TYPES } from './http/content-type';
 import { setupOpenApi } from './http/openapi/document';
+import { bytesOf, registerBodyParsers } from './http/body-parsers';
+import { observeRequests } from './http/observe-requests';
+import type { HttpApplication } from './http/platform';
+import { requestIdOf } from './http/request-id';
+import { closeSpareSockets } from './http/spare-sockets';
 import { recordServerAddress } from './database/server-address';
 
 /** Builds the HTTP application; main.ts, the CLI's `serve` and e2e tests all start it here. */
-export async function createServer(config: Config): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forServer(config), {
+export async function createServer(config: Config): Promise<HttpApplication> {
+  const limits = { json: bytesOf(config.PARLEY_BODY_LIMIT), ndjson: bytesOf(config.PARLEY_IMPORT_LIMIT) };
+  const adapter = new FastifyAdapter({
+    trustProxy: config.PARLEY_TRUST_PROXY,
+    // The request id is the access log's and the error body's: a caller's X-Request-Id or a new one.
+    genReqId: requestIdOf,
+    // Ids may be long: they are validated (a 400 naming the field), not cut to a 404.
+    // Paths match in any case, as Express matched them (parameters keep theirs).
+    routerOptions: { maxParamLength: 2048, caseSensitive: false },
+    rewriteUrl: withoutTrailingSlash,
+    bodyLimit: limits.ndjson,
+  });
+  const app = await NestFactory.create<HttpApplication>(AppModule.forServer(config), adapter, {
     // Quiet until pino takes over; a failed start is reported once, by the caller.
     logger: false,
     abortOnError: false,
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  if (config.PARLEY_TRUST_PROXY) app.set('trust proxy', true);
+  const instance = app.getHttpAdapter().getInstance();
+  registerBodyParsers(instance, limits);
+  observeRequests(app);
+  closeSpareSockets(instance);
   // Security headers everywhere; Swagger UI (/docs) needs its inline scripts, so no CSP there.
   // Parley is often served over plain HTTP on a LAN or a compose network: no
   // `upgrade-insecure-requests` (a browser would rewrite the page's assets to https and hang),
@@ -37,18 +53,26 @@ export async function createServer(config: Config): Promise<NestExpressApplicati
     strictTransportSecurity: false,
   });
   const docs = helmet({ contentSecurityPolicy: false, strictTransportSecurity: false });
-  app.use((req: { secure?: boolean }, res: { setHeader(name: string, value: string): void }, next: () => void) => {
-    if (req.secure) res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-    next();
+  // helmet sets headers on the socket's response; as a hook, not a middleware (no middie pass).
+  instance.addHook('onRequest', (request, reply, done) => {
+    if (request.protocol === 'https') reply.raw.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    (request.url.startsWith('/docs') ? docs : secure)(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
   });
-  app.use((req: IncomingMessage, res: never, next: () => void) => (req.url?.startsWith('/docs') ? docs : secure)(req as never, res, next));
   if (config.PARLEY_CORS_ORIGINS.length > 0) app.enableCors({ origin: config.PARLEY_CORS_ORIGINS, exposedHeaders: ['Retry-After', 'Parley-Position'] });
-  // JSON up to the contract's size (at least 1 MB); NDJSON imports may be whole archives.
-  app.use(json({ limit: config.PARLEY_BODY_LIMIT, type: (req) => isJson(req) && !isImport(req) }));
-  app.use(text({ type: NDJSON_TYPES, limit: config.PARLEY_IMPORT_LIMIT }));
   setupOpenApi(app, (config.PARLEY_PUBLIC_URL ?? `http://${config.host}:${config.PORT}`).replace(/\/$/, ''));
   serveDashboard(app);
   return app;
+}
+
+/**
+ * `/negotiations/` is `/negotiations`, as it always was (Express routed so); the dashboard's and
+ * the docs' directories keep theirs (`/dashboard/` serves its index.html).
+ */
+function withoutTrailingSlash(request: IncomingMessage): string {
+  const url = request.url ?? '/';
+  const end = url.indexOf('?') === -1 ? url.length : url.indexOf('?');
+  if (end <= 1 || url[end - 1] !== '/' || url.startsWith('/dashboard') || url.startsWith('/docs')) return url;
+  return url.slice(0, end - 1) + url.slice(end);
 }
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -59,7 +83,7 @@ const SHUTDOWN_DEADLINE_MS = 10_000;
  * retry hint (they resume with Last-Event-ID), close the database, and exit 0; exit 1 if
  * that takes more than 10 s.
  */
-function stopOnSignals(app: NestExpressApplication, logger: Logger): void {
+function stopOnSignals(app: HttpApplication, logger: Logger): void {
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -82,7 +106,7 @@ function stopOnSignals(app: NestExpressApplication, logger: Logger): void {
 }
 
 /** The dashboard: static files over the API (it reads, and posts events with a writer key); `/` leads to it. */
-function serveDashboard(app: NestExpressApplication): void {
+function serveDashboard(app: HttpApplication): void {
   const root = projectRoot();
   // The event types the page listens for and the ones that move a stance, from the server's own
   // definitions, as a module: the page restates none of them.
@@ -92,22 +116,18 @@ function serveDashboard(app: NestExpressApplication): void {
     `export const STANCE_TYPES = new Set(${JSON.stringify([...POSITION_CARRYING, 'EventCorrected', 'EventRetracted'])});`,
     '',
   ].join('\n');
-  (app.getHttpAdapter().getInstance() as Express).get('/dashboard/event-types.js', (_req, res) => {
-    res.type('text/javascript').send(eventTypes);
-  });
-  app.useStaticAssets(join(root, 'src', 'dashboard'), { prefix: '/dashboard' });
-  app.useStaticAssets(join(root, 'node_modules', 'uplot', 'dist'), { prefix: '/dashboard/vendor' });
+  const instance = app.getHttpAdapter().getInstance();
+  instance.get('/dashboard/event-types.js', (_request, reply) => reply.type('text/javascript; charset=utf-8').send(eventTypes));
+  // `/dashboard` redirects to `/dashboard/`, which serves index.html.
+  app.useStaticAssets({ root: join(root, 'src', 'dashboard'), prefix: '/dashboard', redirect: true });
+  app.useStaticAssets({ root: join(root, 'node_modules', 'uplot', 'dist'), prefix: '/dashboard/vendor/', decorateReply: false });
   // The query travels along (`/?n=talks` opens that negotiation); only the query, so the target
   // stays on this server whatever the URL holds.
-  (app.getHttpAdapter().getInstance() as Express).get('/', (req, res) => {
-    const query = req.originalUrl.indexOf('?');
-    res.redirect(`/dashboard/${query === -1 ? '' : req.originalUrl.slice(query)}`);
+  instance.get('/', (request, reply) => {
+    const query = request.url.indexOf('?');
+    return reply.redirect(`/dashboard/${query === -1 ? '' : request.url.slice(query)}`);
   });
 }
-
-const isJson = (req: IncomingMessage) => typeis(req, ['application/json']) !== false;
-// The import route takes NDJSON only: a JSON body there is a 415, not a JSON parse error.
-const isImport = (req: IncomingMessage) => /events(:|%3A)import(\?|$)/i.test(req.url ?? '');
 
 /** What the log says about who may call: true to the address actually listened on. */
 function authSummary(config: Config): string {
@@ -116,7 +136,7 @@ function authSummary(config: Config): string {
   return loopback ? 'none (PARLEY_API_KEYS unset): listening on loopback only' : `none (PARLEY_API_KEYS unset) on ${config.host}: anyone who reaches it may read and write`;
 }
 
-export async function startServer(config: Config): Promise<NestExpressApplication> {
+export async function startServer(config: Config): Promise<HttpApplication> {
   const app = await createServer(config);
   await app.listen(config.PORT, config.host);
   const logger = app.get(Logger);

@@ -5,7 +5,7 @@ import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
  * (OTEL_TRACES_EXPORTER other than `none`, or an OTLP endpoint in OTEL_EXPORTER_OTLP_ENDPOINT or
  * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT), unless OTEL_SDK_DISABLED=true. The SDK reads the rest
  * (service name, exporter, protocol, sampler) from the same variables. It must start before
- * http, express and pg are loaded, so the entries (main.ts, cli.ts) import
+ * http and pg are loaded, so the entries (main.ts, cli.ts) import
  * `./tracing-register` first.
  */
 export function tracingWanted(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -18,7 +18,8 @@ export function tracingWanted(env: NodeJS.ProcessEnv = process.env): boolean {
 let stop: (() => Promise<void>) | undefined;
 
 /**
- * Starts tracing for this process: the Node SDK with the HTTP, Express and pg instrumentations,
+ * Starts tracing for this process: the Node SDK with the HTTP and pg instrumentations (each
+ * request's span is named by its route in http/observe-requests.ts),
  * exporting as OTEL_* says; `spanProcessors` replaces the exporter (tests collect spans in memory).
  * Returns the shutdown (flushes what is buffered).
  */
@@ -27,12 +28,11 @@ export function startTracing(spanProcessors?: SpanProcessor[]): () => Promise<vo
   // Loaded only when tracing is on: a process without it never loads the SDK.
   const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
-  const { ExpressInstrumentation } = require('@opentelemetry/instrumentation-express') as typeof import('@opentelemetry/instrumentation-express');
   const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
   const sdk = new NodeSDK({
     serviceName: process.env.OTEL_SERVICE_NAME ?? 'parley',
     // Queries are traced inside Parley's work (a request, an append, a batch), not the idle loops' polls.
-    instrumentations: [new HttpInstrumentation(), new ExpressInstrumentation(), new PgInstrumentation({ requireParentSpan: true })],
+    instrumentations: [new HttpInstrumentation(), new PgInstrumentation({ requireParentSpan: true })],
     ...(spanProcessors ? { spanProcessors } : {}),
   });
   sdk.start();

@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { StoredEvent } from '../event-store/types';
 import { Waker } from '../event-store/waker';
 import { belongsTo, isReviewStream, isScenarioStream, scenarioStream } from '../negotiation/domain/streams';
@@ -55,7 +55,7 @@ export class FeedConnection {
 
   constructor(
     private readonly source: FeedSource,
-    private readonly response: Response,
+    private readonly response: ServerResponse,
     private readonly options: FeedOptions,
     private readonly onDelivered: (count: number) => void = () => undefined,
   ) {

@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { Request, Response } from './platform';
 import { exportLog, restoreLog } from '../event-store/backup';
 import { markJudged } from '../alerting/evaluate-batch';
 import { NDJSON_TYPES, requireContentType } from './content-type';
@@ -28,14 +29,17 @@ export class AdminController {
    */
   @Get('export')
   async export(@Req() request: Request, @Res() response: Response) {
-    const db = await this.gate.openLog(readContextOf(request));
-    response.status(200).type('application/x-ndjson');
+    const db = await this.gate.openLog(readContextOf(request, response));
+    // Streamed by hand, with back-pressure: the reply's socket response is ours from here.
+    response.hijack();
+    const raw = response.raw;
+    raw.writeHead(200, { ...(response.getHeaders() as Record<string, string>), 'Content-Type': 'application/x-ndjson' });
     for await (const line of exportLog(db)) {
       // A client that went away never drains: stop reading the log for it.
-      if (response.destroyed) return;
-      if (!response.write(line)) await drainedOrClosed(response);
+      if (raw.destroyed) return;
+      if (!raw.write(line)) await drainedOrClosed(raw);
     }
-    response.end();
+    raw.end();
   }
 
   /** Loads an export into an empty database (refused otherwise); projections follow. */
@@ -57,7 +61,7 @@ export class AdminController {
 }
 
 /** Resolves when `response` can take more, or is gone (then it never drains). */
-function drainedOrClosed(response: Response): Promise<void> {
+function drainedOrClosed(response: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       response.off('drain', done);

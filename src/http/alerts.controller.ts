@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
-import type { Request } from 'express';
+import type { Request } from './platform';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
@@ -55,7 +55,7 @@ export class AlertsController {
   }
 
   /** Tries a rule on this negotiation's history; writes nothing. */
-  @Post('alert-rules\\:replay')
+  @Post('alert-rules::replay')
   @Access('reader')
   @HttpCode(200)
   replay(@Param('nid') nid: string, @Body() body: unknown, @ReadAt() read: ReadContext) {

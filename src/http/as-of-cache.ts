@@ -1,6 +1,6 @@
 import { applyDecorators, Inject, Injectable, SetMetadata, UseInterceptors, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import type { Request, Response } from './platform';
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { map, of, type Observable } from 'rxjs';
@@ -71,18 +71,18 @@ export class AsOfCache implements NestInterceptor {
     const nid = negotiationIdSchema.safeParse(request.params.nid);
     const scenario = typeof query.scenario === 'string' && slugSchema.safeParse(query.scenario).success ? query.scenario : undefined;
     // Every answer that includes a branch says so, CSV too (JSON bodies also carry "scenario").
-    if (scenario !== undefined) response.setHeader('Parley-Scenario', scenario);
+    if (scenario !== undefined) response.header('Parley-Scenario', scenario);
     // CSV, a default `at`, or an id the controller will refuse: answered as they always were.
     if (!route || !nid.success || query.format !== undefined || request.headers.accept?.includes('text/csv') || (route.usesAt && query.at === undefined)) return next.handle();
-    const read = readContextOf(request);
+    const read = readContextOf(request, response);
     const version = typeof query.version === 'string' && /^[1-9]\d{0,9}$/.test(query.version) ? Number(query.version) : undefined;
     const opened = await openNegotiation(this.gate, nid.data, read, version, version === undefined ? scenario : undefined);
     const knownAtGiven = typeof query.knownAt === 'string';
-    const tag = createHash('sha256').update(`${ANSWERS_VERSION} ${request.path}?${canonical(query)}@${opened.found.last}/${opened.found.timeline}`).digest('base64url').slice(0, 27);
+    const tag = createHash('sha256').update(`${ANSWERS_VERSION} ${pathOf(request.url)}?${canonical(query)}@${opened.found.last}/${opened.found.timeline}`).digest('base64url').slice(0, 27);
     const etag = knownAtGiven ? `"${tag}"` : `W/"${tag}"`;
-    response.setHeader('ETag', etag);
+    response.header('ETag', etag);
     const settled = version !== undefined || (knownAtGiven && endOf(query.knownAt as string) < opened.now.getTime() - SETTLED_MS);
-    response.setHeader('Cache-Control', settled ? FOREVER : 'no-cache');
+    response.header('Cache-Control', settled ? FOREVER : 'no-cache');
     if (matches(request.headers['if-none-match'], tag)) {
       this.metrics.readCache.inc({ result: 'revalidated' });
       response.status(304);
@@ -91,7 +91,7 @@ export class AsOfCache implements NestInterceptor {
     const hit = this.entries?.get(tag);
     this.metrics.readCache.inc({ result: hit ? 'hit' : 'miss' });
     if (hit) {
-      response.type('application/json');
+      response.type(JSON_TYPE);
       const now = opened.now.toISOString();
       return of(hit.echoedNow ? hit.body.replace(`"knownAt":"${hit.echoedNow}"`, `"knownAt":"${now}"`) : hit.body);
     }
@@ -104,12 +104,20 @@ export class AsOfCache implements NestInterceptor {
         if (!knownAtGiven && typeof echoed !== 'string') return answer;
         const body = JSON.stringify(answer);
         this.entries.set(tag, { body, echoedNow: knownAtGiven ? null : (echoed as string) });
-        response.type('application/json');
+        response.type(JSON_TYPE);
         return body;
       }),
     );
   }
 }
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** A request URL's path, without its query. */
+const pathOf = (url: string) => {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+};
 
 /** The last instant a `knownAt` names: a date means the end of that UTC day. */
 function endOf(knownAt: string): number {

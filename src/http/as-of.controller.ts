@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, Req } from '@nestjs/common';
-import type { Request } from 'express';
+import type { Request } from './platform';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { negotiationIdSchema } from '../negotiation/domain/requests';

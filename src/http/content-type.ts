@@ -1,11 +1,12 @@
 import { HttpException } from '@nestjs/common';
-import type { Request } from 'express';
+import typeis from 'type-is';
+import type { Request } from './platform';
 
 export const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'text/plain'];
 
 /** 415 unless the body is one of `types`; checked before the body's shape. */
 export function requireContentType(request: Request, types: string[]): void {
-  if (!request.is(types)) {
+  if (!typeis(request.raw, types)) {
     throw new HttpException(
       {
         error: 'unsupported_media_type',

@@ -1,8 +1,14 @@
-import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
+import { ArgumentsHost, Catch, HttpException, Inject, Logger, type ExceptionFilter } from '@nestjs/common';
+import { CONFIG, type Config } from '../config/config';
+import type { FastifyError } from 'fastify';
 import { isDatabaseUnavailable } from '../database/errors';
+import { NDJSON_TYPES } from './content-type';
+import { BodyRefused, bytesOf } from './body-parsers';
+import type { Request, Response } from './platform';
 import { DomainError } from '../shared/domain-error';
 import { answerFor, type Answer } from './error-table';
+
+const logger = new Logger('HTTP');
 
 /**
  * Every error becomes an answer here, and only here. Domain errors keep their names; anything
@@ -10,44 +16,73 @@ import { answerFor, type Answer } from './error-table';
  */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
-  private readonly logger = new Logger('HTTP');
+  private readonly limits: { json: number; ndjson: number };
+
+  constructor(@Inject(CONFIG) config: Config) {
+    this.limits = { json: bytesOf(config.PARLEY_BODY_LIMIT), ndjson: bytesOf(config.PARLEY_IMPORT_LIMIT) };
+  }
 
   catch(error: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
-    const answer = this.answer(error);
-    if (answer.status >= 500) this.logger.error({ err: error }, 'request failed');
-    if (response.headersSent) {
-      // A stream (an export) failed half-way: cut the connection, so the client sees an
-      // error instead of a clean end to a truncated body.
-      response.destroy();
-      return;
-    }
-    if (answer.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
-    for (const [name, value] of Object.entries(answer.headers ?? {})) response.setHeader(name, value);
-    // The request's id (X-Request-Id), so a client can quote it and an operator find the log lines.
-    const { id } = host.switchToHttp().getRequest<{ id?: unknown }>();
-    response.status(answer.status).json(id === undefined ? answer.body : { ...answer.body, requestId: String(id) });
+    const request = host.switchToHttp().getRequest<Request>();
+    const answer = platformAnswer(error as FastifyError, request, this.limits) ?? answerOf(error);
+    send(request, host.switchToHttp().getResponse<Response>(), error, answer);
   }
+}
 
-  private answer(error: unknown): Answer {
-    if (error instanceof DomainError) {
-      const answer = answerFor(error);
-      if (answer) return answer;
-    }
-    if (isDatabaseUnavailable(error)) {
-      // Not "nothing was written": a connection lost during COMMIT (a failover) leaves the write's
-      // fate unknown to us. The retry with the same event ids is what makes it safe: recorded once.
-      return {
-        status: 503,
-        body: { error: 'database_unavailable', message: 'The database does not answer (it may be failing over). Retry shortly; a write retried with the same event ids is recorded once.' },
-        headers: { 'Retry-After': '1' },
-      };
-    }
-    const bodyParser = bodyParserAnswer(error);
-    if (bodyParser) return bodyParser;
-    if (error instanceof HttpException) return httpExceptionAnswer(error);
-    return { status: 500, body: { error: 'internal_error', message: 'Something went wrong on our side; it is logged.' } };
+/** Writes an error's answer, or cuts a stream that had begun (so the client sees an error, not a truncated clean end). */
+function send(request: Request, response: Response, error: unknown, answer: Answer): void {
+  if (answer.status >= 500) logger.error({ err: error }, 'request failed');
+  if (response.sent || response.raw.headersSent) {
+    // A stream (an export) failed half-way.
+    response.raw.destroy();
+    return;
   }
+  if (answer.status === 401) response.header('WWW-Authenticate', 'Bearer');
+  for (const [name, value] of Object.entries(answer.headers ?? {})) response.header(name, value);
+  // The request's id (X-Request-Id), so a client can quote it and an operator find the log lines.
+  void response.status(answer.status).send({ ...answer.body, requestId: request.id });
+}
+
+/**
+ * Fastify's own errors, before any controller runs: a body over its limit (413), a body parser's
+ * refusal (body-parsers.ts), a malformed request. Answered in the contract's shape like the rest.
+ */
+function platformAnswer(error: FastifyError, request: Request, limits: { json: number; ndjson: number }): Answer | undefined {
+  if (error === null || typeof error !== 'object') return undefined;
+  if (error instanceof BodyRefused) {
+    return error.status === 400
+      ? { status: 400, body: { error: 'invalid_request', issues: [{ path: [], message: error.message }] } }
+      : { status: error.status, body: { error: 'unsupported_media_type', message: error.message } };
+  }
+  // Fastify's refusal, as Nest hands it over (an HttpException with Fastify's status).
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || (error instanceof HttpException && error.getStatus() === 413)) {
+    const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const limit = NDJSON_TYPES.includes(type) ? limits.ndjson : limits.json;
+    return { status: 413, body: { error: 'payload_too_large', message: `The body exceeds the limit of ${limit} bytes` } };
+  }
+  if (typeof error.code === 'string' && error.code.startsWith('FST_') && error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    return { status: error.statusCode, body: { error: 'invalid_request', issues: [{ path: [], message: `Malformed request: ${error.message}` }] } };
+  }
+  return undefined;
+}
+
+/** Every error's answer: domain errors keep their names; anything unexpected is a 500 that says nothing of our internals. */
+function answerOf(error: unknown): Answer {
+  if (error instanceof DomainError) {
+    const answer = answerFor(error);
+    if (answer) return answer;
+  }
+  if (isDatabaseUnavailable(error)) {
+    // Not "nothing was written": a connection lost during COMMIT (a failover) leaves the write's
+    // fate unknown to us. The retry with the same event ids is what makes it safe: recorded once.
+    return {
+      status: 503,
+      body: { error: 'database_unavailable', message: 'The database does not answer (it may be failing over). Retry shortly; a write retried with the same event ids is recorded once.' },
+      headers: { 'Retry-After': '1' },
+    };
+  }
+  if (error instanceof HttpException) return httpExceptionAnswer(error);
+  return { status: 500, body: { error: 'internal_error', message: 'Something went wrong on our side; it is logged.' } };
 }
 
 /**
@@ -65,23 +100,4 @@ function httpExceptionAnswer(error: HttpException): Answer {
   }
   const name = status === 404 ? 'not_found' : status === 429 ? 'too_many_requests' : 'http_error';
   return { status, body: { error: name, message: error.message } };
-}
-
-/** Errors thrown by Express' body parsers before any controller runs. */
-function bodyParserAnswer(error: unknown): Answer | undefined {
-  const type = (error as { type?: string } | null)?.type;
-  if (type === 'entity.too.large') {
-    const limit = (error as { limit?: number }).limit;
-    return { status: 413, body: { error: 'payload_too_large', message: `The body exceeds the limit of ${limit} bytes` } };
-  }
-  if (type === 'entity.parse.failed') {
-    return {
-      status: 400,
-      body: { error: 'invalid_request', issues: [{ path: [], message: `Malformed JSON: ${(error as Error).message}` }] },
-    };
-  }
-  if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
-    return { status: 415, body: { error: 'unsupported_media_type', message: (error as Error).message } };
-  }
-  return undefined;
 }

@@ -1,5 +1,5 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { Request, Response } from './platform';
 import { QueryBus } from '@nestjs/cqrs';
 import { ReadEvents } from '../negotiation/reading/read-events.query';
 import { callerOf, isReviewer } from './auth/caller';
@@ -20,7 +20,7 @@ export class EventsController {
     const page = await this.queries.execute(new ReadEvents(after, limit, undefined, before, read, !isReviewer(callerOf(request).role)));
     if (!wantsCsv(request, format)) return page;
     // CSV has no room for `next`: it rides in a header.
-    response.setHeader('Parley-Next', page.next === null ? '' : String(page.next));
+    response.header('Parley-Next', page.next === null ? '' : String(page.next));
     return csvFile(eventRows(page.events), EVENT_COLUMNS, 'events.csv');
   }
 }

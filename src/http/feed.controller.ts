@@ -1,7 +1,7 @@
 import { SkipThrottle } from '@nestjs/throttler';
 import { Controller, Get, Headers, HttpCode, HttpException, Inject, Logger, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Request, Response } from './platform';
 import { z } from 'zod';
 import { CONFIG, type Config } from '../config/config';
 import { EventStore } from '../event-store/event-store';
@@ -42,7 +42,7 @@ export class FeedController {
     const params = parseWith(feedParams, query);
     const caller = callerOf(request).id;
     if (!this.hub.admits(caller)) {
-      response.setHeader('Retry-After', '5');
+      response.header('Retry-After', '5');
       throw new HttpException(
         { error: 'too_many_requests', message: `At most ${this.config.PARLEY_FEED_MAX_PER_CLIENT} feed connections per client (PARLEY_FEED_MAX_PER_CLIENT); close one first` },
         429,
@@ -50,18 +50,23 @@ export class FeedController {
     }
     const resumeFrom = lastEventId === undefined ? undefined : parseWith(z.coerce.number().int().min(0), lastEventId, ['Last-Event-ID']);
     const after = resumeFrom ?? params.after ?? (await this.store.headPosition());
-    response.status(200).set({
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache, no-transform',
-      'X-Accel-Buffering': 'no',
-    });
+    // The connection is the hub's from here: Fastify hands over the socket's response. Headers set
+    // on the reply before (CORS) go out with the stream's own.
+    response.hijack();
     // The stream ends when the connection does (`Connection: close`, no chunked framing): a feed
     // connection is never reused for another request anyway, and each frame is then one plain
     // socket write, where chunked framing costs a cork and a deferred writev per write (5,000
     // clients at 50 events/s: docs/architecture.md, "One append, from HTTP to the feed").
-    response.useChunkedEncodingByDefault = false;
-    response.flushHeaders();
-    const connection = new FeedConnection(this.hub, response, {
+    const raw = response.raw;
+    raw.useChunkedEncodingByDefault = false;
+    raw.writeHead(200, {
+      ...(response.getHeaders() as Record<string, string>),
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      'X-Accel-Buffering': 'no',
+    });
+    raw.flushHeaders();
+    const connection = new FeedConnection(this.hub, raw, {
       after,
       filter: {
         ...(params.negotiation ? { negotiation: params.negotiation } : {}),

@@ -1,4 +1,4 @@
-import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CONFIG, type Config } from '../config/config';
 import { AdminController } from './admin.controller';
@@ -31,8 +31,6 @@ import { ErrorFilter } from './error.filter';
 import { EventsController } from './events.controller';
 import { NegotiationsController } from './negotiations.controller';
 import { AsOfCache } from './as-of-cache';
-import { TracingMiddleware } from './tracing.middleware';
-import { HttpMetricsMiddleware } from './http-metrics.middleware';
 
 @Module({
   imports: [
@@ -79,8 +77,5 @@ import { HttpMetricsMiddleware } from './http-metrics.middleware';
     { provide: APP_FILTER, useClass: ErrorFilter },
   ],
 })
-export class HttpModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(TracingMiddleware, HttpMetricsMiddleware).forRoutes('*path');
-  }
-}
+// Each request's id, counting and span are Fastify hooks (observe-requests.ts, added by server.ts).
+export class HttpModule {}

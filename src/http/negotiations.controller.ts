@@ -2,7 +2,7 @@ import { callerOf } from './auth/caller';
 import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import type { Request, Response } from 'express';
+import type { Request, Response } from './platform';
 import { AppendEvents } from '../negotiation/writing/append-events.command';
 import { ImportEvents } from '../negotiation/writing/import-events.command';
 import { parseNdjson } from '../negotiation/writing/ndjson';
@@ -57,7 +57,7 @@ export class NegotiationsController {
     const id = parseWith(negotiationIdSchema, nid, ['nid']);
     const page = await this.queries.execute(new ReadEvents(after, limit, id, before, read));
     if (!wantsCsv(request, format)) return page;
-    response.setHeader('Parley-Next', page.next === null ? '' : String(page.next));
+    response.header('Parley-Next', page.next === null ? '' : String(page.next));
     return csvFile(eventRows(page.events), EVENT_COLUMNS, `${id}-events.csv`);
   }
 
@@ -75,7 +75,7 @@ export class NegotiationsController {
   }
 
   // Express 5 would read ":import" as a route parameter: the colon is escaped.
-  @Post(':nid/events\\:import')
+  @Post(':nid/events::import')
   async import(
     @Param('nid') nid: string,
     @Query() query: unknown,

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { SkipThrottle } from '@nestjs/throttler';
-import type { Response } from 'express';
+import type { Response } from './platform';
 import type { DatabaseConnection } from '../database/connection';
 import { DATABASE } from '../database/database.module';
 import { serverRole } from '../database/role';
@@ -39,7 +39,7 @@ export class ProbesController {
   }
 
   private unready(response: Response, status: string, message: string) {
-    response.status(503).setHeader('Retry-After', '1');
+    response.status(503).header('Retry-After', '1');
     return { status, message };
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerRequest } from '@nestjs/throttler';
-import type { Request } from 'express';
+import type { Request } from './platform';
 import { callerOf } from './auth/caller';
 
 /** Which limit applies to whom: `writers` for writer and admin keys, `readers` for the rest. */

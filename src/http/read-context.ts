@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { Request, Response } from './platform';
 import { z } from 'zod';
 import type { ReadContext } from '../projection-runner/read-gate';
 import { InvalidRequest } from '../shared/domain-error';
@@ -19,7 +19,7 @@ const contexts = new WeakMap<Request, ReadContext>();
  * goes straight into `Parley-Served-By` (no interceptor: a global one cost every route,
  * POST included, about 8 % of its throughput).
  */
-export function readContextOf(request: Request): ReadContext {
+export function readContextOf(request: Request, response?: Response): ReadContext {
   const known = contexts.get(request);
   if (known) return known;
   const header = request.headers[MIN_POSITION_HEADER];
@@ -33,7 +33,6 @@ export function readContextOf(request: Request): ReadContext {
     }
     minPosition = parsed.data;
   }
-  const response = request.res;
   let servedBy: string | undefined;
   const read: ReadContext = { minPosition };
   Object.defineProperty(read, 'servedBy', {
@@ -49,9 +48,11 @@ export function readContextOf(request: Request): ReadContext {
 }
 
 /** `@ReadAt() read: ReadContext`: the request's read context, for the query it dispatches. */
-export const ReadAt = createParamDecorator((_: unknown, context: ExecutionContext): ReadContext => readContextOf(context.switchToHttp().getRequest<Request>()));
+export const ReadAt = createParamDecorator((_: unknown, context: ExecutionContext): ReadContext =>
+  readContextOf(context.switchToHttp().getRequest<Request>(), context.switchToHttp().getResponse<Response>()),
+);
 
 /** Puts `Parley-Served-By` on an answer whose read went through the gate. */
 function tellServedBy(response: Response, read: ReadContext): void {
-  if (read.servedBy !== undefined && !response.headersSent) response.setHeader(SERVED_BY_HEADER, read.servedBy);
+  if (read.servedBy !== undefined && !response.sent) response.header(SERVED_BY_HEADER, read.servedBy);
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Request, Response } from './platform';
 import { z } from 'zod';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
 import { acceptSchema, agreementParams, proposalsParams, provenanceParams, rejectSchema, reviewRequirementSchema } from '../review/review-requests';

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Request, Response } from './platform';
 import { negotiationIdSchema } from '../negotiation/domain/requests';
 import { scenarioNameSchema } from '../negotiation/domain/scenarios';
 import { parseNdjson } from '../negotiation/writing/ndjson';
@@ -61,7 +61,7 @@ export class ScenariosController {
   }
 
   // Express 5 would read ":import" as a route parameter: the colon is escaped.
-  @Post(':name/events\\:import')
+  @Post(':name/events::import')
   async import(@Param('nid') nid: string, @Param('name') name: string, @Query() query: unknown, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     requireContentType(request, NDJSON_TYPES);
     const id = parseWith(negotiationIdSchema, nid, ['nid']);

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { StreamableFile } from '@nestjs/common';
 import { csvStream } from '../negotiation/reading/csv';
 import { paced } from '../shared/paced';
-import type { Request } from 'express';
+import type { Request } from './platform';
 
 /** CSV when `format=csv`, or when the client asks for text/csv and not JSON first. */
 export function wantsCsv(request: Request, format: 'json' | 'csv' | undefined): boolean {

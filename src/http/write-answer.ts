@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { Response } from './platform';
 import type { WriteOutcome } from '../negotiation/writing/negotiation-writer';
 import { POSITION_HEADER } from './read-context';
 
@@ -10,7 +10,7 @@ import { POSITION_HEADER } from './read-context';
 export function answer(outcome: WriteOutcome, response: Response) {
   response.status(outcome.created ? 201 : 200);
   // A reduce, not Math.max(...positions): spread arguments overflow the stack past ~120k events.
-  response.setHeader(POSITION_HEADER, String(outcome.events.reduce((highest, e) => Math.max(highest, e.globalPosition), 0)));
+  response.header(POSITION_HEADER, String(outcome.events.reduce((highest, e) => Math.max(highest, e.globalPosition), 0)));
   return {
     streamVersion: outcome.streamVersion,
     events: outcome.events,

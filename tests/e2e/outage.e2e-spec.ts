@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { HttpApplication } from '../../src/http/platform';
 import { loadConfig } from '../../src/config/config';
 import { createServer } from '../../src/server';
 import { call, listenOnLoopback } from '../support/app';
@@ -11,7 +11,7 @@ import { throwawayCluster } from '../support/throwaway-cluster';
 /** PostgreSQL stopped under a running Parley, then started again: nothing lost, nothing twice. */
 describe('database outage', () => {
   let cluster: Awaited<ReturnType<typeof throwawayCluster>>;
-  let app: NestExpressApplication;
+  let app: HttpApplication;
   let url: string;
 
   beforeAll(async () => {

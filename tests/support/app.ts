@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { HttpApplication } from '../../src/http/platform';
 import { loadConfig } from '../../src/config/config';
 import { createServer } from '../../src/server';
 import { createTestDatabase, type TestDatabase } from './database';
@@ -11,12 +11,12 @@ export interface TestApp {
   url: string;
   /** Set on PostgreSQL; the embedded app has a data dir instead. */
   database: TestDatabase;
-  app: NestExpressApplication;
+  app: HttpApplication;
   close(): Promise<void>;
 }
 
 /** Listens on a free loopback port; the URL to reach it. */
-export async function listenOnLoopback(app: NestExpressApplication): Promise<string> {
+export async function listenOnLoopback(app: HttpApplication): Promise<string> {
   await app.listen(0, '127.0.0.1');
   return (await app.getUrl()).replace('[::1]', '127.0.0.1');
 }

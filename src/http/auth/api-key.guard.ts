@@ -1,6 +1,6 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext, HttpException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import type { Request, Response } from '../platform';
 import { CONFIG, type Config } from '../../config/config';
 import { FeedTokens } from '../../feed/feed-tokens';
 import { ACCESS, FEED_TOKEN, allows, type Role } from './access';
@@ -56,7 +56,7 @@ export class ApiKeyGuard implements CanActivate {
       if (!this.sentCredentials(request)) throw unauthorized();
       const blocked = await this.failures.blockedFor(address);
       if (blocked > 0) {
-        context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(blocked));
+        context.switchToHttp().getResponse<Response>().header('Retry-After', String(blocked));
         throw new HttpException({ error: 'too_many_requests', message: `Too many failed authentications from this address; retry in ${blocked} s` }, 429);
       }
       await this.failures.record(address);

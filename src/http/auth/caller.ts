@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Request } from 'express';
+import type { Request } from '../platform';
 import type { Role } from './access';
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { HttpApplication } from '../../../src/http/platform';
 import { sql } from 'kysely';
 import type { DatabaseConnection } from '../../../src/database/connection';
 import { DATABASE } from '../../../src/database/database.module';
@@ -7,7 +7,7 @@ import { call } from '../../support/app';
 import { issue, setup, stated } from '../../support/builders';
 import { openSse } from '../../support/sse';
 
-type App = { url: string; app: NestExpressApplication; close(): Promise<void> };
+type App = { url: string; app: HttpApplication; close(): Promise<void> };
 
 /** Hostile input and poisoned history (issue 11): each case answered or survived, never a wedge. */
 export function hostileBehaviour(start: () => Promise<App>) {

@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { Request } from '../../../src/http/platform';
 import { eventRows, jsonStream, wantsCsv } from '../../../src/http/tabular';
 
 const request = (accept?: string) => ({ headers: accept === undefined ? {} : { accept } }) as unknown as Request;
