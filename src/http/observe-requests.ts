@@ -24,9 +24,12 @@ export function observeRequests(app: HttpApplication): void {
     response.setHeader('X-Request-Id', request.id);
     const started = process.hrtime.bigint();
     const active = trace.getActiveSpan();
+    // Routed before this hook runs: the listeners below hold two strings, not the request (a
+    // feed client's would be held for as long as it stays).
+    const route = routeOf(request);
+    const { method } = request;
     response.once('finish', () => {
-      const route = routeOf(request);
-      const labels = { method: request.method, route };
+      const labels = { method, route };
       metrics.httpRequests.inc({ ...labels, status: String(response.statusCode) });
       if (route !== '/feed') metrics.httpDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
       active?.setAttribute('http.route', route);
@@ -36,14 +39,13 @@ export function observeRequests(app: HttpApplication): void {
       return done();
     }
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
-    const span = trace.getTracer('parley').startSpan(request.method, { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method, 'url.path': request.url.split('?')[0] } }, parent);
+    const span = trace.getTracer('parley').startSpan(method, { kind: SpanKind.SERVER, attributes: { 'http.request.method': method, 'url.path': request.url.split('?')[0] } }, parent);
     if (!span.isRecording()) {
       span.end();
       return done();
     }
     response.once('finish', () => {
-      const route = routeOf(request);
-      span.updateName(`${request.method} ${route}`);
+      span.updateName(`${method} ${route}`);
       span.setAttributes({ 'http.route': route, 'http.response.status_code': response.statusCode });
       span.end();
     });
