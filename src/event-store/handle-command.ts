@@ -102,12 +102,13 @@ export class CommandHandler<State extends StreamState> {
   /**
    * Decides `events` on the stream as it is now and throws the command's refusal if a rule
    * would be broken; appends nothing (a proposal is checked so when submitted, and decided
-   * again, on the stream as it is then, when accepted).
+   * again, on the stream as it is then, when accepted). Returns the state it judged on.
    */
-  async check<Issue>(streamId: string, events: PreparedEvent[], command: Pick<Command<State, Issue>, 'decide' | 'refuse'>): Promise<void> {
+  async check<Issue>(streamId: string, events: PreparedEvent[], command: Pick<Command<State, Issue>, 'decide' | 'refuse'>): Promise<State> {
     const state = await this.stateOf(streamId);
     const { issues } = runAtOnce(this.decide(state, events.map((event, index) => ({ event, index })), command));
     if (issues.length > 0) throw command.refuse(issues);
+    return state;
   }
 
   private async tipOf(streamId: string): Promise<State> {

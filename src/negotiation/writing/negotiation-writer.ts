@@ -150,8 +150,8 @@ export class NegotiationWriter {
     const news = newsStream(negotiationId);
     return appendSpan(news, inputs.length, async () => {
       const events = await this.prepare(inputs, locate, provenance);
-      await this.handler.check(negotiationId, events, this.rules(locate));
-      const { version } = await this.handler.stateOf(negotiationId);
+      // The version is the one the rules were judged on: the negotiation is read once.
+      const { version } = await this.handler.check(negotiationId, events, this.rules(locate));
       const conflict = expectedVersion === 'no_stream' ? version > 0 : typeof expectedVersion === 'number' && expectedVersion !== version;
       if (conflict) throw new VersionConflict(negotiationId, expectedVersion, version);
       const result = await this.store.appendPrepared(news, events);
