@@ -29,6 +29,9 @@ export async function createServer(config: Config): Promise<HttpApplication> {
     // Paths match in any case, as Express matched them (parameters keep theirs).
     routerOptions: { maxParamLength: 2048, caseSensitive: false },
     rewriteUrl: withoutTrailingSlash,
+    // A request that arrives on an open connection while the server closes is served, as it was
+    // on Express (its answer says `Connection: close`), not refused with a 503 in Fastify's shape.
+    return503OnClosing: false,
     bodyLimit: limits.ndjson,
   });
   const app = await NestFactory.create<HttpApplication>(AppModule.forServer(config), adapter, {
