@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { call, startTestApp, type TestApp } from '../support/app';
 import { setup } from '../support/builders';
 
@@ -66,5 +68,21 @@ describe('HTTP platform', () => {
     expect(answer.status).toBe(404);
     expect(answer.headers.get('x-request-id')).toBe('trace-me-42');
     expect(await answer.json()).toMatchObject({ error: 'not_found', requestId: 'trace-me-42' });
+  });
+});
+
+describe('HTTP platform at shutdown', () => {
+  it('closes a connection that never sent a request (a client\'s spare one) instead of waiting on it', async () => {
+    const app = await startTestApp();
+    const { port } = new URL(app.url);
+    const spare = connect(Number(port), '127.0.0.1');
+    await once(spare, 'connect');
+    const used = await fetch(`${app.url}/livez`);
+    expect(used.status).toBe(200);
+    const closed = once(spare, 'close');
+    // Without closing it, the server would wait for it until headersTimeout (60 s): past this test's time.
+    await app.close();
+    await closed;
+    expect(spare.destroyed).toBe(true);
   });
 });
