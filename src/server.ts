@@ -11,7 +11,7 @@ import { CONFIG, type Config } from './config/config';
 import { Readiness } from './http/health/readiness';
 import { projectRoot } from './config/paths';
 import { setupOpenApi } from './http/openapi/document';
-import { bytesOf, registerBodyParsers } from './http/body-parsers';
+import { bodyLimits, registerBodyParsers } from './http/body-parsers';
 import { observeRequests } from './http/observe-requests';
 import type { HttpApplication } from './http/platform';
 import { requestIdOf } from './http/request-id';
@@ -20,7 +20,7 @@ import { recordServerAddress } from './database/server-address';
 
 /** Builds the HTTP application; main.ts, the CLI's `serve` and e2e tests all start it here. */
 export async function createServer(config: Config): Promise<HttpApplication> {
-  const limits = { json: bytesOf(config.PARLEY_BODY_LIMIT), ndjson: bytesOf(config.PARLEY_IMPORT_LIMIT) };
+  const limits = bodyLimits(config);
   const adapter = new FastifyAdapter({
     trustProxy: config.PARLEY_TRUST_PROXY,
     // The request id is the access log's and the error body's: a caller's X-Request-Id or a new one.

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Config } from '../config/config';
 import { NDJSON_TYPES } from './content-type';
 
 /** What a body parser refuses with: the error filter answers it in the contract's shape. */
@@ -11,8 +12,24 @@ export class BodyRefused extends Error {
   }
 }
 
+export interface BodyLimits {
+  json: number;
+  ndjson: number;
+}
+
+/** The body limits in bytes, for the parsers and for the 413 that names them. */
+export function bodyLimits(config: Pick<Config, 'PARLEY_BODY_LIMIT' | 'PARLEY_IMPORT_LIMIT'>): BodyLimits {
+  return { json: bytesOf(config.PARLEY_BODY_LIMIT), ndjson: bytesOf(config.PARLEY_IMPORT_LIMIT) };
+}
+
+/** The limit a body of this content type was read under. */
+export function limitFor(contentType: string | undefined, limits: BodyLimits): number {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  return NDJSON_TYPES.includes(type) ? limits.ndjson : limits.json;
+}
+
 /** `2mb`, `512kb` (config.ts checks the form) in bytes. */
-export function bytesOf(size: string): number {
+function bytesOf(size: string): number {
   const match = /^(\d+)(kb|mb)$/i.exec(size);
   if (!match) throw new Error(`Not a size: ${size}`);
   return Number(match[1]) * (match[2]!.toLowerCase() === 'mb' ? 1024 * 1024 : 1024);
@@ -29,7 +46,7 @@ const isImport = (request: FastifyRequest) => /events(:|%3A)import(\?|$)/i.test(
  * - any other type is read (within the JSON limit) and left out, so the route answers for it
  *   (a 415 naming the types it takes, or the 400 of a missing body), as it would with no body.
  */
-export function registerBodyParsers(instance: FastifyInstance, limits: { json: number; ndjson: number }): void {
+export function registerBodyParsers(instance: FastifyInstance, limits: BodyLimits): void {
   instance.removeAllContentTypeParsers();
   instance.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: limits.json }, (request, body, done) => {
     if (isImport(request)) return done(null, undefined);

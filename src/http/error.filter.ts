@@ -1,9 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Inject, Logger, type ExceptionFilter } from '@nestjs/common';
 import { CONFIG, type Config } from '../config/config';
-import type { FastifyError } from 'fastify';
 import { isDatabaseUnavailable } from '../database/errors';
-import { NDJSON_TYPES } from './content-type';
-import { BodyRefused, bytesOf } from './body-parsers';
+import { BodyRefused, bodyLimits, limitFor, type BodyLimits } from './body-parsers';
 import type { Request, Response } from './platform';
 import { DomainError } from '../shared/domain-error';
 import { answerFor, type Answer } from './error-table';
@@ -16,15 +14,15 @@ const logger = new Logger('HTTP');
  */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
-  private readonly limits: { json: number; ndjson: number };
+  private readonly limits: BodyLimits;
 
   constructor(@Inject(CONFIG) config: Config) {
-    this.limits = { json: bytesOf(config.PARLEY_BODY_LIMIT), ndjson: bytesOf(config.PARLEY_IMPORT_LIMIT) };
+    this.limits = bodyLimits(config);
   }
 
   catch(error: unknown, host: ArgumentsHost): void {
     const request = host.switchToHttp().getRequest<Request>();
-    const answer = platformAnswer(error as FastifyError, request, this.limits) ?? answerOf(error);
+    const answer = bodyAnswer(error, request, this.limits) ?? answerOf(error);
     send(request, host.switchToHttp().getResponse<Response>(), error, answer);
   }
 }
@@ -44,24 +42,19 @@ function send(request: Request, response: Response, error: unknown, answer: Answ
 }
 
 /**
- * Fastify's own errors, before any controller runs: a body over its limit (413), a body parser's
- * refusal (body-parsers.ts), a malformed request. Answered in the contract's shape like the rest.
+ * A body refused before any controller ran: by our parsers (body-parsers.ts), or by Fastify for
+ * its size. Nest hands Fastify's errors over as HttpExceptions with Fastify's status
+ * (RoutesResolver.mapExternalException), so a 413 is known by its status; the answer names the
+ * limit the body was read under.
  */
-function platformAnswer(error: FastifyError, request: Request, limits: { json: number; ndjson: number }): Answer | undefined {
-  if (error === null || typeof error !== 'object') return undefined;
+function bodyAnswer(error: unknown, request: Request, limits: BodyLimits): Answer | undefined {
   if (error instanceof BodyRefused) {
     return error.status === 400
       ? { status: 400, body: { error: 'invalid_request', issues: [{ path: [], message: error.message }] } }
       : { status: error.status, body: { error: 'unsupported_media_type', message: error.message } };
   }
-  // Fastify's refusal, as Nest hands it over (an HttpException with Fastify's status).
-  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || (error instanceof HttpException && error.getStatus() === 413)) {
-    const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    const limit = NDJSON_TYPES.includes(type) ? limits.ndjson : limits.json;
-    return { status: 413, body: { error: 'payload_too_large', message: `The body exceeds the limit of ${limit} bytes` } };
-  }
-  if (typeof error.code === 'string' && error.code.startsWith('FST_') && error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-    return { status: error.statusCode, body: { error: 'invalid_request', issues: [{ path: [], message: `Malformed request: ${error.message}` }] } };
+  if (error instanceof HttpException && error.getStatus() === 413) {
+    return { status: 413, body: { error: 'payload_too_large', message: `The body exceeds the limit of ${limitFor(request.headers['content-type'], limits)} bytes` } };
   }
   return undefined;
 }
