@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import type { Request, Response } from './platform';
+import { takeOver, type Request, type Response } from './platform';
 import { exportLog, restoreLog } from '../event-store/backup';
 import { markJudged } from '../alerting/evaluate-batch';
 import { NDJSON_TYPES, requireContentType } from './content-type';
@@ -30,10 +30,8 @@ export class AdminController {
   @Get('export')
   async export(@Req() request: Request, @Res() response: Response) {
     const db = await this.gate.openLog(readContextOf(request, response));
-    // Streamed by hand, with back-pressure: the reply's socket response is ours from here.
-    response.hijack();
-    const raw = response.raw;
-    raw.writeHead(200, { ...(response.getHeaders() as Record<string, string>), 'Content-Type': 'application/x-ndjson' });
+    // Streamed by hand, with back-pressure.
+    const raw = takeOver(response, { 'Content-Type': 'application/x-ndjson' });
     for await (const line of exportLog(db)) {
       // A client that went away never drains: stop reading the log for it.
       if (raw.destroyed) return;

@@ -1,7 +1,7 @@
 import { SkipThrottle } from '@nestjs/throttler';
 import { Controller, Get, Headers, HttpCode, HttpException, Inject, Logger, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from './platform';
+import { takeOver, type Request, type Response } from './platform';
 import { z } from 'zod';
 import { CONFIG, type Config } from '../config/config';
 import { EventStore } from '../event-store/event-store';
@@ -50,21 +50,12 @@ export class FeedController {
     }
     const resumeFrom = lastEventId === undefined ? undefined : parseWith(z.coerce.number().int().min(0), lastEventId, ['Last-Event-ID']);
     const after = resumeFrom ?? params.after ?? (await this.store.headPosition());
-    // The connection is the hub's from here: Fastify hands over the socket's response. Headers set
-    // on the reply before (CORS) go out with the stream's own.
-    response.hijack();
+    // The connection is the hub's from here.
     // The stream ends when the connection does (`Connection: close`, no chunked framing): a feed
     // connection is never reused for another request anyway, and each frame is then one plain
     // socket write, where chunked framing costs a cork and a deferred writev per write (5,000
     // clients at 50 events/s: docs/architecture.md, "One append, from HTTP to the feed").
-    const raw = response.raw;
-    raw.useChunkedEncodingByDefault = false;
-    raw.writeHead(200, {
-      ...(response.getHeaders() as Record<string, string>),
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache, no-transform',
-      'X-Accel-Buffering': 'no',
-    });
+    const raw = takeOver(response, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no' }, { unframed: true });
     raw.flushHeaders();
     const connection = new FeedConnection(this.hub, raw, {
       after,

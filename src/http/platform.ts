@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
@@ -11,3 +12,16 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 export type Request = FastifyRequest<{ Querystring: Record<string, string | string[] | undefined>; Params: Record<string, string | undefined> }>;
 export type Response = FastifyReply;
 export type HttpApplication = NestFastifyApplication;
+
+/**
+ * Takes the socket's response over from Fastify, for a handler that streams it itself: the
+ * status and headers are written at once, with those already set on the reply (CORS, a
+ * served-by) beside `headers`. `unframed`: no chunked framing, the body ends with the connection.
+ */
+export function takeOver(reply: Response, headers: Record<string, string>, { unframed = false } = {}): ServerResponse {
+  reply.hijack();
+  const raw = reply.raw;
+  if (unframed) raw.useChunkedEncodingByDefault = false;
+  raw.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), ...headers });
+  return raw;
+}
